@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * Every setting a process reads, validated once at start. A missing or malformed variable stops
+ * the process with a message that names it, instead of failing later in a request.
+ * Defaults serve the local demo; the two secrets have none (the demo generates them).
+ */
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const base64Key32 = z
+  .string()
+  .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be base64 of exactly 32 bytes');
+
+export const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/ocop'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix; the braces make a Redis Cluster hash tag so every queue key lives in one slot. */
+  QUEUE_PREFIX: z.string().min(1).default('{ocop}'),
+  PORT: port(3000),
+  HOST: z.string().default('127.0.0.1'),
+  ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters'),
+  CREDENTIALS_KEY: base64Key32,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SANDBOX_HOST: z.string().default('127.0.0.1'),
+  SANDBOX_SENDO_PORT: port(4101),
+  SANDBOX_VOSO_PORT: port(4102),
+  SANDBOX_POSTMART_PORT: port(4103),
+});
+
+export type Environment = z.infer<typeof environmentSchema>;
+
+/** The sandbox marketplaces need neither the database nor the connector's secrets. */
+export const sandboxEnvironmentSchema = environmentSchema.pick({
+  LOG_LEVEL: true,
+  SANDBOX_HOST: true,
+  SANDBOX_SENDO_PORT: true,
+  SANDBOX_VOSO_PORT: true,
+  SANDBOX_POSTMART_PORT: true,
+});
+export type SandboxEnvironment = z.infer<typeof sandboxEnvironmentSchema>;
+
+export class EnvironmentError extends Error {}
+
+/** Parses `source` (default: process.env); throws an EnvironmentError naming every bad variable. */
+export function loadEnvironment<S extends z.ZodType>(
+  schema: S,
+  source: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const missing = issue.code === 'invalid_type' && source[String(issue.path[0])] === undefined;
+      return `  ${issue.path.join('.')}: ${missing ? 'is required but not set' : issue.message}`;
+    });
+    throw new EnvironmentError(`Invalid environment (see .env.example):\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
