@@ -17,7 +17,15 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'apps/cli/**/*.ts', 'test/bench/**/*.ts'],
-    rules: { 'no-console': 'off' },
+    files: ['test/**/*.ts', 'apps/cli/**/*.ts'],
+    rules: { 'no-console': 'off', '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

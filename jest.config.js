@@ -8,13 +8,63 @@ const moduleNameMapper = Object.fromEntries(
     `<rootDir>/${target.replace(/^\.\//, '')}`,
   ]),
 );
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: 'tsconfig.json' }] };
-const common = { rootDir: __dirname, moduleFileExtensions: ['ts', 'js', 'json'], transform, moduleNameMapper, testEnvironment: 'node' };
+// NestJS 12 and a growing part of npm ship as ES modules only. Node 20 loads them from our CommonJS
+// build with require(esm), but Jest's module runtime cannot, so under Jest babel turns ES modules
+// from node_modules into CommonJS ('unambiguous' leaves CommonJS files as they are). Large packages
+// known to be CommonJS are skipped to keep a cold run fast.
+const knownCommonJs = [
+  'typeorm',
+  'pg',
+  'pg-[a-z-]+',
+  'ioredis',
+  'bullmq',
+  'fastify',
+  'prom-client',
+  'class-validator',
+  'class-transformer',
+  'pino',
+  'axios',
+  'rxjs',
+  'lodash',
+  'libphonenumber-js',
+  'swagger-ui-dist',
+  'msgpackr',
+];
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
+  '^.+\\.m?js$': [
+    'babel-jest',
+    {
+      babelrc: false,
+      configFile: false,
+      sourceType: 'unambiguous',
+      plugins: [
+        `${__dirname}/test/support/babel-esm-require.js`,
+        'babel-plugin-transform-import-meta',
+        '@babel/plugin-transform-dynamic-import',
+        '@babel/plugin-transform-modules-commonjs',
+      ],
+    },
+  ],
+};
+const transformIgnorePatterns = [`/node_modules/(${knownCommonJs.join('|')})/`];
+const common = {
+  rootDir: __dirname,
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  transform,
+  transformIgnorePatterns,
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
 
 module.exports = {
   maxWorkers: 2,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,apps}/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{libs,apps}/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'],
+    },
     {
       ...common,
       displayName: 'e2e',

@@ -17,7 +17,10 @@ export const environmentSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .default('postgres://postgres@127.0.0.1:5432/ocop'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix; the braces make a Redis Cluster hash tag so every queue key lives in one slot. */
   QUEUE_PREFIX: z.string().min(1).default('{ocop}'),
   PORT: port(3000),

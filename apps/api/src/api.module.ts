@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { Environment } from '../../../config/environment';
+import { AuthModule } from '@ocop/auth';
+import { CatalogueModule } from '@ocop/catalogue';
+import { CommonModule } from '@ocop/common';
+import { DatabaseModule } from '@ocop/database';
+import { QueueModule } from '@ocop/sync';
+import { ErrorShapeFilter } from './error-shape.filter';
+import { HealthController, MetricsController } from './operations';
+
+@Module({})
+export class ApiModule {
+  static forRoot(env: Environment): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        CommonModule.forRoot(env, 'api'),
+        DatabaseModule,
+        QueueModule,
+        PrometheusModule.register({
+          path: '/metrics',
+          controller: MetricsController,
+          defaultMetrics: { enabled: true },
+        }),
+        AuthModule,
+        CatalogueModule,
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: ErrorShapeFilter }],
+    };
+  }
+}

@@ -1,0 +1,3 @@
+export * from './auth.module';
+export * from './api-keys.service';
+export * from './principal';

@@ -1,0 +1,75 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import {
+  decodeCursor,
+  escapeLike,
+  foldVietnamese,
+  NotFound,
+  Page,
+  pageSize,
+  Scope,
+  toPage,
+} from '@ocop/common';
+import { CooperativeListQuery, CreateCooperativeBody, UpdateCooperativeBody } from './dto';
+import { Cooperative } from './entities';
+import { cooperativeView } from './views';
+
+export type CooperativeView = ReturnType<typeof cooperativeView>;
+
+function searchFields(c: Pick<Cooperative, 'name' | 'commune' | 'district'>) {
+  return {
+    searchText: foldVietnamese([c.name, c.commune, c.district ?? ''].join(' ')),
+    districtFolded: c.district ? foldVietnamese(c.district) : null,
+  };
+}
+
+@Injectable()
+export class CooperativesService {
+  constructor(@InjectRepository(Cooperative) private readonly cooperatives: Repository<Cooperative>) {}
+
+  async create(body: CreateCooperativeBody): Promise<CooperativeView> {
+    const draft = { district: null, address: null, taxCode: null, phone: null, ...body };
+    const saved = await this.cooperatives.save(
+      this.cooperatives.create({ ...draft, ...searchFields(draft) }),
+    );
+    return cooperativeView(saved);
+  }
+
+  /** The cooperative if the scope may see it; otherwise 404, as if it did not exist. */
+  async find(scope: Scope, id: string): Promise<Cooperative> {
+    if (scope.cooperativeId !== undefined && scope.cooperativeId !== id)
+      throw new NotFound('No such cooperative');
+    const found = await this.cooperatives.findOne({ where: { id } });
+    if (!found) throw new NotFound('No such cooperative');
+    return found;
+  }
+
+  async get(scope: Scope, id: string): Promise<CooperativeView> {
+    return cooperativeView(await this.find(scope, id));
+  }
+
+  async update(scope: Scope, id: string, body: UpdateCooperativeBody): Promise<CooperativeView> {
+    const current = await this.find(scope, id);
+    const next = { ...current, ...body };
+    await this.cooperatives.update({ id }, { ...body, ...searchFields(next) });
+    return this.get(scope, id);
+  }
+
+  async list(scope: Scope, query: CooperativeListQuery): Promise<Page<CooperativeView>> {
+    const limit = pageSize(query);
+    const qb = this.cooperatives.createQueryBuilder('c');
+    if (scope.cooperativeId !== undefined) qb.andWhere('c.id = :scoped', { scoped: scope.cooperativeId });
+    if (query.q) qb.andWhere(`c.search_text LIKE :q`, { q: `%${escapeLike(foldVietnamese(query.q))}%` });
+    if (query.district)
+      qb.andWhere('c.district_folded = :district', { district: foldVietnamese(query.district) });
+    const after = decodeCursor(query.cursor);
+    if (after) qb.andWhere('(c.created_at, c.id) < (:at, :id)', { at: after[0], id: after[1] });
+    const rows = await qb
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
+    return toPage(rows, limit, (c) => [c.createdAt.toISOString(), c.id], cooperativeView);
+  }
+}

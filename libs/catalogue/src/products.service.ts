@@ -1,0 +1,274 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, In, QueryFailedError, Repository } from 'typeorm';
+import {
+  Conflict,
+  ConnectorConfig,
+  decodeCursor,
+  escapeLike,
+  foldVietnamese,
+  NotFound,
+  Page,
+  pageSize,
+  Scope,
+  toPage,
+  ValidationFailed,
+} from '@ocop/common';
+import { IdempotencyStore, requestFingerprint, StoredAnswer, Transactions } from '@ocop/database';
+import { CooperativesService } from './cooperatives.service';
+import {
+  CreateProductBody,
+  MovementListQuery,
+  ProductListQuery,
+  SkuInput,
+  StockAdjustmentBody,
+  StockTakeBody,
+  UpdateProductBody,
+  UpdateSkuBody,
+} from './dto';
+import { Product, Sku, StockMovement } from './entities';
+import { StockLedger } from './stock-ledger';
+import { movementView, OcopBadgeView, ProductView, productView, SkuView, skuView } from './views';
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: string; constraint?: string }).code === '23505' &&
+    (error.driverError as { constraint?: string }).constraint === constraint
+  );
+}
+
+@Injectable()
+export class ProductsService {
+  constructor(
+    @InjectRepository(Product) private readonly products: Repository<Product>,
+    @InjectRepository(Sku) private readonly skus: Repository<Sku>,
+    @InjectRepository(StockMovement) private readonly movementRows: Repository<StockMovement>,
+    private readonly cooperatives: CooperativesService,
+    private readonly transactions: Transactions,
+    private readonly ledger: StockLedger,
+    private readonly idempotency: IdempotencyStore,
+    private readonly config: ConnectorConfig,
+  ) {}
+
+  async create(scope: Scope, body: CreateProductBody): Promise<ProductView> {
+    await this.cooperatives.find(scope, body.cooperativeId);
+    this.assertCategory(body.category);
+    const codes = body.skus.map((s) => s.code);
+    const repeated = codes.find((code, i) => codes.indexOf(code) !== i);
+    if (repeated) throw new Conflict(`SKU code ${repeated} appears twice in this product`);
+    const id = await this.transactions.run(async (manager) => {
+      const product = await manager.save(
+        this.products.create({
+          cooperativeId: body.cooperativeId,
+          name: body.name,
+          category: body.category,
+          description: body.description ?? null,
+          imageUrls: body.imageUrls ?? [],
+          status: 'active',
+          searchText: foldVietnamese(body.name),
+        }),
+      );
+      for (const input of body.skus) await this.insertSku(manager, product, input);
+      return product.id;
+    });
+    return this.get(scope, id);
+  }
+
+  async get(scope: Scope, id: string): Promise<ProductView> {
+    const product = await this.findProduct(scope, id);
+    const skus = await this.skus.find({ where: { productId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return productView(product, skus, await this.ocopBadge(product));
+  }
+
+  async list(scope: Scope, query: ProductListQuery): Promise<Page<ProductView>> {
+    const limit = pageSize(query);
+    const qb = this.products.createQueryBuilder('p');
+    const cooperativeId = scope.cooperativeId ?? query.cooperativeId;
+    if (
+      scope.cooperativeId !== undefined &&
+      query.cooperativeId &&
+      query.cooperativeId !== scope.cooperativeId
+    ) {
+      return { items: [], nextCursor: null };
+    }
+    if (cooperativeId) qb.andWhere('p.cooperative_id = :cooperativeId', { cooperativeId });
+    if (query.category) qb.andWhere('p.category = :category', { category: query.category });
+    if (query.status) qb.andWhere('p.status = :status', { status: query.status });
+    if (query.q) qb.andWhere('p.search_text LIKE :q', { q: `%${escapeLike(foldVietnamese(query.q))}%` });
+    const after = decodeCursor(query.cursor);
+    if (after) qb.andWhere('(p.created_at, p.id) < (:at, :id)', { at: after[0], id: after[1] });
+    const rows = await qb
+      .orderBy('p.created_at', 'DESC')
+      .addOrderBy('p.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
+    const page = rows.slice(0, limit);
+    const skus = page.length
+      ? await this.skus.find({
+          where: { productId: In(page.map((p) => p.id)) },
+          order: { createdAt: 'ASC', id: 'ASC' },
+        })
+      : [];
+    const byProduct = new Map<string, Sku[]>();
+    for (const sku of skus) byProduct.set(sku.productId, [...(byProduct.get(sku.productId) ?? []), sku]);
+    return toPage(
+      rows,
+      limit,
+      (p) => [p.createdAt.toISOString(), p.id],
+      (p) => productView(p, byProduct.get(p.id) ?? [], null),
+    );
+  }
+
+  async update(scope: Scope, id: string, body: UpdateProductBody): Promise<ProductView> {
+    await this.findProduct(scope, id);
+    if (body.category !== undefined) this.assertCategory(body.category);
+    await this.products.update(
+      { id },
+      { ...body, ...(body.name !== undefined ? { searchText: foldVietnamese(body.name) } : {}) },
+    );
+    return this.get(scope, id);
+  }
+
+  async addSku(scope: Scope, productId: string, input: SkuInput): Promise<SkuView> {
+    const product = await this.findProduct(scope, productId);
+    const sku = await this.transactions.run((manager) => this.insertSku(manager, product, input));
+    return skuView(sku);
+  }
+
+  async updateSku(scope: Scope, skuId: string, body: UpdateSkuBody): Promise<SkuView> {
+    await this.findSku(scope, skuId);
+    if (Object.keys(body).length > 0) await this.skus.update({ id: skuId }, body);
+    return skuView(await this.findSku(scope, skuId));
+  }
+
+  /** A manual stock adjustment; with an Idempotency-Key a repeat replays the first answer. */
+  async adjustStock(
+    scope: Scope,
+    skuId: string,
+    body: StockAdjustmentBody,
+    idempotencyKey?: string,
+  ): Promise<StoredAnswer<SkuView>> {
+    const sku = await this.findSku(scope, skuId);
+    const adjust = async (manager: EntityManager): Promise<StoredAnswer<SkuView>> => {
+      const moved = await this.ledger.apply(
+        manager,
+        skuId,
+        { onHandDelta: body.delta },
+        { kind: 'adjustment', reason: body.reason, idempotencyKey },
+      );
+      if (!moved) throw this.belowReserved(sku);
+      return { status: 201, body: skuView(moved) };
+    };
+    return this.transactions.run((manager) =>
+      idempotencyKey === undefined
+        ? adjust(manager)
+        : this.idempotency.once(
+            manager,
+            {
+              scope: `stock-adjustment:${sku.cooperativeId}`,
+              key: idempotencyKey,
+              fingerprint: requestFingerprint({ skuId, ...body }),
+            },
+            () => adjust(manager),
+          ),
+    );
+  }
+
+  /** A stock take: on-hand becomes the counted figure, the difference goes into the ledger. */
+  async takeStock(scope: Scope, skuId: string, body: StockTakeBody): Promise<SkuView> {
+    const sku = await this.findSku(scope, skuId);
+    const moved = await this.transactions.run((manager) =>
+      this.ledger.apply(
+        manager,
+        skuId,
+        { setOnHand: body.onHand },
+        { kind: 'stock_take', reason: body.reason },
+      ),
+    );
+    if (!moved) throw this.belowReserved(sku);
+    return skuView(moved);
+  }
+
+  async movements(scope: Scope, skuId: string, query: MovementListQuery) {
+    await this.findSku(scope, skuId);
+    const limit = pageSize(query);
+    const qb = this.movementRows.createQueryBuilder('m').where('m.sku_id = :skuId', { skuId });
+    const after = decodeCursor(query.cursor);
+    if (after) qb.andWhere('(m.created_at, m.id) < (:at, :id)', { at: after[0], id: after[1] });
+    const rows = await qb
+      .orderBy('m.created_at', 'DESC')
+      .addOrderBy('m.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
+    return toPage(rows, limit, (m) => [m.createdAt.toISOString(), m.id], movementView);
+  }
+
+  /** The product if the scope may see it; otherwise 404. */
+  async findProduct(scope: Scope, id: string): Promise<Product> {
+    const found = await this.products.findOne({
+      where: scope.cooperativeId ? { id, cooperativeId: scope.cooperativeId } : { id },
+    });
+    if (!found) throw new NotFound('No such product');
+    return found;
+  }
+
+  async findSku(scope: Scope, id: string): Promise<Sku> {
+    const found = await this.skus.findOne({
+      where: scope.cooperativeId ? { id, cooperativeId: scope.cooperativeId } : { id },
+    });
+    if (!found) throw new NotFound('No such SKU');
+    return found;
+  }
+
+  private async ocopBadge(_product: Product): Promise<OcopBadgeView | null> {
+    return null;
+  }
+
+  private belowReserved(sku: Sku): Conflict {
+    return new Conflict(
+      `On-hand stock of ${sku.code} may not go below the ${sku.reserved} reserved for orders`,
+    );
+  }
+
+  private assertCategory(category: string): void {
+    const known = this.config.reference.categories.map((c) => c.slug);
+    if (!known.includes(category)) {
+      throw new ValidationFailed([
+        { field: 'category', message: `must be one of GET /v1/reference/categories: ${known.join(', ')}` },
+      ]);
+    }
+  }
+
+  private async insertSku(manager: EntityManager, product: Product, input: SkuInput): Promise<Sku> {
+    let sku: Sku;
+    try {
+      sku = await manager.save(
+        this.skus.create({
+          productId: product.id,
+          cooperativeId: product.cooperativeId,
+          code: input.code,
+          name: input.name,
+          priceVnd: input.priceVnd,
+          weightGrams: input.weightGrams,
+          onHand: 0,
+          reserved: 0,
+          safetyStock: 0,
+        }),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error, 'skus_code_per_cooperative')) {
+        throw new Conflict(`SKU code ${input.code} already exists in this cooperative`);
+      }
+      throw error;
+    }
+    if (!input.onHand) return sku;
+    const stocked = await this.ledger.apply(
+      manager,
+      sku.id,
+      { onHandDelta: input.onHand },
+      { kind: 'initial', reason: 'opening stock' },
+    );
+    return stocked ?? sku;
+  }
+}

@@ -1,0 +1,72 @@
+import { Cooperative, Product, Sku, StockMovement } from './entities';
+
+/** API.md shapes. `ocop` is filled from the OCOP context's active certificate, when it has one. */
+export interface OcopBadgeView {
+  certificateId: string;
+  stars: number;
+  validUntil: string;
+}
+
+export function cooperativeView(c: Cooperative) {
+  return {
+    id: c.id,
+    name: c.name,
+    kind: c.kind,
+    province: c.province,
+    district: c.district,
+    commune: c.commune,
+    address: c.address,
+    taxCode: c.taxCode,
+    phone: c.phone,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+export function skuView(s: Sku) {
+  return {
+    id: s.id,
+    productId: s.productId,
+    code: s.code,
+    name: s.name,
+    priceVnd: s.priceVnd,
+    weightGrams: s.weightGrams,
+    onHand: s.onHand,
+    reserved: s.reserved,
+    safetyStock: s.safetyStock,
+    available: Math.max(0, s.onHand - s.reserved - s.safetyStock),
+  };
+}
+export type SkuView = ReturnType<typeof skuView>;
+
+export function productView(p: Product, skus: Sku[], ocop: OcopBadgeView | null) {
+  return {
+    id: p.id,
+    cooperativeId: p.cooperativeId,
+    name: p.name,
+    category: p.category,
+    description: p.description,
+    imageUrls: p.imageUrls,
+    status: p.status,
+    skus: skus.map(skuView),
+    ocop,
+    createdAt: p.createdAt.toISOString(),
+    updatedAt: p.updatedAt.toISOString(),
+  };
+}
+export type ProductView = ReturnType<typeof productView>;
+
+export function movementView(m: StockMovement) {
+  return {
+    id: m.id,
+    skuId: m.skuId,
+    onHandDelta: m.onHandDelta,
+    reservedDelta: m.reservedDelta,
+    kind: m.kind,
+    reason: m.reason,
+    orderId: m.orderId,
+    onHandAfter: m.onHandAfter,
+    reservedAfter: m.reservedAfter,
+    createdAt: m.createdAt.toISOString(),
+  };
+}

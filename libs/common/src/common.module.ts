@@ -1,0 +1,34 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { Environment } from '../../../config/environment';
+import { loadReferenceData, ReferenceData } from '../../../config/reference-data';
+import { Clock } from './clock';
+import { createLogger } from './logger';
+
+/** Settings every context reads: the validated environment and the reference data. */
+export class ConnectorConfig {
+  constructor(
+    readonly env: Environment,
+    readonly reference: ReferenceData,
+  ) {}
+}
+
+export const LOGGER = Symbol('LOGGER');
+export type { Logger };
+
+@Global()
+@Module({})
+export class CommonModule {
+  static forRoot(env: Environment, processName: string): DynamicModule {
+    const config = new ConnectorConfig(env, loadReferenceData());
+    return {
+      module: CommonModule,
+      providers: [
+        { provide: ConnectorConfig, useValue: config },
+        { provide: LOGGER, useValue: createLogger(env.LOG_LEVEL, processName) },
+        Clock,
+      ],
+      exports: [ConnectorConfig, LOGGER, Clock],
+    };
+  }
+}

@@ -1,0 +1,54 @@
+import { applyDecorators, ArgumentMetadata, Injectable, PipeTransform, ValidationPipe } from '@nestjs/common';
+import type { ValidationError } from 'class-validator';
+import { IsInt, Max, Min } from 'class-validator';
+import { FieldProblem, ValidationFailed } from './errors';
+
+/** Integer VND, never negative or fractional (API.md: money as integer VND). */
+export function IsVnd(): PropertyDecorator {
+  return applyDecorators(
+    IsInt({ message: '$property must be a whole number of VND' }),
+    Min(0, { message: '$property must not be negative' }),
+    Max(Number.MAX_SAFE_INTEGER),
+  );
+}
+
+function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({
+      field,
+      message: message.replace(/^property \S+ should not exist$/, 'is not a known field'),
+    }));
+    return [...own, ...flatten(error.children ?? [], field)];
+  });
+}
+
+const classValidation = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  forbidUnknownValues: true,
+  validationError: { target: false, value: false },
+  exceptionFactory: (errors) => new ValidationFailed(flatten(errors)),
+});
+
+/**
+ * The one input pipe: class-validator with unknown fields refused, plus a clear answer when the
+ * body is not a JSON object at all (an array, a string, nothing).
+ */
+@Injectable()
+export class InputValidationPipe implements PipeTransform {
+  async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const isDto =
+      typeof metadata.metatype === 'function' &&
+      ![String, Number, Boolean, Array, Object].includes(metadata.metatype as never);
+    if (
+      metadata.type === 'body' &&
+      isDto &&
+      (typeof value !== 'object' || value === null || Array.isArray(value))
+    ) {
+      throw new ValidationFailed([{ field: 'body', message: 'must be a JSON object' }]);
+    }
+    return classValidation.transform(value, metadata);
+  }
+}

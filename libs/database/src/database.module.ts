@@ -1,0 +1,24 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConnectorConfig } from '@ocop/common';
+import { dataSourceOptions } from './data-source';
+import { IdempotencyStore } from './idempotency';
+import { Transactions } from './transactions';
+
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [ConnectorConfig],
+      useFactory: (config: ConnectorConfig) => ({
+        ...dataSourceOptions(config.env.DATABASE_URL),
+        autoLoadEntities: true,
+        retryAttempts: 2,
+        retryDelay: 500,
+      }),
+    }),
+  ],
+  providers: [Transactions, IdempotencyStore],
+  exports: [Transactions, IdempotencyStore],
+})
+export class DatabaseModule {}

@@ -1,0 +1,5 @@
+export * from './data-source';
+export * from './database.module';
+export * from './idempotency';
+export * from './transactions';
+export { migrations } from './migrations';
