@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { register } from 'prom-client';
 import { Environment } from '../../../config/environment';
 import { AuthModule } from '@ocop/auth';
 import { CatalogueModule } from '@ocop/catalogue';
@@ -22,7 +23,8 @@ export class ApiModule {
         PrometheusModule.register({
           path: '/metrics',
           controller: MetricsController,
-          defaultMetrics: { enabled: true },
+          // One process may build the app more than once (tests); default metrics register once.
+          defaultMetrics: { enabled: !register.getSingleMetric('process_cpu_user_seconds_total') },
         }),
         AuthModule,
         CatalogueModule,

@@ -45,6 +45,8 @@ export class Product {
 @Entity('skus')
 export class Sku {
   @PrimaryGeneratedColumn('uuid') id: string;
+  /** Insertion order: a product's SKUs are listed in the order they were added. */
+  @Column({ type: 'bigint', insert: false, update: false, select: false }) seq: string;
   @Column({ name: 'product_id', type: 'uuid' }) productId: string;
   @Column({ name: 'cooperative_id', type: 'uuid' }) cooperativeId: string;
   @Column() code: string;

@@ -77,7 +77,7 @@ export class ProductsService {
 
   async get(scope: Scope, id: string): Promise<ProductView> {
     const product = await this.findProduct(scope, id);
-    const skus = await this.skus.find({ where: { productId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const skus = await this.skus.find({ where: { productId: id }, order: { seq: 'ASC' } });
     return productView(product, skus, await this.ocopBadge(product));
   }
 
@@ -107,7 +107,7 @@ export class ProductsService {
     const skus = page.length
       ? await this.skus.find({
           where: { productId: In(page.map((p) => p.id)) },
-          order: { createdAt: 'ASC', id: 'ASC' },
+          order: { seq: 'ASC' },
         })
       : [];
     const byProduct = new Map<string, Sku[]>();

@@ -62,6 +62,7 @@ export class Foundation1764300000000 implements MigrationInterface {
     await q.query(`
       CREATE TABLE skus (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        seq bigserial NOT NULL,
         product_id uuid NOT NULL REFERENCES products (id),
         cooperative_id uuid NOT NULL REFERENCES cooperatives (id),
         code text NOT NULL,
@@ -76,7 +77,7 @@ export class Foundation1764300000000 implements MigrationInterface {
         CONSTRAINT skus_code_per_cooperative UNIQUE (cooperative_id, code),
         CONSTRAINT skus_reserved_within_on_hand CHECK (reserved <= on_hand)
       )`);
-    await q.query(`CREATE INDEX skus_product ON skus (product_id, created_at, id)`);
+    await q.query(`CREATE INDEX skus_product ON skus (product_id, seq)`);
 
     await q.query(`
       CREATE TABLE stock_movements (
