@@ -1,0 +1,58 @@
+import pino, { Logger } from 'pino';
+import { Marketplace } from './shared/marketplace';
+import { createPostmartServer } from './postmart/postmart-server';
+import { createSendoServer } from './sendo/sendo-server';
+import { createVosoServer } from './voso/voso-server';
+
+export type MarketplaceName = 'sendo' | 'voso' | 'postmart';
+
+export interface SandboxOptions {
+  host?: string;
+  /** 0 = an ephemeral port (tests); defaults 4101, 4102, 4103. */
+  ports?: Partial<Record<MarketplaceName, number>>;
+  logger?: Logger;
+  /** Used when no logger is given; default "silent". */
+  logLevel?: string;
+}
+
+export interface Sandbox {
+  /** Base URLs, e.g. { sendo: "http://127.0.0.1:4101", … }. */
+  urls: Record<MarketplaceName, string>;
+  /** In-process access to each marketplace (state, clock), for benchmarks and white-box checks. */
+  marketplaces: Record<MarketplaceName, Marketplace>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORTS: Record<MarketplaceName, number> = { sendo: 4101, voso: 4102, postmart: 4103 };
+
+/** Starts the three marketplaces, one Fastify server and port each, in this process. */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const logger = options.logger ?? pino({ level: options.logLevel ?? 'silent' });
+  const marketplaces: Record<MarketplaceName, Marketplace> = {
+    sendo: createSendoServer(logger),
+    voso: createVosoServer(logger),
+    postmart: createPostmartServer(logger),
+  };
+  const names = Object.keys(marketplaces) as MarketplaceName[];
+  const urls = {} as Record<MarketplaceName, string>;
+  try {
+    for (const name of names) {
+      const port = options.ports?.[name] ?? DEFAULT_PORTS[name];
+      await marketplaces[name].app.listen({ host, port });
+      const address = marketplaces[name].app.server.address();
+      const actualPort = typeof address === 'object' && address ? address.port : port;
+      urls[name] = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+    }
+  } catch (error) {
+    await Promise.allSettled(names.map((name) => marketplaces[name].close()));
+    throw error;
+  }
+  return {
+    urls,
+    marketplaces,
+    close: async () => {
+      await Promise.all(names.map((name) => marketplaces[name].close()));
+    },
+  };
+}

@@ -1,0 +1,292 @@
+import { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import { VirtualClock } from './clock';
+import { CallCounters } from './counters';
+import { faultPatchSchema } from './faults';
+import { CONTROL_PREFIX } from './http';
+import { CONNECTOR_STATUSES, Listing, Order, ShopState } from './model';
+import { MarketStore, StoreError } from './store';
+import { parseIsoInstant } from './time-format';
+import { WebhookDispatcher } from './webhooks';
+
+const isoInstant = z
+  .string()
+  .refine((value) => parseIsoInstant(value) !== null, 'must be an ISO-8601 instant with a zone');
+
+const shopSchema = z
+  .object({
+    shopId: z.string().min(1).max(100).optional(),
+    webhookUrl: z.url().optional(),
+    webhookSecret: z.string().min(1).optional(),
+  })
+  .strict();
+
+const patchShopSchema = z
+  .object({ webhookUrl: z.url().nullable().optional(), webhookSecret: z.string().min(1).optional() })
+  .strict();
+
+const orderSchema = z
+  .object({
+    lines: z.array(z.object({ sku: z.string().min(1), quantity: z.number().int().min(1) }).strict()).min(1),
+    placedAt: isoInstant.optional(),
+    /** Extension: false places the order without a webhook (bulk history for the demo). */
+    notify: z.boolean().optional(),
+  })
+  .strict();
+
+const ordersSchema = z.union([
+  orderSchema,
+  z.object({ orders: z.array(orderSchema).min(1).max(10_000) }).strict(),
+]);
+
+const statusSchema = z
+  .object({
+    status: z.enum(CONNECTOR_STATUSES.filter((status) => status !== 'pending') as [string, ...string[]]),
+    /** Extensions: when it happened (history), a cancel reason, and no webhook. */
+    at: isoInstant.optional(),
+    reason: z.string().optional(),
+    notify: z.boolean().optional(),
+  })
+  .strict();
+
+const clockSchema = z.object({ advanceSeconds: z.number().min(0) }).strict();
+
+export interface ControlOptions {
+  store: MarketStore;
+  clock: VirtualClock;
+  counters: CallCounters;
+  dispatcher: WebhookDispatcher;
+  /** Runs before every control call (Voso applies its 24-hour auto-cancel). */
+  beforeEach?: () => void;
+  /** Forgets the style's own state (tokens, paging tokens, rate windows). */
+  onReset: () => void;
+}
+
+export function listingView(listing: Listing) {
+  return {
+    productId: listing.productId,
+    name: listing.name,
+    status: listing.status,
+    available: listing.available,
+    description: listing.description,
+    categoryId: listing.categoryId,
+    variants: listing.variants.map((variant) => ({
+      sku: variant.sku,
+      variantId: variant.variantId,
+      price: variant.price,
+      quantity: variant.quantity,
+      weightGrams: variant.weightGrams,
+    })),
+  };
+}
+
+function validationMessage(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
+}
+
+/**
+ * The control API under /_sandbox, the same on every port (MARKETPLACES.md, last section). JSON in
+ * camelCase; errors are `{error}` with an honest HTTP code.
+ */
+export function registerControlApi(app: FastifyInstance, options: ControlOptions): void {
+  const { store, clock, counters, dispatcher } = options;
+  const rules = store.rules;
+
+  const parse = <S extends z.ZodType>(
+    schema: S,
+    body: unknown,
+    reply: FastifyReply,
+  ): z.infer<S> | undefined => {
+    const parsed = schema.safeParse(body ?? {});
+    if (parsed.success) return parsed.data;
+    void reply.code(400).send({ error: validationMessage(parsed.error) });
+    return undefined;
+  };
+
+  const shopOr404 = (shopId: string, reply: FastifyReply): ShopState | undefined => {
+    const shop = store.shops.get(shopId);
+    if (!shop) void reply.code(404).send({ error: `no shop ${shopId}` });
+    return shop;
+  };
+
+  const orderView = (order: Order) => ({
+    orderId: order.orderId,
+    status: order.status,
+    connectorStatus: rules.statusOf(order.status),
+    placedAt: new Date(order.placedAt).toISOString(),
+    updatedAt: new Date(order.updatedAt).toISOString(),
+    total: order.total,
+    lines: order.lines.map((line) => ({ ...line })),
+  });
+
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith(CONTROL_PREFIX)) options.beforeEach?.();
+  });
+
+  app.post(`${CONTROL_PREFIX}/shops`, async (request, reply) => {
+    const input = parse(shopSchema, request.body, reply);
+    if (!input) return reply;
+    try {
+      const shop = store.createShop(input);
+      return reply
+        .code(201)
+        .send({ shopId: shop.shopId, credentials: shop.credentials, webhookSecret: shop.webhookSecret });
+    } catch (error) {
+      if (error instanceof StoreError) return reply.code(409).send({ error: error.message });
+      throw error;
+    }
+  });
+
+  app.get<{ Params: { shopId: string } }>(`${CONTROL_PREFIX}/shops/:shopId`, async (request, reply) => {
+    const shop = shopOr404(request.params.shopId, reply);
+    if (!shop) return reply;
+    return {
+      shopId: shop.shopId,
+      credentials: shop.credentials,
+      webhookUrl: shop.webhookUrl ?? null,
+      webhookSecret: shop.webhookSecret,
+      faults: shop.faults.profile,
+      pendingWebhooks: dispatcher.pendingCount(shop.shopId),
+    };
+  });
+
+  app.patch<{ Params: { shopId: string } }>(`${CONTROL_PREFIX}/shops/:shopId`, async (request, reply) => {
+    const shop = shopOr404(request.params.shopId, reply);
+    if (!shop) return reply;
+    const input = parse(patchShopSchema, request.body, reply);
+    if (!input) return reply;
+    if (input.webhookUrl !== undefined) shop.webhookUrl = input.webhookUrl ?? undefined;
+    if (input.webhookSecret !== undefined) shop.webhookSecret = input.webhookSecret;
+    return { shopId: shop.shopId, webhookUrl: shop.webhookUrl ?? null, webhookSecret: shop.webhookSecret };
+  });
+
+  app.get<{ Params: { shopId: string }; Querystring: { sku?: string } }>(
+    `${CONTROL_PREFIX}/shops/:shopId/listings`,
+    async (request, reply) => {
+      const shop = shopOr404(request.params.shopId, reply);
+      if (!shop) return reply;
+      const sku = request.query.sku;
+      if (sku !== undefined) {
+        const ref = shop.skus.get(sku);
+        return ref ? [listingView(ref.listing)] : [];
+      }
+      return [...shop.listings.values()].map(listingView);
+    },
+  );
+
+  app.post<{ Params: { shopId: string } }>(
+    `${CONTROL_PREFIX}/shops/:shopId/orders`,
+    async (request, reply) => {
+      const shop = shopOr404(request.params.shopId, reply);
+      if (!shop) return reply;
+      const input = parse(ordersSchema, request.body, reply);
+      if (!input) return reply;
+      const place = (order: z.infer<typeof orderSchema>) => {
+        const placed = store.placeOrder(
+          shop,
+          order.lines,
+          order.placedAt === undefined ? undefined : (parseIsoInstant(order.placedAt) as number),
+          order.notify ?? true,
+        );
+        return { orderId: placed.orderId, status: placed.status };
+      };
+      if ('orders' in input) {
+        const results = input.orders.map((order) => {
+          try {
+            return place(order);
+          } catch (error) {
+            if (error instanceof StoreError) return { error: error.message };
+            throw error;
+          }
+        });
+        return reply.code(201).send({ orders: results });
+      }
+      try {
+        return reply.code(201).send(place(input));
+      } catch (error) {
+        if (error instanceof StoreError)
+          return reply.code(error.kind === 'invalid' ? 400 : 409).send({ error: error.message });
+        throw error;
+      }
+    },
+  );
+
+  app.get<{ Params: { shopId: string; orderId: string } }>(
+    `${CONTROL_PREFIX}/shops/:shopId/orders/:orderId`,
+    async (request, reply) => {
+      const shop = shopOr404(request.params.shopId, reply);
+      if (!shop) return reply;
+      const order = shop.orders.get(request.params.orderId);
+      if (!order) return reply.code(404).send({ error: `no order ${request.params.orderId}` });
+      return orderView(order);
+    },
+  );
+
+  app.post<{ Params: { shopId: string; orderId: string } }>(
+    `${CONTROL_PREFIX}/shops/:shopId/orders/:orderId/status`,
+    async (request, reply) => {
+      const shop = shopOr404(request.params.shopId, reply);
+      if (!shop) return reply;
+      const order = shop.orders.get(request.params.orderId);
+      if (!order) return reply.code(404).send({ error: `no order ${request.params.orderId}` });
+      const input = parse(statusSchema, request.body, reply);
+      if (!input) return reply;
+      const target = input.status as (typeof CONNECTOR_STATUSES)[number];
+      if (!store.canMove(order, target)) {
+        return reply
+          .code(409)
+          .send({ error: `order ${order.orderId} cannot move from ${String(order.status)} to ${target}` });
+      }
+      store.setStatus(shop, order, rules.codeFor(target), {
+        at: input.at === undefined ? undefined : (parseIsoInstant(input.at) as number),
+        reason: input.reason,
+        notify: input.notify,
+      });
+      return { orderId: order.orderId, status: order.status };
+    },
+  );
+
+  app.put<{ Params: { shopId: string } }>(
+    `${CONTROL_PREFIX}/shops/:shopId/faults`,
+    async (request, reply) => {
+      const shop = shopOr404(request.params.shopId, reply);
+      if (!shop) return reply;
+      const input = parse(faultPatchSchema, request.body, reply);
+      if (!input) return reply;
+      return shop.faults.apply(input);
+    },
+  );
+
+  app.get<{ Params: { shopId: string } }>(
+    `${CONTROL_PREFIX}/shops/:shopId/webhooks`,
+    async (request, reply) => {
+      const shop = shopOr404(request.params.shopId, reply);
+      if (!shop) return reply;
+      return { pending: dispatcher.pendingCount(shop.shopId), attempts: shop.webhookLog };
+    },
+  );
+
+  app.get(`${CONTROL_PREFIX}/stats`, async () => ({ calls: counters.snapshot() }));
+  app.delete(`${CONTROL_PREFIX}/stats`, async (_request, reply) => {
+    counters.clear();
+    return reply.code(204).send();
+  });
+
+  app.get(`${CONTROL_PREFIX}/clock`, async () => ({ now: new Date(clock.now()).toISOString() }));
+  app.post(`${CONTROL_PREFIX}/clock`, async (request, reply) => {
+    const input = parse(clockSchema, request.body, reply);
+    if (!input) return reply;
+    const now = clock.advance(input.advanceSeconds);
+    options.beforeEach?.();
+    return { now: new Date(now).toISOString() };
+  });
+
+  app.post(`${CONTROL_PREFIX}/reset`, async (_request, reply) => {
+    dispatcher.reset();
+    store.reset();
+    counters.clear();
+    clock.reset();
+    options.onReset();
+    return reply.code(204).send();
+  });
+}
