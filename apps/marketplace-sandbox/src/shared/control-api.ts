@@ -191,15 +191,21 @@ export function registerControlApi(app: FastifyInstance, options: ControlOptions
         return { orderId: placed.orderId, status: placed.status };
       };
       if ('orders' in input) {
-        const results = input.orders.map((order) => {
-          try {
-            return place(order);
-          } catch (error) {
-            if (error instanceof StoreError) return { error: error.message };
-            throw error;
-          }
+        const results = store.placeOrders(
+          shop,
+          input.orders.map((order) => ({
+            lines: order.lines,
+            placedAt: order.placedAt === undefined ? undefined : (parseIsoInstant(order.placedAt) as number),
+            notify: order.notify,
+          })),
+        );
+        return reply.code(201).send({
+          orders: results.map((result) =>
+            result instanceof StoreError
+              ? { error: result.message }
+              : { orderId: result.orderId, status: result.status },
+          ),
         });
-        return reply.code(201).send({ orders: results });
       }
       try {
         return reply.code(201).send(place(input));

@@ -108,6 +108,41 @@ export class MarketStore {
 
   /** A buyer order: refused (conflict) when a line asks more than the held stock or is not for sale. */
   placeOrder(shop: ShopState, lines: OrderRequestLine[], placedAt?: number, notify = true): Order {
+    const order = this.prepareOrder(shop, lines, placedAt);
+    shop.ordersByUpdate.insert(order);
+    this.emit(shop, order, 'created', notify);
+    return order;
+  }
+
+  /**
+   * Many buyer orders in one go (history for the demo): each is accepted or refused alone, the
+   * accepted ones are indexed in one batch, then announced in the order given.
+   */
+  placeOrders(
+    shop: ShopState,
+    requests: { lines: OrderRequestLine[]; placedAt?: number; notify?: boolean }[],
+  ): (Order | StoreError)[] {
+    const results: (Order | StoreError)[] = [];
+    const accepted: Order[] = [];
+    for (const request of requests) {
+      try {
+        const order = this.prepareOrder(shop, request.lines, request.placedAt);
+        accepted.push(order);
+        results.push(order);
+      } catch (error) {
+        if (!(error instanceof StoreError)) throw error;
+        results.push(error);
+      }
+    }
+    shop.ordersByUpdate.insertMany(accepted);
+    requests.forEach((request, index) => {
+      const result = results[index];
+      if (!(result instanceof StoreError)) this.emit(shop, result, 'created', request.notify ?? true);
+    });
+    return results;
+  }
+
+  private prepareOrder(shop: ShopState, lines: OrderRequestLine[], placedAt?: number): Order {
     const now = this.clock.now();
     if (placedAt !== undefined && placedAt > now)
       throw new StoreError('invalid', 'placedAt is in the future');
@@ -149,8 +184,6 @@ export class MarketStore {
       total: orderLines.reduce((sum, line) => sum + line.price * line.quantity, 0),
     };
     shop.orders.set(order.orderId, order);
-    shop.ordersByUpdate.insert(order);
-    this.emit(shop, order, 'created', notify);
     return order;
   }
 

@@ -34,6 +34,29 @@ export class UpdatedIndex<T extends UpdateKeyed> {
     this.items.splice(this.firstAfter(item, true), 0, item);
   }
 
+  /**
+   * Inserts many items at once: appended when they all come after the current last item in order
+   * (the usual case), otherwise appended and re-sorted once, so a bulk load of back-dated history
+   * costs one sort instead of one memmove per item.
+   */
+  insertMany(items: T[]): void {
+    if (items.length < 16) {
+      for (const item of items) this.insert(item);
+      return;
+    }
+    let sorted = true;
+    let previous: T | undefined = this.items[this.items.length - 1];
+    for (const item of items) {
+      if (previous && compare(previous, item) > 0) {
+        sorted = false;
+        break;
+      }
+      previous = item;
+    }
+    this.items.push(...items);
+    if (!sorted) this.items.sort(compare);
+  }
+
   /** Call before changing the item's updatedAt, then insert it again (see `move`). */
   remove(item: T): void {
     const index = this.firstAfter(item, true);
