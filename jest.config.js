@@ -59,6 +59,8 @@ const common = {
 
 module.exports = {
   maxWorkers: 2,
+  // e2e suites start the real API and wait on PostgreSQL, Redis and HTTP; unit tests finish long before.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -71,7 +73,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       setupFiles: ['<rootDir>/test/support/env.ts'],
-      testTimeout: 60000,
     },
   ],
 };

@@ -210,6 +210,7 @@ describe('catalogue: cooperatives, products, SKUs and the stock ledger', () => {
     await newProduct(api, other, { name: 'Chè Tân Cương' });
     await newProduct(api, other, { name: 'Chè Đinh thượng hạng' });
     await newProduct(api, other, { name: 'Miến dong Việt Cường', category: 'noodles' });
+    await newProduct(api, other, { name: 'Chè sen Tân Cương biếu Tết' });
     const names = async (q: string) => {
       const res = await api.call('GET', `/v1/products?cooperativeId=${other.id}&q=${encodeURIComponent(q)}`, {
         key: other.key,
@@ -217,8 +218,9 @@ describe('catalogue: cooperatives, products, SKUs and the stock ledger', () => {
       expect(res.status).toBe(200);
       return res.body.items.map((p: any) => p.name).sort();
     };
-    expect(await names('che tan cuong')).toEqual(['Chè Tân Cương']);
-    expect(await names('CHÈ TÂN CƯƠNG')).toEqual(['Chè Tân Cương']);
+    expect(await names('che tan cuong')).toEqual(['Chè Tân Cương', 'Chè sen Tân Cương biếu Tết']);
+    expect(await names('CHÈ TÂN CƯƠNG')).toEqual(['Chè Tân Cương', 'Chè sen Tân Cương biếu Tết']);
+    expect(await names('tan cuong sen')).toEqual(['Chè sen Tân Cương biếu Tết']);
     expect(await names('dinh')).toEqual(['Chè Đinh thượng hạng']);
     expect(await names('mien')).toEqual(['Miến dong Việt Cường']);
     expect(await names('100%')).toEqual([]);

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Inject } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { describeError, Logger, LOGGER } from '@ocop/common';
+import { describeError, LOGGER, type Logger } from '@ocop/common';
 
 /** Every failure leaves the API in API.md's error shape; 500s are logged, never explained. */
 @Catch()

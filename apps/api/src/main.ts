@@ -1,11 +1,14 @@
 import 'reflect-metadata';
 import { environmentSchema, EnvironmentError, loadEnvironment } from '../../../config/environment';
 import { ReferenceDataError } from '../../../config/reference-data';
+import type Redis from 'ioredis';
+import { REDIS, waitForRedis } from '@ocop/sync';
 import { createApiApp } from './create-api';
 
 async function main(): Promise<void> {
   const env = loadEnvironment(environmentSchema);
   const app = await createApiApp(env);
+  await waitForRedis(app.get<Redis>(REDIS));
   await app.listen(env.PORT, env.HOST);
   console.error(JSON.stringify({ service: 'api', msg: 'listening', url: await app.getUrl() }));
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } f
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { ApiKeysService } from './api-keys.service';
-import { Role, ROLES, Roles } from './principal';
+import { ROLES, Roles, type Role } from './principal';
 
 export class IssueApiKeyBody {
   @ApiProperty({ enum: ROLES })

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, Param, Patch, Post, Put, Query, Res } f
 import { ApiBearerAuth, ApiHeader, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ConnectorConfig, ParseIdPipe, ValidationFailed } from '@ocop/common';
-import { CurrentPrincipal, Principal, Roles } from '@ocop/auth';
+import { CurrentPrincipal, Roles, type Principal } from '@ocop/auth';
 import { CooperativesService } from './cooperatives.service';
 import {
   CooperativeListQuery,

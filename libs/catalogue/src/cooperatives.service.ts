@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import {
   decodeCursor,
+  searchWords,
   escapeLike,
   foldVietnamese,
   NotFound,
@@ -36,6 +37,12 @@ export class CooperativesService {
     return cooperativeView(saved);
   }
 
+  /** For importers and the demo seed, which match producers by name to stay re-runnable. */
+  async findByName(name: string): Promise<CooperativeView | undefined> {
+    const found = await this.cooperatives.findOne({ where: { name }, order: { createdAt: 'ASC' } });
+    return found ? cooperativeView(found) : undefined;
+  }
+
   /** The cooperative if the scope may see it; otherwise 404, as if it did not exist. */
   async find(scope: Scope, id: string): Promise<Cooperative> {
     if (scope.cooperativeId !== undefined && scope.cooperativeId !== id)
@@ -60,7 +67,9 @@ export class CooperativesService {
     const limit = pageSize(query);
     const qb = this.cooperatives.createQueryBuilder('c');
     if (scope.cooperativeId !== undefined) qb.andWhere('c.id = :scoped', { scoped: scope.cooperativeId });
-    if (query.q) qb.andWhere(`c.search_text LIKE :q`, { q: `%${escapeLike(foldVietnamese(query.q))}%` });
+    searchWords(query.q).forEach((word, i) =>
+      qb.andWhere(`c.search_text LIKE :word${i}`, { [`word${i}`]: `%${escapeLike(word)}%` }),
+    );
     if (query.district)
       qb.andWhere('c.district_folded = :district', { district: foldVietnamese(query.district) });
     const after = decodeCursor(query.cursor);

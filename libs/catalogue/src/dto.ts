@@ -18,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsVnd, PageQuery } from '@ocop/common';
-import { PRODUCER_KINDS, PRODUCT_STATUSES, ProducerKind, ProductStatus } from './entities';
+import { PRODUCER_KINDS, PRODUCT_STATUSES, type ProducerKind, type ProductStatus } from './entities';
 
 const MAX_STOCK = 10_000_000;
 const text = (max: number) => [IsString(), IsNotEmpty(), MaxLength(max)];

@@ -7,6 +7,7 @@ import {
   decodeCursor,
   escapeLike,
   foldVietnamese,
+  searchWords,
   NotFound,
   Page,
   pageSize,
@@ -81,6 +82,15 @@ export class ProductsService {
     return productView(product, skus, await this.ocopBadge(product));
   }
 
+  /** For importers and the demo seed, which match products by name within a cooperative. */
+  async findByName(cooperativeId: string, name: string): Promise<ProductView | undefined> {
+    const found = await this.products.findOne({
+      where: { cooperativeId, name },
+      order: { createdAt: 'ASC' },
+    });
+    return found ? this.get({ cooperativeId }, found.id) : undefined;
+  }
+
   async list(scope: Scope, query: ProductListQuery): Promise<Page<ProductView>> {
     const limit = pageSize(query);
     const qb = this.products.createQueryBuilder('p');
@@ -95,7 +105,9 @@ export class ProductsService {
     if (cooperativeId) qb.andWhere('p.cooperative_id = :cooperativeId', { cooperativeId });
     if (query.category) qb.andWhere('p.category = :category', { category: query.category });
     if (query.status) qb.andWhere('p.status = :status', { status: query.status });
-    if (query.q) qb.andWhere('p.search_text LIKE :q', { q: `%${escapeLike(foldVietnamese(query.q))}%` });
+    searchWords(query.q).forEach((word, i) =>
+      qb.andWhere(`p.search_text LIKE :word${i}`, { [`word${i}`]: `%${escapeLike(word)}%` }),
+    );
     const after = decodeCursor(query.cursor);
     if (after) qb.andWhere('(p.created_at, p.id) < (:at, :id)', { at: after[0], id: after[1] });
     const rows = await qb

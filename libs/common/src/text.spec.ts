@@ -1,4 +1,4 @@
-import { escapeLike, foldVietnamese } from './text';
+import { escapeLike, foldVietnamese, searchWords } from './text';
 
 describe('foldVietnamese', () => {
   it.each([
@@ -20,5 +20,13 @@ describe('foldVietnamese', () => {
 describe('escapeLike', () => {
   it('escapes wildcards and backslashes', () => {
     expect(escapeLike('50%_a\\b')).toBe('50\\%\\_a\\\\b');
+  });
+});
+
+describe('searchWords', () => {
+  it('folds, splits and de-duplicates', () => {
+    expect(searchWords('  Chè  TÂN cương chè ')).toEqual(['che', 'tan', 'cuong']);
+    expect(searchWords('')).toEqual([]);
+    expect(searchWords(undefined)).toEqual([]);
   });
 });

@@ -17,3 +17,12 @@ export function foldVietnamese(text: string): string {
 export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
+
+/**
+ * The folded words of a search: a name matches when it contains every word, in any order, so
+ * "che tan cuong" finds "Chè Đinh Tân Cương".
+ */
+export function searchWords(query: string | undefined): string[] {
+  if (!query) return [];
+  return [...new Set(foldVietnamese(query).split(' ').filter(Boolean))].slice(0, 8);
+}

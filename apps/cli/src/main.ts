@@ -1,0 +1,118 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { existsSync, writeFileSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { environmentSchema, EnvironmentError, loadEnvironment } from '../../../config/environment';
+import { ReferenceDataError } from '../../../config/reference-data';
+import { ensureDatabase, migrate } from '@ocop/database';
+import { runProcesses } from './processes';
+import { seedDemo } from './seed/seed';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+const ENV_FILE = join(ROOT, '.env');
+
+const usage = `Usage: node dist/apps/cli/main.js <command>
+  migrate   apply database migrations (creates the database if missing)
+  seed      migrate, then seed the Thái Nguyên demo catalogue (re-runnable)
+  demo      migrate, seed, then run api, worker and the sandbox marketplaces
+  start     run api and worker`;
+
+function loadDotEnv(): void {
+  if (existsSync(ENV_FILE)) process.loadEnvFile(ENV_FILE);
+}
+
+/**
+ * The demo needs the two secrets; when they are unset it makes them once and keeps them in .env,
+ * so that credentials encrypted on one run can still be read on the next.
+ */
+function ensureDemoSecrets(): string[] {
+  const made: string[] = [];
+  const add = (name: string, value: string) => {
+    process.env[name] = value;
+    if (!existsSync(ENV_FILE)) writeFileSync(ENV_FILE, '# written by `npm run demo`; see .env.example\n');
+    appendFileSync(ENV_FILE, `${name}=${value}\n`);
+    made.push(name);
+  };
+  if (!process.env.ADMIN_API_KEY) add('ADMIN_API_KEY', `demo-admin-${randomBytes(18).toString('base64url')}`);
+  if (!process.env.CREDENTIALS_KEY) add('CREDENTIALS_KEY', randomBytes(32).toString('base64'));
+  return made;
+}
+
+async function prepareDatabase(url: string): Promise<void> {
+  await ensureDatabase(url);
+  const applied = await migrate(url);
+  console.log(
+    applied.length ? `Migrations applied: ${applied.join(', ')}` : 'Database schema is up to date.',
+  );
+}
+
+function printWelcome(
+  env: ReturnType<typeof loadEnvironment<typeof environmentSchema>>,
+  madeSecrets: string[],
+): void {
+  const base = `http://${env.HOST}:${env.PORT}`;
+  console.log(`
+────────────────────────────────────────────────────────────────────────
+ OCOP marketplace connector — demo
+   API              ${base}        (OpenAPI page: ${base}/docs)
+   Health, metrics  ${base}/health  ${base}/metrics
+   Queue dashboard  ${base}/admin/queues  (any user name, the admin key as password)
+   Sandbox          Sendo ${env.SANDBOX_HOST}:${env.SANDBOX_SENDO_PORT} · Voso ${env.SANDBOX_HOST}:${env.SANDBOX_VOSO_PORT} · Postmart ${env.SANDBOX_HOST}:${env.SANDBOX_POSTMART_PORT}
+   Admin key        ${env.ADMIN_API_KEY}${madeSecrets.length ? `\n   (generated ${madeSecrets.join(' and ')} and saved them in .env)` : ''}
+
+ Try:
+   curl -s -H "Authorization: Bearer ${env.ADMIN_API_KEY}" "${base}/v1/products?q=che%20tan%20cuong&limit=3"
+   curl -s -H "Authorization: Bearer ${env.ADMIN_API_KEY}" -H "content-type: application/json" \\
+        -d '{"role":"officer","label":"Sở Công Thương Thái Nguyên"}' ${base}/v1/api-keys
+ Stop with Ctrl-C.
+────────────────────────────────────────────────────────────────────────`);
+}
+
+async function main(command: string | undefined): Promise<number> {
+  loadDotEnv();
+  switch (command) {
+    case 'migrate': {
+      const { DATABASE_URL } = loadEnvironment(environmentSchema.pick({ DATABASE_URL: true }));
+      await prepareDatabase(DATABASE_URL);
+      return 0;
+    }
+    case 'seed': {
+      const env = loadEnvironment(environmentSchema);
+      await prepareDatabase(env.DATABASE_URL);
+      console.log(JSON.stringify(await seedDemo(env)));
+      return 0;
+    }
+    case 'demo': {
+      const made = ensureDemoSecrets();
+      const env = loadEnvironment(environmentSchema);
+      await prepareDatabase(env.DATABASE_URL);
+      const report = await seedDemo(env);
+      console.log(
+        `Seeded Thái Nguyên: ${report.cooperatives} producers, ${report.products} products ` +
+          `(${report.cooperativesCreated} producers and ${report.productsCreated} products new this run).`,
+      );
+      const processes = existsSync(join(__dirname, '..', '..', 'marketplace-sandbox', 'src', 'main.js'))
+        ? (['marketplace-sandbox', 'api', 'worker'] as const)
+        : (['api', 'worker'] as const);
+      const running = runProcesses([...processes], process.env);
+      printWelcome(env, made);
+      return running;
+    }
+    case 'start': {
+      loadEnvironment(environmentSchema);
+      return runProcesses(['api', 'worker'], process.env);
+    }
+    default:
+      console.error(usage);
+      return 2;
+  }
+}
+
+main(process.argv[2])
+  .then((code) => process.exit(code))
+  .catch((error: unknown) => {
+    if (error instanceof EnvironmentError || error instanceof ReferenceDataError)
+      console.error(error.message);
+    else console.error(error);
+    process.exit(1);
+  });

@@ -1,0 +1,16 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { Environment } from '../../../config/environment';
+import { CommonModule } from '@ocop/common';
+import { DatabaseModule } from '@ocop/database';
+import { QueueModule } from '@ocop/sync';
+
+/** The worker process: BullMQ processors of every context, sharing one Redis and one PostgreSQL. */
+@Module({})
+export class WorkerModule {
+  static forRoot(env: Environment): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [CommonModule.forRoot(env, 'worker'), DatabaseModule, QueueModule],
+    };
+  }
+}
