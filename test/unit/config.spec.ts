@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { environmentSchema, EnvironmentError, loadEnvironment } from '../../config/environment';
+import { loadReferenceData, ReferenceDataError } from '../../config/reference-data';
+
+const good = {
+  ADMIN_API_KEY: 'a-long-enough-admin-key-123',
+  CREDENTIALS_KEY: Buffer.alloc(32, 1).toString('base64'),
+};
+
+describe('environment', () => {
+  it('fills defaults for the local demo', () => {
+    const env = loadEnvironment(environmentSchema, { ...good });
+    expect(env).toMatchObject({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/ocop',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PORT: 3000,
+      SANDBOX_SENDO_PORT: 4101,
+      SANDBOX_VOSO_PORT: 4102,
+      SANDBOX_POSTMART_PORT: 4103,
+    });
+  });
+
+  it('names every missing or malformed variable', () => {
+    expect(() => loadEnvironment(environmentSchema, {})).toThrow(/ADMIN_API_KEY: is required but not set/);
+    expect(() => loadEnvironment(environmentSchema, {})).toThrow(/CREDENTIALS_KEY: is required but not set/);
+    expect(() => loadEnvironment(environmentSchema, { ...good, CREDENTIALS_KEY: 'c2hvcnQ=' })).toThrow(
+      /CREDENTIALS_KEY: must be base64 of exactly 32 bytes/,
+    );
+    expect(() => loadEnvironment(environmentSchema, { ...good, PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadEnvironment(environmentSchema, { ...good, DATABASE_URL: 'mysql://x' })).toThrow(
+      EnvironmentError,
+    );
+  });
+});
+
+describe('reference data', () => {
+  it('loads the OCOP rules and the sales categories from config/reference', () => {
+    const data = loadReferenceData();
+    expect(data.ocop.validityMonths).toBe(36);
+    expect(data.ocop.groups).toHaveLength(6);
+    expect(data.categories.map((c) => c.slug)).toEqual(expect.arrayContaining(['tea', 'noodles', 'rice', 'honey']));
+  });
+
+  it('refuses reference data that breaks its schema, naming the file and field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ocop-ref-'));
+    const source = join(__dirname, '..', '..', 'config', 'reference');
+    const ocop = JSON.parse(readFileSync(join(source, 'ocop.json'), 'utf8'));
+    ocop.validityMonths = -1;
+    writeFileSync(join(dir, 'ocop.json'), JSON.stringify(ocop));
+    writeFileSync(join(dir, 'categories.json'), readFileSync(join(source, 'categories.json')));
+    expect(() => loadReferenceData(dir)).toThrow(ReferenceDataError);
+    expect(() => loadReferenceData(dir)).toThrow(/ocop\.json[\s\S]*validityMonths/);
+
+    ocop.validityMonths = 36;
+    writeFileSync(join(dir, 'ocop.json'), JSON.stringify(ocop));
+    writeFileSync(
+      join(dir, 'categories.json'),
+      JSON.stringify({ categories: [{ slug: 'tea', name: 'Tea', nameVi: 'Chè', ocopGroup: 'jewellery' }] }),
+    );
+    expect(() => loadReferenceData(dir)).toThrow(/unknown OCOP group for tea/);
+  });
+});
