@@ -206,6 +206,40 @@ describe('sandbox control API', () => {
     }
   });
 
+  it('also takes the marketplace’s own codes (Sendo 8, 10, 21; Voso CHO_XUAT_KHO), and pushes every move', async () => {
+    const receiver = await startReceiver();
+    try {
+      const sendo = await seedSendo('NEM', 10, { webhookUrl: receiver.url });
+      const place = async () =>
+        (await sendo.ctl.placeOrder(sendo.shop.shopId, { lines: [{ sku: 'NEM', quantity: 1 }] })).body
+          .orderId;
+      const delivered = await place();
+      for (const code of [3, 7, 8, 10]) {
+        expect((await sendo.ctl.moveOrder(sendo.shop.shopId, delivered, { code })).body.status).toBe(code);
+      }
+      const returning = await place();
+      for (const code of [6, 21, 22]) {
+        expect((await sendo.ctl.moveOrder(sendo.shop.shopId, returning, { code })).body.status).toBe(code);
+      }
+      expect((await sendo.ctl.moveOrder(sendo.shop.shopId, returning, { code: 99 })).status).toBe(400);
+      expect(
+        (await sendo.ctl.moveOrder(sendo.shop.shopId, returning, { status: 'shipped', code: 6 })).status,
+      ).toBe(400);
+      await waitFor(() => receiver.received.length === 9, 5000, 'nine webhooks');
+      expect(receiver.received.map((h) => h.body.data.order_status)).toEqual([2, 3, 7, 8, 10, 2, 6, 21, 22]);
+      const voso = await seedVoso([['NM', 5]]);
+      const order = (await voso.ctl.placeOrder(voso.shop.shopId, { lines: [{ sku: 'NM', quantity: 1 }] }))
+        .body.orderId;
+      await voso.ctl.moveOrder(voso.shop.shopId, order, { status: 'confirmed' });
+      expect((await voso.ctl.moveOrder(voso.shop.shopId, order, { code: 'CHO_XUAT_KHO' })).body.status).toBe(
+        'CHO_XUAT_KHO',
+      );
+      expect((await voso.ctl.order(voso.shop.shopId, order)).connectorStatus).toBe('confirmed');
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('validates the fault profile, keeps omitted fields, and counts calls per endpoint', async () => {
     const ctl = control(sandbox.urls.voso);
     const shop = await ctl.createShop();

@@ -43,6 +43,7 @@ function postmartRules(): StyleRules {
     codeFor: (status) => status,
     statusOf: (code: StatusCode) =>
       STATUSES.includes(code as ConnectorStatus) ? (code as ConnectorStatus) : 'pending',
+    codes: STATUSES,
   };
 }
 

@@ -60,6 +60,7 @@ function sendoRules(): StyleRules {
     newOrderId: () => String(2_600_000_000 + ++orders),
     codeFor: (status) => CODE_FOR[status],
     statusOf: (code: StatusCode) => STATUS_OF[Number(code)] ?? 'pending',
+    codes: Object.keys(STATUS_OF).map(Number),
   };
 }
 

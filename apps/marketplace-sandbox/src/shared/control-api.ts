@@ -41,7 +41,11 @@ const ordersSchema = z.union([
 
 const statusSchema = z
   .object({
-    status: z.enum(CONNECTOR_STATUSES.filter((status) => status !== 'pending') as [string, ...string[]]),
+    status: z
+      .enum(CONNECTOR_STATUSES.filter((status) => status !== 'pending') as [string, ...string[]])
+      .optional(),
+    /** Extension: the marketplace's own code instead (e.g. Sendo 8 or 21, Voso CHO_XUAT_KHO). */
+    code: z.union([z.string(), z.number()]).optional(),
     /** Extensions: when it happened (history), a cancel reason, and no webhook. */
     at: isoInstant.optional(),
     reason: z.string().optional(),
@@ -237,13 +241,26 @@ export function registerControlApi(app: FastifyInstance, options: ControlOptions
       if (!order) return reply.code(404).send({ error: `no order ${request.params.orderId}` });
       const input = parse(statusSchema, request.body, reply);
       if (!input) return reply;
-      const target = input.status as (typeof CONNECTOR_STATUSES)[number];
-      if (!store.canMove(order, target)) {
+      if ((input.status === undefined) === (input.code === undefined)) {
         return reply
-          .code(409)
-          .send({ error: `order ${order.orderId} cannot move from ${String(order.status)} to ${target}` });
+          .code(400)
+          .send({ error: 'give either status (the connector word) or code (the marketplace code)' });
       }
-      store.setStatus(shop, order, rules.codeFor(target), {
+      const target =
+        input.status !== undefined
+          ? rules.codeFor(input.status as (typeof CONNECTOR_STATUSES)[number])
+          : rules.codes.find((known) => String(known) === String(input.code));
+      if (target === undefined) {
+        return reply
+          .code(400)
+          .send({ error: `unknown code ${String(input.code)}; known: ${rules.codes.join(', ')}` });
+      }
+      if (!store.canMove(order, target)) {
+        return reply.code(409).send({
+          error: `order ${order.orderId} cannot move from ${String(order.status)} to ${String(target)}`,
+        });
+      }
+      store.setStatus(shop, order, target, {
         at: input.at === undefined ? undefined : (parseIsoInstant(input.at) as number),
         reason: input.reason,
         notify: input.notify,

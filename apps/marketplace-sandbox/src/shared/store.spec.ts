@@ -13,6 +13,7 @@ const rules: StyleRules = {
   })(),
   codeFor: (status) => status,
   statusOf: (code) => code as ConnectorStatus,
+  codes: ['pending', 'confirmed', 'shipped', 'delivered', 'cancelled', 'returned'],
 };
 
 function setup() {

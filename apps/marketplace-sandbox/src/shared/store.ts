@@ -14,6 +14,8 @@ export interface StyleRules {
   codeFor(status: ConnectorStatus): StatusCode;
   /** The connector word for a marketplace code. */
   statusOf(code: StatusCode): ConnectorStatus;
+  /** Every order status code of the marketplace (the control API may set any of them). */
+  readonly codes: readonly StatusCode[];
 }
 
 export type OrderEventKind = 'created' | 'updated';
@@ -187,12 +189,17 @@ export class MarketStore {
     return order;
   }
 
-  /** Whether the lifecycle allows moving an order from its status to `target`. */
-  canMove(order: Order, target: ConnectorStatus): boolean {
+  /**
+   * Whether the lifecycle allows moving an order to a marketplace code: forward only (or sideways
+   * within one connector status, e.g. Sendo 7 → 8 → 10, Voso DA_DUYET → CHO_XUAT_KHO), cancel only
+   * before shipping, nothing after cancelled or returned.
+   */
+  canMove(order: Order, code: StatusCode): boolean {
     const from = this.rules.statusOf(order.status);
-    if (from === 'cancelled' || from === 'returned') return false;
-    if (target === 'cancelled') return RANK[from] <= RANK.confirmed;
-    return RANK[target] > RANK[from];
+    const to = this.rules.statusOf(code);
+    if (code === order.status || from === 'cancelled' || from === 'returned') return false;
+    if (to === 'cancelled') return RANK[from] <= RANK.confirmed;
+    return RANK[to] >= RANK[from];
   }
 
   /**

@@ -57,6 +57,7 @@ function vosoRules(): StyleRules {
     newOrderId: () => `VOSO${String(++orders).padStart(10, '0')}`,
     codeFor: (status) => CODE_FOR[status],
     statusOf: (code: StatusCode) => STATUS_OF[String(code)] ?? 'pending',
+    codes: Object.keys(STATUS_OF),
   };
 }
 
