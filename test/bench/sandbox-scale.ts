@@ -84,7 +84,7 @@ async function main() {
     await json('PUT', `${voso}/_sandbox/shops/${vShop.shopId}/faults`, { rateLimitPerSecond: 0 });
     const vToken = (await json('POST', `${voso}/v2/user/Login`, vShop.credentials)).data.token;
     const skus = Array.from({ length: LISTINGS }, (_, i) => `SKU-${i}`);
-    let started = performance.now();
+    const started = performance.now();
     await pool(LISTINGS, 16, async (i) => {
       await json(
         'POST',
