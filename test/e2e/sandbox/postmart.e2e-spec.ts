@@ -127,15 +127,16 @@ describe('Postmart-style marketplace', () => {
       const { shop, call } = await shopClient();
       await ctl.faults(shop.shopId, { rateLimitPerSecond: 3 });
       const now = await ctl.now();
-      const codes: string[] = [];
-      for (let i = 0; i < 8; i++) {
-        const response = await call('GET', '/api/v1/orders', {
-          params: { updated_after: new Date(now - 60_000).toISOString() },
-          at: now,
-        });
-        expect(response.status).toBe(200);
-        codes.push(response.body.code);
-      }
+      const responses = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          call('GET', '/api/v1/orders', {
+            params: { updated_after: new Date(now - 60_000).toISOString() },
+            at: now,
+          }),
+        ),
+      );
+      expect(responses.every((response) => response.status === 200)).toBe(true);
+      const codes = responses.map((response) => response.body.code as string);
       expect(codes.filter((code) => code === 'ApiCallLimit').length).toBeGreaterThanOrEqual(4);
       expect(codes.filter((code) => code === '0').length).toBeGreaterThanOrEqual(3);
     });
