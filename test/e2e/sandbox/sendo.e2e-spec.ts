@@ -281,6 +281,32 @@ describe('Sendo-style marketplace', () => {
       expect(update.status).toBe(400);
       expect((await ctl.placeOrder(shop.shopId, { lines: [{ sku: 'V-L', quantity: 1 }] })).status).toBe(409);
     });
+    it('refuses updates to a product awaiting approval (1) or cancelled (4); a rejected one (3) may be fixed', async () => {
+      const { shop, call } = await shopWithToken();
+      const id = (await call('POST', '/api/partner/product', simpleProduct('R', 5))).body.result;
+      const review = (productStatus: number) =>
+        http('POST', `${base}/_sandbox/shops/${shop.shopId}/listings/${id}/product-status`, {
+          body: { productStatus },
+        });
+      const stock = () =>
+        call('POST', '/api/partner/product/update-by-field-mask', [
+          { id, field_mask: ['stock_quantity'], stock_quantity: 9 },
+        ]);
+      for (const frozen of [1, 4]) {
+        expect((await review(frozen)).status).toBe(200);
+        expect((await stock()).body.result[0]).toMatchObject({ success: false });
+        expect((await call('POST', '/api/partner/product', { ...simpleProduct('R', 5), id })).status).toBe(
+          400,
+        );
+        expect((await ctl.placeOrder(shop.shopId, { lines: [{ sku: 'R', quantity: 1 }] })).status).toBe(409);
+      }
+      await review(3);
+      expect((await stock()).body.result[0]).toMatchObject({ success: true });
+      expect(
+        (await call('POST', '/api/partner/product', { ...simpleProduct('R', 5), id })).body.success,
+      ).toBe(true);
+      expect((await ctl.listings(shop.shopId))[0].status).toBe('active');
+    });
   });
 
   describe('orders', () => {
@@ -346,8 +372,11 @@ describe('Sendo-style marketplace', () => {
       const first = await call('POST', '/api/partner/salesorder/search', { page_size: 10 });
       const token = first.body.result.next_token;
       expect(typeof token).toBe('string');
-      expect((await call('POST', '/api/partner/salesorder/search', { token })).body.result.data).toHaveLength(
-        10,
+      const page2 = (await call('POST', '/api/partner/salesorder/search', { token })).body.result;
+      expect(page2.data).toHaveLength(10);
+      // A page can be fetched again with the same token (a retry after a lost answer) until it expires.
+      expect((await call('POST', '/api/partner/salesorder/search', { token })).body.result).toEqual(
+        expect.objectContaining({ data: page2.data }),
       );
       const second = await call('POST', '/api/partner/salesorder/search', { page_size: 10 });
       await ctl.advance(301);

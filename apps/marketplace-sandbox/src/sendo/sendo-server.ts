@@ -324,6 +324,7 @@ export function createSendoServer(logger: Logger): Marketplace {
       categoryId: String(input.cat_4_id),
       images,
       available: input.stock_availability,
+      status: 'active',
       variants,
       updatedAt: now,
       sendo: { productStatus: ON_SALE, isConfigVariant: input.is_config_variant, sku: input.sku },
@@ -451,7 +452,6 @@ export function createSendoServer(logger: Logger): Marketplace {
         expiresAt: now + PAGING_TOKEN_TTL_MS,
       });
     }
-    if (input.token !== undefined) pagingTokens.delete(input.token);
     sweepPagingTokens(now);
     return envelope(reply, 200, {
       data: data.map((order) => ({
@@ -501,6 +501,32 @@ export function createSendoServer(logger: Logger): Marketplace {
     store.setStatus(shop, order, input.order_status, { reason: input.cancel_order_reason });
     return envelope(reply, 200, { order_number: order.orderId, order_status: order.status });
   });
+
+  /**
+   * Control extension (Sendo only): put a product in another review status, e.g. 1 (awaiting
+   * approval), 3 (rejected) or 4 (cancelled), so a client can meet the statuses that refuse updates.
+   */
+  app.post<{ Params: { shopId: string; productId: string } }>(
+    '/_sandbox/shops/:shopId/listings/:productId/product-status',
+    async (request, reply) => {
+      const shop = store.shops.get(request.params.shopId);
+      const listing = shop?.listings.get(request.params.productId);
+      if (!shop || !listing?.sendo) return reply.code(404).send({ error: 'no such shop or product' });
+      const parsed = z
+        .object({ productStatus: z.number().int().min(0).max(5) })
+        .strict()
+        .safeParse(request.body ?? {});
+      if (!parsed.success) return reply.code(400).send({ error: firstIssue(parsed.error) });
+      listing.sendo.productStatus = parsed.data.productStatus;
+      listing.status = parsed.data.productStatus === ON_SALE ? 'active' : 'delisted';
+      listing.updatedAt = clock.now();
+      return {
+        productId: listing.productId,
+        productStatus: listing.sendo.productStatus,
+        status: listing.status,
+      };
+    },
+  );
 
   return market;
 }
