@@ -22,8 +22,8 @@ export interface RunningApi {
 }
 
 /** The real API on an ephemeral port, called over real HTTP. */
-export async function startApi(): Promise<RunningApi> {
-  const env = loadEnvironment(environmentSchema);
+export async function startApi(overrides: Record<string, string> = {}): Promise<RunningApi> {
+  const env = loadEnvironment(environmentSchema, { ...process.env, ...overrides });
   const app = await createApiApp(env);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();

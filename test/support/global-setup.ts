@@ -1,19 +1,23 @@
-import { Client } from 'pg';
-import { migrate } from '../../libs/database/src/data-source';
+import Redis from 'ioredis';
+import { freshDatabase } from './database';
 
 /** A fresh test database for every run: dropped, created and migrated (never the demo's). */
 export default async function globalSetup(): Promise<void> {
-  const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ocop_test';
-  const name = new URL(url).pathname.slice(1);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client({ connectionString: admin.toString() });
-  await client.connect();
+  await freshDatabase(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ocop_test');
+  await forgetTestQueues();
+}
+
+/** Jobs left in Redis by an earlier run would point at rows of the dropped database. */
+async function forgetTestQueues(): Promise<void> {
+  const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
   try {
-    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await client.query(`CREATE DATABASE "${name}"`);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', '{ocop-test}*', 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
   } finally {
-    await client.end();
+    redis.disconnect();
   }
-  await migrate(url);
 }

@@ -6,8 +6,12 @@ import { Environment } from '../../../config/environment';
 import { AuthModule } from '@ocop/auth';
 import { CatalogueModule } from '@ocop/catalogue';
 import { CommonModule } from '@ocop/common';
+import { OcopModule } from '@ocop/ocop';
 import { DatabaseModule } from '@ocop/database';
-import { QueueModule } from '@ocop/sync';
+import { ALL_QUEUES, QueueModule } from '@ocop/sync';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
+import { BullBoardModule, type BullBoardModuleOptions } from '@bull-board/nestjs';
 import { ErrorShapeFilter } from './error-shape.filter';
 import { HealthController, MetricsController } from './operations';
 
@@ -28,6 +32,14 @@ export class ApiModule {
         }),
         AuthModule,
         CatalogueModule,
+        OcopModule,
+        // The queue dashboard; create-api.ts lets only admin keys reach it.
+        BullBoardModule.forRoot({
+          route: '/admin/queues',
+          // @bull-board/fastify types its routes against its own copy of Fastify's types.
+          adapter: BullBoardFastifyAdapter as unknown as BullBoardModuleOptions['adapter'],
+        }),
+        BullBoardModule.forFeature(...ALL_QUEUES.map((name) => ({ name, adapter: BullMQAdapter }))),
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_FILTER, useClass: ErrorShapeFilter }],

@@ -2,7 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Environment } from '../../../config/environment';
 import { CommonModule } from '@ocop/common';
 import { DatabaseModule } from '@ocop/database';
-import { QueueModule } from '@ocop/sync';
+import { OcopWorkerModule } from '@ocop/ocop';
+import { QueueModule, SyncWorkerModule } from '@ocop/sync';
 
 /** The worker process: BullMQ processors of every context, sharing one Redis and one PostgreSQL. */
 @Module({})
@@ -10,7 +11,13 @@ export class WorkerModule {
   static forRoot(env: Environment): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CommonModule.forRoot(env, 'worker'), DatabaseModule, QueueModule],
+      imports: [
+        CommonModule.forRoot(env, 'worker'),
+        DatabaseModule,
+        QueueModule,
+        SyncWorkerModule,
+        OcopWorkerModule,
+      ],
     };
   }
 }

@@ -38,6 +38,10 @@ export class Product {
   @Column({ name: 'image_urls', type: 'jsonb' }) imageUrls: string[];
   @Column({ type: 'text' }) status: ProductStatus;
   @Column({ name: 'search_text', select: false }) searchText: string;
+  /** The active OCOP certificate, kept here by the OCOP context in the same transaction as its change. */
+  @Column({ name: 'ocop_certificate_id', type: 'uuid', nullable: true }) ocopCertificateId: string | null;
+  @Column({ name: 'ocop_stars', type: 'smallint', nullable: true }) ocopStars: number | null;
+  @Column({ name: 'ocop_valid_until', type: 'date', nullable: true }) ocopValidUntil: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import {
+  Clock,
   Conflict,
   ConnectorConfig,
   decodeCursor,
@@ -14,6 +15,7 @@ import {
   Scope,
   toPage,
   ValidationFailed,
+  vietnamDate,
 } from '@ocop/common';
 import { IdempotencyStore, requestFingerprint, StoredAnswer, Transactions } from '@ocop/database';
 import { CooperativesService } from './cooperatives.service';
@@ -29,7 +31,14 @@ import {
 } from './dto';
 import { Product, Sku, StockMovement } from './entities';
 import { StockLedger } from './stock-ledger';
-import { movementView, OcopBadgeView, ProductView, productView, SkuView, skuView } from './views';
+import {
+  movementView,
+  type OcopBadgeView,
+  type ProductView,
+  productView,
+  type SkuView,
+  skuView,
+} from './views';
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
   return (
@@ -50,6 +59,7 @@ export class ProductsService {
     private readonly ledger: StockLedger,
     private readonly idempotency: IdempotencyStore,
     private readonly config: ConnectorConfig,
+    private readonly clock: Clock,
   ) {}
 
   async create(scope: Scope, body: CreateProductBody): Promise<ProductView> {
@@ -79,7 +89,7 @@ export class ProductsService {
   async get(scope: Scope, id: string): Promise<ProductView> {
     const product = await this.findProduct(scope, id);
     const skus = await this.skus.find({ where: { productId: id }, order: { seq: 'ASC' } });
-    return productView(product, skus, await this.ocopBadge(product));
+    return productView(product, skus, this.today());
   }
 
   /** For importers and the demo seed, which match products by name within a cooperative. */
@@ -105,6 +115,10 @@ export class ProductsService {
     if (cooperativeId) qb.andWhere('p.cooperative_id = :cooperativeId', { cooperativeId });
     if (query.category) qb.andWhere('p.category = :category', { category: query.category });
     if (query.status) qb.andWhere('p.status = :status', { status: query.status });
+    const today = this.today();
+    if (query.stars !== undefined) {
+      qb.andWhere('p.ocop_stars = :stars AND p.ocop_valid_until >= :today', { stars: query.stars, today });
+    }
     searchWords(query.q).forEach((word, i) =>
       qb.andWhere(`p.search_text LIKE :word${i}`, { [`word${i}`]: `%${escapeLike(word)}%` }),
     );
@@ -128,7 +142,7 @@ export class ProductsService {
       rows,
       limit,
       (p) => [p.createdAt.toISOString(), p.id],
-      (p) => productView(p, byProduct.get(p.id) ?? [], null),
+      (p) => productView(p, byProduct.get(p.id) ?? [], today),
     );
   }
 
@@ -233,8 +247,28 @@ export class ProductsService {
     return found;
   }
 
-  private async ocopBadge(_product: Product): Promise<OcopBadgeView | null> {
-    return null;
+  /**
+   * Records the product's active OCOP certificate (or none). Called by the OCOP context inside the
+   * transaction that changes the certificate, so the badge never disagrees with it.
+   */
+  async recordOcopBadge(
+    manager: EntityManager,
+    productId: string,
+    badge: OcopBadgeView | null,
+  ): Promise<void> {
+    await manager.update(
+      Product,
+      { id: productId },
+      {
+        ocopCertificateId: badge?.certificateId ?? null,
+        ocopStars: badge?.stars ?? null,
+        ocopValidUntil: badge?.validUntil ?? null,
+      },
+    );
+  }
+
+  private today(): string {
+    return vietnamDate(this.clock.now());
   }
 
   private belowReserved(sku: Sku): Conflict {

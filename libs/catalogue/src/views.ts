@@ -39,7 +39,15 @@ export function skuView(s: Sku) {
 }
 export type SkuView = ReturnType<typeof skuView>;
 
-export function productView(p: Product, skus: Sku[], ocop: OcopBadgeView | null) {
+/** The badge a product may show now: its certificate, unless that has passed its last day. */
+export function ocopBadge(p: Product, today: string): OcopBadgeView | null {
+  if (!p.ocopCertificateId || p.ocopStars === null || p.ocopValidUntil === null || p.ocopValidUntil < today) {
+    return null;
+  }
+  return { certificateId: p.ocopCertificateId, stars: p.ocopStars, validUntil: p.ocopValidUntil };
+}
+
+export function productView(p: Product, skus: Sku[], today: string) {
   return {
     id: p.id,
     cooperativeId: p.cooperativeId,
@@ -49,7 +57,7 @@ export function productView(p: Product, skus: Sku[], ocop: OcopBadgeView | null)
     imageUrls: p.imageUrls,
     status: p.status,
     skus: skus.map(skuView),
-    ocop,
+    ocop: ocopBadge(p, today),
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };

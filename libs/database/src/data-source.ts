@@ -1,7 +1,10 @@
-import { Client } from 'pg';
+import { Client, types } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { migrations } from './migrations';
 import { QueryCounter } from './query-counter';
+
+/** Calendar dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the server's time zone. */
+types.setTypeParser(types.builtins.DATE, (value) => value);
 
 /** One counter per process: tests read it to prove a list costs a constant number of queries. */
 export const queryCounter = new QueryCounter();

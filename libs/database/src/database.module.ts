@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectorConfig } from '@ocop/common';
 import { dataSourceOptions } from './data-source';
 import { IdempotencyStore } from './idempotency';
+import { Outbox } from './outbox';
 import { Transactions } from './transactions';
 
 @Global()
@@ -18,7 +19,7 @@ import { Transactions } from './transactions';
       }),
     }),
   ],
-  providers: [Transactions, IdempotencyStore],
-  exports: [Transactions, IdempotencyStore],
+  providers: [Transactions, IdempotencyStore, Outbox],
+  exports: [Transactions, IdempotencyStore, Outbox],
 })
 export class DatabaseModule {}

@@ -3,3 +3,4 @@ export * from './database.module';
 export * from './idempotency';
 export * from './transactions';
 export { migrations } from './migrations';
+export * from './outbox';

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { ConnectorConfig } from '@ocop/common';
+import { registeredQueues } from './queue.registry';
 import { redisOptions } from './redis';
 
 /**
@@ -27,6 +28,7 @@ class RedisCloser implements OnApplicationShutdown {
         prefix: config.env.QUEUE_PREFIX,
       }),
     }),
+    registeredQueues,
   ],
   providers: [
     {
@@ -43,6 +45,6 @@ class RedisCloser implements OnApplicationShutdown {
     },
     RedisCloser,
   ],
-  exports: [REDIS, BullModule],
+  exports: [REDIS, BullModule, registeredQueues],
 })
 export class QueueModule {}

@@ -2,13 +2,17 @@ import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Environment } from '../../../../config/environment';
 import { CatalogueModule, CooperativesService, ProductsService } from '@ocop/catalogue';
-import { CommonModule, EVERYTHING } from '@ocop/common';
+import { CommonModule, ConnectorConfig, EVERYTHING } from '@ocop/common';
 import { DatabaseModule } from '@ocop/database';
+import { CertificatesService, OcopModule } from '@ocop/ocop';
+import { decisionsFor } from './ocop-history';
+import { SeededRandom } from './random';
 import { PROVINCE, thaiNguyenCatalogue } from './thai-nguyen-catalogue';
 
 export interface SeedReport {
   cooperativesCreated: number;
   productsCreated: number;
+  assessmentsCreated: number;
   cooperatives: number;
   products: number;
 }
@@ -20,7 +24,7 @@ async function seedContext(env: Environment): Promise<INestApplicationContext> {
   return NestFactory.createApplicationContext(
     {
       module: SeedModule,
-      imports: [CommonModule.forRoot(env, 'seed'), DatabaseModule, CatalogueModule],
+      imports: [CommonModule.forRoot(env, 'seed'), DatabaseModule, CatalogueModule, OcopModule],
     },
     { logger: ['error', 'warn'] },
   );
@@ -35,7 +39,17 @@ export async function seedDemo(env: Environment): Promise<SeedReport> {
   try {
     const cooperatives = app.get(CooperativesService);
     const products = app.get(ProductsService);
-    const report: SeedReport = { cooperativesCreated: 0, productsCreated: 0, cooperatives: 0, products: 0 };
+    const certificates = app.get(CertificatesService);
+    const reference = app.get(ConnectorConfig).reference.ocop;
+    const today = certificates.today();
+    const random = new SeededRandom(2020);
+    const report: SeedReport = {
+      cooperativesCreated: 0,
+      productsCreated: 0,
+      assessmentsCreated: 0,
+      cooperatives: 0,
+      products: 0,
+    };
     for (const producer of thaiNguyenCatalogue()) {
       let coop = await cooperatives.findByName(producer.name);
       if (!coop) {
@@ -50,9 +64,9 @@ export async function seedDemo(env: Environment): Promise<SeedReport> {
       }
       report.cooperatives += 1;
       for (const item of producer.products) {
-        const existing = await products.findByName(coop.id, item.name);
-        if (!existing) {
-          await products.create(EVERYTHING, {
+        let product = await products.findByName(coop.id, item.name);
+        if (!product) {
+          product = await products.create(EVERYTHING, {
             cooperativeId: coop.id,
             name: item.name,
             category: item.category,
@@ -62,6 +76,15 @@ export async function seedDemo(env: Environment): Promise<SeedReport> {
           report.productsCreated += 1;
         }
         report.products += 1;
+        // The rating history is laid once, with the product; a re-run leaves it as it is.
+        const decisions = decisionsFor(item.rating, today, reference, random);
+        const recorded = await certificates.listForProduct(EVERYTHING, product.id, { limit: 1 });
+        if (recorded.items.length > 0) continue;
+        for (const { revokeReason, ...decision } of decisions) {
+          const assessment = await certificates.record(EVERYTHING, product.id, decision);
+          if (revokeReason) await certificates.revoke(EVERYTHING, assessment.id, revokeReason);
+          report.assessmentsCreated += 1;
+        }
       }
     }
     return report;

@@ -1,0 +1,47 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Queue } from 'bullmq';
+import { LOGGER, VIETNAM_TIME_ZONE, type Logger } from '@ocop/common';
+import { QUEUES } from '@ocop/sync';
+import { CertificatesService } from './certificates.service';
+import { OcopModule } from './ocop.module';
+
+/** Just after midnight in Vietnam, when a certificate's last day has passed. */
+export const NIGHTLY_EXPIRY = { pattern: '5 0 * * *', tz: VIETNAM_TIME_ZONE } as const;
+
+@Processor(QUEUES.ocopCertificates)
+export class CertificateExpiryProcessor extends WorkerHost {
+  constructor(
+    private readonly certificates: CertificatesService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  async process(): Promise<number> {
+    const expired = await this.certificates.persistExpiries();
+    this.logger.info({ job: 'certificate-expiry', expired }, 'certificate expiries persisted');
+    return expired;
+  }
+}
+
+@Injectable()
+export class CertificateExpirySchedule implements OnApplicationBootstrap {
+  constructor(@InjectQueue(QUEUES.ocopCertificates) private readonly queue: Queue) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler('nightly-expiry', NIGHTLY_EXPIRY, {
+      name: 'persist-expiries',
+      opts: {
+        removeOnComplete: 30,
+        removeOnFail: 100,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 60_000 },
+      },
+    });
+  }
+}
+
+/** The OCOP context's processors; only the worker imports this module. */
+@Module({ imports: [OcopModule], providers: [CertificateExpiryProcessor, CertificateExpirySchedule] })
+export class OcopWorkerModule {}

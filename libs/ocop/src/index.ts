@@ -1,0 +1,5 @@
+export * from './ocop.module';
+export * from './certificates.service';
+export * from './certificate-expiry';
+export * from './rules';
+export { LEVELS, STATUSES } from './dto';

@@ -1,0 +1,80 @@
+import { environmentSchema, loadEnvironment } from '../../config/environment';
+import { seedDemo } from '../../apps/cli/src/seed/seed';
+import { RunningApi, startApi } from '../support/api';
+import { dropDatabase, freshDatabase } from '../support/database';
+
+/** The demo seed in a database of its own, read back through the API as an officer would. */
+describe('the Thái Nguyên demo seed', () => {
+  const url = (process.env.DATABASE_URL as string).replace(/\/([^/]+)$/, '/$1_seed');
+  let api: RunningApi;
+
+  beforeAll(async () => {
+    await freshDatabase(url);
+    api = await startApi({ DATABASE_URL: url });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await dropDatabase(url);
+  });
+
+  async function all(path: string): Promise<any[]> {
+    const items: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const sep = path.includes('?') ? '&' : '?';
+      const res: any = await api.call(
+        'GET',
+        `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { key: api.adminKey },
+      );
+      expect(res.status).toBe(200);
+      items.push(...res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    return items;
+  }
+
+  it('reproduces the province figures and adds nothing when run again', async () => {
+    const env = loadEnvironment(environmentSchema, { ...process.env, DATABASE_URL: url });
+    const first = await seedDemo(env);
+    expect(first.productsCreated).toBeGreaterThanOrEqual(173);
+    expect(first.assessmentsCreated).toBeGreaterThan(173);
+
+    const active = await all('/v1/ocop-certificates?status=active');
+    expect(active).toHaveLength(173);
+    const byStars = (n: number) => active.filter((a) => a.stars === n).length;
+    expect([byStars(3), byStars(4), byStars(5)]).toEqual([91, 80, 2]);
+
+    const products = await all('/v1/products');
+    expect(products.length).toBeGreaterThanOrEqual(173);
+    const certified = products.filter((p) => p.ocop !== null);
+    expect(certified).toHaveLength(173);
+    expect(certified.filter((p) => p.category === 'tea')).toHaveLength(121);
+    const teaShare = products.filter((p) => p.category === 'tea').length / products.length;
+    expect(teaShare).toBeGreaterThan(0.65);
+
+    const five = certified
+      .filter((p) => p.ocop.stars === 5)
+      .map((p) => p.name)
+      .sort();
+    expect(five).toEqual(['Chè tôm nõn Hảo Đạt', 'Miến dong Việt Cường']);
+    const haoDat = certified.find((p) => p.name === 'Chè tôm nõn Hảo Đạt');
+    const history = await all(`/v1/products/${haoDat.id}/ocop-assessments`);
+    expect(history.map((a) => [a.score.total, a.status])).toEqual([
+      [90.86, 'active'],
+      [90.86, 'superseded'],
+    ]);
+
+    const everything = await all('/v1/ocop-certificates');
+    const statuses = new Set(everything.map((a) => a.status));
+    expect([...statuses].sort()).toEqual(['active', 'expired', 'revoked', 'superseded']);
+    const soon = await all('/v1/ocop-certificates?expiringWithinDays=90');
+    expect(soon.length).toBeGreaterThan(0);
+    const years = new Set(everything.map((a) => a.decidedAt.slice(0, 4)));
+    expect(years.size).toBeGreaterThanOrEqual(4);
+
+    const second = await seedDemo(env);
+    expect(second).toMatchObject({ cooperativesCreated: 0, productsCreated: 0, assessmentsCreated: 0 });
+    expect(await all('/v1/ocop-certificates?status=active')).toHaveLength(173);
+  });
+});
