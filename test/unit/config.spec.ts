@@ -40,7 +40,9 @@ describe('reference data', () => {
     const data = loadReferenceData();
     expect(data.ocop.validityMonths).toBe(36);
     expect(data.ocop.groups).toHaveLength(6);
-    expect(data.categories.map((c) => c.slug)).toEqual(expect.arrayContaining(['tea', 'noodles', 'rice', 'honey']));
+    expect(data.categories.map((c) => c.slug)).toEqual(
+      expect.arrayContaining(['tea', 'noodles', 'rice', 'honey']),
+    );
   });
 
   it('refuses reference data that breaks its schema, naming the file and field', () => {
