@@ -3,23 +3,27 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { createMarketplace, Marketplace } from '../shared/marketplace';
-import { ConnectorStatus, Listing, Order, ShopState, StatusCode, Variant } from '../shared/model';
+import {
+  blankListing,
+  CONNECTOR_STATUSES,
+  ConnectorStatus,
+  Listing,
+  Order,
+  ShopState,
+  StatusCode,
+  Variant,
+} from '../shared/model';
 import { applyRequestFaults } from '../shared/request-faults';
-import { StoreError, StyleRules } from '../shared/store';
+import { firstIssue } from '../shared/validation';
+import { StyleRules } from '../shared/store';
 import { DAY_MS, parseIsoInstant } from '../shared/time-format';
 import { WebhookStyle } from '../shared/webhooks';
 
 export type PostmartErrorCode =
   'IncompleteSignature' | 'InvalidTimestamp' | 'ApiCallLimit' | 'InvalidParameter' | 'NotFound';
 
-const STATUSES: readonly ConnectorStatus[] = [
-  'pending',
-  'confirmed',
-  'shipped',
-  'delivered',
-  'cancelled',
-  'returned',
-];
+/** Postmart's status words are the connector's own. */
+const STATUSES: readonly ConnectorStatus[] = CONNECTOR_STATUSES;
 const TIMESTAMP_WINDOW_MS = 5 * 60 * 1000;
 const DEFAULT_RATE_LIMIT = 50;
 const MAX_LIMIT = 100;
@@ -101,11 +105,6 @@ const productSchema = z
       .min(1),
   })
   .passthrough();
-
-function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return `${issue.path.join('.') || 'body'}: ${issue.message}`;
-}
 
 export function postmartOrderView(order: Order) {
   return {
@@ -221,30 +220,14 @@ export function createPostmartServer(logger: Logger): Marketplace {
     const input = parsed.data;
     if (input.shop_id !== shop.shopId)
       return fail(reply, 'InvalidParameter', 'shop_id does not match the app_key');
-    try {
-      store.assertSkusFree(
-        shop,
-        input.skus.map((sku) => sku.seller_sku),
-        existing?.productId,
-      );
-    } catch (error) {
-      if (error instanceof StoreError) return fail(reply, 'InvalidParameter', error.message);
-      throw error;
-    }
+    const conflict = store.skuConflict(
+      shop,
+      input.skus.map((sku) => sku.seller_sku),
+      existing?.productId,
+    );
+    if (conflict) return fail(reply, 'InvalidParameter', conflict);
     const now = clock.now();
-    const listing: Listing = existing ?? {
-      productId: randomUUID(),
-      shopId: shop.shopId,
-      name: '',
-      description: '',
-      categoryId: '',
-      images: [],
-      status: 'active',
-      available: true,
-      variants: [],
-      createdAt: now,
-      updatedAt: now,
-    };
+    const listing: Listing = existing ?? blankListing(randomUUID(), shop.shopId, now);
     const previous = listing.variants;
     const variants: Variant[] = input.skus.map((sku) => ({
       sku: sku.seller_sku,

@@ -3,9 +3,18 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { createMarketplace, Marketplace } from '../shared/marketplace';
-import { ConnectorStatus, Listing, Order, ShopState, StatusCode, Variant } from '../shared/model';
+import {
+  blankListing,
+  ConnectorStatus,
+  Listing,
+  Order,
+  ShopState,
+  StatusCode,
+  Variant,
+} from '../shared/model';
 import { applyRequestFaults } from '../shared/request-faults';
-import { StoreError, StyleRules } from '../shared/store';
+import { firstIssue } from '../shared/validation';
+import { StyleRules } from '../shared/store';
 import { DAY_MS, parseVietnamDay } from '../shared/time-format';
 import { WebhookStyle } from '../shared/webhooks';
 import { signJwt, verifyJwt } from './jwt';
@@ -160,11 +169,6 @@ interface PagingState {
   expiresAt: number;
 }
 
-function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return `${issue.path.join('.') || 'body'}: ${issue.message}`;
-}
-
 /** The Sendo-style marketplace: JWT login, field-mask updates, expiring paging tokens. */
 export function createSendoServer(logger: Logger): Marketplace {
   let jwtSecret = randomBytes(32);
@@ -290,33 +294,17 @@ export function createSendoServer(logger: Logger): Marketplace {
         return envelope(reply, 400, null, `product ${input.id} is in status ${status} and cannot be updated`);
       }
     }
-    try {
-      store.assertSkusFree(
-        shop,
-        variants.map((variant) => variant.sku),
-        existing?.productId,
-      );
-    } catch (error) {
-      if (error instanceof StoreError) return envelope(reply, 400, null, error.message);
-      throw error;
-    }
+    const conflict = store.skuConflict(
+      shop,
+      variants.map((variant) => variant.sku),
+      existing?.productId,
+    );
+    if (conflict) return envelope(reply, 400, null, conflict);
     const now = clock.now();
     const images = [input.avatar?.picture_url, ...input.pictures.map((p) => p.picture_url)].filter(
       (url): url is string => typeof url === 'string',
     );
-    const listing: Listing = existing ?? {
-      productId: String(++productIds),
-      shopId: shop.shopId,
-      name: '',
-      description: '',
-      categoryId: '',
-      images: [],
-      status: 'active',
-      available: true,
-      variants: [],
-      createdAt: now,
-      updatedAt: now,
-    };
+    const listing: Listing = existing ?? blankListing(String(++productIds), shop.shopId, now);
     const previous = listing.variants;
     Object.assign(listing, {
       name: input.name,

@@ -100,3 +100,20 @@ export class ShopState {
     public webhookUrl: string | undefined,
   ) {}
 }
+
+/** A listing that has no content yet; the style server fills it from the request. */
+export function blankListing(productId: string, shopId: string, now: number): Listing {
+  return {
+    productId,
+    shopId,
+    name: '',
+    description: '',
+    categoryId: '',
+    images: [],
+    status: 'active',
+    available: true,
+    variants: [],
+    createdAt: now,
+    updatedAt: now,
+  };
+}

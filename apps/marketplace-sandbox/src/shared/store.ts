@@ -82,17 +82,18 @@ export class MarketStore {
     return typeof key === 'string' ? this.byCredential.get(key) : undefined;
   }
 
-  /** Throws a conflict if a SKU is held by another active listing of the shop. */
-  assertSkusFree(shop: ShopState, skus: string[], productId?: string): void {
+  /** Why these SKUs cannot be saved on the product (repeated, or held by another active listing), or null. */
+  skuConflict(shop: ShopState, skus: string[], productId?: string): string | null {
     const seen = new Set<string>();
     for (const sku of skus) {
-      if (seen.has(sku)) throw new StoreError('invalid', `duplicate SKU ${sku} in the request`);
+      if (seen.has(sku)) return `duplicate SKU ${sku} in the request`;
       seen.add(sku);
       const holder = shop.skus.get(sku);
       if (holder && holder.listing.productId !== productId && holder.listing.status === 'active') {
-        throw new StoreError('conflict', `SKU ${sku} already belongs to product ${holder.listing.productId}`);
+        return `SKU ${sku} already belongs to product ${holder.listing.productId}`;
       }
     }
+    return null;
   }
 
   /** Stores a new listing or re-indexes an existing one after its variants changed. */

@@ -3,9 +3,18 @@ import { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { createMarketplace, Marketplace } from '../shared/marketplace';
-import { ConnectorStatus, Listing, Order, ShopState, StatusCode, Variant } from '../shared/model';
+import {
+  blankListing,
+  ConnectorStatus,
+  Listing,
+  Order,
+  ShopState,
+  StatusCode,
+  Variant,
+} from '../shared/model';
 import { applyRequestFaults } from '../shared/request-faults';
-import { StoreError, StyleRules } from '../shared/store';
+import { firstIssue } from '../shared/validation';
+import { StyleRules } from '../shared/store';
 import { isoVietnam, parseIsoInstant } from '../shared/time-format';
 import { WebhookStyle } from '../shared/webhooks';
 
@@ -101,11 +110,6 @@ const productSchema = z
 
 const bulkSchema = z.object({ ITEMS: z.array(z.unknown()) }).passthrough();
 const bulkItemSchema = z.object({ PRODUCT_SKU: z.string().min(1), QUANTITY: z.number().int().min(0) });
-
-function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return `${issue.path.join('.') || 'body'}: ${issue.message}`;
-}
 
 export function vosoOrderView(order: Order) {
   return {
@@ -253,30 +257,14 @@ export function createVosoServer(logger: Logger): Marketplace {
       quantity: variant.QUANTITY,
       weightGrams: variant.WEIGHT,
     }));
-    try {
-      store.assertSkusFree(
-        shop,
-        variants.map((variant) => variant.sku),
-        existing?.productId,
-      );
-    } catch (error) {
-      if (error instanceof StoreError) return envelope(reply, 400, null, error.message);
-      throw error;
-    }
+    const conflict = store.skuConflict(
+      shop,
+      variants.map((variant) => variant.sku),
+      existing?.productId,
+    );
+    if (conflict) return envelope(reply, 400, null, conflict);
     const now = clock.now();
-    const listing: Listing = existing ?? {
-      productId: String(++productIds),
-      shopId: shop.shopId,
-      name: '',
-      description: '',
-      categoryId: '',
-      images: [],
-      status: 'active',
-      available: true,
-      variants: [],
-      createdAt: now,
-      updatedAt: now,
-    };
+    const listing: Listing = existing ?? blankListing(String(++productIds), shop.shopId, now);
     const previous = listing.variants;
     Object.assign(listing, {
       name: input.PRODUCT_NAME,
