@@ -1,0 +1,98 @@
+/**
+ * The one port the sync engine speaks to (ARCHITECTURE.md §4). Each marketplace has its own
+ * adapter behind it; the engine never sees a marketplace's URLs, envelopes, status codes or
+ * signing.
+ */
+export const MARKETPLACES = ['sendo', 'voso', 'postmart'] as const;
+export type Marketplace = (typeof MARKETPLACES)[number];
+
+/** What an adapter needs to act for one shop: decrypted credentials, never stored by the adapter. */
+export interface ShopAccess {
+  /** the connector's connection id: the key for tokens cached per shop and rate limits */
+  connectionId: string;
+  marketplace: Marketplace;
+  shopId: string;
+  baseUrl: string;
+  credentials: Record<string, string>;
+}
+
+/** One variant per SKU. */
+export interface VariantContent {
+  skuCode: string;
+  name: string;
+  priceVnd: number;
+  weightGrams: number;
+  /** the figure this channel is offered (available less the connection's buffer, never below 0) */
+  quantity: number;
+}
+
+/** The desired state of one listing, computed from the catalogue and the OCOP certificate. */
+export interface ListingContent {
+  productId: string;
+  /** the product's own name; the adapter adds the OCOP badge when `ocopStars` is set */
+  name: string;
+  description: string;
+  /** the connector's sales category slug (config/reference/categories.json) */
+  category: string;
+  imageUrls: string[];
+  /** stars of the active certificate, or null: the badge shows only while the certificate is active */
+  ocopStars: number | null;
+  variants: VariantContent[];
+}
+
+export interface PublishedListing {
+  externalId: string;
+  /** the marketplace's id for each of our SKU codes' variant */
+  variantIds: Record<string, string>;
+}
+
+export interface StockPush {
+  externalId: string;
+  skuCode: string;
+  variantId: string;
+  quantity: number;
+  /** stable for one intended figure, so a retry after an ambiguous failure applies once */
+  idempotencyKey: string;
+}
+
+export interface StockPushResult {
+  skuCode: string;
+  externalId: string;
+  ok: boolean;
+  /** set when !ok: why the marketplace refused this item */
+  error?: MarketplaceError;
+}
+
+export type FailureKind = 'retryable' | 'permanent' | 'auth';
+
+/**
+ * The one error type adapters throw. `retryable`: try again later (429, throttling, 5xx,
+ * timeouts, 504-after-write); `permanent`: the marketplace rejected the data — do not retry until
+ * something changes; `auth`: the credentials no longer work.
+ */
+export class MarketplaceError extends Error {
+  constructor(
+    readonly kind: FailureKind,
+    message: string,
+    readonly options: { status?: number; code?: string; retryAfterMs?: number; marketplace?: Marketplace } = {},
+  ) {
+    super(message);
+    this.name = 'MarketplaceError';
+  }
+}
+
+export interface MarketplaceAdapter {
+  readonly marketplace: Marketplace;
+  /** most stock items one pushStock call may carry to the marketplace (adapters split bigger lists) */
+  readonly stockBatchSize: number;
+  /** throws MarketplaceError('auth') when the credentials are refused */
+  verifyCredentials(shop: ShopAccess): Promise<void>;
+  /** creates the listing with all its variants, title, price, weight and stock */
+  publish(shop: ShopAccess, content: ListingContent): Promise<PublishedListing>;
+  /** replaces title, description, category, images, prices, weights and stock of an existing listing */
+  update(shop: ShopAccess, externalId: string, content: ListingContent): Promise<PublishedListing>;
+  /** takes the listing down */
+  delist(shop: ShopAccess, externalId: string): Promise<void>;
+  /** pushes stock figures in as few calls as the marketplace allows; each item succeeds or fails alone */
+  pushStock(shop: ShopAccess, items: StockPush[]): Promise<StockPushResult[]>;
+}
