@@ -74,7 +74,12 @@ export class MarketplaceError extends Error {
   constructor(
     readonly kind: FailureKind,
     message: string,
-    readonly options: { status?: number; code?: string; retryAfterMs?: number; marketplace?: Marketplace } = {},
+    readonly options: {
+      status?: number;
+      code?: string;
+      retryAfterMs?: number;
+      marketplace?: Marketplace;
+    } = {},
   ) {
     super(message);
     this.name = 'MarketplaceError';
@@ -96,3 +101,16 @@ export interface MarketplaceAdapter {
   /** pushes stock figures in as few calls as the marketplace allows; each item succeeds or fails alone */
   pushStock(shop: ShopAccess, items: StockPush[]): Promise<StockPushResult[]>;
 }
+
+/**
+ * Called by an adapter before every HTTP call to a shop, so rate limits hold per connection across
+ * all worker processes (the sync engine supplies a Redis-backed gate; tests may pass none).
+ */
+export interface CallGate {
+  beforeCall(shop: ShopAccess): Promise<void>;
+}
+
+export const OPEN_GATE: CallGate = { beforeCall: async () => undefined };
+
+/** Marketplace category codes for each of the connector's sales category slugs. */
+export type CategoryCodes = Record<string, { sendo: number; voso: string; postmart: string }>;
