@@ -1,0 +1,144 @@
+import { asMarketplaceError, categoryCode, checkContent, failedResult, okResult } from '../adapter-support';
+import { mapWithConcurrency } from '../batching';
+import { MarketplaceHttp, MarketplaceRequest } from '../http-client';
+import {
+  CategoryCodes,
+  ListingContent,
+  MarketplaceAdapter,
+  MarketplaceError,
+  OPEN_GATE,
+  PublishedListing,
+  ShopAccess,
+  StockPush,
+  StockPushResult,
+} from '../port';
+import type { AdapterOptions } from '../sendo/sendo-adapter';
+import {
+  POSTMART_STOCK_CONCURRENCY,
+  POSTMART_STOCK_ITEMS_PER_CALL,
+  postmartFailure,
+  postmartProductBody,
+  postmartPublished,
+} from './postmart-mapping';
+import { signedQuery } from './postmart-signing';
+
+export interface PostmartAdapterOptions extends AdapterOptions {
+  /** the clock timestamps are taken from (unix ms); tests may fix it */
+  now?: () => number;
+}
+
+/**
+ * Postmart-style: no session, every request signed; products over REST with UUID ids for products
+ * and SKUs; stock one SKU per call with an Idempotency-Key, so a retry after a 504 that was in fact
+ * applied applies nothing twice. The SKUs of one pushStock go out concurrently, at most 8 at a time.
+ */
+export class PostmartAdapter implements MarketplaceAdapter {
+  readonly marketplace = 'postmart' as const;
+  readonly stockBatchSize = POSTMART_STOCK_ITEMS_PER_CALL;
+  private readonly http: MarketplaceHttp;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly categories: CategoryCodes,
+    options: PostmartAdapterOptions = {},
+  ) {
+    this.http = new MarketplaceHttp('postmart', options.gate ?? OPEN_GATE, options.timeoutMs);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** A signed read that changes nothing: refused when the app_key or app_secret is wrong. */
+  async verifyCredentials(shop: ShopAccess): Promise<void> {
+    await this.call(shop, {
+      method: 'GET',
+      path: '/api/v1/orders',
+      query: { updated_after: new Date(this.now() - 60_000).toISOString(), limit: '1' },
+    });
+  }
+
+  async publish(shop: ShopAccess, content: ListingContent): Promise<PublishedListing> {
+    return this.save(shop, { method: 'POST', path: '/api/v1/products' }, content);
+  }
+
+  async update(shop: ShopAccess, externalId: string, content: ListingContent): Promise<PublishedListing> {
+    return this.save(
+      shop,
+      { method: 'PUT', path: `/api/v1/products/${encodeURIComponent(externalId)}` },
+      content,
+    );
+  }
+
+  async delist(shop: ShopAccess, externalId: string): Promise<void> {
+    try {
+      await this.call(shop, { method: 'DELETE', path: `/api/v1/products/${encodeURIComponent(externalId)}` });
+    } catch (error) {
+      // Gone already: the listing is down, which is all delist asks.
+      if (error instanceof MarketplaceError && error.options.code === 'NotFound') return;
+      throw error;
+    }
+  }
+
+  async pushStock(shop: ShopAccess, items: StockPush[]): Promise<StockPushResult[]> {
+    let stopped: MarketplaceError | null = null;
+    return mapWithConcurrency(items, POSTMART_STOCK_CONCURRENCY, async (item) => {
+      if (stopped) return failedResult(item, stopped);
+      try {
+        await this.call(shop, {
+          method: 'PUT',
+          path: `/api/v1/skus/${encodeURIComponent(item.variantId)}/stock`,
+          body: JSON.stringify({ quantity: Math.max(0, Math.floor(item.quantity)) }),
+          headers: { 'Idempotency-Key': item.idempotencyKey },
+        });
+        return okResult(item);
+      } catch (error) {
+        const failure = asMarketplaceError(error, 'postmart');
+        // Refused credentials fail every SKU alike: do not send the rest.
+        if (failure.kind === 'auth') stopped = failure;
+        return failedResult(item, failure);
+      }
+    });
+  }
+
+  private async save(
+    shop: ShopAccess,
+    target: Pick<MarketplaceRequest, 'method' | 'path'>,
+    content: ListingContent,
+  ): Promise<PublishedListing> {
+    checkContent(content, 'postmart');
+    const body = postmartProductBody(
+      shop.shopId,
+      content,
+      categoryCode(this.categories, content.category, 'postmart'),
+    );
+    const data = await this.call(shop, { ...target, body: JSON.stringify(body) });
+    const published = postmartPublished(data);
+    if (!published) {
+      throw new MarketplaceError('retryable', 'postmart: the product answer carries no product_id and skus', {
+        code: 'unreadable',
+        marketplace: 'postmart',
+      });
+    }
+    return published;
+  }
+
+  /** One signed call; the envelope decides success, whatever the HTTP code. */
+  private async call(shop: ShopAccess, request: MarketplaceRequest): Promise<unknown> {
+    const credentials = {
+      app_key: shop.credentials.app_key ?? '',
+      app_secret: shop.credentials.app_secret ?? '',
+    };
+    const basePath = new URL(shop.baseUrl).pathname.replace(/\/+$/, '');
+    const answer = await this.http.send(shop, () => ({
+      ...request,
+      query: signedQuery(
+        credentials,
+        basePath + request.path,
+        request.query ?? {},
+        request.body ?? '',
+        this.now(),
+      ),
+    }));
+    const failure = postmartFailure(answer.status, answer.json);
+    if (failure) throw failure;
+    return (answer.json as { data?: unknown }).data;
+  }
+}

@@ -1,0 +1,226 @@
+import {
+  asMarketplaceError,
+  categoryCode,
+  checkContent,
+  failedResult,
+  isRecord,
+  okResult,
+} from '../adapter-support';
+import { MarketplaceHttp, MarketplaceRequest } from '../http-client';
+import {
+  CallGate,
+  CategoryCodes,
+  ListingContent,
+  MarketplaceAdapter,
+  MarketplaceError,
+  OPEN_GATE,
+  PublishedListing,
+  ShopAccess,
+  StockPush,
+  StockPushResult,
+} from '../port';
+import { SessionTokens } from '../session-tokens';
+import {
+  SENDO_DELETED,
+  SENDO_FIELD_MASK_MAX_ITEMS,
+  SENDO_TOKEN_LIFETIME_MS,
+  sendoDelistItem,
+  sendoFailure,
+  sendoProductBody,
+  sendoProductId,
+  sendoStockCalls,
+} from './sendo-mapping';
+
+export interface AdapterOptions {
+  gate?: CallGate;
+  timeoutMs?: number;
+}
+
+/**
+ * Sendo-style: a JWT from `POST /login` valid 8 hours, cached per connection and renewed by
+ * logging in again (there is no refresh); products created and updated by one call keyed by `id`;
+ * stock and delisting through field-mask calls of at most 50 products.
+ */
+export class SendoAdapter implements MarketplaceAdapter {
+  readonly marketplace = 'sendo' as const;
+  readonly stockBatchSize = SENDO_FIELD_MASK_MAX_ITEMS;
+  private readonly http: MarketplaceHttp;
+  private readonly tokens = new SessionTokens(SENDO_TOKEN_LIFETIME_MS);
+
+  constructor(
+    private readonly categories: CategoryCodes,
+    options: AdapterOptions = {},
+  ) {
+    this.http = new MarketplaceHttp('sendo', options.gate ?? OPEN_GATE, options.timeoutMs);
+  }
+
+  async verifyCredentials(shop: ShopAccess): Promise<void> {
+    await this.login(shop);
+  }
+
+  async publish(shop: ShopAccess, content: ListingContent): Promise<PublishedListing> {
+    return this.save(shop, 0, content);
+  }
+
+  async update(shop: ShopAccess, externalId: string, content: ListingContent): Promise<PublishedListing> {
+    return this.save(shop, this.productId(externalId), content);
+  }
+
+  async delist(shop: ShopAccess, externalId: string): Promise<void> {
+    const id = this.productId(externalId);
+    const result = await this.call(shop, {
+      method: 'POST',
+      path: '/api/partner/product/update-by-field-mask',
+      body: JSON.stringify([sendoDelistItem(id)]),
+    });
+    const item = Array.isArray(result) ? result[0] : undefined;
+    if (!isRecord(item) || item.success === true) return;
+    const message = typeof item.error === 'string' ? item.error : 'delist refused';
+    // Already deleted (a retry after an answer that got lost) or gone: the listing is down either way.
+    if (new RegExp(`status ${SENDO_DELETED}\\b`).test(message) || /not found/i.test(message)) return;
+    throw new MarketplaceError('permanent', message, { code: 'item_refused', marketplace: 'sendo' });
+  }
+
+  async pushStock(shop: ShopAccess, items: StockPush[]): Promise<StockPushResult[]> {
+    const results = new Map<StockPush, StockPushResult>();
+    const valid = items.filter((item) => {
+      if (sendoProductId(item.externalId) !== null) return true;
+      results.set(
+        item,
+        failedResult(
+          item,
+          new MarketplaceError('permanent', `"${item.externalId}" is not a Sendo product id`, {
+            code: 'bad_external_id',
+            marketplace: 'sendo',
+          }),
+        ),
+      );
+      return false;
+    });
+    let stopped: MarketplaceError | null = null;
+    for (const call of sendoStockCalls(valid)) {
+      const pushes = call.pushes.flat();
+      if (stopped) {
+        for (const push of pushes) results.set(push, failedResult(push, stopped));
+        continue;
+      }
+      try {
+        const answer = await this.call(shop, {
+          method: 'POST',
+          path: '/api/partner/product/update-by-field-mask',
+          body: JSON.stringify(call.items),
+        });
+        const rows = Array.isArray(answer) ? answer : [];
+        call.items.forEach((item, index) => {
+          const row =
+            rows.find((candidate) => isRecord(candidate) && Number(candidate.id) === item.id) ?? rows[index];
+          for (const push of call.pushes[index]) {
+            if (isRecord(row) && row.success === true) results.set(push, okResult(push));
+            else
+              results.set(
+                push,
+                failedResult(
+                  push,
+                  isRecord(row) && typeof row.error === 'string'
+                    ? new MarketplaceError('permanent', row.error, {
+                        code: 'item_refused',
+                        marketplace: 'sendo',
+                      })
+                    : new MarketplaceError('retryable', 'sendo: no result for this product', {
+                        code: 'unacknowledged',
+                        marketplace: 'sendo',
+                      }),
+                ),
+              );
+          }
+        });
+      } catch (error) {
+        // A failed call fails its items; after refused credentials or throttling, the rest wait too.
+        const failure = asMarketplaceError(error, 'sendo');
+        for (const push of pushes) results.set(push, failedResult(push, failure));
+        if (failure.kind === 'auth' || failure.options.status === 429) stopped = failure;
+      }
+    }
+    return items.map((item) => results.get(item) as StockPushResult);
+  }
+
+  private async save(shop: ShopAccess, id: number, content: ListingContent): Promise<PublishedListing> {
+    checkContent(content, 'sendo');
+    const body = sendoProductBody(id, content, categoryCode(this.categories, content.category, 'sendo'));
+    const result = await this.call(shop, {
+      method: 'POST',
+      path: '/api/partner/product',
+      body: JSON.stringify(body),
+    });
+    if (typeof result !== 'number' && !(typeof result === 'string' && /^\d+$/.test(result))) {
+      throw new MarketplaceError('retryable', 'sendo: the product answer carries no product id', {
+        code: 'unreadable',
+        marketplace: 'sendo',
+      });
+    }
+    // Sendo knows variants by their variant_sku: our SKU codes are the variant ids.
+    const variantIds = Object.fromEntries(
+      content.variants.map((variant) => [variant.skuCode, variant.skuCode]),
+    );
+    return { externalId: String(result), variantIds };
+  }
+
+  private productId(externalId: string): number {
+    const id = sendoProductId(externalId);
+    if (id === null) {
+      throw new MarketplaceError('permanent', `"${externalId}" is not a Sendo product id`, {
+        code: 'bad_external_id',
+        marketplace: 'sendo',
+      });
+    }
+    return id;
+  }
+
+  private tokenKey(shop: ShopAccess): string {
+    return `${shop.connectionId}\u0000${shop.credentials.shop_key ?? ''}`;
+  }
+
+  private async login(shop: ShopAccess): Promise<string> {
+    const answer = await this.http.send(shop, {
+      method: 'POST',
+      path: '/login',
+      body: JSON.stringify({ shop_key: shop.credentials.shop_key, secret_key: shop.credentials.secret_key }),
+    });
+    const failure = sendoFailure(answer.status, answer.json);
+    if (failure) throw failure;
+    const result = (answer.json as { result?: unknown }).result;
+    if (!isRecord(result) || typeof result.token !== 'string') {
+      throw new MarketplaceError('retryable', 'sendo: the login answer carries no token', {
+        code: 'unreadable',
+        marketplace: 'sendo',
+      });
+    }
+    return result.token;
+  }
+
+  /**
+   * One authenticated call. A 401 means the token expired (8 h, or earlier on the marketplace's
+   * clock): log in again once and repeat the call once. A token refused right after a fresh login
+   * is the marketplace's trouble, not the credentials' (the login just accepted them): retryable.
+   */
+  private async call(shop: ShopAccess, request: MarketplaceRequest): Promise<unknown> {
+    const key = this.tokenKey(shop);
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.tokens.get(key, () => this.login(shop));
+      const answer = await this.http.send(shop, {
+        ...request,
+        headers: { ...request.headers, authorization: `bearer ${token}` },
+      });
+      const failure = sendoFailure(answer.status, answer.json);
+      if (!failure) return (answer.json as { result?: unknown }).result;
+      if (failure.kind !== 'auth' || failure.options.status !== 401) throw failure;
+      this.tokens.forget(key, token);
+      if (attempt >= 1) {
+        throw new MarketplaceError('retryable', `${failure.message} (again after a fresh login)`, {
+          ...failure.options,
+          code: 'token_refused',
+        });
+      }
+    }
+  }
+}
