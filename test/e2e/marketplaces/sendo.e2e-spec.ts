@@ -4,6 +4,7 @@ import {
   byStatus,
   CATEGORY_CODES,
   control,
+  http,
   countingGate,
   heldListing,
   honeyProduct,
@@ -120,11 +121,54 @@ describe('SendoAdapter against the sandbox', () => {
       available: false,
     });
     await expect(adapter.delist(shop, externalId)).resolves.toBeUndefined();
+    await expect(adapter.delist(shop, '99999999')).resolves.toBeUndefined();
     const refused = await rejection(adapter.update(shop, externalId, content));
     expect(refused).toMatchObject({
       kind: 'permanent',
       message: `product ${externalId} is in status 5 and cannot be updated`,
     });
+  });
+
+  it('a product awaiting Sendo approval is retried later; a cancelled one is permanent', async () => {
+    const { shop, ctl, shopId } = await newShop(sandbox, 'sendo');
+    const content = teaProduct('R');
+    const { externalId } = await adapter.publish(shop, content);
+    const review = (productStatus: number) =>
+      http('POST', `${sandbox.urls.sendo}/_sandbox/shops/${shopId}/listings/${externalId}/product-status`, {
+        body: { productStatus },
+      });
+    expect((await review(1)).status).toBe(200);
+    expect(await rejection(adapter.update(shop, externalId, content))).toMatchObject({
+      kind: 'retryable',
+      options: { code: 'awaiting_approval' },
+    });
+    const [stock] = await adapter.pushStock(shop, [
+      { externalId, skuCode: 'R-100G', variantId: 'R-100G', quantity: 1, idempotencyKey: 'k' },
+    ]);
+    expect(stock).toMatchObject({
+      ok: false,
+      error: { kind: 'retryable', options: { code: 'awaiting_approval' } },
+    });
+    expect((await review(4)).status).toBe(200);
+    expect((await rejection(adapter.update(shop, externalId, content))).kind).toBe('permanent');
+    expect(await ctl.listings(shopId)).toHaveLength(1);
+  });
+
+  it('a token refused right after a fresh login is retryable, not an auth failure', async () => {
+    const { shop, ctl, shopId } = await newShop(sandbox, 'sendo');
+    const { externalId } = await adapter.publish(shop, teaProduct('S'));
+    await ctl.faults(shopId, { tokenTtlSeconds: 1 });
+    await ctl.advance(8 * 3600 + 1);
+    // every new token lives 1 s on the sandbox clock: advance it between login and call
+    const slow = new SendoAdapter(CATEGORY_CODES, {
+      gate: {
+        beforeCall: async () => {
+          await ctl.advance(2);
+        },
+      },
+    });
+    const refused = await rejection(slow.delist(shop, externalId));
+    expect(refused).toMatchObject({ kind: 'retryable', options: { code: 'token_refused', status: 401 } });
   });
 
   it('wrong keys are an auth error, at verification and on any call', async () => {

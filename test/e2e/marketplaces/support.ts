@@ -3,7 +3,7 @@ import type { CallGate, ListingContent, Marketplace, MarketplaceError, ShopAcces
 import { Sandbox } from '../../../apps/marketplace-sandbox/src/sandbox';
 import { control } from '../sandbox/helpers';
 
-export { startTestSandbox, control } from '../sandbox/helpers';
+export { startTestSandbox, control, http } from '../sandbox/helpers';
 
 /** The category codes of config/reference/categories.json for the categories these suites use. */
 export const CATEGORY_CODES = {

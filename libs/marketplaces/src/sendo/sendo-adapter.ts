@@ -28,6 +28,7 @@ import {
   sendoFailure,
   sendoProductBody,
   sendoProductId,
+  sendoRefusal,
   sendoStockCalls,
 } from './sendo-mapping';
 
@@ -78,7 +79,7 @@ export class SendoAdapter implements MarketplaceAdapter {
     const message = typeof item.error === 'string' ? item.error : 'delist refused';
     // Already deleted (a retry after an answer that got lost) or gone: the listing is down either way.
     if (new RegExp(`status ${SENDO_DELETED}\\b`).test(message) || /not found/i.test(message)) return;
-    throw new MarketplaceError('permanent', message, { code: 'item_refused', marketplace: 'sendo' });
+    throw sendoRefusal(message, { code: 'item_refused' });
   }
 
   async pushStock(shop: ShopAccess, items: StockPush[]): Promise<StockPushResult[]> {
@@ -122,10 +123,7 @@ export class SendoAdapter implements MarketplaceAdapter {
                 failedResult(
                   push,
                   isRecord(row) && typeof row.error === 'string'
-                    ? new MarketplaceError('permanent', row.error, {
-                        code: 'item_refused',
-                        marketplace: 'sendo',
-                      })
+                    ? sendoRefusal(row.error, { code: 'item_refused' })
                     : new MarketplaceError('retryable', 'sendo: no result for this product', {
                         code: 'unacknowledged',
                         marketplace: 'sendo',

@@ -5,6 +5,8 @@ import {
   sendoProductBody,
   sendoProductId,
   sendoProductSku,
+  sendoRefusal,
+  SENDO_REVIEW_RETRY_MS,
   sendoStockCalls,
 } from './sendo-mapping';
 
@@ -145,6 +147,18 @@ describe('sendoFailure', () => {
     expect(sendoFailure(200, env(429, 'slow down', false))?.kind).toBe('retryable');
     expect(sendoFailure(200, '<html>')?.kind).toBe('retryable');
     expect(sendoFailure(200, undefined)?.kind).toBe('retryable');
+  });
+
+  it('retries later a product still awaiting approval, but not a cancelled or deleted one', () => {
+    expect(sendoFailure(400, env(400, 'product 7 is in status 1 and cannot be updated'))).toMatchObject({
+      kind: 'retryable',
+      options: { code: 'awaiting_approval', retryAfterMs: SENDO_REVIEW_RETRY_MS },
+    });
+    expect(sendoFailure(400, env(400, 'product 7 is in status 4 and cannot be updated'))?.kind).toBe(
+      'permanent',
+    );
+    expect(sendoRefusal('product 7 is in status 5 and cannot be updated').kind).toBe('permanent');
+    expect(sendoRefusal('product 7 is in status 1 and cannot be updated').kind).toBe('retryable');
   });
 
   it('does not trust success: true with an error status', () => {

@@ -147,5 +147,28 @@ export function sendoFailure(httpStatus: number, body: unknown): MarketplaceErro
   const options = { status, code: String(status), marketplace };
   if (status === 401 || status === 403) return new MarketplaceError('auth', `sendo: ${message}`, options);
   if (status === 429 || status >= 500) return new MarketplaceError('retryable', `sendo: ${message}`, options);
-  return new MarketplaceError('permanent', message, options);
+  return sendoRefusal(message, options);
+}
+
+/** How long to wait before trying again a product Sendo is still reviewing. */
+export const SENDO_REVIEW_RETRY_MS = 15 * 60_000;
+
+/**
+ * A refusal of the data, from an envelope or from one field-mask item. A product awaiting approval
+ * (status 1) refuses updates only until Sendo's review ends, which the connector cannot see
+ * happen: that one is retried later instead of waiting for a change on our side.
+ */
+export function sendoRefusal(
+  message: string,
+  options: { status?: number; code?: string; marketplace?: 'sendo' } = {},
+): MarketplaceError {
+  if (/\bis in status 1 and cannot be updated/.test(message)) {
+    return new MarketplaceError('retryable', message, {
+      ...options,
+      code: 'awaiting_approval',
+      retryAfterMs: SENDO_REVIEW_RETRY_MS,
+      marketplace: 'sendo',
+    });
+  }
+  return new MarketplaceError('permanent', message, { ...options, marketplace: 'sendo' });
 }
