@@ -14,6 +14,18 @@ describe('SessionTokens', () => {
     expect(await tokens.get('c1', login)).toBe('t3');
   });
 
+  it('takes a shorter lifetime the login reports', async () => {
+    let now = 0;
+    const tokens = new SessionTokens(8 * 3600_000, () => now);
+    let n = 0;
+    const login = async () => ({ token: `t${++n}`, lifetimeMs: 60_000 });
+    expect(await tokens.get('c', login)).toBe('t1');
+    now = 50_000;
+    expect(await tokens.get('c', login)).toBe('t1');
+    now = 55_000;
+    expect(await tokens.get('c', login)).toBe('t2');
+  });
+
   it('shares one login among concurrent callers', async () => {
     const tokens = new SessionTokens(1000);
     let logins = 0;

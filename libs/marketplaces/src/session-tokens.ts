@@ -14,15 +14,29 @@ export class SessionTokens {
     private readonly renewMarginMs = Math.min(5 * 60_000, lifetimeMs / 10),
   ) {}
 
-  async get(key: string, login: () => Promise<string>): Promise<string> {
+  /**
+   * `login` may say how long its token lives (e.g. read from a JWT), when the marketplace issues
+   * shorter tokens than the default lifetime.
+   */
+  async get(
+    key: string,
+    login: () => Promise<string | { token: string; lifetimeMs?: number }>,
+  ): Promise<string> {
     const cached = this.tokens.get(key);
     if (cached && cached.renewAt > this.now()) return cached.token;
     const running = this.logins.get(key);
     if (running) return running;
     const attempt = (async () => {
       try {
-        const token = await login();
-        this.tokens.set(key, { token, renewAt: this.now() + this.lifetimeMs - this.renewMarginMs });
+        const issued = await login();
+        const { token, lifetimeMs } =
+          typeof issued === 'string' ? { token: issued, lifetimeMs: undefined } : issued;
+        const lifetime =
+          lifetimeMs !== undefined && lifetimeMs > 0
+            ? Math.min(lifetimeMs, this.lifetimeMs)
+            : this.lifetimeMs;
+        const margin = Math.min(this.renewMarginMs, lifetime / 10);
+        this.tokens.set(key, { token, renewAt: this.now() + lifetime - margin });
         return token;
       } finally {
         this.logins.delete(key);

@@ -30,6 +30,7 @@ import {
   sendoProductId,
   sendoRefusal,
   sendoStockCalls,
+  sendoTokenLifetimeMs,
 } from './sendo-mapping';
 
 export interface AdapterOptions {
@@ -57,6 +58,11 @@ export class SendoAdapter implements MarketplaceAdapter {
 
   async verifyCredentials(shop: ShopAccess): Promise<void> {
     await this.login(shop);
+  }
+
+  private async session(shop: ShopAccess): Promise<{ token: string; lifetimeMs?: number }> {
+    const token = await this.login(shop);
+    return { token, lifetimeMs: sendoTokenLifetimeMs(token) };
   }
 
   async publish(shop: ShopAccess, content: ListingContent): Promise<PublishedListing> {
@@ -204,7 +210,7 @@ export class SendoAdapter implements MarketplaceAdapter {
   private async call(shop: ShopAccess, request: MarketplaceRequest): Promise<unknown> {
     const key = this.tokenKey(shop);
     for (let attempt = 0; ; attempt++) {
-      const token = await this.tokens.get(key, () => this.login(shop));
+      const token = await this.tokens.get(key, () => this.session(shop));
       const answer = await this.http.send(shop, {
         ...request,
         headers: { ...request.headers, authorization: `bearer ${token}` },

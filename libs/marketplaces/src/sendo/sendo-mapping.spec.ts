@@ -5,6 +5,7 @@ import {
   sendoProductBody,
   sendoProductId,
   sendoProductSku,
+  sendoTokenLifetimeMs,
   sendoRefusal,
   SENDO_REVIEW_RETRY_MS,
   sendoStockCalls,
@@ -97,6 +98,24 @@ describe('sendoStockCalls', () => {
       variants: [{ variant_sku: 'X', variant_quantity: 0 }],
       stock_availability: false,
     });
+  });
+});
+
+describe('sendoTokenLifetimeMs', () => {
+  const jwt = (claims: object) =>
+    ['{"alg":"HS256"}', JSON.stringify(claims)]
+      .map((part) => Buffer.from(part).toString('base64url'))
+      .join('.') + '.sig';
+
+  it('reads exp − iat from the JWT', () => {
+    expect(sendoTokenLifetimeMs(jwt({ iat: 1000, exp: 1060 }))).toBe(60_000);
+    expect(sendoTokenLifetimeMs(jwt({ iat: 0, exp: 8 * 3600 }))).toBe(8 * 3600_000);
+  });
+
+  it('gives undefined for anything else', () => {
+    expect(sendoTokenLifetimeMs('opaque')).toBeUndefined();
+    expect(sendoTokenLifetimeMs('a.!!!.c')).toBeUndefined();
+    expect(sendoTokenLifetimeMs(jwt({ exp: 5 }))).toBeUndefined();
   });
 });
 

@@ -122,6 +122,27 @@ export function sendoStockCalls(pushes: readonly StockPush[]): SendoStockCall[] 
   }));
 }
 
+/**
+ * How long a Sendo token lives, read from its JWT claims (exp − iat): a shop may be issued shorter
+ * tokens than 8 hours, and renewing before they lapse saves a refused call and its repeat.
+ * Undefined when the token is not a readable JWT (the 8-hour default applies).
+ */
+export function sendoTokenLifetimeMs(token: string): number | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      exp?: unknown;
+      iat?: unknown;
+    };
+    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || claims.exp <= claims.iat)
+      return undefined;
+    return (claims.exp - claims.iat) * 1000;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Sendo product ids are numbers; anything else cannot be one of its listings. */
 export function sendoProductId(externalId: string): number | null {
   return /^\d+$/.test(externalId) ? Number(externalId) : null;
