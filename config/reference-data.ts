@@ -65,6 +65,11 @@ const categoriesSchema = z.object({
         name: z.string(),
         nameVi: z.string(),
         ocopGroup: z.string(),
+        marketplaces: z.object({
+          sendo: z.number().int().positive(),
+          voso: z.string().min(1),
+          postmart: z.string().min(1),
+        }),
       }),
     )
     .min(1),

@@ -59,7 +59,17 @@ describe('reference data', () => {
     writeFileSync(join(dir, 'ocop.json'), JSON.stringify(ocop));
     writeFileSync(
       join(dir, 'categories.json'),
-      JSON.stringify({ categories: [{ slug: 'tea', name: 'Tea', nameVi: 'Chè', ocopGroup: 'jewellery' }] }),
+      JSON.stringify({
+        categories: [
+          {
+            slug: 'tea',
+            name: 'Tea',
+            nameVi: 'Chè',
+            ocopGroup: 'jewellery',
+            marketplaces: { sendo: 1, voso: 'X', postmart: 'x' },
+          },
+        ],
+      }),
     );
     expect(() => loadReferenceData(dir)).toThrow(/unknown OCOP group for tea/);
   });

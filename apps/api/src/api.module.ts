@@ -8,7 +8,7 @@ import { CatalogueModule } from '@ocop/catalogue';
 import { CommonModule } from '@ocop/common';
 import { OcopModule } from '@ocop/ocop';
 import { DatabaseModule } from '@ocop/database';
-import { ALL_QUEUES, QueueModule } from '@ocop/sync';
+import { ALL_QUEUES, QueueModule, SyncModule } from '@ocop/sync';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import { BullBoardModule, type BullBoardModuleOptions } from '@bull-board/nestjs';
@@ -33,6 +33,7 @@ export class ApiModule {
         AuthModule,
         CatalogueModule,
         OcopModule,
+        SyncModule,
         // The queue dashboard; create-api.ts lets only admin keys reach it.
         BullBoardModule.forRoot({
           route: '/admin/queues',

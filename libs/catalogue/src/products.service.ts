@@ -18,6 +18,7 @@ import {
   vietnamDate,
 } from '@ocop/common';
 import { IdempotencyStore, requestFingerprint, StoredAnswer, Transactions } from '@ocop/database';
+import { CatalogueChanges } from './catalogue-changes';
 import { CooperativesService } from './cooperatives.service';
 import {
   CreateProductBody,
@@ -60,6 +61,7 @@ export class ProductsService {
     private readonly idempotency: IdempotencyStore,
     private readonly config: ConnectorConfig,
     private readonly clock: Clock,
+    private readonly changes: CatalogueChanges,
   ) {}
 
   async create(scope: Scope, body: CreateProductBody): Promise<ProductView> {
@@ -149,22 +151,35 @@ export class ProductsService {
   async update(scope: Scope, id: string, body: UpdateProductBody): Promise<ProductView> {
     await this.findProduct(scope, id);
     if (body.category !== undefined) this.assertCategory(body.category);
-    await this.products.update(
-      { id },
-      { ...body, ...(body.name !== undefined ? { searchText: foldVietnamese(body.name) } : {}) },
-    );
+    await this.transactions.run(async (manager) => {
+      await manager.update(
+        Product,
+        { id },
+        { ...body, ...(body.name !== undefined ? { searchText: foldVietnamese(body.name) } : {}) },
+      );
+      await this.changes.publish(manager, { kind: 'product', productId: id });
+    });
     return this.get(scope, id);
   }
 
   async addSku(scope: Scope, productId: string, input: SkuInput): Promise<SkuView> {
     const product = await this.findProduct(scope, productId);
-    const sku = await this.transactions.run((manager) => this.insertSku(manager, product, input));
+    const sku = await this.transactions.run(async (manager) => {
+      const added = await this.insertSku(manager, product, input);
+      await this.changes.publish(manager, { kind: 'product', productId: product.id });
+      return added;
+    });
     return skuView(sku);
   }
 
   async updateSku(scope: Scope, skuId: string, body: UpdateSkuBody): Promise<SkuView> {
-    await this.findSku(scope, skuId);
-    if (Object.keys(body).length > 0) await this.skus.update({ id: skuId }, body);
+    const sku = await this.findSku(scope, skuId);
+    if (Object.keys(body).length > 0) {
+      await this.transactions.run(async (manager) => {
+        await manager.update(Sku, { id: skuId }, body);
+        await this.changes.publish(manager, { kind: 'product', productId: sku.productId });
+      });
+    }
     return skuView(await this.findSku(scope, skuId));
   }
 
@@ -265,6 +280,17 @@ export class ProductsService {
         ocopValidUntil: badge?.validUntil ?? null,
       },
     );
+    await this.changes.publish(manager, { kind: 'product', productId });
+  }
+
+  /** Removes the badge if it is still this certificate's (the nightly expiry of certificates). */
+  async clearOcopBadge(manager: EntityManager, productId: string, certificateId: string): Promise<void> {
+    const cleared = await manager.update(
+      Product,
+      { id: productId, ocopCertificateId: certificateId },
+      { ocopCertificateId: null, ocopStars: null, ocopValidUntil: null },
+    );
+    if (cleared.affected) await this.changes.publish(manager, { kind: 'product', productId });
   }
 
   private today(): string {

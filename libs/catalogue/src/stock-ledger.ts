@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { CatalogueChanges } from './catalogue-changes';
 import { MovementKind, Sku } from './entities';
 
 export interface StockChange {
@@ -56,6 +57,8 @@ export function skuFromRow(row: SkuRow): Sku {
  */
 @Injectable()
 export class StockLedger {
+  constructor(private readonly changes: CatalogueChanges) {}
+
   /** The SKU after the change, or undefined when the change would break on-hand ≥ reserved ≥ 0. */
   async apply(
     manager: EntityManager,
@@ -94,6 +97,9 @@ export class StockLedger {
         cause.idempotencyKey ?? null,
       ],
     );
-    return rows[0] ? skuFromRow(rows[0]) : undefined;
+    if (!rows[0]) return undefined;
+    const sku = skuFromRow(rows[0]);
+    await this.changes.publish(manager, { kind: 'stock', productId: sku.productId, skuId: sku.id });
+    return sku;
   }
 }

@@ -225,11 +225,7 @@ export class CertificatesService {
       );
       for (const certificate of expired) {
         await this.announce(manager, CERTIFICATE_DEACTIVATED, certificate, 'expired');
-        await manager.query(
-          `UPDATE products SET ocop_certificate_id = NULL, ocop_stars = NULL, ocop_valid_until = NULL
-           WHERE id = $1 AND ocop_certificate_id = $2`,
-          [certificate.productId, certificate.id],
-        );
+        await this.products.clearOcopBadge(manager, certificate.productId, certificate.id);
       }
       return expired.length;
     });

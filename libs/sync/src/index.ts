@@ -2,4 +2,7 @@ export * from './queue.module';
 export * from './queues';
 export * from './redis';
 export * from './outbox-relay';
-export * from './sync-worker.module';
+export * from './connection-sync';
+export * from './call-gate';
+export * from './backoff';
+export * from './sync.module';

@@ -9,6 +9,10 @@ export const QUEUES = {
   domainEvents: 'domain-events',
   /** Certificate upkeep: the nightly persistence of expiries. */
   ocopCertificates: 'ocop-certificates',
+  /** One job per connection (id `connection-<id>`): pushes every lagging listing of that shop. */
+  connectionSync: 'connection-sync',
+  /** The periodic sweep that re-enqueues whatever lags, so a flushed Redis or a dead worker heals. */
+  syncReconciler: 'sync-reconciler',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -1,5 +1,6 @@
 import { Foundation1764300000000 } from './1764300000000-foundation';
 import { OcopRatings1764310000000 } from './1764310000000-ocop-ratings';
+import { Channels1764320000000 } from './1764320000000-channels';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
-export const migrations = [Foundation1764300000000, OcopRatings1764310000000];
+export const migrations = [Foundation1764300000000, OcopRatings1764310000000, Channels1764320000000];

@@ -1,0 +1,216 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { QueryFailedError, Repository } from 'typeorm';
+import { CooperativesService } from '@ocop/catalogue';
+import {
+  Conflict,
+  ConnectorConfig,
+  decodeCursor,
+  NotFound,
+  Page,
+  pageSize,
+  RuleViolation,
+  Scope,
+  ServiceUnavailable,
+  toPage,
+} from '@ocop/common';
+import { Transactions } from '@ocop/database';
+import { MarketplaceError, type Marketplace, type ShopAccess } from '@ocop/marketplaces';
+import { MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from './adapters';
+import { openCredentials, sealCredentials } from './credentials';
+import { ConnectionListQuery, CreateConnectionBody, UpdateConnectionBody } from './dto';
+import { Connection } from './entities';
+import { ListingVersions } from './listing-versions';
+
+export function connectionView(c: Connection) {
+  return {
+    id: c.id,
+    cooperativeId: c.cooperativeId,
+    marketplace: c.marketplace,
+    shopId: c.shopId,
+    baseUrl: c.baseUrl,
+    status: c.status,
+    statusReason: c.statusReason,
+    stockBufferPercent: c.stockBufferPercent,
+    lastOrderSyncAt: c.lastOrderSyncAt?.toISOString() ?? null,
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+export type ConnectionView = ReturnType<typeof connectionView>;
+
+const shopIdentity = (marketplace: Marketplace, shopId: string) => `${marketplace}:${shopId}`;
+
+@Injectable()
+export class ConnectionsService {
+  private readonly key: Buffer;
+
+  constructor(
+    @InjectRepository(Connection) private readonly connections: Repository<Connection>,
+    @Inject(MARKETPLACE_ADAPTERS) private readonly adapters: MarketplaceAdapters,
+    private readonly cooperatives: CooperativesService,
+    private readonly transactions: Transactions,
+    private readonly versions: ListingVersions,
+    private readonly config: ConnectorConfig,
+  ) {
+    this.key = Buffer.from(config.env.CREDENTIALS_KEY, 'base64');
+  }
+
+  /** The local sandbox marketplace, for the demo and for integrators trying the connector. */
+  private defaultBaseUrl(marketplace: Marketplace): string {
+    const env = this.config.env;
+    const port = {
+      sendo: env.SANDBOX_SENDO_PORT,
+      voso: env.SANDBOX_VOSO_PORT,
+      postmart: env.SANDBOX_POSTMART_PORT,
+    }[marketplace];
+    return `http://${env.SANDBOX_HOST}:${port}`;
+  }
+
+  async create(scope: Scope, cooperativeId: string, body: CreateConnectionBody): Promise<ConnectionView> {
+    await this.cooperatives.find(scope, cooperativeId);
+    const baseUrl = (body.baseUrl ?? this.defaultBaseUrl(body.marketplace)).replace(/\/+$/, '');
+    await this.verify({
+      connectionId: `unsaved:${body.marketplace}:${body.shopId}`,
+      marketplace: body.marketplace,
+      shopId: body.shopId,
+      baseUrl,
+      credentials: body.credentials,
+    });
+    try {
+      const saved = await this.connections.save(
+        this.connections.create({
+          cooperativeId,
+          marketplace: body.marketplace,
+          shopId: body.shopId,
+          baseUrl,
+          credentialsSealed: sealCredentials(
+            this.key,
+            shopIdentity(body.marketplace, body.shopId),
+            body.credentials,
+          ),
+          status: 'active',
+          statusReason: null,
+          stockBufferPercent: body.stockBufferPercent ?? 0,
+        }),
+      );
+      return this.get(scope, saved.id);
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') {
+        throw new Conflict(`This ${body.marketplace} shop is already connected`);
+      }
+      throw error;
+    }
+  }
+
+  async get(scope: Scope, id: string): Promise<ConnectionView> {
+    return connectionView(await this.find(scope, id));
+  }
+
+  async find(scope: Scope, id: string): Promise<Connection> {
+    const found = await this.connections.findOne({
+      where: scope.cooperativeId ? { id, cooperativeId: scope.cooperativeId } : { id },
+    });
+    if (!found) throw new NotFound('No such connection');
+    return found;
+  }
+
+  async list(scope: Scope, cooperativeId: string, query: ConnectionListQuery): Promise<Page<ConnectionView>> {
+    await this.cooperatives.find(scope, cooperativeId);
+    const limit = pageSize(query);
+    const qb = this.connections
+      .createQueryBuilder('c')
+      .where('c.cooperative_id = :cooperativeId', { cooperativeId });
+    if (query.marketplace) qb.andWhere('c.marketplace = :marketplace', { marketplace: query.marketplace });
+    if (query.status) qb.andWhere('c.status = :status', { status: query.status });
+    const after = decodeCursor(query.cursor);
+    if (after) qb.andWhere('(c.created_at, c.id) < (:at, :id)', { at: after[0], id: after[1] });
+    const rows = await qb
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(limit + 1)
+      .getMany();
+    return toPage(rows, limit, (c) => [c.createdAt.toISOString(), c.id], connectionView);
+  }
+
+  async update(scope: Scope, id: string, body: UpdateConnectionBody): Promise<ConnectionView> {
+    const current = await this.find(scope, id);
+    const changes: Partial<Connection> = {};
+    if (body.credentials) {
+      await this.verify({ ...(await this.access(id)), credentials: body.credentials });
+      changes.credentialsSealed = sealCredentials(
+        this.key,
+        shopIdentity(current.marketplace, current.shopId),
+        body.credentials,
+      );
+      // Working credentials lift an auth failure; a pause stays a pause.
+      if (current.status === 'auth_failed' && !body.status) {
+        changes.status = 'active';
+        changes.statusReason = null;
+      }
+    }
+    if (body.status) {
+      changes.status = body.status;
+      changes.statusReason = null;
+    }
+    if (body.stockBufferPercent !== undefined) changes.stockBufferPercent = body.stockBufferPercent;
+    await this.transactions.run(async (manager) => {
+      if (Object.keys(changes).length > 0) await manager.update(Connection, { id }, changes);
+      if (body.stockBufferPercent !== undefined && body.stockBufferPercent !== current.stockBufferPercent) {
+        await this.versions.bumpConnection(manager, id, 'stock');
+      }
+      if (changes.status === 'active') await this.versions.wake(manager, id);
+    });
+    return this.get(scope, id);
+  }
+
+  /** Decrypted access for the sync engine; never returned by the API or logged. */
+  async access(connectionId: string): Promise<ShopAccess> {
+    const row = await this.connections
+      .createQueryBuilder('c')
+      .addSelect('c.credentials_sealed', 'c_credentials_sealed')
+      .where('c.id = :connectionId', { connectionId })
+      .getOne();
+    if (!row) throw new NotFound('No such connection');
+    return {
+      connectionId: row.id,
+      marketplace: row.marketplace,
+      shopId: row.shopId,
+      baseUrl: row.baseUrl,
+      credentials: openCredentials(
+        this.key,
+        shopIdentity(row.marketplace, row.shopId),
+        row.credentialsSealed,
+      ),
+    };
+  }
+
+  async statusOf(connectionId: string): Promise<Connection> {
+    return this.find({}, connectionId);
+  }
+
+  /** The marketplace refused the stored credentials: stop pushing and say so in the API. */
+  async markAuthFailed(connectionId: string, reason: string): Promise<void> {
+    await this.connections.update(
+      { id: connectionId, status: 'active' },
+      { status: 'auth_failed', statusReason: `The marketplace refused the credentials: ${reason}` },
+    );
+  }
+
+  private async verify(shop: ShopAccess): Promise<void> {
+    try {
+      await this.adapters[shop.marketplace].verifyCredentials(shop);
+    } catch (error) {
+      if (error instanceof MarketplaceError && error.kind === 'auth') {
+        throw new RuleViolation(
+          `The ${shop.marketplace} marketplace refused these credentials: ${error.message}`,
+        );
+      }
+      if (error instanceof MarketplaceError) {
+        throw new ServiceUnavailable(
+          `The ${shop.marketplace} marketplace could not check the credentials now (${error.message}); try again`,
+        );
+      }
+      throw error;
+    }
+  }
+}

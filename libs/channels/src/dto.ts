@@ -1,0 +1,92 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  registerDecorator,
+} from 'class-validator';
+import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
+import { PageQuery } from '@ocop/common';
+import { LISTING_STATUSES, type ListingStatus } from './entities';
+
+/** Credentials are a flat object of short strings (keys and secrets, whatever the marketplace names them). */
+function IsCredentials(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isCredentials',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'object' &&
+          value !== null &&
+          !Array.isArray(value) &&
+          Object.keys(value).length > 0 &&
+          Object.keys(value).length <= 10 &&
+          Object.values(value).every((v) => typeof v === 'string' && v.length > 0 && v.length <= 500),
+        defaultMessage: () => 'credentials must be an object of non-empty strings',
+      },
+    });
+}
+
+export class CreateConnectionBody {
+  @ApiProperty({ enum: MARKETPLACES }) @IsIn(MARKETPLACES) marketplace: Marketplace;
+  @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) shopId: string;
+  @ApiProperty({
+    description: 'what the marketplace gave the seller, e.g. {shop_key, secret_key}; also webhookSecret',
+  })
+  @IsObject()
+  @IsCredentials()
+  credentials: Record<string, string>;
+  @ApiPropertyOptional({ description: 'the marketplace API root; defaults to the local sandbox' })
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  baseUrl?: string;
+  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  stockBufferPercent?: number;
+}
+
+export class UpdateConnectionBody {
+  @ApiPropertyOptional() @IsOptional() @IsObject() @IsCredentials() credentials?: Record<string, string>;
+  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  stockBufferPercent?: number;
+  @ApiPropertyOptional({ enum: ['active', 'paused'] }) @IsOptional() @IsIn(['active', 'paused']) status?:
+    'active' | 'paused';
+}
+
+export class CreateListingBody {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() productId: string;
+  @ApiProperty({ format: 'uuid' }) @IsUUID() connectionId: string;
+}
+
+export class ListingListQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() productId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() connectionId?: string;
+  @ApiPropertyOptional({ enum: LISTING_STATUSES })
+  @IsOptional()
+  @IsIn(LISTING_STATUSES)
+  status?: ListingStatus;
+  @ApiPropertyOptional({ enum: MARKETPLACES }) @IsOptional() @IsIn(MARKETPLACES) marketplace?: Marketplace;
+}
+
+export class ConnectionListQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: MARKETPLACES }) @IsOptional() @IsIn(MARKETPLACES) marketplace?: Marketplace;
+  @ApiPropertyOptional() @IsOptional() @Type(() => String) @IsString() status?: string;
+}

@@ -1,0 +1,64 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { Marketplace } from '@ocop/marketplaces';
+
+const version = { to: (v: number) => v, from: (v: string) => Number(v) };
+
+export const CONNECTION_STATUSES = ['active', 'paused', 'auth_failed'] as const;
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+/** A cooperative's shop on one marketplace, with its credentials sealed at rest. */
+@Entity('connections')
+export class Connection {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'cooperative_id', type: 'uuid' }) cooperativeId: string;
+  @Column({ type: 'text' }) marketplace: Marketplace;
+  @Column({ name: 'shop_id' }) shopId: string;
+  @Column({ name: 'base_url' }) baseUrl: string;
+  @Column({ name: 'credentials_sealed', select: false }) credentialsSealed: string;
+  @Column({ type: 'text' }) status: ConnectionStatus;
+  @Column({ name: 'status_reason', type: 'text', nullable: true }) statusReason: string | null;
+  @Column({ name: 'stock_buffer_percent', type: 'smallint' }) stockBufferPercent: number;
+  @Column({ name: 'last_order_sync_at', type: 'timestamptz', nullable: true }) lastOrderSyncAt: Date | null;
+  @Column({ name: 'created_at', type: 'timestamptz', insert: false, update: false }) createdAt: Date;
+}
+
+export const LISTING_STATUSES = ['pending', 'synced', 'error', 'delisted'] as const;
+export type ListingStatus = (typeof LISTING_STATUSES)[number];
+
+/**
+ * Our product on one connection. `desiredVersion` moves with every change that affects what the
+ * marketplace should show; `syncedVersion` is the version the marketplace confirmed.
+ */
+@Entity('listings')
+export class Listing {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'product_id', type: 'uuid' }) productId: string;
+  @Column({ name: 'connection_id', type: 'uuid' }) connectionId: string;
+  @Column({ name: 'cooperative_id', type: 'uuid' }) cooperativeId: string;
+  @Column({ type: 'text' }) marketplace: Marketplace;
+  @Column({ name: 'external_id', type: 'text', nullable: true }) externalId: string | null;
+  @Column({ name: 'variant_ids', type: 'jsonb' }) variantIds: Record<string, string>;
+  @Column({ type: 'text' }) status: ListingStatus;
+  @Column({ name: 'delist_requested' }) delistRequested: boolean;
+  @Column({ name: 'desired_version', type: 'bigint', transformer: version }) desiredVersion: number;
+  @Column({ name: 'content_version', type: 'bigint', transformer: version }) contentVersion: number;
+  @Column({ name: 'synced_version', type: 'bigint', transformer: version }) syncedVersion: number;
+  @Column({ name: 'synced_content_version', type: 'bigint', transformer: version })
+  syncedContentVersion: number;
+  @Column({
+    name: 'failed_version',
+    type: 'bigint',
+    nullable: true,
+    transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
+  })
+  failedVersion: number | null;
+  @Column({ name: 'synced_stock', type: 'jsonb' }) syncedStock: Record<string, number>;
+  @Column({ name: 'synced_badge_stars', type: 'smallint', nullable: true }) syncedBadgeStars: number | null;
+  @Column({ name: 'last_error', type: 'text', nullable: true }) lastError: string | null;
+  @Column({ name: 'last_synced_at', type: 'timestamptz', nullable: true }) lastSyncedAt: Date | null;
+  @Column({ name: 'publish_claimed_until', type: 'timestamptz', nullable: true })
+  publishClaimedUntil: Date | null;
+  @Column({ name: 'created_at', type: 'timestamptz', insert: false, update: false }) createdAt: Date;
+}
+
+export const channelEntities = [Connection, Listing];

@@ -1,0 +1,378 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import { Counter } from 'prom-client';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  ConnectionsService,
+  Listing,
+  ListingContents,
+  ListingVersions,
+  MARKETPLACE_ADAPTERS,
+  type MarketplaceAdapters,
+} from '@ocop/channels';
+import { LOGGER, type Logger } from '@ocop/common';
+import { afterCommit } from '@ocop/database';
+import { MarketplaceError, type ListingContent, type ShopAccess, type StockPush } from '@ocop/marketplaces';
+import { backoffDelay } from './backoff';
+import { QUEUES } from './queues';
+import { singletonMetric } from './metrics';
+
+export const marketplaceCalls = singletonMetric(
+  'marketplace_calls_total',
+  () =>
+    new Counter({
+      name: 'marketplace_calls_total',
+      help: 'Marketplace operations by marketplace, operation and outcome',
+      labelNames: ['marketplace', 'operation', 'outcome'],
+    }),
+);
+
+const RUN_BUDGET_MS = 20_000;
+const PAGE = 200;
+const PUBLISH_CONCURRENCY = 4;
+
+export const connectionJobId = (connectionId: string) => `connection-${connectionId}`;
+
+/** The one way sync work is enqueued: one job per connection, however many changes arrived. */
+@Injectable()
+export class SyncScheduler implements OnModuleInit {
+  constructor(
+    @InjectQueue(QUEUES.connectionSync) private readonly queue: Queue,
+    private readonly versions: ListingVersions,
+  ) {}
+
+  onModuleInit(): void {
+    this.versions.subscribe((manager: EntityManager, connectionIds: string[]) =>
+      afterCommit(manager, () => this.enqueue(connectionIds)),
+    );
+  }
+
+  async enqueue(connectionIds: string[]): Promise<void> {
+    await this.queue.addBulk(
+      connectionIds.map((connectionId) => ({
+        name: 'sync',
+        data: { connectionId },
+        opts: {
+          jobId: connectionJobId(connectionId),
+          attempts: 12,
+          backoff: { type: 'jitter' },
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      })),
+    );
+  }
+}
+
+class RetryLater extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+  }
+}
+
+type Outcome = 'done' | 'retry' | 'skipped';
+
+/**
+ * Brings every lagging listing of one connection to its newest desired state (ARCHITECTURE.md
+ * §3): publishes, updates or delists one listing at a time, and pushes stock-only changes of many
+ * listings in as few calls as the marketplace's bulk endpoint allows. It reads the desired version
+ * first and the catalogue after, so what it pushes is never older than the version it records.
+ */
+@Processor(QUEUES.connectionSync, {
+  concurrency: 6,
+  settings: {
+    backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
+      backoffDelay(attemptsMade, error instanceof RetryLater ? error.retryAfterMs : 0),
+  },
+})
+export class ConnectionSyncProcessor extends WorkerHost {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connections: ConnectionsService,
+    private readonly contents: ListingContents,
+    @Inject(MARKETPLACE_ADAPTERS) private readonly adapters: MarketplaceAdapters,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  async process(job: Job<{ connectionId: string }>): Promise<string> {
+    const { connectionId } = job.data;
+    const connection = await this.connections.statusOf(connectionId).catch(() => undefined);
+    if (!connection || connection.status !== 'active') return 'connection not active';
+    const shop = await this.connections.access(connectionId);
+    const started = Date.now();
+    const retrying = new Map<string, number>();
+    let synced = 0;
+    while (Date.now() - started < RUN_BUDGET_MS) {
+      const lagging = await this.lagging(connectionId, [...retrying.keys()]);
+      if (lagging.length === 0) break;
+      const stockOnly = lagging.filter(
+        (l) => l.externalId !== null && !l.delistRequested && l.contentVersion <= l.syncedContentVersion,
+      );
+      const whole = lagging.filter((l) => !stockOnly.includes(l));
+      const outcomes: [Listing, Outcome, number][] = [];
+      for (let i = 0; i < whole.length; i += PUBLISH_CONCURRENCY) {
+        const slice = whole.slice(i, i + PUBLISH_CONCURRENCY);
+        const results = await Promise.all(
+          slice.map((l) => this.syncWhole(shop, connection.stockBufferPercent, l)),
+        );
+        results.forEach(([outcome, wait], k) => outcomes.push([slice[k], outcome, wait]));
+        if (results.some(([outcome]) => outcome === 'skipped')) break;
+      }
+      if (stockOnly.length > 0) {
+        for (const [listing, outcome, wait] of await this.pushStock(
+          shop,
+          connection.stockBufferPercent,
+          stockOnly,
+        )) {
+          outcomes.push([listing, outcome, wait]);
+        }
+      }
+      if (outcomes.some(([, outcome]) => outcome === 'skipped')) return 'stopped: credentials refused';
+      for (const [listing, outcome, waitMs] of outcomes) {
+        if (outcome === 'retry') retrying.set(listing.id, waitMs);
+        if (outcome === 'done') synced += 1;
+      }
+    }
+    if (retrying.size > 0) {
+      throw new RetryLater(`${retrying.size} listing(s) to retry`, Math.max(0, ...retrying.values()));
+    }
+    const more = await this.lagging(connectionId, [], 1);
+    if (more.length > 0) throw new RetryLater('more to do', 0);
+    return `synced ${synced}`;
+  }
+
+  private async lagging(connectionId: string, skip: string[], limit = PAGE): Promise<Listing[]> {
+    return this.dataSource
+      .getRepository(Listing)
+      .createQueryBuilder('l')
+      .where('l.connection_id = :connectionId', { connectionId })
+      .andWhere('l.desired_version > l.synced_version')
+      .andWhere('(l.failed_version IS NULL OR l.desired_version > l.failed_version)')
+      .andWhere(skip.length ? 'l.id NOT IN (:...skip)' : '1=1', { skip })
+      .orderBy('l.created_at', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /** Publish, update or delist one listing. */
+  private async syncWhole(shop: ShopAccess, buffer: number, listing: Listing): Promise<[Outcome, number]> {
+    const adapter = this.adapters[shop.marketplace];
+    const content = await this.contents.of(listing.productId, buffer);
+    let operation = 'update';
+    try {
+      if (listing.delistRequested || content.archived) {
+        operation = 'delist';
+        if (listing.externalId) await adapter.delist(shop, listing.externalId);
+        await this.dataSource.query(
+          `UPDATE listings SET status = 'delisted', synced_version = GREATEST(synced_version, $2),
+                  synced_content_version = GREATEST(synced_content_version, $3), last_error = NULL,
+                  last_synced_at = now(), updated_at = now() WHERE id = $1`,
+          [listing.id, listing.desiredVersion, listing.contentVersion],
+        );
+      } else if (!listing.externalId) {
+        operation = 'publish';
+        // One marketplace listing per connector listing: only the worker holding the claim publishes.
+        const [claimed]: [unknown[], number] = await this.dataSource.query(
+          `UPDATE listings SET publish_claimed_until = now() + interval '2 minutes'
+           WHERE id = $1 AND external_id IS NULL
+             AND (publish_claimed_until IS NULL OR publish_claimed_until < now()) RETURNING id`,
+          [listing.id],
+        );
+        if (claimed.length === 0) return ['retry', 2000];
+        const published = await adapter.publish(shop, content);
+        await this.recordPushed(listing, content, published.externalId, published.variantIds);
+      } else {
+        const published = await adapter.update(shop, listing.externalId, content);
+        await this.recordPushed(listing, content, listing.externalId, published.variantIds);
+      }
+      marketplaceCalls.inc({ marketplace: shop.marketplace, operation, outcome: 'ok' });
+      return ['done', 0];
+    } catch (error) {
+      return this.failed(shop, [listing], operation, error);
+    }
+  }
+
+  private async recordPushed(
+    listing: Listing,
+    content: ListingContent,
+    externalId: string,
+    variantIds: Record<string, string>,
+  ): Promise<void> {
+    const stock = Object.fromEntries(content.variants.map((v) => [v.skuCode, v.quantity]));
+    await this.dataSource.query(
+      `UPDATE listings SET external_id = $2, variant_ids = $3, synced_stock = $4, synced_badge_stars = $5,
+              status = 'synced', synced_version = GREATEST(synced_version, $6),
+              synced_content_version = GREATEST(synced_content_version, $7), failed_version = NULL,
+              last_error = NULL, last_synced_at = now(), publish_claimed_until = NULL, updated_at = now()
+       WHERE id = $1`,
+      [
+        listing.id,
+        externalId,
+        JSON.stringify(variantIds),
+        JSON.stringify(stock),
+        content.ocopStars,
+        listing.desiredVersion,
+        listing.contentVersion,
+      ],
+    );
+  }
+
+  /** Stock-only changes of many listings, batched into as few marketplace calls as allowed. */
+  private async pushStock(
+    shop: ShopAccess,
+    buffer: number,
+    listings: Listing[],
+  ): Promise<[Listing, Outcome, number][]> {
+    const plans = await Promise.all(
+      listings.map(async (listing) => {
+        const content = await this.contents.of(listing.productId, buffer);
+        // A SKU added since publishing is a content change (a full update), not a stock push.
+        const changed = content.variants.filter(
+          (v) => listing.syncedStock[v.skuCode] !== v.quantity && listing.variantIds[v.skuCode] !== undefined,
+        );
+        return { listing, content, changed };
+      }),
+    );
+    const items: StockPush[] = plans.flatMap(({ listing, changed }) =>
+      changed.map((v) => ({
+        externalId: listing.externalId as string,
+        skuCode: v.skuCode,
+        variantId: listing.variantIds[v.skuCode],
+        quantity: v.quantity,
+        idempotencyKey: `${listing.id}:${v.skuCode}:${v.quantity}:${listing.desiredVersion}`,
+      })),
+    );
+    let results: Awaited<ReturnType<MarketplaceAdapters['sendo']['pushStock']>> = [];
+    if (items.length > 0) {
+      try {
+        results = await this.adapters[shop.marketplace].pushStock(shop, items);
+        marketplaceCalls.inc({ marketplace: shop.marketplace, operation: 'stock', outcome: 'ok' }, 1);
+      } catch (error) {
+        return this.failed(shop, listings, 'stock', error).then(([outcome, wait]) =>
+          listings.map((l) => [l, outcome, wait] as [Listing, Outcome, number]),
+        );
+      }
+    }
+    const outcomes: [Listing, Outcome, number][] = [];
+    for (const { listing, content, changed } of plans) {
+      const mine = results.filter(
+        (r) => r.externalId === listing.externalId && changed.some((v) => v.skuCode === r.skuCode),
+      );
+      const refused = mine.find((r) => !r.ok);
+      if (refused?.error && refused.error.kind !== 'permanent') {
+        outcomes.push([listing, 'retry', refused.error.options.retryAfterMs ?? 0]);
+        continue;
+      }
+      if (refused) {
+        await this.markError(listing, refused.error?.message ?? 'the marketplace refused the stock update');
+        outcomes.push([listing, 'done', 0]);
+        continue;
+      }
+      const stock = Object.fromEntries(content.variants.map((v) => [v.skuCode, v.quantity]));
+      await this.dataSource.query(
+        `UPDATE listings SET synced_stock = synced_stock || $2::jsonb, status = 'synced',
+                synced_version = GREATEST(synced_version, $3), last_error = NULL, last_synced_at = now(),
+                updated_at = now()
+         WHERE id = $1`,
+        [listing.id, JSON.stringify(stock), listing.desiredVersion],
+      );
+      outcomes.push([listing, 'done', 0]);
+    }
+    return outcomes;
+  }
+
+  private async failed(
+    shop: ShopAccess,
+    listings: Listing[],
+    operation: string,
+    error: unknown,
+  ): Promise<[Outcome, number]> {
+    if (!(error instanceof MarketplaceError)) {
+      marketplaceCalls.inc({ marketplace: shop.marketplace, operation, outcome: 'crash' });
+      this.logger.error(
+        { err: error, connectionId: shop.connectionId, operation },
+        'sync failed unexpectedly',
+      );
+      await this.releaseClaims(listings);
+      return ['retry', 5000];
+    }
+    marketplaceCalls.inc({ marketplace: shop.marketplace, operation, outcome: error.kind });
+    if (error.kind === 'auth') {
+      await this.connections.markAuthFailed(shop.connectionId, error.message);
+      await this.releaseClaims(listings);
+      this.logger.warn(
+        { connectionId: shop.connectionId },
+        'marketplace refused the credentials; connection paused',
+      );
+      return ['skipped', 0];
+    }
+    if (error.kind === 'permanent') {
+      for (const listing of listings) await this.markError(listing, error.message);
+      return ['done', 0];
+    }
+    await this.dataSource.query(
+      `UPDATE listings SET last_error = $2, publish_claimed_until = NULL, updated_at = now() WHERE id = ANY($1::uuid[])`,
+      [listings.map((l) => l.id), `retrying: ${error.message}`],
+    );
+    return ['retry', error.options.retryAfterMs ?? 0];
+  }
+
+  /** The marketplace rejected the data: no retry until something about the listing changes. */
+  private async markError(listing: Listing, message: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE listings SET status = 'error', last_error = $2, failed_version = $3, publish_claimed_until = NULL,
+              updated_at = now() WHERE id = $1`,
+      [listing.id, message, listing.desiredVersion],
+    );
+  }
+
+  private async releaseClaims(listings: Listing[]): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE listings SET publish_claimed_until = NULL WHERE id = ANY($1::uuid[])`,
+      [listings.map((l) => l.id)],
+    );
+  }
+}
+
+/**
+ * Re-enqueues every active connection with lagging listings: after a flushed Redis, a killed
+ * worker or a lost job, the system converges without anyone acting.
+ */
+@Processor(QUEUES.syncReconciler)
+export class SyncReconciler extends WorkerHost {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly scheduler: SyncScheduler,
+  ) {
+    super();
+  }
+
+  async process(): Promise<number> {
+    const rows: { connection_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT l.connection_id FROM listings l JOIN connections c ON c.id = l.connection_id
+       WHERE c.status = 'active' AND l.desired_version > l.synced_version
+         AND (l.failed_version IS NULL OR l.desired_version > l.failed_version)`,
+    );
+    await this.scheduler.enqueue(rows.map((r) => r.connection_id));
+    return rows.length;
+  }
+}
+
+@Injectable()
+export class SyncReconcilerSchedule implements OnApplicationBootstrap {
+  constructor(@InjectQueue(QUEUES.syncReconciler) private readonly queue: Queue) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      'reconcile',
+      { every: 3000 },
+      { name: 'reconcile', opts: { removeOnComplete: true, removeOnFail: 50 } },
+    );
+  }
+}

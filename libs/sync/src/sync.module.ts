@@ -1,0 +1,52 @@
+import { Global, Module } from '@nestjs/common';
+import { ChannelsModule, MARKETPLACE_ADAPTERS } from '@ocop/channels';
+import { ConnectorConfig } from '@ocop/common';
+import { categoryCodesFrom, createAdapters } from '@ocop/marketplaces';
+import { RedisCallGate } from './call-gate';
+import {
+  ConnectionSyncProcessor,
+  SyncReconciler,
+  SyncReconcilerSchedule,
+  SyncScheduler,
+} from './connection-sync';
+import { OutboxRelayProcessor, OutboxRelaySchedule } from './outbox-relay';
+
+/**
+ * The marketplace adapters, every process's: calls to one shop share a rate limit held in Redis
+ * whichever process makes them.
+ */
+@Global()
+@Module({
+  providers: [
+    RedisCallGate,
+    {
+      provide: MARKETPLACE_ADAPTERS,
+      inject: [ConnectorConfig, RedisCallGate],
+      useFactory: (config: ConnectorConfig, gate: RedisCallGate) =>
+        createAdapters(categoryCodesFrom(config.reference.categories), gate),
+    },
+  ],
+  exports: [MARKETPLACE_ADAPTERS],
+})
+export class MarketplaceAdaptersModule {}
+
+/** What the API needs of the sync engine: connections and listings, and enqueueing their sync. */
+@Module({
+  imports: [MarketplaceAdaptersModule, ChannelsModule],
+  providers: [SyncScheduler],
+  exports: [SyncScheduler, ChannelsModule],
+})
+export class SyncModule {}
+
+/** The sync context's processors; only the worker imports this module. */
+@Module({
+  imports: [SyncModule],
+  providers: [
+    OutboxRelayProcessor,
+    OutboxRelaySchedule,
+    ConnectionSyncProcessor,
+    SyncReconciler,
+    SyncReconcilerSchedule,
+  ],
+})
+export class SyncWorkerModule {}

@@ -1,0 +1,64 @@
+import { startSandbox, type Sandbox } from '../../apps/marketplace-sandbox/src/sandbox';
+import type { RunningApi } from './api';
+
+export type MarketplaceName = 'sendo' | 'voso' | 'postmart';
+export const MARKETPLACE_NAMES: MarketplaceName[] = ['sendo', 'voso', 'postmart'];
+
+/** The three sandbox marketplaces in this process, on ephemeral ports, reached over HTTP. */
+export async function startMarketplaces(): Promise<Sandbox> {
+  return startSandbox({ host: '127.0.0.1', ports: { sendo: 0, voso: 0, postmart: 0 } });
+}
+
+async function json(method: string, url: string, body?: unknown): Promise<any> {
+  const res = await fetch(url, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 400) throw new Error(`${method} ${url} → ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** The sandbox's control API (MARKETPLACES.md, last section), as a test drives it. */
+export function sandboxControl(baseUrl: string) {
+  const url = (path: string) => `${baseUrl}/_sandbox${path}`;
+  return {
+    createShop: (body: Record<string, unknown> = {}) =>
+      json('POST', url('/shops'), body) as Promise<{
+        shopId: string;
+        credentials: Record<string, string>;
+        webhookSecret: string;
+      }>,
+    listings: (shopId: string) => json('GET', url(`/shops/${shopId}/listings`)) as Promise<any[]>,
+    faults: (shopId: string, body: Record<string, unknown>) =>
+      json('PUT', url(`/shops/${shopId}/faults`), body),
+    stats: async () => (await json('GET', url('/stats'))).calls as Record<string, number>,
+    clearStats: () => json('DELETE', url('/stats')),
+    advanceClock: (seconds: number) => json('POST', url('/clock'), { advanceSeconds: seconds }),
+  };
+}
+
+/** A shop on each marketplace, connected to `cooperative` through the API. */
+export async function connectAll(
+  api: RunningApi,
+  sandbox: Sandbox,
+  cooperative: { id: string; key: string },
+): Promise<Record<MarketplaceName, { connectionId: string; shopId: string }>> {
+  const out = {} as Record<MarketplaceName, { connectionId: string; shopId: string }>;
+  for (const marketplace of MARKETPLACE_NAMES) {
+    const shop = await sandboxControl(sandbox.urls[marketplace]).createShop();
+    const res = await api.call('POST', `/v1/cooperatives/${cooperative.id}/connections`, {
+      key: cooperative.key,
+      body: {
+        marketplace,
+        shopId: shop.shopId,
+        baseUrl: sandbox.urls[marketplace],
+        credentials: { ...shop.credentials, webhookSecret: shop.webhookSecret },
+      },
+    });
+    if (res.status !== 201) throw new Error(`connection not created: ${res.status} ${res.text}`);
+    out[marketplace] = { connectionId: res.body.id, shopId: shop.shopId };
+  }
+  return out;
+}
