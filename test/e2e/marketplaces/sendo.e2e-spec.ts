@@ -61,7 +61,7 @@ describe('SendoAdapter against the sandbox', () => {
     expect(await ctl.listings(shopId)).toHaveLength(1);
   });
 
-  it('pushes stock for 120 SKUs of 60 products in two field-mask calls (50 products a call)', async () => {
+  it('pushes stock for 120 SKUs of 60 products in two field-mask calls (50 products a call), plus one for the product that sold out', async () => {
     const { shop, ctl, shopId } = await newShop(sandbox, 'sendo');
     const products = await Promise.all(
       Array.from({ length: 60 }, async (_, i) => {
@@ -83,7 +83,8 @@ describe('SendoAdapter against the sandbox', () => {
     const results = await adapter.pushStock(shop, items);
     expect(results.every((result) => result.ok)).toBe(true);
     expect(results.map((result) => result.skuCode)).toEqual(items.map((item) => item.skuCode));
-    expect((await ctl.stats())['POST /api/partner/product/update-by-field-mask']).toBe(2);
+    // 2 calls for 60 products, and 1 more marking the sold-out product 0 unavailable
+    expect((await ctl.stats())['POST /api/partner/product/update-by-field-mask']).toBe(3);
     const held = (await ctl.listings(shopId)) as any[];
     const quantities = Object.fromEntries(
       held.flatMap((l) => l.variants.map((v: any) => [v.sku, v.quantity])),
@@ -91,6 +92,31 @@ describe('SendoAdapter against the sandbox', () => {
     for (const item of items) expect(quantities[item.skuCode]).toBe(item.quantity);
     expect(held.find((l) => l.productId === products[0].published.externalId).available).toBe(false);
     expect(held.find((l) => l.productId === products[1].published.externalId).available).toBe(true);
+  });
+
+  it('a SKU at 0 keeps the product available while another SKU has stock; the last SKU at 0 takes it off sale', async () => {
+    const { shop, ctl, shopId } = await newShop(sandbox, 'sendo');
+    const { externalId } = await adapter.publish(shop, teaProduct('Q'));
+    const stock = (skuCode: string, quantity: number) => ({
+      externalId,
+      skuCode,
+      variantId: skuCode,
+      quantity,
+      idempotencyKey: `${skuCode}:${quantity}`,
+    });
+    await ctl.clearStats();
+    expect((await adapter.pushStock(shop, [stock('Q-500G', 0)]))[0].ok).toBe(true);
+    expect(await heldListing(ctl, shopId, externalId)).toMatchObject({ available: true });
+    expect((await ctl.stats())['POST /api/partner/product/update-by-field-mask']).toBe(1);
+    // Q-100G was the last SKU with stock (Q-200G was published at 0)
+    expect((await adapter.pushStock(shop, [stock('Q-100G', 0)]))[0].ok).toBe(true);
+    const held = await heldListing(ctl, shopId, externalId);
+    expect(held.available).toBe(false);
+    expect(held.variants.map((v: any) => v.quantity)).toEqual([0, 0, 0]);
+    expect((await ctl.stats())['POST /api/partner/product/update-by-field-mask']).toBe(3);
+    // restocking one SKU makes it available again
+    expect((await adapter.pushStock(shop, [stock('Q-200G', 4)]))[0].ok).toBe(true);
+    expect(await heldListing(ctl, shopId, externalId)).toMatchObject({ available: true });
   });
 
   it('fails stock items alone: an unknown product or variant is permanent, the rest apply', async () => {

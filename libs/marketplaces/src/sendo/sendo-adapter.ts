@@ -29,6 +29,9 @@ import {
   sendoProductBody,
   sendoProductId,
   sendoRefusal,
+  SendoStockCall,
+  sendoNeedsUnavailable,
+  sendoSoldOutCalls,
   sendoStockCalls,
   sendoTokenLifetimeMs,
 } from './sendo-mapping';
@@ -104,11 +107,27 @@ export class SendoAdapter implements MarketplaceAdapter {
       );
       return false;
     });
-    let stopped: MarketplaceError | null = null;
-    for (const call of sendoStockCalls(valid)) {
-      const pushes = call.pushes.flat();
-      if (stopped) {
-        for (const push of pushes) results.set(push, failedResult(push, stopped));
+    const state = { stopped: null as MarketplaceError | null };
+    const soldOut = await this.sendStockCalls(shop, sendoStockCalls(valid), results, state);
+    // Products whose last stock just ran out: Sendo wants them unavailable, in a second call.
+    if (soldOut.items.length > 0) await this.sendStockCalls(shop, sendoSoldOutCalls(soldOut), results, state);
+    return items.map((item) => results.get(item) as StockPushResult);
+  }
+
+  /**
+   * Sends field-mask calls and records a result per push. Returns the items Sendo refused only
+   * because their product's stock reached 0 while still marked available.
+   */
+  private async sendStockCalls(
+    shop: ShopAccess,
+    calls: SendoStockCall[],
+    results: Map<StockPush, StockPushResult>,
+    state: { stopped: MarketplaceError | null },
+  ): Promise<SendoStockCall> {
+    const soldOut: SendoStockCall = { items: [], pushes: [] };
+    for (const call of calls) {
+      if (state.stopped) {
+        for (const push of call.pushes.flat()) results.set(push, failedResult(push, state.stopped));
         continue;
       }
       try {
@@ -121,31 +140,32 @@ export class SendoAdapter implements MarketplaceAdapter {
         call.items.forEach((item, index) => {
           const row =
             rows.find((candidate) => isRecord(candidate) && Number(candidate.id) === item.id) ?? rows[index];
-          for (const push of call.pushes[index]) {
-            if (isRecord(row) && row.success === true) results.set(push, okResult(push));
-            else
-              results.set(
-                push,
-                failedResult(
-                  push,
-                  isRecord(row) && typeof row.error === 'string'
-                    ? sendoRefusal(row.error, { code: 'item_refused' })
-                    : new MarketplaceError('retryable', 'sendo: no result for this product', {
-                        code: 'unacknowledged',
-                        marketplace: 'sendo',
-                      }),
-                ),
-              );
-          }
+          const pushes = call.pushes[index];
+          let outcome: MarketplaceError | null;
+          if (isRecord(row) && row.success === true) outcome = null;
+          else if (isRecord(row) && typeof row.error === 'string') {
+            if (item.stock_availability === undefined && sendoNeedsUnavailable(row.error)) {
+              soldOut.items.push(item);
+              soldOut.pushes.push(pushes);
+              return;
+            }
+            outcome = sendoRefusal(row.error, { code: 'item_refused' });
+          } else
+            outcome = new MarketplaceError('retryable', 'sendo: no result for this product', {
+              code: 'unacknowledged',
+              marketplace: 'sendo',
+            });
+          for (const push of pushes)
+            results.set(push, outcome ? failedResult(push, outcome) : okResult(push));
         });
       } catch (error) {
         // A failed call fails its items; after refused credentials or throttling, the rest wait too.
         const failure = asMarketplaceError(error, 'sendo');
-        for (const push of pushes) results.set(push, failedResult(push, failure));
-        if (failure.kind === 'auth' || failure.options.status === 429) stopped = failure;
+        for (const push of call.pushes.flat()) results.set(push, failedResult(push, failure));
+        if (failure.kind === 'auth' || failure.options.status === 429) state.stopped = failure;
       }
     }
-    return items.map((item) => results.get(item) as StockPushResult);
+    return soldOut;
   }
 
   private async save(shop: ShopAccess, id: number, content: ListingContent): Promise<PublishedListing> {

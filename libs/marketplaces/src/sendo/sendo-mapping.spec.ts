@@ -9,6 +9,8 @@ import {
   sendoRefusal,
   SENDO_REVIEW_RETRY_MS,
   sendoStockCalls,
+  sendoSoldOutCalls,
+  sendoNeedsUnavailable,
 } from './sendo-mapping';
 
 describe('sendoProductBody', () => {
@@ -55,7 +57,7 @@ describe('sendoProductBody', () => {
 });
 
 describe('sendoStockCalls', () => {
-  it('groups SKUs into one item per product with availability from the pushed figures', () => {
+  it('groups SKUs into one item per product; available when the pushed figures are above 0, left to Sendo at 0', () => {
     const calls = sendoStockCalls([
       push('1', 'A', 3),
       push('2', 'C', 0),
@@ -75,9 +77,8 @@ describe('sendoStockCalls', () => {
       },
       {
         id: 2,
-        field_mask: ['variants', 'stock_availability'],
+        field_mask: ['variants'],
         variants: [{ variant_sku: 'C', variant_quantity: 0 }],
-        stock_availability: false,
       },
     ]);
     expect(calls[0].pushes.map((group) => group.length)).toEqual([3, 1]);
@@ -96,8 +97,34 @@ describe('sendoStockCalls', () => {
   it('never sends a negative or fractional figure', () => {
     expect(sendoStockCalls([push('9', 'X', -3)])[0].items[0]).toMatchObject({
       variants: [{ variant_sku: 'X', variant_quantity: 0 }],
-      stock_availability: false,
     });
+  });
+});
+
+describe('sendoSoldOutCalls', () => {
+  it('repeats refused sold-out items marked unavailable', () => {
+    const [call] = sendoStockCalls([push('1', 'A', 0), push('2', 'B', 0)]);
+    const [again] = sendoSoldOutCalls(call);
+    expect(again.items).toEqual([
+      {
+        id: 1,
+        field_mask: ['variants', 'stock_availability'],
+        variants: [{ variant_sku: 'A', variant_quantity: 0 }],
+        stock_availability: false,
+      },
+      {
+        id: 2,
+        field_mask: ['variants', 'stock_availability'],
+        variants: [{ variant_sku: 'B', variant_quantity: 0 }],
+        stock_availability: false,
+      },
+    ]);
+    expect(again.pushes).toEqual(call.pushes);
+  });
+
+  it('recognises the refusal that asks for it', () => {
+    expect(sendoNeedsUnavailable('stock_availability must be false when the quantity is 0')).toBe(true);
+    expect(sendoNeedsUnavailable('product 1 not found')).toBe(false);
   });
 });
 

@@ -91,10 +91,13 @@ export interface SendoStockCall {
 
 /**
  * Groups stock pushes into field-mask items, one per product, and the items into calls of at most
- * 50. A SKU named twice keeps its last figure. `stock_availability` follows the pushed figures:
- * false when they add up to 0 (Sendo refuses availability without stock). The engine should push
- * every SKU of a product together, or a product whose pushed SKUs are all at 0 is hidden although
- * an unpushed SKU may still have stock.
+ * 50. A SKU named twice keeps its last figure.
+ *
+ * Availability: when the pushed figures add up to more than 0 the product is available. When they
+ * are all 0, `stock_availability` is left out: the SKUs not pushed may still have stock, which only
+ * Sendo knows. If the product's stock did reach 0, Sendo refuses the item ("stock_availability must
+ * be false when the quantity is 0") and the adapter repeats it with availability false
+ * (sendoSoldOutCalls): one extra call, only when a product sells out.
  */
 export function sendoStockCalls(pushes: readonly StockPush[]): SendoStockCall[] {
   const products = [...groupBy(pushes, (push) => push.externalId).entries()].map(([externalId, group]) => {
@@ -108,17 +111,41 @@ export function sendoStockCalls(pushes: readonly StockPush[]): SendoStockCall[] 
       variant_quantity: units(push.quantity),
     }));
     const total = variants.reduce((sum, variant) => sum + variant.variant_quantity, 0);
-    const item: SendoFieldMaskItem = {
-      id: Number(externalId),
-      field_mask: ['variants', 'stock_availability'],
-      variants,
-      stock_availability: total > 0,
-    };
+    const item: SendoFieldMaskItem =
+      total > 0
+        ? {
+            id: Number(externalId),
+            field_mask: ['variants', 'stock_availability'],
+            variants,
+            stock_availability: true,
+          }
+        : { id: Number(externalId), field_mask: ['variants'], variants };
     return { item, pushes: group };
   });
   return chunk(products, SENDO_FIELD_MASK_MAX_ITEMS).map((batch) => ({
     items: batch.map((product) => product.item),
     pushes: batch.map((product) => product.pushes),
+  }));
+}
+
+/** Whether Sendo refused an item only because a product without stock was still available. */
+export function sendoNeedsUnavailable(error: string): boolean {
+  return /stock_availability must be false/i.test(error);
+}
+
+/** The refused sold-out items again, now marked unavailable, in calls of at most 50. */
+export function sendoSoldOutCalls(soldOut: SendoStockCall): SendoStockCall[] {
+  const items = soldOut.items.map((item, index) => ({
+    item: {
+      ...item,
+      field_mask: ['variants', 'stock_availability'],
+      stock_availability: false,
+    } as SendoFieldMaskItem,
+    pushes: soldOut.pushes[index],
+  }));
+  return chunk(items, SENDO_FIELD_MASK_MAX_ITEMS).map((batch) => ({
+    items: batch.map((entry) => entry.item),
+    pushes: batch.map((entry) => entry.pushes),
   }));
 }
 
