@@ -75,6 +75,8 @@ export class MarketplaceHttp {
       timeout: timeoutMs,
       // the adapter reads every status itself; axios must neither throw on 4xx nor parse the body
       validateStatus: () => true,
+      // bodies go out byte for byte as the adapter serialised them: Postmart's signature covers them
+      transformRequest: [(data: unknown) => data],
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
       maxRedirects: 0,
