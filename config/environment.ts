@@ -27,6 +27,8 @@ export const environmentSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters'),
   CREDENTIALS_KEY: base64Key32,
+  /** The worker's Prometheus endpoint (GET /metrics); 0 picks a free port. */
+  WORKER_METRICS_PORT: port(9464),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SANDBOX_HOST: z.string().default('127.0.0.1'),
   SANDBOX_SENDO_PORT: port(4101),

@@ -7,3 +7,4 @@ process.env.QUEUE_PREFIX = '{ocop-test}';
 process.env.ADMIN_API_KEY = 'test-admin-key-0123456789abcdef';
 process.env.CREDENTIALS_KEY = Buffer.alloc(32, 7).toString('base64');
 process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
+process.env.WORKER_METRICS_PORT = '0';

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { startSandbox, type Sandbox } from '../../apps/marketplace-sandbox/src/sandbox';
 import type { RunningApi } from './api';
 
@@ -47,7 +48,10 @@ export async function connectAll(
 ): Promise<Record<MarketplaceName, { connectionId: string; shopId: string }>> {
   const out = {} as Record<MarketplaceName, { connectionId: string; shopId: string }>;
   for (const marketplace of MARKETPLACE_NAMES) {
-    const shop = await sandboxControl(sandbox.urls[marketplace]).createShop();
+    // shop ids unique across suites: each suite has its own sandbox but all share one database
+    const shop = await sandboxControl(sandbox.urls[marketplace]).createShop({
+      shopId: `${marketplace}-${randomUUID().slice(0, 8)}`,
+    });
     const res = await api.call('POST', `/v1/cooperatives/${cooperative.id}/connections`, {
       key: cooperative.key,
       body: {

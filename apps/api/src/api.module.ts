@@ -13,7 +13,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import { BullBoardModule, type BullBoardModuleOptions } from '@bull-board/nestjs';
 import { ErrorShapeFilter } from './error-shape.filter';
-import { HealthController, MetricsController } from './operations';
+import { HealthController, MetricsController, SyncGauges } from './operations';
 
 @Module({})
 export class ApiModule {
@@ -43,7 +43,7 @@ export class ApiModule {
         BullBoardModule.forFeature(...ALL_QUEUES.map((name) => ({ name, adapter: BullMQAdapter }))),
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: ErrorShapeFilter }],
+      providers: [{ provide: APP_FILTER, useClass: ErrorShapeFilter }, SyncGauges],
     };
   }
 }

@@ -1,13 +1,16 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, OnModuleInit, Res } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { FastifyReply } from 'fastify';
 import type Redis from 'ioredis';
-import { Counter, Histogram, register } from 'prom-client';
+import { Counter, Gauge, Histogram, register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { Public } from '@ocop/auth';
-import { REDIS } from '@ocop/sync';
+import { ALL_QUEUES, REDIS } from '@ocop/sync';
 
 const CHECK_TIMEOUT_MS = 1500;
 
@@ -100,3 +103,72 @@ export const httpMetrics = {
       }),
   ),
 };
+
+/**
+ * Gauges read when Prometheus scrapes: listings lagging per marketplace and how long the oldest
+ * has waited (from PostgreSQL, the source of truth), and jobs per queue and state (from Redis).
+ */
+@Injectable()
+export class SyncGauges implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  onModuleInit(): void {
+    const dataSource = this.dataSource;
+    const queues = ALL_QUEUES.map((name) =>
+      this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }),
+    );
+    const lagging = singleton(
+      'sync_lagging_listings',
+      () =>
+        new Gauge({
+          name: 'sync_lagging_listings',
+          help: 'Listings whose marketplace state is behind the desired state, by marketplace',
+          labelNames: ['marketplace'],
+        }),
+    );
+    const oldest = singleton(
+      'sync_lag_seconds',
+      () =>
+        new Gauge({
+          name: 'sync_lag_seconds',
+          help: 'How long the longest-waiting lagging listing has waited, by marketplace',
+          labelNames: ['marketplace'],
+        }),
+    );
+    const depth = singleton(
+      'queue_jobs',
+      () =>
+        new Gauge({
+          name: 'queue_jobs',
+          help: 'BullMQ jobs by queue and state',
+          labelNames: ['queue', 'state'],
+        }),
+    );
+    Object.assign(lagging, {
+      async collect() {
+        const rows: { marketplace: string; n: string; wait: number | null }[] = await dataSource.query(
+          `SELECT marketplace, count(*) AS n, EXTRACT(EPOCH FROM now() - min(updated_at))::float AS wait
+           FROM listings WHERE desired_version > synced_version AND status <> 'delisted' GROUP BY marketplace`,
+        );
+        lagging.reset();
+        oldest.reset();
+        for (const row of rows) {
+          lagging.set({ marketplace: row.marketplace }, Number(row.n));
+          oldest.set({ marketplace: row.marketplace }, row.wait ?? 0);
+        }
+      },
+    });
+    Object.assign(depth, {
+      async collect() {
+        depth.reset();
+        for (const queue of queues) {
+          const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+          for (const [state, n] of Object.entries(counts)) depth.set({ queue: queue.name, state }, n);
+        }
+      },
+    });
+  }
+}

@@ -3,7 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import type Redis from 'ioredis';
 import { Environment } from '../../../config/environment';
 import { JsonNestLogger, Logger, LOGGER } from '@ocop/common';
-import { REDIS, waitForRedis } from '@ocop/sync';
+import { RecurringJobs, REDIS, waitForRedis } from '@ocop/sync';
+import { startMetricsServer } from './metrics-server';
 import { WorkerModule } from './worker.module';
 
 /** Builds the worker (no HTTP): its processors start consuming as soon as it is initialised. */
@@ -16,5 +17,12 @@ export async function createWorker(env: Environment): Promise<INestApplicationCo
   app.enableShutdownHooks();
   // Refuse to run without Redis rather than sit idle with no jobs arriving.
   await waitForRedis(app.get<Redis>(REDIS));
+  await app.get(RecurringJobs).keep();
+  const metrics = await startMetricsServer(env.HOST, env.WORKER_METRICS_PORT);
+  const close = app.close.bind(app);
+  app.close = async () => {
+    metrics.close();
+    await close();
+  };
   return app;
 }

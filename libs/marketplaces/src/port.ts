@@ -114,3 +114,16 @@ export const OPEN_GATE: CallGate = { beforeCall: async () => undefined };
 
 /** Marketplace category codes for each of the connector's sales category slugs. */
 export type CategoryCodes = Record<string, { sendo: number; voso: string; postmart: string }>;
+
+/**
+ * The marketplace product that already holds one of our SKU codes, when a publish was refused for
+ * that reason (the three styles refuse a SKU another active product holds, naming it). After a
+ * publish whose answer was lost (a timeout, a killed worker), the retry lands here: the engine
+ * adopts that product instead of leaving the listing in error, so one connector listing still
+ * means one marketplace listing.
+ */
+export function productHoldingSku(error: unknown, skuCodes: readonly string[]): string | undefined {
+  if (!(error instanceof MarketplaceError) || error.kind !== 'permanent') return undefined;
+  const match = /SKU (\S+) already belongs to product (\S+?)[.,;]?$/.exec(error.message.trim());
+  return match && skuCodes.includes(match[1]) ? match[2] : undefined;
+}

@@ -1,8 +1,8 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Injectable, Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { LOGGER, VIETNAM_TIME_ZONE, type Logger } from '@ocop/common';
-import { QUEUES } from '@ocop/sync';
+import { QUEUES, RecurringJobs } from '@ocop/sync';
 import { CertificatesService } from './certificates.service';
 import { OcopModule } from './ocop.module';
 
@@ -26,17 +26,25 @@ export class CertificateExpiryProcessor extends WorkerHost {
 }
 
 @Injectable()
-export class CertificateExpirySchedule implements OnApplicationBootstrap {
-  constructor(@InjectQueue(QUEUES.ocopCertificates) private readonly queue: Queue) {}
+export class CertificateExpirySchedule implements OnModuleInit {
+  constructor(
+    @InjectQueue(QUEUES.ocopCertificates) private readonly queue: Queue,
+    private readonly recurring: RecurringJobs,
+  ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler('nightly-expiry', NIGHTLY_EXPIRY, {
-      name: 'persist-expiries',
-      opts: {
-        removeOnComplete: 30,
-        removeOnFail: 100,
-        attempts: 5,
-        backoff: { type: 'exponential', delay: 60_000 },
+  onModuleInit(): void {
+    this.recurring.register({
+      queue: this.queue,
+      id: 'nightly-expiry',
+      repeat: NIGHTLY_EXPIRY,
+      template: {
+        name: 'persist-expiries',
+        opts: {
+          removeOnComplete: 30,
+          removeOnFail: 100,
+          attempts: 5,
+          backoff: { type: 'exponential', delay: 60_000 },
+        },
       },
     });
   }

@@ -1,5 +1,5 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { Counter } from 'prom-client';
 import { DataSource, EntityManager } from 'typeorm';
@@ -13,10 +13,17 @@ import {
 } from '@ocop/channels';
 import { LOGGER, type Logger } from '@ocop/common';
 import { afterCommit } from '@ocop/database';
-import { MarketplaceError, type ListingContent, type ShopAccess, type StockPush } from '@ocop/marketplaces';
+import {
+  MarketplaceError,
+  productHoldingSku,
+  type ListingContent,
+  type ShopAccess,
+  type StockPush,
+} from '@ocop/marketplaces';
 import { backoffDelay } from './backoff';
 import { QUEUES } from './queues';
 import { singletonMetric } from './metrics';
+import { RecurringJobs } from './recurring-jobs';
 
 export const marketplaceCalls = singletonMetric(
   'marketplace_calls_total',
@@ -29,6 +36,7 @@ export const marketplaceCalls = singletonMetric(
 );
 
 const RUN_BUDGET_MS = 20_000;
+const GATHER_MS = 300;
 const PAGE = 200;
 const PUBLISH_CONCURRENCY = 4;
 
@@ -44,18 +52,23 @@ export class SyncScheduler implements OnModuleInit {
 
   onModuleInit(): void {
     this.versions.subscribe((manager: EntityManager, connectionIds: string[]) =>
-      afterCommit(manager, () => this.enqueue(connectionIds)),
+      afterCommit(manager, () => this.enqueue(connectionIds, GATHER_MS)),
     );
   }
 
-  async enqueue(connectionIds: string[]): Promise<void> {
+  /**
+   * `gatherMs`: a change waits this long before its job runs, so the changes of a burst that
+   * arrive meanwhile ride the same job (the job id is taken until it runs).
+   */
+  async enqueue(connectionIds: string[], gatherMs = 0): Promise<void> {
     await this.queue.addBulk(
       connectionIds.map((connectionId) => ({
         name: 'sync',
         data: { connectionId },
         opts: {
           jobId: connectionJobId(connectionId),
-          attempts: 12,
+          delay: gatherMs,
+          attempts: 100,
           backoff: { type: 'jitter' },
           removeOnComplete: true,
           removeOnFail: true,
@@ -65,10 +78,15 @@ export class SyncScheduler implements OnModuleInit {
   }
 }
 
+/**
+ * Some listings must be retried. `stalls` counts the runs in a row that made no progress: a run
+ * that synced something comes back soon, one that keeps failing backs off exponentially.
+ */
 class RetryLater extends Error {
   constructor(
     message: string,
     readonly retryAfterMs: number,
+    readonly stalls: number,
   ) {
     super(message);
   }
@@ -84,9 +102,14 @@ type Outcome = 'done' | 'retry' | 'skipped';
  */
 @Processor(QUEUES.connectionSync, {
   concurrency: 6,
+  // A killed worker's job is taken over within seconds, not the default minute.
+  lockDuration: 15_000,
+  stalledInterval: 5_000,
   settings: {
     backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) =>
-      backoffDelay(attemptsMade, error instanceof RetryLater ? error.retryAfterMs : 0),
+      error instanceof RetryLater
+        ? backoffDelay(error.stalls, error.retryAfterMs)
+        : backoffDelay(attemptsMade),
   },
 })
 export class ConnectionSyncProcessor extends WorkerHost {
@@ -100,7 +123,7 @@ export class ConnectionSyncProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<{ connectionId: string }>): Promise<string> {
+  async process(job: Job<{ connectionId: string; stalls?: number }>): Promise<string> {
     const { connectionId } = job.data;
     const connection = await this.connections.statusOf(connectionId).catch(() => undefined);
     if (!connection || connection.status !== 'active') return 'connection not active';
@@ -139,11 +162,13 @@ export class ConnectionSyncProcessor extends WorkerHost {
         if (outcome === 'done') synced += 1;
       }
     }
+    const stalls = synced > 0 ? 0 : (job.data.stalls ?? 0) + 1;
     if (retrying.size > 0) {
-      throw new RetryLater(`${retrying.size} listing(s) to retry`, Math.max(0, ...retrying.values()));
+      await job.updateData({ ...job.data, stalls });
+      throw new RetryLater(`${retrying.size} listing(s) to retry`, Math.max(0, ...retrying.values()), stalls);
     }
     const more = await this.lagging(connectionId, [], 1);
-    if (more.length > 0) throw new RetryLater('more to do', 0);
+    if (more.length > 0) throw new RetryLater('more to do', 0, 0);
     return `synced ${synced}`;
   }
 
@@ -179,13 +204,24 @@ export class ConnectionSyncProcessor extends WorkerHost {
         operation = 'publish';
         // One marketplace listing per connector listing: only the worker holding the claim publishes.
         const [claimed]: [unknown[], number] = await this.dataSource.query(
-          `UPDATE listings SET publish_claimed_until = now() + interval '2 minutes'
+          `UPDATE listings SET publish_claimed_until = now() + interval '30 seconds'
            WHERE id = $1 AND external_id IS NULL
              AND (publish_claimed_until IS NULL OR publish_claimed_until < now()) RETURNING id`,
           [listing.id],
         );
         if (claimed.length === 0) return ['retry', 2000];
-        const published = await adapter.publish(shop, content);
+        const published = await adapter.publish(shop, content).catch(async (error: unknown) => {
+          const holder = productHoldingSku(
+            error,
+            content.variants.map((v) => v.skuCode),
+          );
+          if (holder === undefined) throw error;
+          this.logger.warn(
+            { listingId: listing.id, externalId: holder },
+            'adopting the product an earlier publish created',
+          );
+          return adapter.update(shop, holder, content);
+        });
         await this.recordPushed(listing, content, published.externalId, published.variantIds);
       } else {
         const published = await adapter.update(shop, listing.externalId, content);
@@ -365,14 +401,18 @@ export class SyncReconciler extends WorkerHost {
 }
 
 @Injectable()
-export class SyncReconcilerSchedule implements OnApplicationBootstrap {
-  constructor(@InjectQueue(QUEUES.syncReconciler) private readonly queue: Queue) {}
+export class SyncReconcilerSchedule implements OnModuleInit {
+  constructor(
+    @InjectQueue(QUEUES.syncReconciler) private readonly queue: Queue,
+    private readonly recurring: RecurringJobs,
+  ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(
-      'reconcile',
-      { every: 3000 },
-      { name: 'reconcile', opts: { removeOnComplete: true, removeOnFail: 50 } },
-    );
+  onModuleInit(): void {
+    this.recurring.register({
+      queue: this.queue,
+      id: 'reconcile',
+      repeat: { every: 3000 },
+      template: { name: 'reconcile', opts: { removeOnComplete: true, removeOnFail: 50 } },
+    });
   }
 }

@@ -6,3 +6,4 @@ export * from './connection-sync';
 export * from './call-gate';
 export * from './backoff';
 export * from './sync.module';
+export * from './recurring-jobs';

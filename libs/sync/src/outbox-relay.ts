@@ -1,10 +1,11 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { LOGGER, type Logger } from '@ocop/common';
 import { Outbox } from '@ocop/database';
 import { QUEUES } from './queues';
+import { RecurringJobs } from './recurring-jobs';
 
 const BATCH = 500;
 const SWEEP_EVERY_MS = 2000;
@@ -47,16 +48,20 @@ export class OutboxRelayProcessor extends WorkerHost {
   }
 }
 
-/** Registers the relay's sweep; the worker calls it at start (idempotent: an upsert). */
+/** Registers the relay's sweep with the worker's recurring jobs. */
 @Injectable()
-export class OutboxRelaySchedule implements OnApplicationBootstrap {
-  constructor(@InjectQueue(QUEUES.outboxRelay) private readonly relay: Queue) {}
+export class OutboxRelaySchedule implements OnModuleInit {
+  constructor(
+    @InjectQueue(QUEUES.outboxRelay) private readonly relay: Queue,
+    private readonly recurring: RecurringJobs,
+  ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.relay.upsertJobScheduler(
-      'outbox-sweep',
-      { every: SWEEP_EVERY_MS },
-      { name: 'relay', opts: { removeOnComplete: true, removeOnFail: 100 } },
-    );
+  onModuleInit(): void {
+    this.recurring.register({
+      queue: this.relay,
+      id: 'outbox-sweep',
+      repeat: { every: SWEEP_EVERY_MS },
+      template: { name: 'relay', opts: { removeOnComplete: true, removeOnFail: 100 } },
+    });
   }
 }

@@ -3,6 +3,7 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { ConnectorConfig } from '@ocop/common';
 import { registeredQueues } from './queue.registry';
+import { RecurringJobs } from './recurring-jobs';
 import { redisOptions } from './redis';
 
 /**
@@ -44,7 +45,8 @@ class RedisCloser implements OnApplicationShutdown {
         }),
     },
     RedisCloser,
+    RecurringJobs,
   ],
-  exports: [REDIS, BullModule, registeredQueues],
+  exports: [REDIS, BullModule, registeredQueues, RecurringJobs],
 })
 export class QueueModule {}
