@@ -3,10 +3,7 @@
  * the Voso-style API, 100,000 back-dated orders per marketplace through the control API, then the
  * latency of order searches and stock writes. Prints one JSON report.
  *
- * There is no TypeScript runner in the project, so compile it first:
- *   npx tsc --ignoreConfig --outDir /tmp/sandbox-bench --module nodenext --moduleResolution nodenext --target ES2022 \
- *     --esModuleInterop --skipLibCheck --types node test/bench/sandbox-scale.ts
- *   NODE_PATH=$PWD/node_modules node /tmp/sandbox-bench/test/bench/sandbox-scale.js
+ * Run: npm run bench:sandbox
  */
 import { createHmac } from 'node:crypto';
 import { startSandbox } from '../../apps/marketplace-sandbox/src/sandbox';
