@@ -1,4 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import { QueueEvents, type Queue } from 'bullmq';
+import { register } from 'prom-client';
+import { Clock } from '@ocop/common';
+import { QUEUES } from '@ocop/sync';
 import { addDays, addMonths } from '@ocop/ocop';
 import { vietnamDate } from '@ocop/common';
 import { RunningApi, startApi } from '../../support/api';
@@ -158,6 +163,152 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
         return res.body.status === 'delisted' ? res.body : undefined;
       });
       expect(ours.lag).toBe(0);
+    }
+  });
+
+  it('removes the OCOP badge from every marketplace when the nightly job expires the certificate', async () => {
+    const coop = await newCooperative(api);
+    const shops = await connectAll(api, sandbox, coop);
+    const product = (
+      await api.call('POST', '/v1/products', {
+        key: coop.key,
+        body: {
+          cooperativeId: coop.id,
+          name: 'Trà đinh Đạt Phát',
+          category: 'tea',
+          skus: [{ code: uniqueCode('DP'), name: 'Hộp 100g', priceVnd: 300000, weightGrams: 100, onHand: 9 }],
+        },
+      })
+    ).body;
+    const today = vietnamDate(new Date());
+    const cert = await api.call('POST', `/v1/products/${product.id}/ocop-assessments`, {
+      key: officer,
+      body: {
+        partA: 30,
+        partB: 20,
+        partC: 25,
+        mandatoryCriteriaMet: true,
+        level: 'province',
+        decisionNo: '77/QĐ-UBND',
+        decidedAt: addMonths(addDays(today, 1), -36),
+      },
+    });
+    expect(cert.body).toMatchObject({ validUntil: today, status: 'active' });
+    for (const marketplace of MARKETPLACE_NAMES) {
+      await api.call('POST', '/v1/listings', {
+        key: coop.key,
+        body: { productId: product.id, connectionId: shops[marketplace].connectionId },
+      });
+    }
+    const titles = async () =>
+      Promise.all(
+        MARKETPLACE_NAMES.map(async (m) => {
+          const held = await sandboxControl(sandbox.urls[m]).listings(shops[m].shopId);
+          return held[0]?.name as string | undefined;
+        }),
+      );
+    await eventually(async () => ((await titles()).every((t) => t?.includes('OCOP 4★')) ? true : undefined));
+
+    // the next day, in the worker: the nightly job persists the expiry through the real queue
+    const clock = worker.get(Clock);
+    const realNow = clock.now;
+    clock.now = () => new Date(Date.now() + 24 * 3600 * 1000);
+    try {
+      const queue = worker.get<Queue>(getQueueToken(QUEUES.ocopCertificates));
+      const events = new QueueEvents(QUEUES.ocopCertificates, {
+        connection: queue.opts.connection,
+        prefix: queue.opts.prefix,
+      });
+      await events.waitUntilReady();
+      try {
+        await (await queue.add('persist-expiries', {})).waitUntilFinished(events, 15_000);
+      } finally {
+        await events.close();
+      }
+      await eventually(async () =>
+        (await titles()).every((t) => t === 'Trà đinh Đạt Phát') ? true : undefined,
+      );
+    } finally {
+      clock.now = realNow;
+    }
+    const listings = await api.call('GET', `/v1/listings?productId=${product.id}`, { key: coop.key });
+    expect(listings.body.items.map((l: any) => l.ocopBadge)).toEqual([null, null, null]);
+  });
+
+  it('exposes sync lag and queue depth on /metrics, and marketplace calls by outcome on the worker', async () => {
+    const scrape = await api.call('GET', '/metrics');
+    expect(scrape.status).toBe(200);
+    expect(scrape.text).toMatch(/^queue_jobs\{queue="connection-sync",state="[a-z]+"\} \d+/m);
+    expect(scrape.text).toContain('# TYPE sync_lagging_listings gauge');
+    expect(scrape.text).toContain('# TYPE sync_lag_seconds gauge');
+    // the worker runs in this process in the tests, so its counters share this registry
+    expect(await register.getSingleMetricAsString('marketplace_calls_total')).toMatch(
+      /marketplace_calls_total\{marketplace="sendo",operation="publish",outcome="ok"\} [1-9]/,
+    );
+  });
+
+  it('turns a connection whose credentials stop working auth_failed, and stops pushing to it', async () => {
+    const own = await startMarketplaces(); // a marketplace of its own, to forget the shop
+    try {
+      const coop = await newCooperative(api);
+      const shop = await sandboxControl(own.urls.voso).createShop({ shopId: `voso-${uniqueCode('AUTH')}` });
+      const badCredentials = await api.call('POST', `/v1/cooperatives/${coop.id}/connections`, {
+        key: coop.key,
+        body: {
+          marketplace: 'voso',
+          shopId: shop.shopId,
+          baseUrl: own.urls.voso,
+          credentials: { USERNAME: 'x', PASSWORD: 'y' },
+        },
+      });
+      expect(badCredentials.status).toBe(422);
+      expect(badCredentials.body.error.code).toBe('rule_violation');
+      const connection = await api.call('POST', `/v1/cooperatives/${coop.id}/connections`, {
+        key: coop.key,
+        body: {
+          marketplace: 'voso',
+          shopId: shop.shopId,
+          baseUrl: own.urls.voso,
+          credentials: shop.credentials,
+        },
+      });
+      expect(connection.status).toBe(201);
+      expect(JSON.stringify(connection.body)).not.toContain(shop.credentials.PASSWORD);
+      const listed = await api.call('GET', `/v1/cooperatives/${coop.id}/connections`, { key: officer });
+      expect(JSON.stringify(listed.body)).not.toContain(shop.credentials.PASSWORD);
+
+      await fetch(`${own.urls.voso}/_sandbox/reset`, { method: 'POST' }); // the marketplace forgets the shop
+      const product = (
+        await api.call('POST', '/v1/products', {
+          key: coop.key,
+          body: {
+            cooperativeId: coop.id,
+            name: 'Nấm hương Phú Gia',
+            category: 'mushrooms',
+            skus: [
+              { code: uniqueCode('NH'), name: 'Túi 100g', priceVnd: 95000, weightGrams: 100, onHand: 4 },
+            ],
+          },
+        })
+      ).body;
+      const listing = await api.call('POST', '/v1/listings', {
+        key: coop.key,
+        body: { productId: product.id, connectionId: connection.body.id },
+      });
+      const failed = await eventually(async () => {
+        const res = await api.call('GET', `/v1/connections/${connection.body.id}`, { key: coop.key });
+        return res.body.status === 'auth_failed' ? res.body : undefined;
+      });
+      expect(failed.statusReason).toMatch(/refused the credentials/);
+      const stillPending = await api.call('GET', `/v1/listings/${listing.body.id}`, { key: coop.key });
+      expect(stillPending.body).toMatchObject({ status: 'pending', externalId: null });
+      const wrongAgain = await api.call('PATCH', `/v1/connections/${connection.body.id}`, {
+        key: coop.key,
+        body: { credentials: { USERNAME: 'x', PASSWORD: 'y' } },
+      });
+      expect(wrongAgain.status).toBe(422);
+    } finally {
+      await own.close();
     }
   });
 });
