@@ -1,17 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import {
-  decodeCursor,
-  searchWords,
-  escapeLike,
-  foldVietnamese,
-  NotFound,
-  Page,
-  pageSize,
-  Scope,
-  toPage,
-} from '@ocop/common';
+import { byCreation, fetchPage } from '@ocop/database';
+import { searchWords, escapeLike, foldVietnamese, NotFound, Page, Scope } from '@ocop/common';
 import { CooperativeListQuery, CreateCooperativeBody, UpdateCooperativeBody } from './dto';
 import { Cooperative } from './entities';
 import { cooperativeView } from './views';
@@ -64,7 +55,6 @@ export class CooperativesService {
   }
 
   async list(scope: Scope, query: CooperativeListQuery): Promise<Page<CooperativeView>> {
-    const limit = pageSize(query);
     const qb = this.cooperatives.createQueryBuilder('c');
     if (scope.cooperativeId !== undefined) qb.andWhere('c.id = :scoped', { scoped: scope.cooperativeId });
     searchWords(query.q).forEach((word, i) =>
@@ -72,13 +62,7 @@ export class CooperativesService {
     );
     if (query.district)
       qb.andWhere('c.district_folded = :district', { district: foldVietnamese(query.district) });
-    const after = decodeCursor(query.cursor);
-    if (after) qb.andWhere('(c.created_at, c.id) < (:at, :id)', { at: after[0], id: after[1] });
-    const rows = await qb
-      .orderBy('c.created_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .limit(limit + 1)
-      .getMany();
-    return toPage(rows, limit, (c) => [c.createdAt.toISOString(), c.id], cooperativeView);
+    const { rows, nextCursor } = await fetchPage(qb, query, byCreation);
+    return { items: rows.map(cooperativeView), nextCursor };
   }
 }

@@ -5,19 +5,23 @@ import {
   Clock,
   Conflict,
   ConnectorConfig,
-  decodeCursor,
   escapeLike,
   foldVietnamese,
   searchWords,
   NotFound,
   Page,
-  pageSize,
   Scope,
-  toPage,
   ValidationFailed,
   vietnamDate,
 } from '@ocop/common';
-import { IdempotencyStore, requestFingerprint, StoredAnswer, Transactions } from '@ocop/database';
+import {
+  byCreation,
+  fetchPage,
+  IdempotencyStore,
+  requestFingerprint,
+  StoredAnswer,
+  Transactions,
+} from '@ocop/database';
 import { CatalogueChanges } from './catalogue-changes';
 import { CooperativesService } from './cooperatives.service';
 import {
@@ -104,7 +108,6 @@ export class ProductsService {
   }
 
   async list(scope: Scope, query: ProductListQuery): Promise<Page<ProductView>> {
-    const limit = pageSize(query);
     const qb = this.products.createQueryBuilder('p');
     const cooperativeId = scope.cooperativeId ?? query.cooperativeId;
     if (
@@ -124,14 +127,7 @@ export class ProductsService {
     searchWords(query.q).forEach((word, i) =>
       qb.andWhere(`p.search_text LIKE :word${i}`, { [`word${i}`]: `%${escapeLike(word)}%` }),
     );
-    const after = decodeCursor(query.cursor);
-    if (after) qb.andWhere('(p.created_at, p.id) < (:at, :id)', { at: after[0], id: after[1] });
-    const rows = await qb
-      .orderBy('p.created_at', 'DESC')
-      .addOrderBy('p.id', 'DESC')
-      .limit(limit + 1)
-      .getMany();
-    const page = rows.slice(0, limit);
+    const { rows: page, nextCursor } = await fetchPage(qb, query, byCreation);
     const skus = page.length
       ? await this.skus.find({
           where: { productId: In(page.map((p) => p.id)) },
@@ -140,12 +136,7 @@ export class ProductsService {
       : [];
     const byProduct = new Map<string, Sku[]>();
     for (const sku of skus) byProduct.set(sku.productId, [...(byProduct.get(sku.productId) ?? []), sku]);
-    return toPage(
-      rows,
-      limit,
-      (p) => [p.createdAt.toISOString(), p.id],
-      (p) => productView(p, byProduct.get(p.id) ?? [], today),
-    );
+    return { items: page.map((p) => productView(p, byProduct.get(p.id) ?? [], today)), nextCursor };
   }
 
   async update(scope: Scope, id: string, body: UpdateProductBody): Promise<ProductView> {
@@ -233,16 +224,9 @@ export class ProductsService {
 
   async movements(scope: Scope, skuId: string, query: MovementListQuery) {
     await this.findSku(scope, skuId);
-    const limit = pageSize(query);
     const qb = this.movementRows.createQueryBuilder('m').where('m.sku_id = :skuId', { skuId });
-    const after = decodeCursor(query.cursor);
-    if (after) qb.andWhere('(m.created_at, m.id) < (:at, :id)', { at: after[0], id: after[1] });
-    const rows = await qb
-      .orderBy('m.created_at', 'DESC')
-      .addOrderBy('m.id', 'DESC')
-      .limit(limit + 1)
-      .getMany();
-    return toPage(rows, limit, (m) => [m.createdAt.toISOString(), m.id], movementView);
+    const { rows, nextCursor } = await fetchPage(qb, query, byCreation);
+    return { items: rows.map(movementView), nextCursor };
   }
 
   /** The product if the scope may see it; otherwise 404. */

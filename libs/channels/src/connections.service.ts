@@ -5,16 +5,13 @@ import { CooperativesService } from '@ocop/catalogue';
 import {
   Conflict,
   ConnectorConfig,
-  decodeCursor,
   NotFound,
   Page,
-  pageSize,
   RuleViolation,
   Scope,
   ServiceUnavailable,
-  toPage,
 } from '@ocop/common';
-import { Transactions } from '@ocop/database';
+import { byCreation, fetchPage, Transactions } from '@ocop/database';
 import { MarketplaceError, type Marketplace, type ShopAccess } from '@ocop/marketplaces';
 import { MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from './adapters';
 import { openCredentials, sealCredentials } from './credentials';
@@ -116,20 +113,13 @@ export class ConnectionsService {
 
   async list(scope: Scope, cooperativeId: string, query: ConnectionListQuery): Promise<Page<ConnectionView>> {
     await this.cooperatives.find(scope, cooperativeId);
-    const limit = pageSize(query);
     const qb = this.connections
       .createQueryBuilder('c')
       .where('c.cooperative_id = :cooperativeId', { cooperativeId });
     if (query.marketplace) qb.andWhere('c.marketplace = :marketplace', { marketplace: query.marketplace });
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
-    const after = decodeCursor(query.cursor);
-    if (after) qb.andWhere('(c.created_at, c.id) < (:at, :id)', { at: after[0], id: after[1] });
-    const rows = await qb
-      .orderBy('c.created_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .limit(limit + 1)
-      .getMany();
-    return toPage(rows, limit, (c) => [c.createdAt.toISOString(), c.id], connectionView);
+    const { rows, nextCursor } = await fetchPage(qb, query, byCreation);
+    return { items: rows.map(connectionView), nextCursor };
   }
 
   async update(scope: Scope, id: string, body: UpdateConnectionBody): Promise<ConnectionView> {

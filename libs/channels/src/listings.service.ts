@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
 import { ProductsService } from '@ocop/catalogue';
-import { Conflict, decodeCursor, NotFound, Page, pageSize, RuleViolation, Scope, toPage } from '@ocop/common';
-import { Transactions } from '@ocop/database';
+import { Conflict, NotFound, Page, RuleViolation, Scope } from '@ocop/common';
+import { byCreation, fetchPage, Transactions } from '@ocop/database';
 import { ConnectionsService } from './connections.service';
 import { CreateListingBody, ListingListQuery } from './dto';
 import { Listing } from './entities';
@@ -115,7 +115,6 @@ export class ListingsService {
   }
 
   async list(scope: Scope, query: ListingListQuery): Promise<Page<ListingView>> {
-    const limit = pageSize(query);
     const qb = this.listings.createQueryBuilder('l');
     if (scope.cooperativeId) qb.andWhere('l.cooperative_id = :scoped', { scoped: scope.cooperativeId });
     if (query.productId) qb.andWhere('l.product_id = :productId', { productId: query.productId });
@@ -123,14 +122,8 @@ export class ListingsService {
       qb.andWhere('l.connection_id = :connectionId', { connectionId: query.connectionId });
     if (query.status) qb.andWhere('l.status = :status', { status: query.status });
     if (query.marketplace) qb.andWhere('l.marketplace = :marketplace', { marketplace: query.marketplace });
-    const after = decodeCursor(query.cursor);
-    if (after) qb.andWhere('(l.created_at, l.id) < (:at, :id)', { at: after[0], id: after[1] });
-    const rows = await qb
-      .orderBy('l.created_at', 'DESC')
-      .addOrderBy('l.id', 'DESC')
-      .limit(limit + 1)
-      .getMany();
-    return toPage(rows, limit, (l) => [l.createdAt.toISOString(), l.id], listingView);
+    const { rows, nextCursor } = await fetchPage(qb, query, byCreation);
+    return { items: rows.map(listingView), nextCursor };
   }
 
   /** Pushes the whole listing again, and lifts an `error` so it is retried. */

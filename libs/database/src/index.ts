@@ -4,3 +4,4 @@ export * from './idempotency';
 export * from './transactions';
 export { migrations } from './migrations';
 export * from './outbox';
+export * from './keyset-page';

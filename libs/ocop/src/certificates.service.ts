@@ -7,17 +7,14 @@ import {
   Clock,
   Conflict,
   ConnectorConfig,
-  decodeCursor,
   NotFound,
   Page,
-  pageSize,
   RuleViolation,
   Scope,
-  toPage,
   ValidationFailed,
   vietnamDate,
 } from '@ocop/common';
-import { Outbox, Transactions } from '@ocop/database';
+import { fetchPage, type Keyset, Outbox, Transactions } from '@ocop/database';
 import { Assessment } from './assessment.entity';
 import { AssessmentListQuery, CertificateListQuery, RecordAssessmentBody } from './dto';
 import {
@@ -65,6 +62,13 @@ export function assessmentView(a: Assessment, today: string) {
   };
 }
 export type AssessmentView = ReturnType<typeof assessmentView>;
+
+/** Assessments newest decision first. */
+const byDecision: Keyset<Assessment> = {
+  column: 'decided_at',
+  cast: 'date',
+  key: (a) => [a.decidedAt, a.id],
+};
 
 @Injectable()
 export class CertificatesService {
@@ -281,27 +285,11 @@ export class CertificatesService {
     query: { limit?: number; cursor?: string },
     filter: (qb: ReturnType<Repository<Assessment>['createQueryBuilder']>) => void,
   ): Promise<Page<AssessmentView>> {
-    const limit = pageSize(query);
     const qb = this.assessments.createQueryBuilder('a');
     filter(qb);
-    const after = decodeCursor(query.cursor);
-    if (after)
-      qb.andWhere('(a.decided_at, a.id) < (CAST(:at AS date), :id)', {
-        at: after[0].slice(0, 10),
-        id: after[1],
-      });
-    const rows = await qb
-      .orderBy('a.decided_at', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .limit(limit + 1)
-      .getMany();
+    const { rows, nextCursor } = await fetchPage(qb, query, byDecision);
     const today = this.today();
-    return toPage(
-      rows,
-      limit,
-      (a) => [a.decidedAt, a.id],
-      (a) => assessmentView(a, today),
-    );
+    return { items: rows.map((a) => assessmentView(a, today)), nextCursor };
   }
 
   private async find(scope: Scope, id: string): Promise<Assessment> {
