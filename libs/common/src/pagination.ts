@@ -58,24 +58,6 @@ export function decodeCursor(cursor: string | undefined): CursorKey | undefined 
   throw new BadRequest('The cursor is not one this API handed out');
 }
 
-/**
- * Builds a page from rows fetched with `limit + 1`: the extra row only proves there is a next page.
- */
-export function toPage<R, T>(
-  rows: R[],
-  limit: number,
-  keyOf: (row: R) => CursorKey,
-  present: (row: R) => T,
-): Page<T> {
-  const hasMore = rows.length > limit;
-  const pageRows = hasMore ? rows.slice(0, limit) : rows;
-  const last = pageRows[pageRows.length - 1];
-  return {
-    items: pageRows.map(present),
-    nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null,
-  };
-}
-
 export function pageSize(query: PageQuery): number {
   return query.limit ?? DEFAULT_PAGE_SIZE;
 }
