@@ -1,3 +1,5 @@
+import { MarketplaceError } from './port';
+
 /**
  * Session tokens cached in memory per connection (Sendo's 8 h JWT, Voso's 24 h token). Concurrent
  * calls for one connection share a single login, so a burst of pushes never trips Sendo's
@@ -49,5 +51,32 @@ export class SessionTokens {
   /** Drops a refused token, unless a concurrent call has already replaced it with a fresh one. */
   forget(key: string, token: string): void {
     if (this.tokens.get(key)?.token === token) this.tokens.delete(key);
+  }
+}
+
+/**
+ * One call made with a session token (Sendo, Voso). A refused token (401) went stale — the
+ * marketplace's clock, a shorter lifetime — so log in again once and repeat once; refused again
+ * right after a fresh login is the marketplace's trouble, not the credentials' (the login just
+ * accepted them): retryable.
+ */
+export async function callWithSessionToken<T>(
+  tokens: SessionTokens,
+  key: string,
+  login: Parameters<SessionTokens['get']>[1],
+  send: (token: string) => Promise<{ failure?: MarketplaceError; value?: T }>,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const token = await tokens.get(key, login);
+    const { failure, value } = await send(token);
+    if (!failure) return value as T;
+    if (failure.kind !== 'auth' || failure.options.status !== 401) throw failure;
+    tokens.forget(key, token);
+    if (attempt >= 1) {
+      throw new MarketplaceError('retryable', `${failure.message} (again after a fresh login)`, {
+        ...failure.options,
+        code: 'token_refused',
+      });
+    }
   }
 }

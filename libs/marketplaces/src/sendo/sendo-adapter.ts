@@ -19,7 +19,7 @@ import {
   StockPush,
   StockPushResult,
 } from '../port';
-import { SessionTokens } from '../session-tokens';
+import { callWithSessionToken, SessionTokens } from '../session-tokens';
 import {
   SENDO_DELETED,
   SENDO_FIELD_MASK_MAX_ITEMS,
@@ -222,29 +222,20 @@ export class SendoAdapter implements MarketplaceAdapter {
     return result.token;
   }
 
-  /**
-   * One authenticated call. A 401 means the token expired (8 h, or earlier on the marketplace's
-   * clock): log in again once and repeat the call once. A token refused right after a fresh login
-   * is the marketplace's trouble, not the credentials' (the login just accepted them): retryable.
-   */
+  /** One authenticated call; a stale token is renewed once (`callWithSessionToken`). */
   private async call(shop: ShopAccess, request: MarketplaceRequest): Promise<unknown> {
-    const key = this.tokenKey(shop);
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.tokens.get(key, () => this.session(shop));
-      const answer = await this.http.send(shop, {
-        ...request,
-        headers: { ...request.headers, authorization: `bearer ${token}` },
-      });
-      const failure = sendoFailure(answer.status, answer.json);
-      if (!failure) return (answer.json as { result?: unknown }).result;
-      if (failure.kind !== 'auth' || failure.options.status !== 401) throw failure;
-      this.tokens.forget(key, token);
-      if (attempt >= 1) {
-        throw new MarketplaceError('retryable', `${failure.message} (again after a fresh login)`, {
-          ...failure.options,
-          code: 'token_refused',
+    return callWithSessionToken(
+      this.tokens,
+      this.tokenKey(shop),
+      () => this.session(shop),
+      async (token) => {
+        const answer = await this.http.send(shop, {
+          ...request,
+          headers: { ...request.headers, authorization: `bearer ${token}` },
         });
-      }
-    }
+        const failure = sendoFailure(answer.status, answer.json);
+        return failure ? { failure } : { value: (answer.json as { result?: unknown }).result };
+      },
+    );
   }
 }

@@ -19,7 +19,7 @@ import {
   StockPushResult,
 } from '../port';
 import type { AdapterOptions } from '../sendo/sendo-adapter';
-import { SessionTokens } from '../session-tokens';
+import { callWithSessionToken, SessionTokens } from '../session-tokens';
 import {
   VOSO_BULK_MAX_ITEMS,
   VOSO_TOKEN_LIFETIME_MS,
@@ -175,29 +175,20 @@ export class VosoAdapter implements MarketplaceAdapter {
     return data.token;
   }
 
-  /**
-   * One authenticated call. `status: 401` in the body (usually inside an HTTP 200) means the token
-   * went stale: log in again once and repeat once. Refused again right after a fresh login is the
-   * marketplace's trouble, not the credentials' (the login just accepted them): retryable.
-   */
+  /** One authenticated call; a stale token is renewed once (`callWithSessionToken`). */
   private async call(shop: ShopAccess, request: MarketplaceRequest): Promise<unknown> {
-    const key = this.tokenKey(shop);
-    for (let attempt = 0; ; attempt++) {
-      const token = await this.tokens.get(key, () => this.login(shop));
-      const answer = await this.http.send(shop, {
-        ...request,
-        headers: { ...request.headers, Token: token },
-      });
-      const failure = vosoFailure(answer.status, answer.json);
-      if (!failure) return (answer.json as { data?: unknown }).data;
-      if (failure.kind !== 'auth' || failure.options.status !== 401) throw failure;
-      this.tokens.forget(key, token);
-      if (attempt >= 1) {
-        throw new MarketplaceError('retryable', `${failure.message} (again after a fresh login)`, {
-          ...failure.options,
-          code: 'token_refused',
+    return callWithSessionToken(
+      this.tokens,
+      this.tokenKey(shop),
+      () => this.login(shop),
+      async (token) => {
+        const answer = await this.http.send(shop, {
+          ...request,
+          headers: { ...request.headers, Token: token },
         });
-      }
-    }
+        const failure = vosoFailure(answer.status, answer.json);
+        return failure ? { failure } : { value: (answer.json as { data?: unknown }).data };
+      },
+    );
   }
 }
