@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { environmentSchema, EnvironmentError, loadEnvironment } from '../../../config/environment';
 import { ReferenceDataError } from '../../../config/reference-data';
 import { ensureDatabase, migrate } from '@ocop/database';
+import { DEMO_SELLERS, listDemoSellers } from './demo-shops';
 import { runProcesses } from './processes';
 import { seedDemo } from './seed/seed';
 
@@ -89,12 +90,31 @@ async function main(command: string | undefined): Promise<number> {
       const report = await seedDemo(env);
       console.log(
         `Seeded Thái Nguyên: ${report.cooperatives} producers, ${report.products} products ` +
-          `(${report.cooperativesCreated} producers and ${report.productsCreated} products new this run).`,
+          `(${report.cooperativesCreated} producers, ${report.productsCreated} products and ` +
+          `${report.assessmentsCreated} OCOP assessments new this run).`,
       );
-      const processes = existsSync(join(__dirname, '..', '..', 'marketplace-sandbox', 'src', 'main.js'))
-        ? (['marketplace-sandbox', 'api', 'worker'] as const)
-        : (['api', 'worker'] as const);
-      const running = runProcesses([...processes], process.env);
+      const running = runProcesses(['marketplace-sandbox', 'api', 'worker'], process.env);
+      const host = env.SANDBOX_HOST;
+      const shown = await listDemoSellers({
+        api: `http://${env.HOST}:${env.PORT}`,
+        adminKey: env.ADMIN_API_KEY,
+        sandbox: {
+          sendo: `http://${host}:${env.SANDBOX_SENDO_PORT}`,
+          voso: `http://${host}:${env.SANDBOX_VOSO_PORT}`,
+          postmart: `http://${host}:${env.SANDBOX_POSTMART_PORT}`,
+        },
+      }).catch((error: unknown) => {
+        console.error(
+          `Could not list the demo sellers on the sandbox: ${error instanceof Error ? error.message : error}`,
+        );
+        return undefined;
+      });
+      if (shown) {
+        console.log(
+          `Connected ${shown.connections} sandbox shops of ${DEMO_SELLERS.join(', ')} and listed ${shown.listings} ` +
+            'products on them; the worker is publishing (GET /v1/listings).',
+        );
+      }
       printWelcome(env, made);
       return running;
     }

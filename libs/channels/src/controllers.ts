@@ -55,6 +55,14 @@ export class ChannelsController {
     return this.connections.update(who.scope, id, body);
   }
 
+  /** Extension of API.md: publish every listing of the connection again (the marketplace lost them). */
+  @Post('connections/:id/republish')
+  @HttpCode(202)
+  @Roles('admin', 'cooperative')
+  async republish(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string) {
+    return { connectionId: id, listings: await this.listings.republishAll(who.scope, id) };
+  }
+
   @Post('listings')
   @HttpCode(202)
   @Roles('admin', 'cooperative')

@@ -157,6 +157,26 @@ export class ListingsService {
     return this.get(scope, id);
   }
 
+  /**
+   * The marketplace lost this shop's listings (a sandbox that restarted, a shop rebuilt by the
+   * marketplace): forget what it held and publish every listing of the connection again.
+   */
+  async republishAll(scope: Scope, connectionId: string): Promise<number> {
+    await this.connections.find(scope, connectionId);
+    return this.transactions.run(async (manager) => {
+      const [rows]: [unknown[], number] = await manager.query(
+        `UPDATE listings SET external_id = NULL, variant_ids = '{}', synced_stock = '{}', synced_badge_stars = NULL,
+                status = 'pending', failed_version = NULL, last_error = NULL, publish_claimed_until = NULL,
+                synced_version = 0, synced_content_version = 0,
+                desired_version = desired_version + 1, content_version = content_version + 1, updated_at = now()
+         WHERE connection_id = $1 AND status <> 'delisted' RETURNING id`,
+        [connectionId],
+      );
+      this.versions.announce(manager, [connectionId]);
+      return rows.length;
+    });
+  }
+
   private async find(scope: Scope, id: string): Promise<Listing> {
     const found = await this.listings.findOne({
       where: scope.cooperativeId ? { id, cooperativeId: scope.cooperativeId } : { id },

@@ -311,4 +311,65 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
       await own.close();
     }
   });
+
+  it('publishes a connection again after the marketplace lost its listings', async () => {
+    const own = await startMarketplaces();
+    try {
+      const coop = await newCooperative(api);
+      const shopId = `voso-${uniqueCode('AGAIN')}`;
+      const first = await sandboxControl(own.urls.voso).createShop({ shopId });
+      const connection = await api.call('POST', `/v1/cooperatives/${coop.id}/connections`, {
+        key: coop.key,
+        body: { marketplace: 'voso', shopId, baseUrl: own.urls.voso, credentials: first.credentials },
+      });
+      const product = (
+        await api.call('POST', '/v1/products', {
+          key: coop.key,
+          body: {
+            cooperativeId: coop.id,
+            name: 'Miến dong sợi nhỏ',
+            category: 'noodles',
+            skus: [
+              { code: uniqueCode('MD'), name: 'Gói 500g', priceVnd: 48000, weightGrams: 500, onHand: 30 },
+            ],
+          },
+        })
+      ).body;
+      const listing = await api.call('POST', '/v1/listings', {
+        key: coop.key,
+        body: { productId: product.id, connectionId: connection.body.id },
+      });
+      await eventually(async () => {
+        const res = await api.call('GET', `/v1/listings/${listing.body.id}`, { key: coop.key });
+        return res.body.status === 'synced' ? res.body : undefined;
+      });
+
+      await fetch(`${own.urls.voso}/_sandbox/reset`, { method: 'POST' });
+      const again = await sandboxControl(own.urls.voso).createShop({ shopId });
+      expect(
+        (
+          await api.call('PATCH', `/v1/connections/${connection.body.id}`, {
+            key: coop.key,
+            body: { credentials: again.credentials },
+          })
+        ).status,
+      ).toBe(200);
+      const republish = await api.call('POST', `/v1/connections/${connection.body.id}/republish`, {
+        key: coop.key,
+      });
+      expect(republish.status).toBe(202);
+      expect(republish.body.listings).toBe(1);
+      await eventually(async () => {
+        const held = await sandboxControl(own.urls.voso).listings(shopId);
+        return held.length === 1 && held[0].variants[0].quantity === 30 ? held : undefined;
+      });
+      const synced = await eventually(async () => {
+        const res = await api.call('GET', `/v1/listings/${listing.body.id}`, { key: coop.key });
+        return res.body.status === 'synced' && res.body.lag === 0 ? res.body : undefined;
+      });
+      expect(synced.externalId).toBeTruthy();
+    } finally {
+      await own.close();
+    }
+  });
 });

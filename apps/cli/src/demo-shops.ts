@@ -1,0 +1,117 @@
+import { foldVietnamese } from '@ocop/common';
+
+/** Producers whose products the demo puts on the three sandbox marketplaces. */
+export const DEMO_SELLERS = ['HTX chè Hảo Đạt', 'HTX miến Việt Cường', 'HTX chè sạch Đạt Phát'];
+const MARKETPLACES = ['sendo', 'voso', 'postmart'] as const;
+
+interface Endpoints {
+  api: string;
+  adminKey: string;
+  sandbox: Record<(typeof MARKETPLACES)[number], string>;
+}
+
+async function call(
+  method: string,
+  url: string,
+  key?: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, {
+    method,
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function waitUntilUp(url: string, seconds = 60): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not come up`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * Opens a shop for each demo seller on each sandbox marketplace, connects it through the API and
+ * lists the seller's products, as a cooperative would. The sandbox keeps nothing between runs, so
+ * on a re-run the connection gets the new shop's credentials and its listings are published again.
+ */
+export async function listDemoSellers(
+  endpoints: Endpoints,
+): Promise<{ connections: number; listings: number }> {
+  await waitUntilUp(`${endpoints.api}/health`);
+  for (const url of Object.values(endpoints.sandbox)) await waitUntilUp(`${url}/_sandbox/stats`);
+  let connections = 0;
+  let listings = 0;
+  for (const name of DEMO_SELLERS) {
+    const found = await call(
+      'GET',
+      `${endpoints.api}/v1/cooperatives?q=${encodeURIComponent(name)}`,
+      endpoints.adminKey,
+    );
+    const cooperative = found.body?.items?.find((c: { name: string }) => c.name === name);
+    if (!cooperative) continue;
+    const products = await call(
+      'GET',
+      `${endpoints.api}/v1/products?cooperativeId=${cooperative.id}&status=active&limit=200`,
+      endpoints.adminKey,
+    );
+    for (const marketplace of MARKETPLACES) {
+      const shopId = `demo-${foldVietnamese(name).replace(/[^a-z0-9]+/g, '-')}-${marketplace}`;
+      const shop = await call('POST', `${endpoints.sandbox[marketplace]}/_sandbox/shops`, undefined, {
+        shopId,
+      });
+      if (shop.status !== 201) continue; // a sandbox that kept its shops (run separately) keeps its listings too
+      const credentials = { ...shop.body.credentials, webhookSecret: shop.body.webhookSecret };
+      const existing = await call(
+        'GET',
+        `${endpoints.api}/v1/cooperatives/${cooperative.id}/connections?marketplace=${marketplace}`,
+        endpoints.adminKey,
+      );
+      const current = existing.body?.items?.find((c: { shopId: string }) => c.shopId === shopId);
+      let connectionId: string;
+      if (current) {
+        await call('PATCH', `${endpoints.api}/v1/connections/${current.id}`, endpoints.adminKey, {
+          credentials,
+          status: 'active',
+        });
+        await call('POST', `${endpoints.api}/v1/connections/${current.id}/republish`, endpoints.adminKey);
+        connectionId = current.id;
+      } else {
+        const created = await call(
+          'POST',
+          `${endpoints.api}/v1/cooperatives/${cooperative.id}/connections`,
+          endpoints.adminKey,
+          {
+            marketplace,
+            shopId,
+            baseUrl: endpoints.sandbox[marketplace],
+            credentials,
+          },
+        );
+        if (created.status !== 201)
+          throw new Error(`could not connect ${shopId}: ${JSON.stringify(created.body)}`);
+        connectionId = created.body.id;
+      }
+      connections += 1;
+      for (const product of products.body?.items ?? []) {
+        const listed = await call('POST', `${endpoints.api}/v1/listings`, endpoints.adminKey, {
+          productId: product.id,
+          connectionId,
+        });
+        if (listed.status === 202 || listed.status === 409) listings += 1;
+      }
+    }
+  }
+  return { connections, listings };
+}
