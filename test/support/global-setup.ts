@@ -13,7 +13,7 @@ async function forgetTestQueues(): Promise<void> {
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', '{ocop-test}*', 'COUNT', 1000);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', '{ocop-test*', 'COUNT', 1000);
       if (keys.length > 0) await redis.del(...keys);
       cursor = next;
     } while (cursor !== '0');

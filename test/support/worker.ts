@@ -3,8 +3,8 @@ import { environmentSchema, loadEnvironment } from '../../config/environment';
 import { createWorker } from '../../apps/worker/src/create-worker';
 
 /** The real worker process's module, in this test process, consuming the real Redis queues. */
-export async function startWorker(): Promise<INestApplicationContext> {
-  return createWorker(loadEnvironment(environmentSchema));
+export async function startWorker(overrides: Record<string, string> = {}): Promise<INestApplicationContext> {
+  return createWorker(loadEnvironment(environmentSchema, { ...process.env, ...overrides }));
 }
 
 /** Polls until `check` returns a value (not undefined/false), or fails after `ms`. */

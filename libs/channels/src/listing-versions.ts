@@ -18,7 +18,8 @@ export class ListingVersions {
 
   /** `content`: title, price, badge… (a full update); `stock`: only quantities changed. */
   async bumpProduct(manager: EntityManager, productId: string, what: 'content' | 'stock'): Promise<void> {
-    const rows: { connection_id: string }[] = await manager.query(
+    // an UPDATE answers [rows, affected count] through TypeORM's PostgreSQL driver
+    const [rows]: [{ connection_id: string }[], number] = await manager.query(
       `UPDATE listings SET desired_version = desired_version + 1,
               content_version = content_version + $2, updated_at = now()
        WHERE product_id = $1 AND status <> 'delisted'

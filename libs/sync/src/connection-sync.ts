@@ -130,9 +130,11 @@ export class ConnectionSyncProcessor extends WorkerHost {
     const shop = await this.connections.access(connectionId);
     const started = Date.now();
     const retrying = new Map<string, number>();
+    const handled = new Set<string>();
     let synced = 0;
     while (Date.now() - started < RUN_BUDGET_MS) {
-      const lagging = await this.lagging(connectionId, [...retrying.keys()]);
+      // each listing once a run: changes arriving meanwhile gather for the next run
+      const lagging = await this.lagging(connectionId, [...retrying.keys(), ...handled]);
       if (lagging.length === 0) break;
       const stockOnly = lagging.filter(
         (l) => l.externalId !== null && !l.delistRequested && l.contentVersion <= l.syncedContentVersion,
@@ -158,6 +160,7 @@ export class ConnectionSyncProcessor extends WorkerHost {
       }
       if (outcomes.some(([, outcome]) => outcome === 'skipped')) return 'stopped: credentials refused';
       for (const [listing, outcome, waitMs] of outcomes) {
+        handled.add(listing.id);
         if (outcome === 'retry') retrying.set(listing.id, waitMs);
         if (outcome === 'done') synced += 1;
       }
@@ -168,7 +171,7 @@ export class ConnectionSyncProcessor extends WorkerHost {
       throw new RetryLater(`${retrying.size} listing(s) to retry`, Math.max(0, ...retrying.values()), stalls);
     }
     const more = await this.lagging(connectionId, [], 1);
-    if (more.length > 0) throw new RetryLater('more to do', 0, 0);
+    if (more.length > 0) throw new RetryLater('more to do', GATHER_MS, 0);
     return `synced ${synced}`;
   }
 

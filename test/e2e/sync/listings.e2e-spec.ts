@@ -9,6 +9,7 @@ import { vietnamDate } from '@ocop/common';
 import { RunningApi, startApi } from '../../support/api';
 import { newCooperative, newKey, uniqueCode } from '../../support/factories';
 import { connectAll, MARKETPLACE_NAMES, sandboxControl, startMarketplaces } from '../../support/marketplaces';
+import { dropDatabase, freshDatabase } from '../../support/database';
 import { eventually, startWorker } from '../../support/worker';
 
 type Sandbox = Awaited<ReturnType<typeof startMarketplaces>>;
@@ -166,75 +167,6 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
     }
   });
 
-  it('removes the OCOP badge from every marketplace when the nightly job expires the certificate', async () => {
-    const coop = await newCooperative(api);
-    const shops = await connectAll(api, sandbox, coop);
-    const product = (
-      await api.call('POST', '/v1/products', {
-        key: coop.key,
-        body: {
-          cooperativeId: coop.id,
-          name: 'Trà đinh Đạt Phát',
-          category: 'tea',
-          skus: [{ code: uniqueCode('DP'), name: 'Hộp 100g', priceVnd: 300000, weightGrams: 100, onHand: 9 }],
-        },
-      })
-    ).body;
-    const today = vietnamDate(new Date());
-    const cert = await api.call('POST', `/v1/products/${product.id}/ocop-assessments`, {
-      key: officer,
-      body: {
-        partA: 30,
-        partB: 20,
-        partC: 25,
-        mandatoryCriteriaMet: true,
-        level: 'province',
-        decisionNo: '77/QĐ-UBND',
-        decidedAt: addMonths(addDays(today, 1), -36),
-      },
-    });
-    expect(cert.body).toMatchObject({ validUntil: today, status: 'active' });
-    for (const marketplace of MARKETPLACE_NAMES) {
-      await api.call('POST', '/v1/listings', {
-        key: coop.key,
-        body: { productId: product.id, connectionId: shops[marketplace].connectionId },
-      });
-    }
-    const titles = async () =>
-      Promise.all(
-        MARKETPLACE_NAMES.map(async (m) => {
-          const held = await sandboxControl(sandbox.urls[m]).listings(shops[m].shopId);
-          return held[0]?.name as string | undefined;
-        }),
-      );
-    await eventually(async () => ((await titles()).every((t) => t?.includes('OCOP 4★')) ? true : undefined));
-
-    // the next day, in the worker: the nightly job persists the expiry through the real queue
-    const clock = worker.get(Clock);
-    const realNow = clock.now;
-    clock.now = () => new Date(Date.now() + 24 * 3600 * 1000);
-    try {
-      const queue = worker.get<Queue>(getQueueToken(QUEUES.ocopCertificates));
-      const events = new QueueEvents(QUEUES.ocopCertificates, {
-        connection: queue.opts.connection,
-        prefix: queue.opts.prefix,
-      });
-      await events.waitUntilReady();
-      try {
-        await (await queue.add('persist-expiries', {})).waitUntilFinished(events, 15_000);
-      } finally {
-        await events.close();
-      }
-      await eventually(async () =>
-        (await titles()).every((t) => t === 'Trà đinh Đạt Phát') ? true : undefined,
-      );
-    } finally {
-      clock.now = realNow;
-    }
-    const listings = await api.call('GET', `/v1/listings?productId=${product.id}`, { key: coop.key });
-    expect(listings.body.items.map((l: any) => l.ocopBadge)).toEqual([null, null, null]);
-  });
-
   it('exposes sync lag and queue depth on /metrics, and marketplace calls by outcome on the worker', async () => {
     const scrape = await api.call('GET', '/metrics');
     expect(scrape.status).toBe(200);
@@ -371,5 +303,100 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
     } finally {
       await own.close();
     }
+  });
+});
+
+/**
+ * Moving the worker's clock a day ahead expires every certificate ending today, so this runs
+ * against a database of its own and leaves the OCOP suites beside it alone.
+ */
+describe('the nightly certificate expiry on the marketplaces', () => {
+  const url = (process.env.DATABASE_URL as string).replace(/\/([^/]+)$/, '/$1_expiry');
+  let api: RunningApi;
+  let worker: INestApplicationContext;
+  let sandbox: Sandbox;
+  let officer: string;
+
+  beforeAll(async () => {
+    await freshDatabase(url);
+    sandbox = await startMarketplaces();
+    api = await startApi({ DATABASE_URL: url, QUEUE_PREFIX: '{ocop-test-expiry}' });
+    worker = await startWorker({ DATABASE_URL: url, QUEUE_PREFIX: '{ocop-test-expiry}' });
+    officer = await newKey(api, 'officer');
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await sandbox?.close();
+    await dropDatabase(url);
+  });
+
+  it('removes the OCOP badge from every marketplace when the nightly job expires the certificate', async () => {
+    const coop = await newCooperative(api);
+    const shops = await connectAll(api, sandbox, coop);
+    const product = (
+      await api.call('POST', '/v1/products', {
+        key: coop.key,
+        body: {
+          cooperativeId: coop.id,
+          name: 'Trà đinh Đạt Phát',
+          category: 'tea',
+          skus: [{ code: uniqueCode('DP'), name: 'Hộp 100g', priceVnd: 300000, weightGrams: 100, onHand: 9 }],
+        },
+      })
+    ).body;
+    const today = vietnamDate(new Date());
+    const cert = await api.call('POST', `/v1/products/${product.id}/ocop-assessments`, {
+      key: officer,
+      body: {
+        partA: 30,
+        partB: 20,
+        partC: 25,
+        mandatoryCriteriaMet: true,
+        level: 'province',
+        decisionNo: '77/QĐ-UBND',
+        decidedAt: addMonths(addDays(today, 1), -36),
+      },
+    });
+    expect(cert.body).toMatchObject({ validUntil: today, status: 'active' });
+    for (const marketplace of MARKETPLACE_NAMES) {
+      await api.call('POST', '/v1/listings', {
+        key: coop.key,
+        body: { productId: product.id, connectionId: shops[marketplace].connectionId },
+      });
+    }
+    const titles = async () =>
+      Promise.all(
+        MARKETPLACE_NAMES.map(async (m) => {
+          const held = await sandboxControl(sandbox.urls[m]).listings(shops[m].shopId);
+          return held[0]?.name as string | undefined;
+        }),
+      );
+    await eventually(async () => ((await titles()).every((t) => t?.includes('OCOP 4★')) ? true : undefined));
+
+    // the next day, in the worker: the nightly job persists the expiry through the real queue
+    const clock = worker.get(Clock);
+    const realNow = clock.now;
+    clock.now = () => new Date(Date.now() + 24 * 3600 * 1000);
+    try {
+      const queue = worker.get<Queue>(getQueueToken(QUEUES.ocopCertificates));
+      const events = new QueueEvents(QUEUES.ocopCertificates, {
+        connection: queue.opts.connection,
+        prefix: queue.opts.prefix,
+      });
+      await events.waitUntilReady();
+      try {
+        await (await queue.add('persist-expiries', {})).waitUntilFinished(events, 15_000);
+      } finally {
+        await events.close();
+      }
+      await eventually(async () =>
+        (await titles()).every((t) => t === 'Trà đinh Đạt Phát') ? true : undefined,
+      );
+    } finally {
+      clock.now = realNow;
+    }
+    const listings = await api.call('GET', `/v1/listings?productId=${product.id}`, { key: coop.key });
+    expect(listings.body.items.map((l: any) => l.ocopBadge)).toEqual([null, null, null]);
   });
 });
