@@ -66,3 +66,24 @@ export async function connectAll(
   }
   return out;
 }
+
+/** Lists a product on each connected marketplace; answers the listings by marketplace (all `pending`). */
+export async function listEverywhere(
+  api: RunningApi,
+  cooperative: { key: string },
+  productId: string,
+  shops: Record<MarketplaceName, { connectionId: string }>,
+): Promise<Record<MarketplaceName, any>> {
+  const listings = {} as Record<MarketplaceName, any>;
+  for (const marketplace of MARKETPLACE_NAMES) {
+    const res = await api.call('POST', '/v1/listings', {
+      key: cooperative.key,
+      body: { productId, connectionId: shops[marketplace].connectionId },
+    });
+    if (res.status !== 202 || res.body.status !== 'pending') {
+      throw new Error(`listing not accepted: ${res.status} ${res.text}`);
+    }
+    listings[marketplace] = res.body;
+  }
+  return listings;
+}

@@ -8,7 +8,13 @@ import { addDays, addMonths } from '@ocop/ocop';
 import { vietnamDate } from '@ocop/common';
 import { RunningApi, startApi } from '../../support/api';
 import { newCooperative, newKey, uniqueCode } from '../../support/factories';
-import { connectAll, MARKETPLACE_NAMES, sandboxControl, startMarketplaces } from '../../support/marketplaces';
+import {
+  connectAll,
+  listEverywhere,
+  MARKETPLACE_NAMES,
+  sandboxControl,
+  startMarketplaces,
+} from '../../support/marketplaces';
 import { dropDatabase, freshDatabase } from '../../support/database';
 import { eventually, startWorker } from '../../support/worker';
 
@@ -69,16 +75,7 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
     });
     expect(cert.status).toBe(201);
 
-    const listings: Record<string, any> = {};
-    for (const marketplace of MARKETPLACE_NAMES) {
-      const res = await api.call('POST', '/v1/listings', {
-        key: coop.key,
-        body: { productId: product.id, connectionId: shops[marketplace].connectionId },
-      });
-      expect(res.status).toBe(202);
-      expect(res.body.status).toBe('pending');
-      listings[marketplace] = res.body;
-    }
+    const listings = await listEverywhere(api, coop, product.id, shops);
     const again = await api.call('POST', '/v1/listings', {
       key: coop.key,
       body: { productId: product.id, connectionId: shops.sendo.connectionId },
@@ -359,12 +356,7 @@ describe('the nightly certificate expiry on the marketplaces', () => {
       },
     });
     expect(cert.body).toMatchObject({ validUntil: today, status: 'active' });
-    for (const marketplace of MARKETPLACE_NAMES) {
-      await api.call('POST', '/v1/listings', {
-        key: coop.key,
-        body: { productId: product.id, connectionId: shops[marketplace].connectionId },
-      });
-    }
+    await listEverywhere(api, coop, product.id, shops);
     const titles = async () =>
       Promise.all(
         MARKETPLACE_NAMES.map(async (m) => {

@@ -3,6 +3,7 @@ import { RunningApi, startApi } from '../../support/api';
 import { newCooperative, uniqueCode } from '../../support/factories';
 import {
   connectAll,
+  listEverywhere,
   MARKETPLACE_NAMES,
   type MarketplaceName,
   sandboxControl,
@@ -37,16 +38,8 @@ describe('sync engine under load and faults', () => {
     productId: string,
     shops: Record<MarketplaceName, { connectionId: string }>,
   ) => {
-    const ids: Record<string, string> = {};
-    for (const marketplace of MARKETPLACE_NAMES) {
-      const res = await api.call('POST', '/v1/listings', {
-        key: coop.key,
-        body: { productId, connectionId: shops[marketplace].connectionId },
-      });
-      expect(res.status).toBe(202);
-      ids[marketplace] = res.body.id;
-    }
-    return ids;
+    const listings = await listEverywhere(api, coop, productId, shops);
+    return Object.fromEntries(MARKETPLACE_NAMES.map((m) => [m, listings[m].id as string]));
   };
 
   it('coalesces a burst of 500 stock adjustments into a handful of calls, ending at the exact figure', async () => {
