@@ -3,7 +3,7 @@
 process.env.NODE_ENV = 'test';
 process.env.DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ocop_test';
 process.env.REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-process.env.QUEUE_PREFIX = '{ocop-test}';
+process.env.QUEUE_PREFIX = process.env.TEST_QUEUE_PREFIX ?? '{ocop-test}';
 process.env.ADMIN_API_KEY = 'test-admin-key-0123456789abcdef';
 process.env.CREDENTIALS_KEY = Buffer.alloc(32, 7).toString('base64');
 process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';

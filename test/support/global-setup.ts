@@ -7,13 +7,17 @@ export default async function globalSetup(): Promise<void> {
   await forgetTestQueues();
 }
 
-/** Jobs left in Redis by an earlier run would point at rows of the dropped database. */
+/**
+ * Jobs left in Redis by an earlier run would point at rows of the dropped database. Only this run's
+ * prefix is cleared (TEST_QUEUE_PREFIX lets two checkouts test side by side).
+ */
 async function forgetTestQueues(): Promise<void> {
+  const prefix = (process.env.TEST_QUEUE_PREFIX ?? '{ocop-test}').replace(/}$/, '');
   const redis = new Redis(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', '{ocop-test*', 'COUNT', 1000);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
       if (keys.length > 0) await redis.del(...keys);
       cursor = next;
     } while (cursor !== '0');

@@ -86,6 +86,72 @@ export class MarketplaceError extends Error {
   }
 }
 
+/** The connector's order statuses (MARKETPLACES.md "Status mapping to the connector"). */
+export const ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'delivered', 'cancelled', 'returned'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** One line of a marketplace order, as the marketplace names the item. */
+export interface MarketplaceOrderLine {
+  /** our SKU code as the marketplace echoes it (seller SKU / variant SKU), when it does */
+  skuCode: string | null;
+  /** the marketplace's own variant id, when it gives one (Postmart's sku_id) */
+  variantId: string | null;
+  quantity: number;
+  unitPriceVnd: number;
+}
+
+/** A full order, with every time converted to a UTC instant by the adapter. */
+export interface MarketplaceOrder {
+  externalOrderId: string;
+  status: OrderStatus;
+  /** the marketplace's own status word or code, for people reading the order */
+  marketplaceStatus: string;
+  placedAt: Date;
+  /** when the marketplace last changed the order; orders never move backwards past it */
+  updatedAt: Date;
+  totalVnd: number;
+  lines: MarketplaceOrderLine[];
+}
+
+/**
+ * That an order changed, as an order search or a webhook tells it. Sendo's search and push carry
+ * only the number, status and time (`order` absent): the importer fetches the order when it needs
+ * the lines. Voso and Postmart carry the whole order.
+ */
+export interface OrderChange {
+  externalOrderId: string;
+  status: OrderStatus;
+  updatedAt: Date;
+  order?: MarketplaceOrder;
+}
+
+/** A webhook body the adapter could read (its signature is checked separately, with the shop's secret). */
+export interface WebhookEvent {
+  /** the shop the body names, which is how the connector finds the connection */
+  shopId: string;
+  /** unique per event, stable across redeliveries of it: the inbox's de-duplication key */
+  eventId: string;
+  change: OrderChange;
+}
+
+/** What arrived over HTTP: the exact bytes and the headers (names lower-case). */
+export interface WebhookDelivery {
+  rawBody: Buffer;
+  headers: Record<string, string | undefined>;
+}
+
+/** Why an order is cancelled; each adapter maps it to its marketplace's reason code or text. */
+export const CANCEL_REASONS = ['out_of_stock', 'seller_request', 'buyer_request'] as const;
+export type CancelReason = (typeof CANCEL_REASONS)[number];
+
+/** Thrown by readWebhook when the body is not a webhook of this marketplace (answered 400). */
+export class MalformedWebhookError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedWebhookError';
+  }
+}
+
 export interface MarketplaceAdapter {
   readonly marketplace: Marketplace;
   /** most stock items one pushStock call may carry to the marketplace (adapters split bigger lists) */
@@ -100,6 +166,27 @@ export interface MarketplaceAdapter {
   delist(shop: ShopAccess, externalId: string): Promise<void>;
   /** pushes stock figures in as few calls as the marketplace allows; each item succeeds or fails alone */
   pushStock(shop: ShopAccess, items: StockPush[]): Promise<StockPushResult[]>;
+
+  /**
+   * Orders changed at or after `since`, oldest change first where the marketplace allows, page by
+   * page; the adapter pages through everything (and, for Sendo, through its 3-day status windows
+   * up to now). Rows that shift between pages may be yielded twice: the importer is idempotent.
+   */
+  ordersChangedSince(shop: ShopAccess, since: Date): AsyncIterable<OrderChange[]>;
+  /** one order with its lines */
+  fetchOrder(shop: ShopAccess, externalOrderId: string): Promise<MarketplaceOrder>;
+  confirmOrder(shop: ShopAccess, externalOrderId: string): Promise<void>;
+  cancelOrder(shop: ShopAccess, externalOrderId: string, reason: CancelReason): Promise<void>;
+
+  /** Parses a webhook body; throws MalformedWebhookError when it is not one of this marketplace's. */
+  readWebhook(delivery: WebhookDelivery): WebhookEvent;
+  /**
+   * Checks the delivery's signature with the shop's webhook secret over the raw bytes, in constant
+   * time (Voso: and that its timestamp is within 300 s of `now`). False for a missing signature.
+   */
+  verifyWebhook(delivery: WebhookDelivery, secret: string, now: Date): boolean;
+  /** The body to answer an accepted delivery with, besides `received` and `duplicate` (Postmart's echo). */
+  webhookAcknowledgement(delivery: WebhookDelivery): Record<string, unknown>;
 }
 
 /**

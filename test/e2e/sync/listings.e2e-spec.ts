@@ -317,8 +317,8 @@ describe('the nightly certificate expiry on the marketplaces', () => {
   beforeAll(async () => {
     await freshDatabase(url);
     sandbox = await startMarketplaces();
-    api = await startApi({ DATABASE_URL: url, QUEUE_PREFIX: '{ocop-test-expiry}' });
-    worker = await startWorker({ DATABASE_URL: url, QUEUE_PREFIX: '{ocop-test-expiry}' });
+    api = await startApi({ DATABASE_URL: url, QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-expiry` });
+    worker = await startWorker({ DATABASE_URL: url, QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-expiry` });
     officer = await newKey(api, 'officer');
   });
   afterAll(async () => {
