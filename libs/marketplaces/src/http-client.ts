@@ -68,7 +68,7 @@ export class MarketplaceHttp {
 
   constructor(
     readonly marketplace: Marketplace,
-    private readonly gate: CallGate = OPEN_GATE,
+    readonly gate: CallGate = OPEN_GATE,
     timeoutMs: number = DEFAULT_TIMEOUT_MS,
   ) {
     this.client = axios.create({
@@ -115,6 +115,7 @@ export class MarketplaceHttp {
     }
     const status = response.status;
     if (status === 429) {
+      await this.gate.throttled?.(shop);
       throw new MarketplaceError('retryable', `${this.marketplace}: too many requests (HTTP 429)`, {
         status,
         code: 'rate_limited',

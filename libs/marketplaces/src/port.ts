@@ -87,7 +87,14 @@ export class MarketplaceError extends Error {
 }
 
 /** The connector's order statuses (MARKETPLACES.md "Status mapping to the connector"). */
-export const ORDER_STATUSES = ['pending', 'confirmed', 'shipped', 'delivered', 'cancelled', 'returned'] as const;
+export const ORDER_STATUSES = [
+  'pending',
+  'confirmed',
+  'shipped',
+  'delivered',
+  'cancelled',
+  'returned',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** One line of a marketplace order, as the marketplace names the item. */
@@ -166,7 +173,10 @@ export interface MarketplaceAdapter {
   delist(shop: ShopAccess, externalId: string): Promise<void>;
   /** pushes stock figures in as few calls as the marketplace allows; each item succeeds or fails alone */
   pushStock(shop: ShopAccess, items: StockPush[]): Promise<StockPushResult[]>;
+}
 
+/** The order half of the port (issue 6). TODO(issue 6): MarketplaceAdapter extends it once the three adapters implement it. */
+export interface MarketplaceOrderPort {
   /**
    * Orders changed at or after `since`, oldest change first where the marketplace allows, page by
    * page; the adapter pages through everything (and, for Sendo, through its 3-day status windows
@@ -195,6 +205,8 @@ export interface MarketplaceAdapter {
  */
 export interface CallGate {
   beforeCall(shop: ShopAccess): Promise<void>;
+  /** The marketplace answered "too many calls": the gate should slow this shop down. */
+  throttled?(shop: ShopAccess): Promise<void>;
 }
 
 export const OPEN_GATE: CallGate = { beforeCall: async () => undefined };

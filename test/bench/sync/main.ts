@@ -216,7 +216,7 @@ async function main() {
       );
     }
     log(
-      `    note: our call gate (CALLS_PER_SECOND) allows sendo 20/s, voso 20/s, postmart 40/s per connection; ` +
+      `    note: our call gate starts at sendo 20/s, voso 20/s, postmart 40/s per connection and learns lower limits from throttle answers; ` +
         `each sandbox shop here takes ${SHOP_LIMIT}/s, so postmart's calls over it are refused and retried ` +
         `(its extra calls per listing); a gate second straddling the sandbox's window costs a few refusals elsewhere`,
     );

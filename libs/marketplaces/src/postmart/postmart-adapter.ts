@@ -138,6 +138,8 @@ export class PostmartAdapter implements MarketplaceAdapter {
       ),
     }));
     const failure = postmartFailure(answer.status, answer.json);
+    // Postmart throttles inside a 200 body, out of the shared client's sight
+    if (failure?.options.code === 'ApiCallLimit') await this.http.gate.throttled?.(shop);
     if (failure) throw failure;
     return (answer.json as { data?: unknown }).data;
   }
