@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import { headerOf, sameDigest } from '../order-support';
+import { WebhookDelivery } from '../port';
 
 /**
  * The text Postmart signs (MARKETPLACES.md): the request path, then every query parameter except
@@ -37,4 +39,23 @@ export function signedQuery(
 ): Record<string, string> {
   const query = { ...params, app_key: credentials.app_key, timestamp: String(timestampMs) };
   return { ...query, sign: postmartSign(credentials.app_secret, path, query, rawBody) };
+}
+
+export const POSTMART_WEBHOOK_SIGNATURE_HEADER = 'x-postmart-hmac-sha256';
+export const POSTMART_TRANSACTION_HEADER = 'x-postmart-transaction';
+
+/** Base64 HMAC-SHA256 of a webhook's raw body under the shop's webhook secret (MARKETPLACES.md). */
+export function postmartWebhookSignature(secret: string, rawBody: Buffer): string {
+  return createHmac('sha256', secret).update(rawBody).digest('base64');
+}
+
+/** Whether `x-postmart-hmac-sha256` signs this body under `secret`; false for anything garbled. */
+export function verifyPostmartWebhook(delivery: WebhookDelivery, secret: string): boolean {
+  const given = headerOf(delivery, POSTMART_WEBHOOK_SIGNATURE_HEADER);
+  // a SHA-256 digest is 32 bytes: 44 base64 characters ending in one '='
+  if (given === undefined || !/^[A-Za-z0-9+/]{43}=$/.test(given)) return false;
+  return sameDigest(
+    createHmac('sha256', secret).update(delivery.rawBody).digest(),
+    Buffer.from(given, 'base64'),
+  );
 }
