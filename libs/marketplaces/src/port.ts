@@ -159,7 +159,8 @@ export class MalformedWebhookError extends Error {
   }
 }
 
-export interface MarketplaceAdapter {
+/** Everything the sync engine and the order importer ask of one marketplace. */
+export interface MarketplaceAdapter extends MarketplaceOrderPort {
   readonly marketplace: Marketplace;
   /** most stock items one pushStock call may carry to the marketplace (adapters split bigger lists) */
   readonly stockBatchSize: number;
@@ -175,7 +176,7 @@ export interface MarketplaceAdapter {
   pushStock(shop: ShopAccess, items: StockPush[]): Promise<StockPushResult[]>;
 }
 
-/** The order half of the port (issue 6). TODO(issue 6): MarketplaceAdapter extends it once the three adapters implement it. */
+/** The order half of the port (issue 6). */
 export interface MarketplaceOrderPort {
   /**
    * Orders changed at or after `since`, oldest change first where the marketplace allows, page by

@@ -1,16 +1,22 @@
 import { asMarketplaceError, categoryCode, checkContent, failedResult, okResult } from '../adapter-support';
 import { mapWithConcurrency } from '../batching';
 import { MarketplaceHttp, MarketplaceRequest } from '../http-client';
+import { headerOf, moveOrder, orderNotFound, readWebhookBody, searchError } from '../order-support';
 import {
+  CancelReason,
   CategoryCodes,
   ListingContent,
   MarketplaceAdapter,
   MarketplaceError,
+  MarketplaceOrder,
   OPEN_GATE,
+  OrderChange,
   PublishedListing,
   ShopAccess,
   StockPush,
   StockPushResult,
+  WebhookDelivery,
+  WebhookEvent,
 } from '../port';
 import type { AdapterOptions } from '../sendo/sendo-adapter';
 import {
@@ -20,17 +26,25 @@ import {
   postmartProductBody,
   postmartPublished,
 } from './postmart-mapping';
-import { signedQuery } from './postmart-signing';
+import {
+  POSTMART_CANCEL_REASONS,
+  POSTMART_ORDER_PAGE_SIZE,
+  postmartChange,
+  postmartOrderPage,
+  postmartUpdatedAfter,
+  postmartWebhookEvent,
+} from './postmart-order-mapping';
+import { POSTMART_TRANSACTION_HEADER, signedQuery, verifyPostmartWebhook } from './postmart-signing';
 
-export interface PostmartAdapterOptions extends AdapterOptions {
-  /** the clock timestamps are taken from (unix ms); tests may fix it */
-  now?: () => number;
-}
+/** `now` is also the clock request timestamps are signed with. */
+export type PostmartAdapterOptions = AdapterOptions;
 
 /**
  * Postmart-style: no session, every request signed; products over REST with UUID ids for products
  * and SKUs; stock one SKU per call with an Idempotency-Key, so a retry after a 504 that was in fact
  * applied applies nothing twice. The SKUs of one pushStock go out concurrently, at most 8 at a time.
+ * Orders come whole from a cursor-paged list that reaches 15 days back at most; there is no call for
+ * one order.
  */
 export class PostmartAdapter implements MarketplaceAdapter {
   readonly marketplace = 'postmart' as const;
@@ -96,6 +110,94 @@ export class PostmartAdapter implements MarketplaceAdapter {
         return failedResult(item, failure);
       }
     });
+  }
+
+  /** `since` older than Postmart's 15 days is clamped (postmartUpdatedAfter). */
+  async *ordersChangedSince(shop: ShopAccess, since: Date): AsyncIterable<OrderChange[]> {
+    const { updatedAfter } = postmartUpdatedAfter(since, new Date(this.now()));
+    let cursor: string | null = null;
+    do {
+      const data = await this.call(shop, {
+        method: 'GET',
+        path: '/api/v1/orders',
+        query: {
+          updated_after: updatedAfter,
+          limit: String(POSTMART_ORDER_PAGE_SIZE),
+          ...(cursor === null ? {} : { cursor }),
+        },
+      });
+      let page: ReturnType<typeof postmartOrderPage>;
+      try {
+        page = postmartOrderPage(data);
+      } catch (error) {
+        throw searchError(error, 'postmart');
+      }
+      if (page.orders.length > 0) yield page.orders.map(postmartChange);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+  }
+
+  /**
+   * Postmart has no call for one order (MARKETPLACES.md lists none, nor does the sandbox): the
+   * order list is read from as far back as Postmart allows (15 days) until the order shows. The
+   * cursor runs in update order, so an order that changes meanwhile is met at its new place. An
+   * order unchanged for 15 days cannot be found this way and is reported not found.
+   */
+  async fetchOrder(shop: ShopAccess, externalOrderId: string): Promise<MarketplaceOrder> {
+    for await (const changes of this.ordersChangedSince(shop, new Date(0))) {
+      const order = changes.find((change) => change.externalOrderId === externalOrderId)?.order;
+      if (order) return order;
+    }
+    throw orderNotFound('postmart', externalOrderId, ' among the orders changed in the last 15 days');
+  }
+
+  async confirmOrder(shop: ShopAccess, externalOrderId: string): Promise<void> {
+    await this.actOnOrder(shop, externalOrderId, 'confirmed', 'confirm', undefined);
+  }
+
+  async cancelOrder(shop: ShopAccess, externalOrderId: string, reason: CancelReason): Promise<void> {
+    await this.actOnOrder(shop, externalOrderId, 'cancelled', 'cancel', {
+      reason_code: POSTMART_CANCEL_REASONS[reason],
+    });
+  }
+
+  readWebhook(delivery: WebhookDelivery): WebhookEvent {
+    return readWebhookBody(delivery, 'postmart', postmartWebhookEvent);
+  }
+
+  verifyWebhook(delivery: WebhookDelivery, secret: string): boolean {
+    return verifyPostmartWebhook(delivery, secret);
+  }
+
+  /** Postmart counts a delivery as failed unless the answer echoes its transaction. */
+  webhookAcknowledgement(delivery: WebhookDelivery): Record<string, unknown> {
+    return { code: 'success', transaction: headerOf(delivery, POSTMART_TRANSACTION_HEADER) ?? null };
+  }
+
+  private async actOnOrder(
+    shop: ShopAccess,
+    externalOrderId: string,
+    target: 'confirmed' | 'cancelled',
+    action: 'confirm' | 'cancel',
+    body: { reason_code: string } | undefined,
+  ): Promise<void> {
+    await moveOrder(
+      target,
+      async () => {
+        try {
+          await this.call(shop, {
+            method: 'POST',
+            path: `/api/v1/orders/${encodeURIComponent(externalOrderId)}/${action}`,
+            body: body === undefined ? undefined : JSON.stringify(body),
+          });
+        } catch (error) {
+          throw error instanceof MarketplaceError && error.options.code === 'NotFound'
+            ? orderNotFound('postmart', externalOrderId)
+            : error;
+        }
+      },
+      async () => (await this.fetchOrder(shop, externalOrderId)).status,
+    );
   }
 
   private async save(

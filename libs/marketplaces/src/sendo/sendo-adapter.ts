@@ -7,19 +7,36 @@ import {
   okResult,
 } from '../adapter-support';
 import { MarketplaceHttp, MarketplaceRequest } from '../http-client';
+import { moveOrder, orderNotFound, readWebhookBody, searchError } from '../order-support';
 import {
   CallGate,
+  CancelReason,
   CategoryCodes,
   ListingContent,
   MarketplaceAdapter,
   MarketplaceError,
+  MarketplaceOrder,
   OPEN_GATE,
+  OrderChange,
   PublishedListing,
   ShopAccess,
   StockPush,
   StockPushResult,
+  WebhookDelivery,
+  WebhookEvent,
 } from '../port';
 import { callWithSessionToken, SessionTokens } from '../session-tokens';
+import {
+  sendoChangedSince,
+  sendoOrder,
+  sendoOrderAction,
+  sendoSearchBody,
+  sendoSearchPage,
+  sendoStatusWindows,
+  sendoWebhookEvent,
+  SendoWindow,
+} from './sendo-order-mapping';
+import { verifySendoWebhook } from './sendo-signing';
 import {
   SENDO_DELETED,
   SENDO_FIELD_MASK_MAX_ITEMS,
@@ -39,24 +56,33 @@ import {
 export interface AdapterOptions {
   gate?: CallGate;
   timeoutMs?: number;
+  /** the clock searches and signatures are dated from (unix ms); tests may fix it */
+  now?: () => number;
 }
+
+/** How many times one status window is started over after its paging token expired, before giving up. */
+export const SENDO_WINDOW_RESTARTS = 3;
 
 /**
  * Sendo-style: a JWT from `POST /login` valid 8 hours, cached per connection and renewed by
  * logging in again (there is no refresh); products created and updated by one call keyed by `id`;
- * stock and delisting through field-mask calls of at most 50 products.
+ * stock and delisting through field-mask calls of at most 50 products. Orders are searched by
+ * status-date windows of 3 Vietnam days with expiring paging tokens; the rows and pushes carry no
+ * lines, which `fetchOrder` reads by order number.
  */
 export class SendoAdapter implements MarketplaceAdapter {
   readonly marketplace = 'sendo' as const;
   readonly stockBatchSize = SENDO_FIELD_MASK_MAX_ITEMS;
   private readonly http: MarketplaceHttp;
   private readonly tokens = new SessionTokens(SENDO_TOKEN_LIFETIME_MS);
+  private readonly now: () => number;
 
   constructor(
     private readonly categories: CategoryCodes,
     options: AdapterOptions = {},
   ) {
     this.http = new MarketplaceHttp('sendo', options.gate ?? OPEN_GATE, options.timeoutMs);
+    this.now = options.now ?? Date.now;
   }
 
   async verifyCredentials(shop: ShopAccess): Promise<void> {
@@ -166,6 +192,136 @@ export class SendoAdapter implements MarketplaceAdapter {
       }
     }
     return soldOut;
+  }
+
+  /** Walks the 3-day status windows from `since`'s day to today, each to its last page. */
+  async *ordersChangedSince(shop: ShopAccess, since: Date): AsyncIterable<OrderChange[]> {
+    for (const window of sendoStatusWindows(since, new Date(this.now()))) {
+      yield* this.searchWindow(shop, window, since);
+    }
+  }
+
+  /**
+   * One window, page by page. A paging token lives 5 minutes; when one expires (a slow importer
+   * between pages) the window is searched again from its start: the rows already yielded come
+   * again, which the importer absorbs, and none is skipped.
+   */
+  private async *searchWindow(
+    shop: ShopAccess,
+    window: SendoWindow,
+    since: Date,
+  ): AsyncIterable<OrderChange[]> {
+    let token: string | null = null;
+    let restarts = 0;
+    for (;;) {
+      let result: unknown;
+      try {
+        result = await this.call(shop, {
+          method: 'POST',
+          path: '/api/partner/salesorder/search',
+          body: JSON.stringify(sendoSearchBody(window, token)),
+        });
+      } catch (error) {
+        // with a token the body holds nothing else Sendo could refuse: a 400 is the token's expiry
+        if (token !== null && error instanceof MarketplaceError && error.options.status === 400) {
+          if (++restarts > SENDO_WINDOW_RESTARTS) {
+            throw new MarketplaceError('retryable', `sendo: paging tokens kept expiring: ${error.message}`, {
+              ...error.options,
+              code: 'paging_token_expired',
+            });
+          }
+          token = null;
+          continue;
+        }
+        throw error;
+      }
+      let page: ReturnType<typeof sendoSearchPage>;
+      try {
+        page = sendoSearchPage(result);
+      } catch (error) {
+        throw searchError(error, 'sendo');
+      }
+      const changes = page.changes.filter((change) => sendoChangedSince(change, since));
+      if (changes.length > 0) yield changes;
+      if (page.nextToken === null) return;
+      token = page.nextToken;
+    }
+  }
+
+  async fetchOrder(shop: ShopAccess, externalOrderId: string): Promise<MarketplaceOrder> {
+    let result: unknown;
+    try {
+      result = await this.call(shop, {
+        method: 'GET',
+        path: `/api/partner/salesorder/${encodeURIComponent(externalOrderId)}`,
+      });
+    } catch (error) {
+      throw this.orderError(error, externalOrderId);
+    }
+    try {
+      return sendoOrder(result);
+    } catch (error) {
+      throw searchError(error, 'sendo');
+    }
+  }
+
+  async confirmOrder(shop: ShopAccess, externalOrderId: string): Promise<void> {
+    await this.actOnOrder(
+      shop,
+      externalOrderId,
+      'confirmed',
+      sendoOrderAction(externalOrderId, { confirm: true }),
+    );
+  }
+
+  async cancelOrder(shop: ShopAccess, externalOrderId: string, reason: CancelReason): Promise<void> {
+    await this.actOnOrder(
+      shop,
+      externalOrderId,
+      'cancelled',
+      sendoOrderAction(externalOrderId, { cancel: reason }),
+    );
+  }
+
+  readWebhook(delivery: WebhookDelivery): WebhookEvent {
+    return readWebhookBody(delivery, 'sendo', sendoWebhookEvent);
+  }
+
+  verifyWebhook(delivery: WebhookDelivery, secret: string): boolean {
+    return verifySendoWebhook(delivery, secret);
+  }
+
+  webhookAcknowledgement(): Record<string, unknown> {
+    return {};
+  }
+
+  private async actOnOrder(
+    shop: ShopAccess,
+    externalOrderId: string,
+    target: 'confirmed' | 'cancelled',
+    body: ReturnType<typeof sendoOrderAction>,
+  ): Promise<void> {
+    await moveOrder(
+      target,
+      async () => {
+        try {
+          await this.call(shop, {
+            method: 'PUT',
+            path: '/api/partner/salesorder',
+            body: JSON.stringify(body),
+          });
+        } catch (error) {
+          throw this.orderError(error, externalOrderId);
+        }
+      },
+      async () => (await this.fetchOrder(shop, externalOrderId)).status,
+    );
+  }
+
+  private orderError(error: unknown, externalOrderId: string): unknown {
+    return error instanceof MarketplaceError && error.kind === 'permanent' && error.options.status === 404
+      ? orderNotFound('sendo', externalOrderId)
+      : error;
   }
 
   private async save(shop: ShopAccess, id: number, content: ListingContent): Promise<PublishedListing> {

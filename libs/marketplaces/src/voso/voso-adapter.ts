@@ -7,16 +7,22 @@ import {
   okResult,
 } from '../adapter-support';
 import { MarketplaceHttp, MarketplaceRequest } from '../http-client';
+import { moveOrder, orderNotFound, readWebhookBody, searchError } from '../order-support';
 import {
+  CancelReason,
   CategoryCodes,
   ListingContent,
   MarketplaceAdapter,
   MarketplaceError,
+  MarketplaceOrder,
   OPEN_GATE,
+  OrderChange,
   PublishedListing,
   ShopAccess,
   StockPush,
   StockPushResult,
+  WebhookDelivery,
+  WebhookEvent,
 } from '../port';
 import type { AdapterOptions } from '../sendo/sendo-adapter';
 import { callWithSessionToken, SessionTokens } from '../session-tokens';
@@ -27,10 +33,23 @@ import {
   vosoProductBody,
   vosoStockCalls,
 } from './voso-mapping';
+import {
+  VOSO_CANCEL_REASONS,
+  VOSO_ORDER_PAGE_SIZE,
+  VosoCursor,
+  vosoFirstCursor,
+  vosoNextCursor,
+  vosoOrderPage,
+  VosoOrderPage,
+  vosoWebhookEvent,
+} from './voso-order-mapping';
+import { verifyVosoWebhook } from './voso-signing';
 
 /**
  * Voso-style: a 24-hour token from `POST /v2/user/Login` in a `Token` header, where the body and
  * not the HTTP code says the token went stale; REST products; bulk stock with partial success.
+ * Orders come whole from one offset-paged list sorted by update time, whose rows shift while it is
+ * read (see vosoNextCursor); there is no call for one order.
  */
 export class VosoAdapter implements MarketplaceAdapter {
   readonly marketplace = 'voso' as const;
@@ -129,6 +148,123 @@ export class VosoAdapter implements MarketplaceAdapter {
       }
     }
     return items.map((item) => results.get(item) as StockPushResult);
+  }
+
+  async *ordersChangedSince(shop: ShopAccess, since: Date): AsyncIterable<OrderChange[]> {
+    let cursor: VosoCursor | null = vosoFirstCursor(since);
+    while (cursor !== null) {
+      const page = await this.ordersPage(shop, cursor);
+      if (page.orders.length > 0) {
+        yield page.orders.map((order) => ({
+          externalOrderId: order.externalOrderId,
+          status: order.status,
+          updatedAt: order.updatedAt,
+          order,
+        }));
+      }
+      cursor = vosoNextCursor(cursor, page, VOSO_ORDER_PAGE_SIZE);
+    }
+  }
+
+  /**
+   * Voso has no call for one order (MARKETPLACES.md lists none, nor does the sandbox), so the order
+   * list is read from its newest page backwards: the orders a connector asks about have usually
+   * just changed and sit at the end. Read backwards, a shift only moves unread rows further into
+   * the unread part; the one row it can hide is the wanted order itself changing meanwhile, which
+   * then sits after the newest row read — the changes since that row are read last. A shop of at
+   * most one page is read in one call; an unknown order costs a read of the whole list.
+   */
+  async fetchOrder(shop: ShopAccess, externalOrderId: string): Promise<MarketplaceOrder> {
+    const everything = vosoFirstCursor(new Date(0));
+    const first = await this.ordersPage(shop, everything);
+    const found = (page: VosoOrderPage) =>
+      page.orders.find((order) => order.externalOrderId === externalOrderId);
+    let newest = first.latest;
+    let order = found(first);
+    if (order) return order;
+    const total = first.total ?? 0;
+    if (total > VOSO_ORDER_PAGE_SIZE) {
+      for (let number = Math.ceil(total / VOSO_ORDER_PAGE_SIZE); number >= 1; number--) {
+        const page = await this.ordersPage(shop, { ...everything, page: number });
+        order = found(page);
+        if (order) return order;
+        if (page.latest && (newest === null || page.latest.ms > newest.ms)) newest = page.latest;
+      }
+    }
+    if (newest !== null) {
+      for await (const changes of this.ordersChangedSince(shop, new Date(newest.ms))) {
+        order = changes.find((change) => change.externalOrderId === externalOrderId)?.order;
+        if (order) return order;
+      }
+    }
+    throw orderNotFound('voso', externalOrderId);
+  }
+
+  async confirmOrder(shop: ShopAccess, externalOrderId: string): Promise<void> {
+    await this.actOnOrder(shop, externalOrderId, 'confirmed', 'confirm', undefined);
+  }
+
+  async cancelOrder(shop: ShopAccess, externalOrderId: string, reason: CancelReason): Promise<void> {
+    await this.actOnOrder(shop, externalOrderId, 'cancelled', 'cancel', {
+      REASON: VOSO_CANCEL_REASONS[reason],
+    });
+  }
+
+  readWebhook(delivery: WebhookDelivery): WebhookEvent {
+    return readWebhookBody(delivery, 'voso', vosoWebhookEvent);
+  }
+
+  verifyWebhook(delivery: WebhookDelivery, secret: string, now: Date): boolean {
+    return verifyVosoWebhook(delivery, secret, now);
+  }
+
+  webhookAcknowledgement(): Record<string, unknown> {
+    return {};
+  }
+
+  private async ordersPage(shop: ShopAccess, cursor: VosoCursor): Promise<VosoOrderPage> {
+    const data = await this.call(shop, {
+      method: 'GET',
+      path: '/v2/orders',
+      query: {
+        page: String(cursor.page),
+        size: String(VOSO_ORDER_PAGE_SIZE),
+        updated_from: cursor.updatedFrom,
+      },
+    });
+    try {
+      return vosoOrderPage(data);
+    } catch (error) {
+      throw searchError(error, 'voso');
+    }
+  }
+
+  private async actOnOrder(
+    shop: ShopAccess,
+    externalOrderId: string,
+    target: 'confirmed' | 'cancelled',
+    action: 'confirm' | 'cancel',
+    body: { REASON: string } | undefined,
+  ): Promise<void> {
+    await moveOrder(
+      target,
+      async () => {
+        try {
+          await this.call(shop, {
+            method: 'POST',
+            path: `/v2/orders/${encodeURIComponent(externalOrderId)}/${action}`,
+            body: body === undefined ? undefined : JSON.stringify(body),
+          });
+        } catch (error) {
+          throw error instanceof MarketplaceError &&
+            error.kind === 'permanent' &&
+            error.options.status === 404
+            ? orderNotFound('voso', externalOrderId)
+            : error;
+        }
+      },
+      async () => (await this.fetchOrder(shop, externalOrderId)).status,
+    );
   }
 
   private async save(
