@@ -102,7 +102,9 @@ export function vosoFirstCursor(since: Date): VosoCursor {
  * rows of that instant come again: duplicates, never gaps) — a changed order reappears at its new
  * time ahead. Only when a whole page shares one instant (bulk imports stamp many orders in the same
  * millisecond) does the walk step to the next page number of that same instant, or it would read
- * the same page forever.
+ * the same page forever. Within such a run, and only there, a row can still slip back one page if
+ * another order of the same millisecond changes between two reads: the next search, which starts
+ * at or before that instant, meets it again.
  */
 export function vosoNextCursor(cursor: VosoCursor, page: VosoOrderPage, size: number): VosoCursor | null {
   if (page.orders.length < size || page.latest === null) return null;
