@@ -238,6 +238,13 @@ export class ProductsService {
     return found;
   }
 
+  /** A cooperative's SKUs by code (codes are unique per cooperative); codes it lacks are absent. */
+  async skusByCode(cooperativeId: string, codes: string[]): Promise<Map<string, Sku>> {
+    if (codes.length === 0) return new Map();
+    const found = await this.skus.find({ where: { cooperativeId, code: In([...new Set(codes)]) } });
+    return new Map(found.map((sku) => [sku.code, sku]));
+  }
+
   async findSku(scope: Scope, id: string): Promise<Sku> {
     const found = await this.skus.findOne({
       where: scope.cooperativeId ? { id, cooperativeId: scope.cooperativeId } : { id },

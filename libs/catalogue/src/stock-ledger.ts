@@ -9,6 +9,11 @@ export interface StockChange {
   /** …or set it to this figure (a stock take). */
   setOnHand?: number;
   reservedDelta?: number;
+  /**
+   * Reserve as many of these units as on-hand allows (instead of `reservedDelta`): orders for the
+   * last units are decided here, by the locked row, never by a read-then-write in the caller.
+   */
+  reserveUpTo?: number;
 }
 
 export interface StockCause {
@@ -59,7 +64,10 @@ export function skuFromRow(row: SkuRow): Sku {
 export class StockLedger {
   constructor(private readonly changes: CatalogueChanges) {}
 
-  /** The SKU after the change, or undefined when the change would break on-hand ≥ reserved ≥ 0. */
+  /**
+   * The SKU after the change with what actually moved, or undefined when the change would break
+   * on-hand ≥ reserved ≥ 0. A `reserveUpTo` that finds nothing to reserve writes no ledger row.
+   */
   async apply(
     manager: EntityManager,
     skuId: string,
@@ -69,21 +77,26 @@ export class StockLedger {
     const rows: SkuRow[] = await manager.query(
       `WITH locked AS (
          SELECT id, on_hand, reserved FROM skus WHERE id = $1 FOR UPDATE
-       ), target AS (
-         SELECT id, on_hand AS old_on_hand,
-                COALESCE($2::int, on_hand + $3::int) AS new_on_hand,
-                reserved + $4::int AS new_reserved
+       ), resized AS (
+         SELECT id, on_hand AS old_on_hand, reserved AS old_reserved,
+                COALESCE($2::int, on_hand + $3::int) AS new_on_hand
          FROM locked
+       ), target AS (
+         SELECT *, old_reserved + CASE WHEN $9::int IS NULL THEN $4::int
+                     ELSE LEAST($9::int, GREATEST(new_on_hand - old_reserved, 0)) END AS new_reserved
+         FROM resized
        ), moved AS (
          UPDATE skus s SET on_hand = t.new_on_hand, reserved = t.new_reserved, updated_at = now()
          FROM target t
          WHERE s.id = t.id AND t.new_on_hand >= t.new_reserved AND t.new_reserved >= 0
-         RETURNING s.*, t.new_on_hand - t.old_on_hand AS on_hand_delta
+           AND ($9::int IS NULL OR t.new_reserved <> t.old_reserved)
+         RETURNING s.*, t.new_on_hand - t.old_on_hand AS on_hand_delta,
+                   t.new_reserved - t.old_reserved AS reserved_delta
        ), logged AS (
          INSERT INTO stock_movements
            (sku_id, cooperative_id, on_hand_delta, reserved_delta, kind, reason, order_id, idempotency_key,
             on_hand_after, reserved_after)
-         SELECT id, cooperative_id, on_hand_delta, $4::int, $5, $6, $7, $8, on_hand, reserved FROM moved
+         SELECT id, cooperative_id, on_hand_delta, reserved_delta, $5, $6, $7, $8, on_hand, reserved FROM moved
        )
        SELECT * FROM moved`,
       [
@@ -95,11 +108,50 @@ export class StockLedger {
         cause.reason,
         cause.orderId ?? null,
         cause.idempotencyKey ?? null,
+        change.reserveUpTo ?? null,
       ],
     );
     if (!rows[0]) return undefined;
     const sku = skuFromRow(rows[0]);
     await this.changes.publish(manager, { kind: 'stock', productId: sku.productId, skuId: sku.id });
     return sku;
+  }
+
+  /**
+   * Reserves up to `quantity` units of a SKU for an order, as many as on-hand allows at this
+   * instant (the row is locked, so concurrent orders for the last units are decided here), and
+   * answers how many it reserved: 0 when none were left.
+   */
+  async reserveUpTo(
+    manager: EntityManager,
+    skuId: string,
+    quantity: number,
+    cause: StockCause,
+  ): Promise<number> {
+    if (quantity <= 0) return 0;
+    const before = await this.reservedOf(manager, skuId);
+    const after = await this.apply(manager, skuId, { reserveUpTo: quantity }, cause);
+    return after ? after.reserved - before : 0;
+  }
+
+  /**
+   * Locks SKU rows for the rest of the transaction, in one order (by id) whoever calls, so work
+   * that touches several SKUs, or references them before changing them (an order line's foreign
+   * key takes a share lock), cannot deadlock with another such transaction.
+   */
+  async lock(manager: EntityManager, skuIds: string[]): Promise<void> {
+    const ids = [...new Set(skuIds)].sort();
+    if (ids.length === 0) return;
+    await manager.query(`SELECT id FROM skus WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+  }
+
+  private async reservedOf(manager: EntityManager, skuId: string): Promise<number> {
+    // inside the caller's transaction the row lock taken by apply() is what decides; this read
+    // only turns the absolute figure apply() returns back into the amount this call reserved
+    const rows: { reserved: number }[] = await manager.query(
+      `SELECT reserved FROM skus WHERE id = $1 FOR UPDATE`,
+      [skuId],
+    );
+    return rows[0]?.reserved ?? 0;
   }
 }

@@ -29,6 +29,7 @@ export function connectionView(c: Connection) {
     status: c.status,
     statusReason: c.statusReason,
     stockBufferPercent: c.stockBufferPercent,
+    autoConfirmOrders: c.autoConfirmOrders,
     lastOrderSyncAt: c.lastOrderSyncAt?.toISOString() ?? null,
     createdAt: c.createdAt.toISOString(),
   };
@@ -37,9 +38,20 @@ export type ConnectionView = ReturnType<typeof connectionView>;
 
 const shopIdentity = (marketplace: Marketplace, shopId: string) => `${marketplace}:${shopId}`;
 
+export const WEBHOOK_TARGET_TTL_MS = 10_000;
+
+export interface WebhookTarget {
+  connectionId: string;
+  cooperativeId: string;
+  marketplace: Marketplace;
+  /** null when the seller gave no webhookSecret: every webhook for the shop is refused */
+  webhookSecret: string | null;
+}
+
 @Injectable()
 export class ConnectionsService {
   private readonly key: Buffer;
+  private readonly webhookTargets = new Map<string, { target: WebhookTarget | undefined; until: number }>();
 
   constructor(
     @InjectRepository(Connection) private readonly connections: Repository<Connection>,
@@ -88,6 +100,7 @@ export class ConnectionsService {
           status: 'active',
           statusReason: null,
           stockBufferPercent: body.stockBufferPercent ?? 0,
+          autoConfirmOrders: body.autoConfirmOrders ?? false,
         }),
       );
       return this.get(scope, saved.id);
@@ -143,6 +156,7 @@ export class ConnectionsService {
       changes.statusReason = null;
     }
     if (body.stockBufferPercent !== undefined) changes.stockBufferPercent = body.stockBufferPercent;
+    if (body.autoConfirmOrders !== undefined) changes.autoConfirmOrders = body.autoConfirmOrders;
     await this.transactions.run(async (manager) => {
       if (Object.keys(changes).length > 0) await manager.update(Connection, { id }, changes);
       if (body.stockBufferPercent !== undefined && body.stockBufferPercent !== current.stockBufferPercent) {
@@ -176,6 +190,47 @@ export class ConnectionsService {
 
   async statusOf(connectionId: string): Promise<Connection> {
     return this.find({}, connectionId);
+  }
+
+  /**
+   * The connection a webhook's shop names, with the secret its marketplace signs with. Webhooks
+   * are the hot path, so answers are kept a few seconds: a rotated secret takes effect within
+   * WEBHOOK_TARGET_TTL_MS (the marketplace retries what was refused meanwhile).
+   */
+  async webhookTarget(marketplace: Marketplace, shopId: string): Promise<WebhookTarget | undefined> {
+    const key = shopIdentity(marketplace, shopId);
+    const cached = this.webhookTargets.get(key);
+    if (cached && cached.until > Date.now()) return cached.target;
+    const row = await this.connections
+      .createQueryBuilder('c')
+      .addSelect('c.credentials_sealed', 'c_credentials_sealed')
+      .where('c.marketplace = :marketplace AND c.shop_id = :shopId', { marketplace, shopId })
+      .getOne();
+    const target = row
+      ? {
+          connectionId: row.id,
+          cooperativeId: row.cooperativeId,
+          marketplace: row.marketplace,
+          webhookSecret: openCredentials(this.key, key, row.credentialsSealed).webhookSecret ?? null,
+        }
+      : undefined;
+    if (this.webhookTargets.size > 10_000) this.webhookTargets.clear();
+    this.webhookTargets.set(key, { target, until: Date.now() + WEBHOOK_TARGET_TTL_MS });
+    return target;
+  }
+
+  /** Connections whose orders are polled: every one not refused by its marketplace. */
+  async pollableConnectionIds(): Promise<string[]> {
+    const rows = await this.connections.find({
+      select: { id: true },
+      where: [{ status: 'active' }, { status: 'paused' }],
+    });
+    return rows.map((row) => row.id);
+  }
+
+  /** Orders of the connection were read from its marketplace up to now (API.md `lastOrderSyncAt`). */
+  async recordOrderSync(connectionId: string, at: Date): Promise<void> {
+    await this.connections.update({ id: connectionId }, { lastOrderSyncAt: at });
   }
 
   /** The marketplace refused the stored credentials: stop pushing and say so in the API. */

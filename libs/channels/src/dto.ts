@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -16,7 +16,7 @@ import {
 } from 'class-validator';
 import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
 import { PageQuery } from '@ocop/common';
-import { LISTING_STATUSES, type ListingStatus } from './entities';
+import { CONNECTION_STATUSES, LISTING_STATUSES, type ConnectionStatus, type ListingStatus } from './entities';
 
 /** Credentials are a flat object of short strings (keys and secrets, whatever the marketplace names them). */
 function IsCredentials(): PropertyDecorator {
@@ -57,6 +57,10 @@ export class CreateConnectionBody {
   @Min(0)
   @Max(100)
   stockBufferPercent?: number;
+  @ApiPropertyOptional({ description: 'confirm new orders on the marketplace once their stock is reserved' })
+  @IsOptional()
+  @IsBoolean()
+  autoConfirmOrders?: boolean;
 }
 
 export class UpdateConnectionBody {
@@ -69,6 +73,10 @@ export class UpdateConnectionBody {
   stockBufferPercent?: number;
   @ApiPropertyOptional({ enum: ['active', 'paused'] }) @IsOptional() @IsIn(['active', 'paused']) status?:
     'active' | 'paused';
+  @ApiPropertyOptional({ description: 'confirm new orders on the marketplace once their stock is reserved' })
+  @IsOptional()
+  @IsBoolean()
+  autoConfirmOrders?: boolean;
 }
 
 export class CreateListingBody {
@@ -88,5 +96,8 @@ export class ListingListQuery extends PageQuery {
 
 export class ConnectionListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: MARKETPLACES }) @IsOptional() @IsIn(MARKETPLACES) marketplace?: Marketplace;
-  @ApiPropertyOptional() @IsOptional() @Type(() => String) @IsString() status?: string;
+  @ApiPropertyOptional({ enum: CONNECTION_STATUSES })
+  @IsOptional()
+  @IsIn(CONNECTION_STATUSES)
+  status?: ConnectionStatus;
 }

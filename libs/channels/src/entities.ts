@@ -19,6 +19,8 @@ export class Connection {
   @Column({ name: 'status_reason', type: 'text', nullable: true }) statusReason: string | null;
   @Column({ name: 'stock_buffer_percent', type: 'smallint' }) stockBufferPercent: number;
   @Column({ name: 'last_order_sync_at', type: 'timestamptz', nullable: true }) lastOrderSyncAt: Date | null;
+  /** Confirm new orders on the marketplace as soon as their stock is reserved (Voso cancels after 24 h). */
+  @Column({ name: 'auto_confirm_orders' }) autoConfirmOrders: boolean;
   @Column({ name: 'created_at', type: 'timestamptz', insert: false, update: false }) createdAt: Date;
 }
 

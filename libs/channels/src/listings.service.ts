@@ -40,6 +40,21 @@ export class ListingsService {
     private readonly transactions: Transactions,
   ) {}
 
+  /**
+   * Our SKU code for each marketplace variant id on a connection, so an order line that names only
+   * the marketplace's variant (Postmart's sku_id) still finds its SKU.
+   */
+  async skuCodesByVariant(connectionId: string, variantIds: string[]): Promise<Map<string, string>> {
+    if (variantIds.length === 0) return new Map();
+    const rows: { sku_code: string; variant_id: string }[] = await this.listings.query(
+      `SELECT v.key AS sku_code, v.value AS variant_id
+       FROM listings l, jsonb_each_text(l.variant_ids) v
+       WHERE l.connection_id = $1 AND v.value = ANY($2::text[])`,
+      [connectionId, [...new Set(variantIds)]],
+    );
+    return new Map(rows.map((row) => [row.variant_id, row.sku_code]));
+  }
+
   /** Publishes a product on a connection: the listing is pending until the worker has pushed it. */
   async create(scope: Scope, body: CreateListingBody): Promise<ListingView> {
     const product = await this.products.findProduct(scope, body.productId);
