@@ -30,6 +30,8 @@ export const environmentSchema = z.object({
   /** The worker's Prometheus endpoint (GET /metrics); 0 picks a free port. */
   WORKER_METRICS_PORT: port(9464),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How often each connection's orders are polled as the backstop for lost webhooks. */
+  ORDER_POLL_INTERVAL_MS: z.coerce.number().int().min(500).default(60_000),
   SANDBOX_HOST: z.string().default('127.0.0.1'),
   SANDBOX_SENDO_PORT: port(4101),
   SANDBOX_VOSO_PORT: port(4102),

@@ -37,7 +37,30 @@ export function sandboxControl(baseUrl: string) {
     stats: async () => (await json('GET', url('/stats'))).calls as Record<string, number>,
     clearStats: () => json('DELETE', url('/stats')),
     advanceClock: (seconds: number) => json('POST', url('/clock'), { advanceSeconds: seconds }),
+    updateShop: (shopId: string, body: { webhookUrl?: string; webhookSecret?: string }) =>
+      json('PATCH', url(`/shops/${shopId}`), body),
+    /** a buyer orders; answers the marketplace's own order id and status word */
+    placeOrder: (
+      shopId: string,
+      lines: { sku: string; quantity: number }[],
+      extra: Record<string, unknown> = {},
+    ) =>
+      json('POST', url(`/shops/${shopId}/orders`), { lines, ...extra }) as Promise<{
+        orderId: string;
+        status: string;
+      }>,
+    /** the marketplace moves an order (`status` in the connector's words) */
+    moveOrder: (shopId: string, orderId: string, status: string) =>
+      json('POST', url(`/shops/${shopId}/orders/${orderId}/status`), { status }),
+    order: (shopId: string, orderId: string) => json('GET', url(`/shops/${shopId}/orders/${orderId}`)),
   };
+}
+
+export interface ConnectedShop {
+  connectionId: string;
+  shopId: string;
+  /** what the marketplace signs its webhooks with */
+  webhookSecret: string;
 }
 
 /** A shop on each marketplace, connected to `cooperative` through the API. */
@@ -45,12 +68,14 @@ export async function connectAll(
   api: RunningApi,
   sandbox: Sandbox,
   cooperative: { id: string; key: string },
-): Promise<Record<MarketplaceName, { connectionId: string; shopId: string }>> {
-  const out = {} as Record<MarketplaceName, { connectionId: string; shopId: string }>;
+  options: { webhooks?: boolean; autoConfirmOrders?: boolean } = {},
+): Promise<Record<MarketplaceName, ConnectedShop>> {
+  const out = {} as Record<MarketplaceName, ConnectedShop>;
   for (const marketplace of MARKETPLACE_NAMES) {
     // shop ids unique across suites: each suite has its own sandbox but all share one database
     const shop = await sandboxControl(sandbox.urls[marketplace]).createShop({
       shopId: `${marketplace}-${randomUUID().slice(0, 8)}`,
+      ...(options.webhooks ? { webhookUrl: `${api.url}/v1/webhooks/${marketplace}` } : {}),
     });
     const res = await api.call('POST', `/v1/cooperatives/${cooperative.id}/connections`, {
       key: cooperative.key,
@@ -59,10 +84,11 @@ export async function connectAll(
         shopId: shop.shopId,
         baseUrl: sandbox.urls[marketplace],
         credentials: { ...shop.credentials, webhookSecret: shop.webhookSecret },
+        ...(options.autoConfirmOrders ? { autoConfirmOrders: true } : {}),
       },
     });
     if (res.status !== 201) throw new Error(`connection not created: ${res.status} ${res.text}`);
-    out[marketplace] = { connectionId: res.body.id, shopId: shop.shopId };
+    out[marketplace] = { connectionId: res.body.id, shopId: shop.shopId, webhookSecret: shop.webhookSecret };
   }
   return out;
 }

@@ -7,6 +7,7 @@ import { AuthModule } from '@ocop/auth';
 import { CatalogueModule } from '@ocop/catalogue';
 import { CommonModule } from '@ocop/common';
 import { OcopModule } from '@ocop/ocop';
+import { OrdersModule } from '@ocop/orders';
 import { DatabaseModule } from '@ocop/database';
 import { ALL_QUEUES, QueueModule, SyncModule } from '@ocop/sync';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
@@ -34,6 +35,7 @@ export class ApiModule {
         CatalogueModule,
         OcopModule,
         SyncModule,
+        OrdersModule,
         // The queue dashboard; create-api.ts lets only admin keys reach it.
         BullBoardModule.forRoot({
           route: '/admin/queues',

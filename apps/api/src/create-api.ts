@@ -21,6 +21,8 @@ export async function createApiApp(env: Environment): Promise<NestFastifyApplica
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(env), adapter, {
     bufferLogs: true,
     abortOnError: false,
+    // webhook signatures cover the exact bytes received
+    rawBody: true,
   });
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new JsonNestLogger(logger));

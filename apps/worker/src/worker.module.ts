@@ -3,6 +3,7 @@ import { Environment } from '../../../config/environment';
 import { CommonModule } from '@ocop/common';
 import { DatabaseModule } from '@ocop/database';
 import { OcopWorkerModule } from '@ocop/ocop';
+import { OrdersWorkerModule } from '@ocop/orders';
 import { QueueModule, SyncWorkerModule } from '@ocop/sync';
 
 /** The worker process: BullMQ processors of every context, sharing one Redis and one PostgreSQL. */
@@ -17,6 +18,7 @@ export class WorkerModule {
         QueueModule,
         SyncWorkerModule,
         OcopWorkerModule,
+        OrdersWorkerModule,
       ],
     };
   }

@@ -7,3 +7,4 @@ export * from './call-gate';
 export * from './backoff';
 export * from './sync.module';
 export * from './recurring-jobs';
+export * from './metrics';

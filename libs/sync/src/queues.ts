@@ -13,6 +13,14 @@ export const QUEUES = {
   connectionSync: 'connection-sync',
   /** The periodic sweep that re-enqueues whatever lags, so a flushed Redis or a dead worker heals. */
   syncReconciler: 'sync-reconciler',
+  /** One job per stored webhook (id `inbox-<row id>`): imports the order it tells of. */
+  orderInbox: 'order-inbox',
+  /** Every few seconds: re-enqueues unprocessed inbox rows and the order polls that are due. */
+  orderUpkeep: 'order-upkeep',
+  /** One job per connection (id `poll-<id>`): reads orders changed since the connection's cursor. */
+  orderPolling: 'order-polling',
+  /** One job per order (id `action-<id>`): pushes the seller's confirm or cancel to the marketplace. */
+  orderActions: 'order-actions',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

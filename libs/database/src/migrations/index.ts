@@ -1,6 +1,12 @@
 import { Foundation1764300000000 } from './1764300000000-foundation';
 import { OcopRatings1764310000000 } from './1764310000000-ocop-ratings';
 import { Channels1764320000000 } from './1764320000000-channels';
+import { Orders1764330000000 } from './1764330000000-orders';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
-export const migrations = [Foundation1764300000000, OcopRatings1764310000000, Channels1764320000000];
+export const migrations = [
+  Foundation1764300000000,
+  OcopRatings1764310000000,
+  Channels1764320000000,
+  Orders1764330000000,
+];

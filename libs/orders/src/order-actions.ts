@@ -1,0 +1,113 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
+import { CANCEL_REASONS, MarketplaceError, type CancelReason } from '@ocop/marketplaces';
+import { QUEUES } from '@ocop/sync';
+import { Order } from './entities';
+import { OrderImport } from './order-import';
+
+export type OrderAction = 'confirm' | 'cancel';
+
+export const actionJobId = (orderId: string) => `action-${orderId}`;
+
+/**
+ * The seller's confirm and cancel, pushed to the marketplace by the worker: recorded on the order
+ * first (so a lost job is visible and redone), then one job per order.
+ */
+@Injectable()
+export class OrderActions {
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectQueue(QUEUES.orderActions) private readonly queue: Queue,
+  ) {}
+
+  async request(orderId: string, action: OrderAction, reason: CancelReason | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE orders SET requested_action = $2, requested_reason = $3, action_error = NULL, updated_at = now()
+       WHERE id = $1`,
+      [orderId, action, reason],
+    );
+    await this.enqueue([orderId]);
+  }
+
+  /** The one way action jobs are enqueued (also by the upkeep sweep for requests whose job was lost). */
+  async enqueue(orderIds: string[]): Promise<void> {
+    await this.queue.addBulk(
+      orderIds.map((orderId) => ({
+        name: 'action',
+        data: { orderId },
+        opts: {
+          jobId: actionJobId(orderId),
+          attempts: 8,
+          backoff: { type: 'exponential', delay: 2000 },
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      })),
+    );
+  }
+}
+
+/**
+ * Pushes a requested action, then reads the order back from the marketplace through the normal
+ * import, so its status (and stock effect) follows what the marketplace now says.
+ */
+@Processor(QUEUES.orderActions, { concurrency: 4 })
+export class OrderActionProcessor extends WorkerHost {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connections: ConnectionsService,
+    @Inject(MARKETPLACE_ADAPTERS) private readonly adapters: MarketplaceAdapters,
+    private readonly imports: OrderImport,
+  ) {
+    super();
+  }
+
+  async process(job: Job<{ orderId: string }>): Promise<string> {
+    const order = await this.dataSource.manager.findOne(Order, { where: { id: job.data.orderId } });
+    if (!order?.requestedAction) return 'nothing requested';
+    const shop = await this.connections.access(order.connectionId);
+    const adapter = this.adapters[order.marketplace];
+    try {
+      if (order.requestedAction === 'confirm') {
+        await adapter.confirmOrder(shop, order.externalOrderId);
+      } else {
+        const reason = (CANCEL_REASONS as readonly string[]).includes(order.requestedReason ?? '')
+          ? (order.requestedReason as CancelReason)
+          : 'seller_request';
+        await adapter.cancelOrder(shop, order.externalOrderId, reason);
+      }
+    } catch (error) {
+      if (!(error instanceof MarketplaceError) || error.kind === 'retryable') throw error;
+      if (error.kind === 'auth') await this.connections.markAuthFailed(order.connectionId, error.message);
+      // the marketplace refused: say so on the order, and stop asking
+      await this.dataSource.query(
+        `UPDATE orders SET requested_action = NULL, action_error = $2, updated_at = now()
+         WHERE id = $1 AND requested_action = $3`,
+        [
+          order.id,
+          `${order.requestedAction} refused by ${order.marketplace}: ${error.message}`,
+          order.requestedAction,
+        ],
+      );
+      return 'refused';
+    }
+    await this.dataSource.query(
+      `UPDATE orders SET requested_action = NULL, updated_at = now() WHERE id = $1 AND requested_action = $2`,
+      [order.id, order.requestedAction],
+    );
+    const now = await adapter.fetchOrder(shop, order.externalOrderId);
+    await this.imports.import(
+      {
+        connectionId: order.connectionId,
+        cooperativeId: order.cooperativeId,
+        marketplace: order.marketplace,
+      },
+      now,
+      'action',
+    );
+    return 'done';
+  }
+}

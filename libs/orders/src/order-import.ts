@@ -1,0 +1,265 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ProductsService, StockLedger } from '@ocop/catalogue';
+import { ListingsService } from '@ocop/channels';
+import { Transactions } from '@ocop/database';
+import type { Marketplace, MarketplaceOrder, MarketplaceOrderLine } from '@ocop/marketplaces';
+import { Order, OrderLine } from './entities';
+import { ordersImported, ordersOversold } from './order-metrics';
+import { isNewer, stockPlan, type StockStep } from './order-lifecycle';
+
+/** Whose order it is: the connection it came through. */
+export interface OrderSource {
+  connectionId: string;
+  cooperativeId: string;
+  marketplace: Marketplace;
+}
+
+export type ImportSource = 'webhook' | 'poll' | 'action';
+
+export interface ImportResult {
+  order: Order;
+  outcome: 'created' | 'updated' | 'unchanged';
+}
+
+interface MappedLine extends MarketplaceOrderLine {
+  skuId: string | null;
+  resolvedCode: string | null;
+}
+
+/**
+ * The one path by which an order enters or changes: webhooks, polling and order actions all come
+ * here. It is idempotent: the order is upserted by (connection, external id) under its row lock,
+ * an older state never replaces a newer one, and the stock effect of each transition is applied
+ * once, as ledger rows, in the same transaction as the order's new phase.
+ */
+@Injectable()
+export class OrderImport {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly products: ProductsService,
+    private readonly listings: ListingsService,
+    private readonly ledger: StockLedger,
+  ) {}
+
+  async import(
+    source: OrderSource,
+    incoming: MarketplaceOrder,
+    via: ImportSource,
+    within?: EntityManager,
+  ): Promise<ImportResult> {
+    const lines = await this.mapLines(source, incoming.lines);
+    const result = await this.transactions.run(async (manager) => {
+      await this.ledger.lock(
+        manager,
+        lines.map((line) => line.skuId).filter((id): id is string => id !== null),
+      );
+      const created = await this.insertIfNew(manager, source, incoming, lines);
+      const order = created ?? (await this.lockOrder(manager, source, incoming.externalOrderId));
+      if (
+        !created &&
+        !isNewer(
+          { status: order.status, updatedAt: order.marketplaceUpdatedAt },
+          { status: incoming.status, updatedAt: incoming.updatedAt },
+        )
+      ) {
+        return { order, outcome: 'unchanged' as const };
+      }
+      const wasOversold = order.oversold;
+      const orderLines = await manager.find(OrderLine, {
+        where: { orderId: order.id },
+        order: { skuId: 'ASC', lineNo: 'ASC' },
+      });
+      const plan = stockPlan(created ? 'none' : order.stockPhase, incoming.status);
+      for (const step of plan.steps) await this.applyStep(manager, order, orderLines, step, incoming);
+      const short = orderLines.some(
+        (line) => line.skuId !== null && line.reservedQuantity + line.fulfilledQuantity < line.quantity,
+      );
+      Object.assign(order, {
+        status: incoming.status,
+        marketplaceStatus: incoming.marketplaceStatus,
+        marketplaceUpdatedAt: incoming.updatedAt,
+        totalVnd: incoming.totalVnd,
+        stockPhase: plan.phase,
+        oversold: (plan.phase === 'reserved' || plan.phase === 'fulfilled') && short,
+      });
+      await manager.query(
+        `UPDATE orders SET status = $2, marketplace_status = $3, marketplace_updated_at = $4, total_vnd = $5,
+                stock_phase = $6, oversold = $7, updated_at = now()
+         WHERE id = $1`,
+        [
+          order.id,
+          order.status,
+          order.marketplaceStatus,
+          order.marketplaceUpdatedAt,
+          order.totalVnd,
+          order.stockPhase,
+          order.oversold,
+        ],
+      );
+      if (order.oversold && !wasOversold) ordersOversold.inc({ marketplace: source.marketplace });
+      return { order, outcome: created ? ('created' as const) : ('updated' as const) };
+    }, within);
+    ordersImported.inc({ marketplace: source.marketplace, source: via, outcome: result.outcome });
+    return result;
+  }
+
+  /** The stored state of some of a connection's orders, to skip what polling finds unchanged. */
+  async storedStates(
+    connectionId: string,
+    externalOrderIds: string[],
+  ): Promise<Map<string, { status: Order['status']; updatedAt: Date }>> {
+    if (externalOrderIds.length === 0) return new Map();
+    const rows: { external_order_id: string; status: Order['status']; marketplace_updated_at: Date }[] =
+      await this.transactions.run((manager) =>
+        manager.query(
+          `SELECT external_order_id, status, marketplace_updated_at FROM orders
+           WHERE connection_id = $1 AND external_order_id = ANY($2::text[])`,
+          [connectionId, externalOrderIds],
+        ),
+      );
+    return new Map(
+      rows.map((row) => [
+        row.external_order_id,
+        { status: row.status, updatedAt: row.marketplace_updated_at },
+      ]),
+    );
+  }
+
+  /**
+   * Each line's SKU: through the listing's variant ids first (the marketplace's own id cannot be
+   * mistyped), then by our SKU code. A line that maps to nothing stays on the order, flagged.
+   */
+  private async mapLines(source: OrderSource, lines: MarketplaceOrderLine[]): Promise<MappedLine[]> {
+    const variantIds = lines.map((line) => line.variantId).filter((id): id is string => id !== null);
+    const codesByVariant = await this.listings.skuCodesByVariant(source.connectionId, variantIds);
+    const codes = lines.map(
+      (line) => (line.variantId !== null ? codesByVariant.get(line.variantId) : undefined) ?? line.skuCode,
+    );
+    const skus = await this.products.skusByCode(
+      source.cooperativeId,
+      codes.filter((code): code is string => code !== null),
+    );
+    return lines.map((line, index) => {
+      const code = codes[index];
+      const sku = code === null ? undefined : skus.get(code);
+      return { ...line, skuId: sku?.id ?? null, resolvedCode: sku?.code ?? line.skuCode };
+    });
+  }
+
+  private async insertIfNew(
+    manager: EntityManager,
+    source: OrderSource,
+    incoming: MarketplaceOrder,
+    lines: MappedLine[],
+  ): Promise<Order | undefined> {
+    // A concurrent import of the same order waits here on the unique index until the first commits.
+    // an INSERT answers its RETURNING rows through TypeORM's PostgreSQL driver (unlike UPDATE)
+    const rows: { id: string }[] = await manager.query(
+      `INSERT INTO orders (cooperative_id, connection_id, marketplace, external_order_id, status,
+                           marketplace_status, marketplace_updated_at, placed_at, total_vnd, unknown_lines)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (connection_id, external_order_id) DO NOTHING
+       RETURNING id`,
+      [
+        source.cooperativeId,
+        source.connectionId,
+        source.marketplace,
+        incoming.externalOrderId,
+        incoming.status,
+        incoming.marketplaceStatus,
+        incoming.updatedAt,
+        incoming.placedAt,
+        incoming.totalVnd,
+        lines.filter((line) => line.skuId === null).length,
+      ],
+    );
+    const id = rows[0]?.id;
+    if (!id) return undefined;
+    if (lines.length > 0) {
+      await manager.insert(
+        OrderLine,
+        lines.map((line, index) => ({
+          orderId: id,
+          lineNo: index + 1,
+          skuId: line.skuId,
+          skuCode: line.resolvedCode,
+          variantId: line.variantId,
+          quantity: line.quantity,
+          unitPriceVnd: line.unitPriceVnd,
+          reservedQuantity: 0,
+          fulfilledQuantity: 0,
+        })),
+      );
+    }
+    return manager.findOneOrFail(Order, { where: { id } });
+  }
+
+  private async lockOrder(
+    manager: EntityManager,
+    source: OrderSource,
+    externalOrderId: string,
+  ): Promise<Order> {
+    return manager
+      .createQueryBuilder(Order, 'o')
+      .setLock('pessimistic_write')
+      .where('o.connection_id = :connectionId AND o.external_order_id = :externalOrderId', {
+        connectionId: source.connectionId,
+        externalOrderId,
+      })
+      .getOneOrFail();
+  }
+
+  private async applyStep(
+    manager: EntityManager,
+    order: Order,
+    lines: OrderLine[],
+    step: StockStep,
+    incoming: MarketplaceOrder,
+  ): Promise<void> {
+    const cause = {
+      kind: 'order' as const,
+      reason: `${order.marketplace} order ${order.externalOrderId} ${incoming.status}: ${step}`,
+      orderId: order.id,
+    };
+    for (const line of lines) {
+      if (line.skuId === null) continue;
+      const before = { reserved: line.reservedQuantity, fulfilled: line.fulfilledQuantity };
+      if (step === 'reserve') {
+        const lacking = line.quantity - line.reservedQuantity - line.fulfilledQuantity;
+        line.reservedQuantity += await this.ledger.reserveUpTo(manager, line.skuId, lacking, cause);
+      } else if (step === 'fulfil' && line.reservedQuantity > 0) {
+        const units = line.reservedQuantity;
+        await this.mustApply(manager, line.skuId, { onHandDelta: -units, reservedDelta: -units }, cause);
+        line.fulfilledQuantity += units;
+        line.reservedQuantity = 0;
+      } else if (step === 'release' && line.reservedQuantity > 0) {
+        await this.mustApply(manager, line.skuId, { reservedDelta: -line.reservedQuantity }, cause);
+        line.reservedQuantity = 0;
+      } else if (step === 'restock' && line.fulfilledQuantity > 0) {
+        await this.mustApply(manager, line.skuId, { onHandDelta: line.fulfilledQuantity }, cause);
+        line.fulfilledQuantity = 0;
+      }
+      if (line.reservedQuantity !== before.reserved || line.fulfilledQuantity !== before.fulfilled) {
+        await manager.update(
+          OrderLine,
+          { id: line.id },
+          { reservedQuantity: line.reservedQuantity, fulfilledQuantity: line.fulfilledQuantity },
+        );
+      }
+    }
+  }
+
+  /** A step that only moves units this order holds cannot break on-hand ≥ reserved ≥ 0. */
+  private async mustApply(
+    manager: EntityManager,
+    skuId: string,
+    change: Parameters<StockLedger['apply']>[2],
+    cause: Parameters<StockLedger['apply']>[3],
+  ): Promise<void> {
+    const applied = await this.ledger.apply(manager, skuId, change, cause);
+    if (!applied) {
+      throw new Error(`stock ledger refused ${JSON.stringify(change)} for SKU ${skuId} (${cause.reason})`);
+    }
+  }
+}

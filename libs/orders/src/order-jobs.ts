@@ -1,0 +1,254 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
+import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
+import { MarketplaceError, type MarketplaceOrder, type ShopAccess } from '@ocop/marketplaces';
+import { QUEUES, RecurringJobs } from '@ocop/sync';
+import { WebhookInboxEntry } from './entities';
+import { OrderActions } from './order-actions';
+import { OrderImport, type ImportSource, type OrderSource } from './order-import';
+import { isNewer } from './order-lifecycle';
+import { readChange } from './stored-change';
+import { WebhookInbox } from './webhook-inbox';
+
+/** Polls re-read this far behind their cursor: orders sharing the cursor's instant are not skipped. */
+export const POLL_OVERLAP_MS = 5 * 60_000;
+/** A connection never polled starts this far back (within Postmart's 15-day limit). */
+export const FIRST_POLL_LOOKBACK_MS = 14 * 24 * 3_600_000;
+/** Inbox rows older than this without processing are enqueued again by the sweep. */
+const INBOX_SWEEP_AFTER_MS = 3_000;
+const UPKEEP_EVERY_MS = 3_000;
+
+export const pollJobId = (connectionId: string) => `poll-${connectionId}`;
+
+/**
+ * Imports one order state for a connection: the order itself when the event carried it, else
+ * fetched from the marketplace (Sendo's thin pushes and search rows). Also confirms new orders
+ * automatically where the connection asks for it.
+ */
+@Injectable()
+export class OrderIntake {
+  constructor(
+    private readonly connections: ConnectionsService,
+    @Inject(MARKETPLACE_ADAPTERS) private readonly adapters: MarketplaceAdapters,
+    private readonly imports: OrderImport,
+    private readonly actions: OrderActions,
+  ) {}
+
+  async source(
+    connectionId: string,
+  ): Promise<{ source: OrderSource; shop: ShopAccess; autoConfirm: boolean }> {
+    const connection = await this.connections.statusOf(connectionId);
+    const shop = await this.connections.access(connectionId);
+    return {
+      source: { connectionId, cooperativeId: connection.cooperativeId, marketplace: connection.marketplace },
+      shop,
+      autoConfirm: connection.autoConfirmOrders && connection.status === 'active',
+    };
+  }
+
+  async take(
+    context: { source: OrderSource; shop: ShopAccess; autoConfirm: boolean },
+    order: MarketplaceOrder | undefined,
+    externalOrderId: string,
+    via: ImportSource,
+  ): Promise<void> {
+    const full =
+      order ?? (await this.adapters[context.shop.marketplace].fetchOrder(context.shop, externalOrderId));
+    const { order: saved, outcome } = await this.imports.import(context.source, full, via);
+    if (
+      context.autoConfirm &&
+      outcome !== 'unchanged' &&
+      saved.status === 'pending' &&
+      saved.stockPhase === 'reserved' &&
+      !saved.oversold &&
+      saved.unknownLines === 0
+    ) {
+      await this.actions.request(saved.id, 'confirm', null);
+    }
+  }
+}
+
+/** Processes one stored webhook; a row is marked processed in the import's wake, never before. */
+@Processor(QUEUES.orderInbox, { concurrency: 8 })
+export class InboxProcessor extends WorkerHost {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly intake: OrderIntake,
+    private readonly connections: ConnectionsService,
+  ) {
+    super();
+  }
+
+  async process(job: Job<{ inboxId: string }>): Promise<string> {
+    const entry = await this.dataSource.manager.findOne(WebhookInboxEntry, {
+      where: { id: job.data.inboxId },
+    });
+    if (!entry || entry.processedAt) return 'already processed';
+    try {
+      const change = readChange(entry.change);
+      await this.intake.take(
+        await this.intake.source(entry.connectionId),
+        change.order,
+        change.externalOrderId,
+        'webhook',
+      );
+      await this.dataSource.query(
+        `UPDATE webhook_inbox SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
+        [entry.id],
+      );
+      return 'imported';
+    } catch (error) {
+      await this.dataSource.query(
+        `UPDATE webhook_inbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+        [entry.id, error instanceof Error ? error.message : String(error)],
+      );
+      if (error instanceof MarketplaceError && error.kind === 'auth') {
+        await this.connections.markAuthFailed(entry.connectionId, error.message);
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * Every few seconds: re-enqueues inbox rows left unprocessed (Redis flushed between the answer
+ * and the job, a job that ran out of attempts) and the order polls that are due.
+ */
+@Processor(QUEUES.orderUpkeep)
+export class OrderUpkeep extends WorkerHost {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly inbox: WebhookInbox,
+    private readonly actions: OrderActions,
+    private readonly connections: ConnectionsService,
+    private readonly config: ConnectorConfig,
+    @InjectQueue(QUEUES.orderPolling) private readonly polls: Queue,
+  ) {
+    super();
+  }
+
+  async process(): Promise<{ inbox: number; polls: number }> {
+    const waiting: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM webhook_inbox
+       WHERE processed_at IS NULL AND received_at < now() - make_interval(secs => $1)
+       ORDER BY received_at LIMIT 1000`,
+      [INBOX_SWEEP_AFTER_MS / 1000],
+    );
+    await this.inbox.enqueue(waiting.map((row) => row.id));
+    const asked: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM orders WHERE requested_action IS NOT NULL AND updated_at < now() - interval '10 seconds'
+       LIMIT 1000`,
+    );
+    await this.actions.enqueue(asked.map((row) => row.id));
+
+    const pollable = await this.connections.pollableConnectionIds();
+    const due: { connection_id: string }[] = await this.dataSource.query(
+      `SELECT c.id AS connection_id FROM unnest($1::uuid[]) AS c(id)
+       LEFT JOIN order_polls p ON p.connection_id = c.id
+       WHERE p.polled_at IS NULL OR p.polled_at < now() - make_interval(secs => $2)`,
+      [pollable, this.config.env.ORDER_POLL_INTERVAL_MS / 1000],
+    );
+    await this.polls.addBulk(
+      due.map((row) => ({
+        name: 'poll',
+        data: { connectionId: row.connection_id },
+        opts: { jobId: pollJobId(row.connection_id), removeOnComplete: true, removeOnFail: true },
+      })),
+    );
+    return { inbox: waiting.length, polls: due.length };
+  }
+}
+
+@Injectable()
+export class OrderUpkeepSchedule implements OnModuleInit {
+  constructor(
+    @InjectQueue(QUEUES.orderUpkeep) private readonly queue: Queue,
+    private readonly recurring: RecurringJobs,
+  ) {}
+
+  onModuleInit(): void {
+    this.recurring.register({
+      queue: this.queue,
+      id: 'order-upkeep',
+      repeat: { every: UPKEEP_EVERY_MS },
+      template: { name: 'upkeep', opts: { removeOnComplete: true, removeOnFail: 50 } },
+    });
+  }
+}
+
+/**
+ * Polling backs up webhooks (marketplaces lose them): every order changed since the connection's
+ * cursor, less an overlap, goes through the same idempotent import. The cursor is kept in the
+ * marketplace's own time (the newest `updatedAt` seen), so a marketplace clock that differs from
+ * ours skips nothing.
+ */
+@Processor(QUEUES.orderPolling, { concurrency: 4 })
+export class OrderPollProcessor extends WorkerHost {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly intake: OrderIntake,
+    private readonly imports: OrderImport,
+    private readonly connections: ConnectionsService,
+    @Inject(MARKETPLACE_ADAPTERS) private readonly adapters: MarketplaceAdapters,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    super();
+  }
+
+  async process(job: Job<{ connectionId: string }>): Promise<{ seen: number; imported: number }> {
+    const { connectionId } = job.data;
+    const started = new Date();
+    const [poll]: { cursor: Date | null }[] = await this.dataSource.query(
+      `SELECT cursor FROM order_polls WHERE connection_id = $1`,
+      [connectionId],
+    );
+    const cursor = poll?.cursor ?? null;
+    const since = cursor
+      ? new Date(cursor.getTime() - POLL_OVERLAP_MS)
+      : new Date(started.getTime() - FIRST_POLL_LOOKBACK_MS);
+    let newest = cursor;
+    let seen = 0;
+    let imported = 0;
+    try {
+      const context = await this.intake.source(connectionId);
+      const adapter = this.adapters[context.shop.marketplace];
+      for await (const page of adapter.ordersChangedSince(context.shop, since)) {
+        seen += page.length;
+        const stored = await this.imports.storedStates(
+          connectionId,
+          page.map((change) => change.externalOrderId),
+        );
+        for (const change of page) {
+          const known = stored.get(change.externalOrderId);
+          if (!known || isNewer(known, change)) {
+            await this.intake.take(context, change.order, change.externalOrderId, 'poll');
+            imported += 1;
+          }
+          if (!newest || change.updatedAt > newest) newest = change.updatedAt;
+        }
+      }
+      await this.recordPoll(connectionId, newest, null);
+      await this.connections.recordOrderSync(connectionId, started);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      // pages need not come in time order: only a complete read may move the cursor
+      await this.recordPoll(connectionId, cursor, message);
+      if (error instanceof MarketplaceError && error.kind === 'auth') {
+        await this.connections.markAuthFailed(connectionId, error.message);
+      }
+      this.logger.warn({ connectionId, err: message }, 'order poll failed; the next poll goes on');
+    }
+    return { seen, imported };
+  }
+
+  private async recordPoll(connectionId: string, cursor: Date | null, error: string | null): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO order_polls (connection_id, cursor, polled_at, last_error) VALUES ($1, $2, now(), $3)
+       ON CONFLICT (connection_id) DO UPDATE SET cursor = $2, polled_at = now(), last_error = $3`,
+      [connectionId, cursor, error],
+    );
+  }
+}

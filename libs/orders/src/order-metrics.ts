@@ -1,0 +1,32 @@
+import { Counter } from 'prom-client';
+import { singletonMetric } from '@ocop/sync';
+
+export const webhooksReceived = singletonMetric(
+  'webhooks_received_total',
+  () =>
+    new Counter({
+      name: 'webhooks_received_total',
+      help: 'Marketplace webhooks by marketplace and outcome (stored, duplicate, refused, malformed, unknown_shop)',
+      labelNames: ['marketplace', 'outcome'],
+    }),
+);
+
+export const ordersImported = singletonMetric(
+  'orders_imported_total',
+  () =>
+    new Counter({
+      name: 'orders_imported_total',
+      help: 'Order states imported from marketplaces, by marketplace, source (webhook, poll, action) and outcome',
+      labelNames: ['marketplace', 'source', 'outcome'],
+    }),
+);
+
+export const ordersOversold = singletonMetric(
+  'orders_oversold_total',
+  () =>
+    new Counter({
+      name: 'orders_oversold_total',
+      help: 'Orders that arrived when their units were no longer in stock, by marketplace',
+      labelNames: ['marketplace'],
+    }),
+);

@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogueModule } from '@ocop/catalogue';
+import { SyncModule } from '@ocop/sync';
+import { orderEntities } from './entities';
+import { OrderActionProcessor, OrderActions } from './order-actions';
+import { OrderImport } from './order-import';
+import {
+  InboxProcessor,
+  OrderIntake,
+  OrderPollProcessor,
+  OrderUpkeep,
+  OrderUpkeepSchedule,
+} from './order-jobs';
+import { OrdersController } from './orders.controller';
+import { OrdersService } from './orders.service';
+import { WebhookInbox } from './webhook-inbox';
+import { WebhooksController } from './webhooks.controller';
+
+/** Webhooks into the inbox, the Orders API and order actions: what the API process serves. */
+@Module({
+  imports: [TypeOrmModule.forFeature(orderEntities), CatalogueModule, SyncModule],
+  controllers: [WebhooksController, OrdersController],
+  providers: [WebhookInbox, OrdersService, OrderActions, OrderImport],
+  exports: [WebhookInbox, OrdersService, OrderActions, OrderImport],
+})
+export class OrdersModule {}
+
+/** The order processors; only the worker imports this module. */
+@Module({
+  imports: [OrdersModule, SyncModule],
+  providers: [
+    OrderIntake,
+    InboxProcessor,
+    OrderUpkeep,
+    OrderUpkeepSchedule,
+    OrderPollProcessor,
+    OrderActionProcessor,
+  ],
+})
+export class OrdersWorkerModule {}

@@ -1,0 +1,109 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
+import { BadRequest, LOGGER, NotFound, Unauthorized, type Logger } from '@ocop/common';
+import {
+  MalformedWebhookError,
+  MARKETPLACES,
+  type Marketplace,
+  type WebhookDelivery,
+  type WebhookEvent,
+} from '@ocop/marketplaces';
+import { QUEUES } from '@ocop/sync';
+import { webhooksReceived } from './order-metrics';
+import { storeChange } from './stored-change';
+
+export interface WebhookAnswer {
+  received: true;
+  duplicate: boolean;
+  [acknowledgement: string]: unknown;
+}
+
+export const inboxJobId = (inboxId: string) => `inbox-${inboxId}`;
+
+/**
+ * Store, then acknowledge (ARCHITECTURE.md §3): a webhook is answered only once its event is
+ * committed to the inbox under a unique (marketplace, event id); processing happens later, from
+ * the inbox, so the answer never waits for it and a crash after the answer loses nothing.
+ */
+@Injectable()
+export class WebhookInbox {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly connections: ConnectionsService,
+    @Inject(MARKETPLACE_ADAPTERS) private readonly adapters: MarketplaceAdapters,
+    @InjectQueue(QUEUES.orderInbox) private readonly queue: Queue,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async receive(
+    marketplaceName: string,
+    delivery: WebhookDelivery,
+    now = new Date(),
+  ): Promise<WebhookAnswer> {
+    if (!(MARKETPLACES as readonly string[]).includes(marketplaceName)) {
+      throw new NotFound(`No webhook endpoint for "${marketplaceName}"`);
+    }
+    const marketplace = marketplaceName as Marketplace;
+    const adapter = this.adapters[marketplace];
+    let event: WebhookEvent;
+    try {
+      event = adapter.readWebhook(delivery);
+    } catch (error) {
+      if (!(error instanceof MalformedWebhookError)) throw error;
+      webhooksReceived.inc({ marketplace, outcome: 'malformed' });
+      throw new BadRequest(`Not a ${marketplace} webhook: ${error.message}`);
+    }
+    const target = await this.connections.webhookTarget(marketplace, event.shopId);
+    if (!target) {
+      webhooksReceived.inc({ marketplace, outcome: 'unknown_shop' });
+      throw new NotFound(`No connection for ${marketplace} shop "${event.shopId}"`);
+    }
+    if (!target.webhookSecret || !adapter.verifyWebhook(delivery, target.webhookSecret, now)) {
+      webhooksReceived.inc({ marketplace, outcome: 'refused' });
+      throw new Unauthorized('The webhook signature is missing, wrong or too old');
+    }
+    const stored: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO webhook_inbox (marketplace, event_id, connection_id, external_order_id, change, raw_body)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (marketplace, event_id) DO NOTHING
+       RETURNING id`,
+      [
+        marketplace,
+        event.eventId,
+        target.connectionId,
+        event.change.externalOrderId,
+        JSON.stringify(storeChange(event.change)),
+        delivery.rawBody.toString('utf8'),
+      ],
+    );
+    const inboxId = stored[0]?.id;
+    webhooksReceived.inc({ marketplace, outcome: inboxId ? 'stored' : 'duplicate' });
+    if (inboxId) {
+      // Not awaited: the event is safe in the inbox, and the upkeep sweep enqueues it if this fails.
+      this.enqueue([inboxId]).catch((error: unknown) =>
+        this.logger.warn({ inboxId, err: String(error) }, 'inbox job not enqueued; the sweep will'),
+      );
+    }
+    return { received: true, duplicate: !inboxId, ...adapter.webhookAcknowledgement(delivery) };
+  }
+
+  /** The one way inbox rows are enqueued: one job per row, whose id is the row's. */
+  async enqueue(inboxIds: string[]): Promise<void> {
+    await this.queue.addBulk(
+      inboxIds.map((id) => ({
+        name: 'import',
+        data: { inboxId: id },
+        opts: {
+          jobId: inboxJobId(id),
+          attempts: 8,
+          backoff: { type: 'exponential', delay: 1000 },
+          removeOnComplete: true,
+          removeOnFail: true,
+        },
+      })),
+    );
+  }
+}

@@ -1,0 +1,113 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { RunningApi, startApi } from '../../support/api';
+import { MARKETPLACE_NAMES, sandboxControl, startMarketplaces } from '../../support/marketplaces';
+import { eventually, startWorker } from '../../support/worker';
+import { everywhereHolds, ordersOf, type Sandbox, sellerOnAllThree, skuOf } from './support';
+
+/**
+ * Lost webhooks and a flushed Redis. This suite uses a Redis database of its own, so flushing it
+ * (the FLUSHALL of the issue, limited to what this suite owns) does not disturb suites running beside.
+ */
+const REDIS_URL = 'redis://127.0.0.1:6379/6';
+
+/** Webhooks stored for these connections, and how many still wait to be processed. */
+async function countInbox(connectionIds: string[]): Promise<{ stored: number; waiting: number }> {
+  const db = new Client({ connectionString: process.env.DATABASE_URL });
+  await db.connect();
+  try {
+    const { rows } = await db.query(
+      `SELECT count(*)::int AS stored, count(*) FILTER (WHERE processed_at IS NULL)::int AS waiting
+       FROM webhook_inbox WHERE connection_id = ANY($1)`,
+      [connectionIds],
+    );
+    return rows[0];
+  } finally {
+    await db.end();
+  }
+}
+
+describe('orders: none lost when webhooks are dropped or Redis forgets everything', () => {
+  let api: RunningApi;
+  let worker: INestApplicationContext | undefined;
+  let sandbox: Sandbox;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL);
+    await redis.flushdb();
+    sandbox = await startMarketplaces();
+    api = await startApi({ REDIS_URL });
+    worker = await startWorker({ REDIS_URL, ORDER_POLL_INTERVAL_MS: '2000' });
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await sandbox?.close();
+    redis?.disconnect();
+  });
+
+  it('receives every order exactly once through polling when 30% of webhooks are dropped', async () => {
+    const seller = await sellerOnAllThree(api, sandbox, 100);
+    for (const marketplace of MARKETPLACE_NAMES) {
+      await sandboxControl(sandbox.urls[marketplace]).faults(seller.shops[marketplace].shopId, {
+        seed: 30,
+        webhookDropRate: 0.3,
+      });
+    }
+    const placed = new Set<string>();
+    for (let i = 0; i < 10; i += 1) {
+      for (const marketplace of MARKETPLACE_NAMES) {
+        const { orderId } = await sandboxControl(sandbox.urls[marketplace]).placeOrder(
+          seller.shops[marketplace].shopId,
+          [{ sku: seller.code, quantity: 1 }],
+        );
+        placed.add(`${marketplace}:${orderId}`);
+      }
+    }
+    const orders = await eventually(async () => {
+      const found = await ordersOf(api, seller.coop.key, `&cooperativeId=${seller.coop.id}`);
+      return found.length >= placed.size && found;
+    }, 40_000);
+    expect(new Set(orders.map((o) => `${o.marketplace}:${o.externalOrderId}`))).toEqual(placed);
+    expect(orders).toHaveLength(30);
+    expect(await skuOf(api, seller.coop.key, seller.productId)).toMatchObject({ onHand: 100, reserved: 30 });
+    await everywhereHolds(sandbox, seller.shops, seller.code, 70, 30_000);
+    // the webhooks really were lost: polling brought in what they did not
+    const stored = await countInbox(MARKETPLACE_NAMES.map((m) => seller.shops[m].connectionId));
+    expect(stored.stored).toBeLessThan(30);
+  });
+
+  it('processes every acknowledged webhook after Redis is flushed before the worker took it', async () => {
+    const seller = await sellerOnAllThree(api, sandbox, 50, {});
+    // the worker is away: webhooks are answered and stored, their jobs wait in Redis
+    await worker?.close();
+    worker = undefined;
+    for (const marketplace of MARKETPLACE_NAMES) {
+      await sandboxControl(sandbox.urls[marketplace]).placeOrder(seller.shops[marketplace].shopId, [
+        { sku: seller.code, quantity: 2 },
+      ]);
+    }
+    await eventually(async () => {
+      const queued = await redis.keys('*order-inbox*');
+      return queued.length > 0;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await redis.flushdb();
+    // a polling interval far beyond the test: only the inbox sweep can bring these orders in
+    worker = await startWorker({ REDIS_URL, ORDER_POLL_INTERVAL_MS: '3600000' });
+    const orders = await eventually(async () => {
+      const found = await ordersOf(api, seller.coop.key, `&cooperativeId=${seller.coop.id}`);
+      return found.length === 3 && found.every((o) => o.stockStatus === 'reserved') && found;
+    }, 30_000);
+    expect(orders.map((o) => o.marketplace).sort()).toEqual(['postmart', 'sendo', 'voso']);
+    expect(await skuOf(api, seller.coop.key, seller.productId)).toMatchObject({ reserved: 6 });
+    // and the inbox rows whose jobs Redis forgot were processed, not left behind
+    const connectionIds = MARKETPLACE_NAMES.map((m) => seller.shops[m].connectionId);
+    await eventually(async () => {
+      const inbox = await countInbox(connectionIds);
+      return inbox.stored >= 3 && inbox.waiting === 0;
+    }, 20_000);
+  });
+});
