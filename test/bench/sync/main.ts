@@ -11,7 +11,7 @@
  * Sizes: BENCH_PRODUCTS (2000), BENCH_STOCK_CHANGES (1000), BENCH_STOCK_INTERVAL_MS (150),
  * BENCH_BURST_SKUS (1000), BENCH_MEMORY_LISTINGS (10000).
  */
-import { BENCH_ENV } from './env';
+import { BENCH_ENV } from '../support/env';
 import { QueueEvents } from 'bullmq';
 import Redis from 'ioredis';
 import { startApi, type RunningApi } from '../../support/api';
@@ -19,7 +19,7 @@ import { dropDatabase, freshDatabase } from '../../support/database';
 import { newCooperative, uniqueCode } from '../../support/factories';
 import { connectAll, MARKETPLACE_NAMES, type MarketplaceName } from '../../support/marketplaces';
 import { startSandbox, type Sandbox } from '../../../apps/marketplace-sandbox/src/sandbox';
-import { spawnBenchWorker, type BenchWorker } from './worker';
+import { spawnBenchWorker, type BenchProcess } from '../support/processes';
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 2_000);
 const STOCK_CHANGES = Number(process.env.BENCH_STOCK_CHANGES ?? 1_000);
@@ -161,7 +161,7 @@ async function main() {
   await redis.quit();
   const sandbox = await startSandbox({ host: '127.0.0.1', ports: { sendo: 0, voso: 0, postmart: 0 } });
   let api: RunningApi | undefined;
-  let worker: BenchWorker | undefined;
+  let worker: BenchProcess | undefined;
   try {
     api = await startApi(BENCH_ENV);
     log(

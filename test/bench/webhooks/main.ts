@@ -1,0 +1,181 @@
+/**
+ * Benchmark of webhook ingestion (issue 6, "Benchmarks"): signed Voso-style events from 50
+ * concurrent connections for 10 s against the connector's `POST /v1/webhooks/voso`, beside a bare
+ * baseline measured in the same run — a minimal HTTP server that parses the JSON, verifies the
+ * HMAC and inserts ON CONFLICT DO NOTHING through a pool (bare-server.ts). Each server runs as its
+ * own process; autocannon drives both from this one, signing every event afresh (unique ids, so
+ * each request stores a row). The worker is not running: this measures ingestion, not processing.
+ *
+ * Run: npm run bench:webhooks    Sizes: BENCH_SECONDS (10), BENCH_CONNECTIONS (50)
+ */
+import { BENCH_ENV } from '../support/env';
+import { createHmac, randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { startSandbox } from '../../../apps/marketplace-sandbox/src/sandbox';
+import { freshDatabase } from '../../support/database';
+import { sandboxControl } from '../../support/marketplaces';
+import { spawnBenchApi, spawnBenchProcess, type BenchProcess } from '../support/processes';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const API_PORT = 3911;
+const BARE_PORT = 3912;
+const log = (line: string) => console.log(line);
+
+function vosoEvent(shopId: string, secret: string): { body: string; signature: string } {
+  const now = new Date();
+  const local = new Date(now.getTime() + 7 * 3_600_000).toISOString().replace('Z', '+07:00');
+  const body = JSON.stringify({
+    EVENT_ID: randomUUID(),
+    EVENT_TYPE: 'ORDER_CREATED',
+    SHOP_ID: shopId,
+    DATA: {
+      ORDER_NUMBER: `VOSO${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}`,
+      SHOP_ID: shopId,
+      STATUS: 'CHO_DUYET',
+      CREATED_AT: local,
+      UPDATED_AT: local,
+      TOTAL_AMOUNT: 360000,
+      CANCEL_REASON: null,
+      ITEMS: [{ PRODUCT_ID: 50000001, PRODUCT_SKU: 'HD-TOM-200', QUANTITY: 2, PRICE: 180000 }],
+    },
+  });
+  const t = Math.floor(now.getTime() / 1000);
+  return {
+    body,
+    signature: `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`,
+  };
+}
+
+async function load(url: string, shopId: string, secret: string, seconds: number) {
+  return autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        setupRequest: (request) => {
+          const event = vosoEvent(shopId, secret);
+          return {
+            ...request,
+            body: event.body,
+            headers: { 'content-type': 'application/json', 'x-voso-signature': event.signature },
+          };
+        },
+      },
+    ],
+  });
+}
+
+function summary(result: autocannon.Result) {
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    ok: result['2xx'],
+    notOk: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  await freshDatabase(BENCH_ENV.DATABASE_URL);
+  const redis = new Redis(BENCH_ENV.REDIS_URL);
+  await redis.flushdb();
+  const sandbox = await startSandbox({ host: '127.0.0.1', ports: { sendo: 0, voso: 0, postmart: 0 } });
+  const processes: BenchProcess[] = [];
+  try {
+    const api = await spawnBenchApi({ ...BENCH_ENV, PORT: String(API_PORT), LOG_LEVEL: 'warn' });
+    processes.push(api);
+    const apiUrl = `http://127.0.0.1:${API_PORT}`;
+    const call = async (path: string, body: unknown): Promise<any> => {
+      const res = await fetch(apiUrl + path, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${BENCH_ENV.ADMIN_API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+      return res.json();
+    };
+    const coop = await call('/v1/cooperatives', {
+      name: 'HTX chè Hảo Đạt',
+      kind: 'cooperative',
+      province: 'Thái Nguyên',
+      district: 'TP Thái Nguyên',
+      commune: 'Tân Cương',
+    });
+    const shop = await sandboxControl(sandbox.urls.voso).createShop({ shopId: 'bench-voso' });
+    await call(`/v1/cooperatives/${coop.id}/connections`, {
+      marketplace: 'voso',
+      shopId: shop.shopId,
+      baseUrl: sandbox.urls.voso,
+      credentials: { ...shop.credentials, webhookSecret: shop.webhookSecret },
+    });
+    const bare = await spawnBenchProcess(
+      'test/bench/webhooks/bare-server.js',
+      { DATABASE_URL: BENCH_ENV.DATABASE_URL, PORT: String(BARE_PORT), WEBHOOK_SECRET: shop.webhookSecret },
+      '"listening"',
+    );
+    processes.push(bare);
+
+    const targets = {
+      baseline: `http://127.0.0.1:${BARE_PORT}/`,
+      connector: `${apiUrl}/v1/webhooks/voso`,
+    };
+    log(
+      `webhook ingestion: signed Voso-style events, ${CONNECTIONS} concurrent connections, ${SECONDS} s each`,
+    );
+    for (const url of Object.values(targets)) await load(url, shop.shopId, shop.webhookSecret, 3); // warm-up
+    const baseline = summary(await load(targets.baseline, shop.shopId, shop.webhookSecret, SECONDS));
+    const connector = summary(await load(targets.connector, shop.shopId, shop.webhookSecret, SECONDS));
+
+    const db = new Client({ connectionString: BENCH_ENV.DATABASE_URL });
+    await db.connect();
+    const stored = Number((await db.query(`SELECT count(*) FROM webhook_inbox`)).rows[0].count);
+    const bareStored = Number((await db.query(`SELECT count(*) FROM bare_inbox`)).rows[0].count);
+    await db.end();
+
+    const share = Math.round((connector.requestsPerSecond / baseline.requestsPerSecond) * 1000) / 10;
+    log(
+      `  baseline  (bare node:http + pg pool): ${baseline.requestsPerSecond} req/s, p50 ${baseline.p50Ms} ms, ` +
+        `p99 ${baseline.p99Ms} ms, ${baseline.ok} stored answers, ${baseline.notOk} failed`,
+    );
+    log(
+      `  connector (POST /v1/webhooks/voso):   ${connector.requestsPerSecond} req/s, p50 ${connector.p50Ms} ms, ` +
+        `p99 ${connector.p99Ms} ms, ${connector.ok} stored answers, ${connector.notOk} failed`,
+    );
+    log(`  throughput: ${share}% of the baseline   target >= 50%`);
+    log(`  p99: ${connector.p99Ms} ms   target < 50 ms`);
+    log(
+      `  rows in the inbox: ${stored} (every 200 answered, warm-up included: each was stored before its answer); ` +
+        `baseline table: ${bareStored}`,
+    );
+    log(
+      JSON.stringify({
+        webhookIngestion: {
+          connections: CONNECTIONS,
+          seconds: SECONDS,
+          baseline,
+          connector,
+          percentOfBaseline: share,
+          targetPercent: 50,
+          targetP99Ms: 50,
+          inboxRows: stored,
+        },
+        totalSeconds: Math.round((Date.now() - started) / 1000),
+      }),
+    );
+  } finally {
+    for (const child of processes) await child.stop();
+    await sandbox.close();
+    redis.disconnect();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
