@@ -6,3 +6,4 @@ export * from './webhook-inbox';
 export * from './order-actions';
 export * from './order-jobs';
 export * from './entities';
+export * from './inbox-relay';

@@ -11,14 +11,11 @@ import { OrderActions } from './order-actions';
 import { OrderImport, type ImportSource, type OrderSource } from './order-import';
 import { isNewer } from './order-lifecycle';
 import { readChange } from './stored-change';
-import { WebhookInbox } from './webhook-inbox';
 
 /** Polls re-read this far behind their cursor: orders sharing the cursor's instant are not skipped. */
 export const POLL_OVERLAP_MS = 5 * 60_000;
 /** A connection never polled starts this far back (within Postmart's 15-day limit). */
 export const FIRST_POLL_LOOKBACK_MS = 14 * 24 * 3_600_000;
-/** Inbox rows older than this without processing are enqueued again by the sweep. */
-const INBOX_SWEEP_AFTER_MS = 3_000;
 const UPKEEP_EVERY_MS = 3_000;
 
 export const pollJobId = (connectionId: string) => `poll-${connectionId}`;
@@ -114,14 +111,13 @@ export class InboxProcessor extends WorkerHost {
 }
 
 /**
- * Every few seconds: re-enqueues inbox rows left unprocessed (Redis flushed between the answer
- * and the job, a job that ran out of attempts) and the order polls that are due.
+ * Every few seconds: enqueues the order polls that are due, and order actions whose job was lost
+ * (stored webhooks have their own, faster relay: InboxRelay).
  */
 @Processor(QUEUES.orderUpkeep)
 export class OrderUpkeep extends WorkerHost {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly inbox: WebhookInbox,
     private readonly actions: OrderActions,
     private readonly connections: ConnectionsService,
     private readonly config: ConnectorConfig,
@@ -130,14 +126,7 @@ export class OrderUpkeep extends WorkerHost {
     super();
   }
 
-  async process(): Promise<{ inbox: number; polls: number }> {
-    const waiting: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM webhook_inbox
-       WHERE processed_at IS NULL AND received_at < now() - make_interval(secs => $1)
-       ORDER BY received_at LIMIT 1000`,
-      [INBOX_SWEEP_AFTER_MS / 1000],
-    );
-    await this.inbox.enqueue(waiting.map((row) => row.id));
+  async process(): Promise<{ actions: number; polls: number }> {
     const asked: { id: string }[] = await this.dataSource.query(
       `SELECT id FROM orders WHERE requested_action IS NOT NULL AND updated_at < now() - interval '10 seconds'
        LIMIT 1000`,
@@ -158,7 +147,7 @@ export class OrderUpkeep extends WorkerHost {
         opts: { jobId: pollJobId(row.connection_id), removeOnComplete: true, removeOnFail: true },
       })),
     );
-    return { inbox: waiting.length, polls: due.length };
+    return { actions: asked.length, polls: due.length };
   }
 }
 

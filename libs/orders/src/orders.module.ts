@@ -4,6 +4,7 @@ import { CatalogueModule } from '@ocop/catalogue';
 import { SyncModule } from '@ocop/sync';
 import { orderEntities } from './entities';
 import { OrderActionProcessor, OrderActions } from './order-actions';
+import { InboxRelay } from './inbox-relay';
 import { OrderImport } from './order-import';
 import {
   InboxProcessor,
@@ -31,6 +32,7 @@ export class OrdersModule {}
   imports: [OrdersModule, SyncModule],
   providers: [
     OrderIntake,
+    InboxRelay,
     InboxProcessor,
     OrderUpkeep,
     OrderUpkeepSchedule,

@@ -1,6 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { Queue } from 'bullmq';
+import { QUEUES } from '@ocop/sync';
 import { RunningApi, startApi } from '../../support/api';
 import { MARKETPLACE_NAMES, sandboxControl, startMarketplaces } from '../../support/marketplaces';
 import { eventually, startWorker } from '../../support/worker';
@@ -79,24 +81,31 @@ describe('orders: none lost when webhooks are dropped or Redis forgets everythin
     expect(stored.stored).toBeLessThan(30);
   });
 
-  it('processes every acknowledged webhook after Redis is flushed before the worker took it', async () => {
-    const seller = await sellerOnAllThree(api, sandbox, 50, {});
-    // the worker is away: webhooks are answered and stored, their jobs wait in Redis
-    await worker?.close();
-    worker = undefined;
-    for (const marketplace of MARKETPLACE_NAMES) {
-      await sandboxControl(sandbox.urls[marketplace]).placeOrder(seller.shops[marketplace].shopId, [
-        { sku: seller.code, quantity: 2 },
-      ]);
-    }
-    await eventually(async () => {
-      const queued = await redis.keys('*order-inbox*');
-      return queued.length > 0;
+  it('processes every acknowledged webhook after Redis is flushed before the worker took its job', async () => {
+    const seller = await sellerOnAllThree(api, sandbox, 50);
+    // jobs are created but not taken: the inbox queue is paused
+    const inbox = new Queue(QUEUES.orderInbox, {
+      connection: { url: REDIS_URL },
+      prefix: process.env.QUEUE_PREFIX,
     });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await inbox.pause();
+    try {
+      for (const marketplace of MARKETPLACE_NAMES) {
+        await sandboxControl(sandbox.urls[marketplace]).placeOrder(seller.shops[marketplace].shopId, [
+          { sku: seller.code, quantity: 2 },
+        ]);
+      }
+      const connectionIds = MARKETPLACE_NAMES.map((m) => seller.shops[m].connectionId);
+      await eventually(async () => (await countInbox(connectionIds)).stored === 3);
+      await eventually(async () => {
+        const counts = await inbox.getJobCounts('paused', 'waiting');
+        return counts.paused + counts.waiting >= 3;
+      });
+    } finally {
+      await inbox.close();
+    }
+    // everything Redis held is gone: the jobs, the pause, the schedules
     await redis.flushdb();
-    // a polling interval far beyond the test: only the inbox sweep can bring these orders in
-    worker = await startWorker({ REDIS_URL, ORDER_POLL_INTERVAL_MS: '3600000' });
     const orders = await eventually(async () => {
       const found = await ordersOf(api, seller.coop.key, `&cooperativeId=${seller.coop.id}`);
       return found.length === 3 && found.every((o) => o.stockStatus === 'reserved') && found;

@@ -15,11 +15,14 @@ export class Orders1764330000000 implements MigrationInterface {
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         marketplace text NOT NULL,
         event_id text NOT NULL,
-        connection_id uuid NOT NULL REFERENCES connections (id),
+        -- no foreign key: every webhook of a shop would share-lock its connection row, and under a
+        -- burst those shared locks (multixacts) cost more than the insert; connections are never deleted
+        connection_id uuid NOT NULL,
         external_order_id text NOT NULL,
         change jsonb NOT NULL,
         raw_body text NOT NULL,
         received_at timestamptz(3) NOT NULL DEFAULT now(),
+        enqueued_at timestamptz(3),
         processed_at timestamptz(3),
         attempts integer NOT NULL DEFAULT 0,
         last_error text,
