@@ -2,6 +2,10 @@ import { foldVietnamese } from '@ocop/common';
 
 /** Producers whose products the demo puts on the three sandbox marketplaces. */
 export const DEMO_SELLERS = ['HTX chè Hảo Đạt', 'HTX miến Việt Cường', 'HTX chè sạch Đạt Phát'];
+
+/** The sandbox shop a demo seller has on a marketplace: the same on every run. */
+export const demoShopId = (seller: string, marketplace: string) =>
+  `demo-${foldVietnamese(seller).replace(/[^a-z0-9]+/g, '-')}-${marketplace}`;
 const MARKETPLACES = ['sendo', 'voso', 'postmart'] as const;
 
 interface Endpoints {
@@ -67,9 +71,11 @@ export async function listDemoSellers(
       endpoints.adminKey,
     );
     for (const marketplace of MARKETPLACES) {
-      const shopId = `demo-${foldVietnamese(name).replace(/[^a-z0-9]+/g, '-')}-${marketplace}`;
+      const shopId = demoShopId(name, marketplace);
       const shop = await call('POST', `${endpoints.sandbox[marketplace]}/_sandbox/shops`, undefined, {
         shopId,
+        // the marketplace pushes its orders to the connector's webhook
+        webhookUrl: `${endpoints.api}/v1/webhooks/${marketplace}`,
       });
       if (shop.status !== 201) continue; // a sandbox that kept its shops (run separately) keeps its listings too
       const credentials = { ...shop.body.credentials, webhookSecret: shop.body.webhookSecret };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { environmentSchema, EnvironmentError, loadEnvironment } from '../../../config/environment';
 import { ReferenceDataError } from '../../../config/reference-data';
 import { ensureDatabase, migrate } from '@ocop/database';
-import { DEMO_SELLERS, listDemoSellers } from './demo-shops';
+import { DEMO_SELLERS, demoShopId, listDemoSellers } from './demo-shops';
 import { runProcesses } from './processes';
 import { seedDemo } from './seed/seed';
 
@@ -52,6 +52,8 @@ function printWelcome(
   madeSecrets: string[],
 ): void {
   const base = `http://${env.HOST}:${env.PORT}`;
+  const voso = `http://${env.SANDBOX_HOST}:${env.SANDBOX_VOSO_PORT}`;
+  const vosoShop = demoShopId(DEMO_SELLERS[0], 'voso');
   console.log(`
 ────────────────────────────────────────────────────────────────────────
  OCOP marketplace connector — demo
@@ -65,6 +67,12 @@ function printWelcome(
    curl -s -H "Authorization: Bearer ${env.ADMIN_API_KEY}" "${base}/v1/products?q=che%20tan%20cuong&limit=3"
    curl -s -H "Authorization: Bearer ${env.ADMIN_API_KEY}" -H "content-type: application/json" \\
         -d '{"role":"officer","label":"Sở Công Thương Thái Nguyên"}' ${base}/v1/api-keys
+ A buyer orders on the Voso sandbox; the order reaches the connector by webhook and every
+ marketplace is then offered what is left:
+   curl -s ${voso}/_sandbox/shops/${vosoShop}/listings        # the seller's SKUs
+   curl -s -XPOST -H "content-type: application/json" ${voso}/_sandbox/shops/${vosoShop}/orders \\
+        -d '{"lines":[{"sku":"<a SKU above>","quantity":1}]}'
+   curl -s -H "Authorization: Bearer ${env.ADMIN_API_KEY}" ${base}/v1/orders
  Stop with Ctrl-C.
 ────────────────────────────────────────────────────────────────────────`);
 }
