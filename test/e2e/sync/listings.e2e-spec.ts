@@ -28,8 +28,11 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
 
   beforeAll(async () => {
     sandbox = await startMarketplaces();
-    api = await startApi();
-    worker = await startWorker();
+    // queues of its own: a worker of a suite running beside would otherwise take some of these
+    // jobs, and count their marketplace calls in its own process's metrics
+    const queues = { QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}-listings` };
+    api = await startApi(queues);
+    worker = await startWorker(queues);
     officer = await newKey(api, 'officer');
   });
   afterAll(async () => {
