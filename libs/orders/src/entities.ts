@@ -54,6 +54,7 @@ export class OrderLine {
   @Column({ name: 'order_id', type: 'uuid' }) orderId: string;
   @Column({ name: 'line_no', type: 'integer' }) lineNo: number;
   @Column({ name: 'sku_id', type: 'uuid', nullable: true }) skuId: string | null;
+  @Column({ name: 'product_id', type: 'uuid', nullable: true }) productId: string | null;
   @Column({ name: 'sku_code', type: 'text', nullable: true }) skuCode: string | null;
   @Column({ name: 'variant_id', type: 'text', nullable: true }) variantId: string | null;
   @Column({ type: 'integer' }) quantity: number;

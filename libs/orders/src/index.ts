@@ -7,3 +7,4 @@ export * from './order-actions';
 export * from './order-jobs';
 export * from './entities';
 export * from './inbox-relay';
+export * from './order-changes';

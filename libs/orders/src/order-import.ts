@@ -5,6 +5,7 @@ import { ListingsService } from '@ocop/channels';
 import { Transactions } from '@ocop/database';
 import type { Marketplace, MarketplaceOrder, MarketplaceOrderLine } from '@ocop/marketplaces';
 import { Order, OrderLine } from './entities';
+import { OrderChanges, type OrderSnapshot } from './order-changes';
 import { ordersImported, ordersOversold } from './order-metrics';
 import { isNewer, stockPlan, type StockStep } from './order-lifecycle';
 
@@ -24,6 +25,7 @@ export interface ImportResult {
 
 interface MappedLine extends MarketplaceOrderLine {
   skuId: string | null;
+  productId: string | null;
   resolvedCode: string | null;
 }
 
@@ -40,6 +42,7 @@ export class OrderImport {
     private readonly products: ProductsService,
     private readonly listings: ListingsService,
     private readonly ledger: StockLedger,
+    private readonly changes: OrderChanges,
   ) {}
 
   async import(
@@ -66,6 +69,7 @@ export class OrderImport {
         return { order, outcome: 'unchanged' as const };
       }
       const wasOversold = order.oversold;
+      const before = created ? null : { status: order.status };
       const orderLines = await manager.find(OrderLine, {
         where: { orderId: order.id },
         order: { skuId: 'ASC', lineNo: 'ASC' },
@@ -98,6 +102,19 @@ export class OrderImport {
         ],
       );
       if (order.oversold && !wasOversold) ordersOversold.inc({ marketplace: source.marketplace });
+      const snapshot = (status: Order['status']): OrderSnapshot => ({
+        orderId: order.id,
+        cooperativeId: order.cooperativeId,
+        marketplace: order.marketplace,
+        placedAt: order.placedAt,
+        status,
+        lines: orderLines.map((line) => ({
+          productId: line.productId,
+          quantity: line.quantity,
+          unitPriceVnd: line.unitPriceVnd,
+        })),
+      });
+      await this.changes.publish(manager, before ? snapshot(before.status) : null, snapshot(order.status));
       return { order, outcome: created ? ('created' as const) : ('updated' as const) };
     }, within);
     ordersImported.inc({ marketplace: source.marketplace, source: via, outcome: result.outcome });
@@ -143,7 +160,12 @@ export class OrderImport {
     return lines.map((line, index) => {
       const code = codes[index];
       const sku = code === null ? undefined : skus.get(code);
-      return { ...line, skuId: sku?.id ?? null, resolvedCode: sku?.code ?? line.skuCode };
+      return {
+        ...line,
+        skuId: sku?.id ?? null,
+        productId: sku?.productId ?? null,
+        resolvedCode: sku?.code ?? line.skuCode,
+      };
     });
   }
 
@@ -183,6 +205,7 @@ export class OrderImport {
           orderId: id,
           lineNo: index + 1,
           skuId: line.skuId,
+          productId: line.productId,
           skuCode: line.resolvedCode,
           variantId: line.variantId,
           quantity: line.quantity,

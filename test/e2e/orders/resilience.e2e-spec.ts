@@ -4,19 +4,23 @@ import { Client } from 'pg';
 import { Queue } from 'bullmq';
 import { QUEUES } from '@ocop/sync';
 import { RunningApi, startApi } from '../../support/api';
+import { dropDatabase, freshDatabase } from '../../support/database';
 import { MARKETPLACE_NAMES, sandboxControl, startMarketplaces } from '../../support/marketplaces';
 import { eventually, startWorker } from '../../support/worker';
 import { everywhereHolds, ordersOf, type Sandbox, sellerOnAllThree, skuOf } from './support';
 
 /**
  * Lost webhooks and a flushed Redis. This suite uses a Redis database of its own, so flushing it
- * (the FLUSHALL of the issue, limited to what this suite owns) does not disturb suites running beside.
+ * (the FLUSHALL of the issue, limited to what this suite owns) does not disturb suites running
+ * beside, and a PostgreSQL database of its own, so its paused queue never holds another suite's
+ * webhooks (every worker's relay claims whatever inbox rows its database holds).
  */
 const REDIS_URL = 'redis://127.0.0.1:6379/6';
+const DATABASE_URL = (process.env.DATABASE_URL as string).replace(/\/([^/]+)$/, '/$1_orders');
 
 /** Webhooks stored for these connections, and how many still wait to be processed. */
 async function countInbox(connectionIds: string[]): Promise<{ stored: number; waiting: number }> {
-  const db = new Client({ connectionString: process.env.DATABASE_URL });
+  const db = new Client({ connectionString: DATABASE_URL });
   await db.connect();
   try {
     const { rows } = await db.query(
@@ -39,15 +43,17 @@ describe('orders: none lost when webhooks are dropped or Redis forgets everythin
   beforeAll(async () => {
     redis = new Redis(REDIS_URL);
     await redis.flushdb();
+    await freshDatabase(DATABASE_URL);
     sandbox = await startMarketplaces();
-    api = await startApi({ REDIS_URL });
-    worker = await startWorker({ REDIS_URL, ORDER_POLL_INTERVAL_MS: '2000' });
+    api = await startApi({ REDIS_URL, DATABASE_URL });
+    worker = await startWorker({ REDIS_URL, DATABASE_URL, ORDER_POLL_INTERVAL_MS: '2000' });
   });
   afterAll(async () => {
     await worker?.close();
     await api?.close();
     await sandbox?.close();
     redis?.disconnect();
+    await dropDatabase(DATABASE_URL);
   });
 
   it('receives every order exactly once through polling when 30% of webhooks are dropped', async () => {

@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { RunningApi, startApi } from '../../support/api';
+import { dropDatabase, freshDatabase } from '../../support/database';
 import { newCooperative, uniqueCode } from '../../support/factories';
 import {
   connectAll,
@@ -15,9 +16,12 @@ type Sandbox = Awaited<ReturnType<typeof startMarketplaces>>;
 
 /**
  * Crashes and lost queues: the worker runs as its own process (so it can be SIGKILLed), and these
- * suites use a Redis database of their own, so flushing it does not disturb suites running beside.
+ * suites use a Redis database and a PostgreSQL database of their own, so flushing Redis does not
+ * disturb suites running beside, and their workers' reconcilers and relays never take (and then
+ * lose, when killed) work that belongs to another suite's rows.
  */
 const REDIS_URL = 'redis://127.0.0.1:6379/5';
+const DATABASE_URL = (process.env.DATABASE_URL as string).replace(/\/([^/]+)$/, '/$1_crash');
 
 describe('sync engine: crashes, a flushed Redis and competing workers', () => {
   let api: RunningApi;
@@ -28,8 +32,9 @@ describe('sync engine: crashes, a flushed Redis and competing workers', () => {
   beforeAll(async () => {
     redis = new Redis(REDIS_URL);
     await redis.flushdb();
+    await freshDatabase(DATABASE_URL);
     sandbox = await startMarketplaces();
-    api = await startApi({ REDIS_URL });
+    api = await startApi({ REDIS_URL, DATABASE_URL });
   });
   afterEach(async () => {
     await Promise.all(workers.map((w) => w.kill('SIGKILL')));
@@ -39,6 +44,7 @@ describe('sync engine: crashes, a flushed Redis and competing workers', () => {
     await api?.close();
     await sandbox?.close();
     redis?.disconnect();
+    await dropDatabase(DATABASE_URL);
   });
 
   async function publishMany(products: number) {
@@ -126,19 +132,19 @@ describe('sync engine: crashes, a flushed Redis and competing workers', () => {
 
   it('converges after the worker is SIGKILLed in the middle of a 500-listing publish', async () => {
     const run = await publishMany(170);
-    workers.push(await spawnWorker({ REDIS_URL }));
+    workers.push(await spawnWorker({ REDIS_URL, DATABASE_URL }));
     await listAll(run);
     await eventually(async () => ((await heldCount(run)) >= 120 ? true : undefined), 120_000);
     await workers[0].kill('SIGKILL');
     const atKill = await heldCount(run);
     expect(atKill).toBeLessThan(510);
-    workers.push(await spawnWorker({ REDIS_URL }));
+    workers.push(await spawnWorker({ REDIS_URL, DATABASE_URL }));
     await expectConverged(run);
   }, 300_000);
 
   it('converges after Redis loses every queue in the middle of a 500-listing publish', async () => {
     const run = await publishMany(170);
-    workers.push(await spawnWorker({ REDIS_URL }));
+    workers.push(await spawnWorker({ REDIS_URL, DATABASE_URL }));
     await listAll(run);
     await eventually(async () => ((await heldCount(run)) >= 120 ? true : undefined), 120_000);
     await redis.flushdb();
@@ -148,7 +154,10 @@ describe('sync engine: crashes, a flushed Redis and competing workers', () => {
 
   it('never creates a listing twice with two workers running at once', async () => {
     const run = await publishMany(100);
-    workers.push(await spawnWorker({ REDIS_URL }), await spawnWorker({ REDIS_URL }));
+    workers.push(
+      await spawnWorker({ REDIS_URL, DATABASE_URL }),
+      await spawnWorker({ REDIS_URL, DATABASE_URL }),
+    );
     await listAll(run);
     await expectConverged(run);
   }, 300_000);

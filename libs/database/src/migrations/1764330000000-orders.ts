@@ -67,6 +67,8 @@ export class Orders1764330000000 implements MigrationInterface {
         order_id uuid NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
         line_no integer NOT NULL,
         sku_id uuid REFERENCES skus (id),
+        -- the SKU's product when the order arrived, for sales by product
+        product_id uuid,
         sku_code text,
         variant_id text,
         quantity integer NOT NULL CHECK (quantity > 0),
