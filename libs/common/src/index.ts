@@ -7,3 +7,4 @@ export * from './logger';
 export * from './common.module';
 export * from './scope';
 export * from './ids';
+export * from './calendar-date';

@@ -1,6 +1,7 @@
 import { applyDecorators, ArgumentMetadata, Injectable, PipeTransform, ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, Max, Min, ValidateBy } from 'class-validator';
+import { isCalendarDate } from './calendar-date';
 import { FieldProblem, ValidationFailed } from './errors';
 
 /** Integer VND, never negative or fractional (API.md: money as integer VND). */
@@ -10,6 +11,17 @@ export function IsVnd(): PropertyDecorator {
     Min(0, { message: '$property must not be negative' }),
     Max(Number.MAX_SAFE_INTEGER),
   );
+}
+
+/** A real calendar day as YYYY-MM-DD (API.md: calendar dates, Asia/Ho_Chi_Minh). */
+export function IsCalendarDate(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isCalendarDate',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isCalendarDate(value),
+      defaultMessage: (args) => `${args?.property ?? 'value'} must be a real date as YYYY-MM-DD`,
+    },
+  });
 }
 
 function flatten(errors: ValidationError[], prefix = ''): FieldProblem[] {

@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { ProductsService } from '@ocop/catalogue';
 import {
+  addDays,
   Clock,
   Conflict,
   ConnectorConfig,
@@ -12,16 +13,15 @@ import {
   RuleViolation,
   Scope,
   ValidationFailed,
+  isCalendarDate,
   vietnamDate,
 } from '@ocop/common';
 import { fetchPage, type Keyset, Outbox, Transactions } from '@ocop/database';
 import { Assessment } from './assessment.entity';
 import { AssessmentListQuery, CertificateListQuery, RecordAssessmentBody } from './dto';
 import {
-  addDays,
   certifies,
   effectiveStatus,
-  isCalendarDate,
   levelMismatch,
   partProblems,
   scoreTotal,
@@ -69,6 +69,14 @@ const byDecision: Keyset<Assessment> = {
   cast: 'date',
   key: (a) => [a.decidedAt, a.id],
 };
+
+export interface IssuedCertificate {
+  id: string;
+  productId: string;
+  cooperativeId: string;
+  stars: number;
+  decidedAt: string;
+}
 
 @Injectable()
 export class CertificatesService {
@@ -233,6 +241,43 @@ export class CertificatesService {
       }
       return expired.length;
     });
+  }
+
+  /**
+   * Every certificate ever issued (3 to 5 stars, whatever it became since), for measuring what
+   * the rating did to sales: the decision date is what matters, not today's status.
+   */
+  async issuedCertificates(filter: { stars?: number } = {}): Promise<IssuedCertificate[]> {
+    const rows: { id: string; product_id: string; cooperative_id: string; stars: number; decided_at: string }[] =
+      await this.assessments.query(
+        `SELECT id, product_id, cooperative_id, stars, decided_at::text FROM ocop_assessments
+         WHERE status <> 'not_certified' AND ($1::int IS NULL OR stars = $1)
+         ORDER BY decided_at, id`,
+        [filter.stars ?? null],
+      );
+    return rows.map((row) => ({
+      id: row.id,
+      productId: row.product_id,
+      cooperativeId: row.cooperative_id,
+      stars: row.stars,
+      decidedAt: row.decided_at,
+    }));
+  }
+
+  /**
+   * The products certified on a day, each with the stars of the certificate in force then: decided
+   * by that day, still valid, not yet revoked; where several apply, the latest decision (it
+   * superseded the others).
+   */
+  async certifiedOn(date: string): Promise<{ productId: string; cooperativeId: string; stars: number }[]> {
+    const rows: { product_id: string; cooperative_id: string; stars: number }[] = await this.assessments.query(
+      `SELECT DISTINCT ON (product_id) product_id, cooperative_id, stars FROM ocop_assessments
+       WHERE status <> 'not_certified' AND decided_at <= $1::date AND valid_until >= $1::date
+         AND (revoked_at IS NULL OR (revoked_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > $1::date)
+       ORDER BY product_id, decided_at DESC, created_at DESC`,
+      [date],
+    );
+    return rows.map((row) => ({ productId: row.product_id, cooperativeId: row.cooperative_id, stars: row.stars }));
   }
 
   async get(scope: Scope, id: string): Promise<AssessmentView> {

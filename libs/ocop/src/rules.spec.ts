@@ -1,9 +1,8 @@
 import { loadReferenceData } from '../../../config/reference-data';
+import { addDays, isCalendarDate } from '@ocop/common';
 import {
-  addDays,
   certifies,
   effectiveStatus,
-  isCalendarDate,
   levelMismatch,
   partProblems,
   scoreTotal,

@@ -1,4 +1,5 @@
 import type { OcopReference } from '../../../config/reference-data';
+import { formatDate, parseDate } from '@ocop/common';
 
 /**
  * OCOP rating rules (shared/docs/OCOP.md) as pure functions over the reference data in
@@ -77,15 +78,6 @@ export function levelMismatch(
   );
 }
 
-function parseDate(date: string): [number, number, number] {
-  const [y, m, d] = date.split('-').map(Number);
-  return [y, m, d];
-}
-
-function formatDate(utc: Date): string {
-  return utc.toISOString().slice(0, 10);
-}
-
 /**
  * Last day of validity: the decision date plus `months` months, minus one day. A day that does not
  * exist in the target month rolls into the next (29 Feb 2024 + 36 months → 1 Mar 2027), so
@@ -94,24 +86,6 @@ function formatDate(utc: Date): string {
 export function validUntil(decidedAt: string, months: number): string {
   const [y, m, d] = parseDate(decidedAt);
   return formatDate(new Date(Date.UTC(y, m - 1 + months, d - 1)));
-}
-
-/** `date` plus `days` calendar days (negative to go back). */
-export function addDays(date: string, days: number): string {
-  const [y, m, d] = parseDate(date);
-  return formatDate(new Date(Date.UTC(y, m - 1, d + days)));
-}
-
-export function addMonths(date: string, months: number): string {
-  const [y, m, d] = parseDate(date);
-  return formatDate(new Date(Date.UTC(y, m - 1 + months, d)));
-}
-
-export function isCalendarDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const [y, m, d] = parseDate(value);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
 export type StoredStatus = 'active' | 'expired' | 'superseded' | 'revoked' | 'not_certified';

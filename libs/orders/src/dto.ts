@@ -1,10 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
-import { PageQuery } from '@ocop/common';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { IsCalendarDate, PageQuery } from '@ocop/common';
 import { CANCEL_REASONS, MARKETPLACES, ORDER_STATUSES } from '@ocop/marketplaces';
 import type { CancelReason, Marketplace, OrderStatus } from '@ocop/marketplaces';
 
-const CALENDAR_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 export const STOCK_STATUSES = ['reserved', 'released', 'fulfilled', 'oversold'] as const;
 export type StockStatus = (typeof STOCK_STATUSES)[number];
 
@@ -25,14 +24,14 @@ export class OrderListQuery extends PageQuery {
     description: 'placed on or after this day (Asia/Ho_Chi_Minh)',
   })
   @IsOptional()
-  @Matches(CALENDAR_DATE, { message: 'from must be a date as YYYY-MM-DD' })
+  @IsCalendarDate()
   from?: string;
   @ApiPropertyOptional({
     example: '2026-11-30',
     description: 'placed on or before this day (Asia/Ho_Chi_Minh)',
   })
   @IsOptional()
-  @Matches(CALENDAR_DATE, { message: 'to must be a date as YYYY-MM-DD' })
+  @IsCalendarDate()
   to?: string;
 }
 

@@ -2,10 +2,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import { QueueEvents, type Queue } from 'bullmq';
 import { register } from 'prom-client';
-import { Clock } from '@ocop/common';
+import { addDays, addMonths, Clock, vietnamDate } from '@ocop/common';
 import { QUEUES } from '@ocop/sync';
-import { addDays, addMonths } from '@ocop/ocop';
-import { vietnamDate } from '@ocop/common';
 import { RunningApi, startApi } from '../../support/api';
 import { newCooperative, newKey, uniqueCode } from '../../support/factories';
 import {

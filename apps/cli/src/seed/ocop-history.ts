@@ -1,5 +1,6 @@
 import type { OcopReference } from '../../../../config/reference-data';
-import { addDays, addMonths, recognisingLevel, type Level } from '@ocop/ocop';
+import { addDays, addMonths } from '@ocop/common';
+import { recognisingLevel, type Level } from '@ocop/ocop';
 import { SeededRandom } from './random';
 import type { SeedRating } from './thai-nguyen-catalogue';
 
