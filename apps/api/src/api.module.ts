@@ -7,6 +7,7 @@ import { AuthModule } from '@ocop/auth';
 import { CatalogueModule } from '@ocop/catalogue';
 import { CommonModule } from '@ocop/common';
 import { OcopModule } from '@ocop/ocop';
+import { MetricsModule } from '@ocop/metrics';
 import { OrdersModule } from '@ocop/orders';
 import { DatabaseModule } from '@ocop/database';
 import { ALL_QUEUES, QueueModule, SyncModule } from '@ocop/sync';
@@ -36,6 +37,7 @@ export class ApiModule {
         OcopModule,
         SyncModule,
         OrdersModule,
+        MetricsModule,
         // The queue dashboard; create-api.ts lets only admin keys reach it.
         BullBoardModule.forRoot({
           route: '/admin/queues',

@@ -7,6 +7,7 @@ import { ReferenceDataError } from '../../../config/reference-data';
 import { ensureDatabase, migrate } from '@ocop/database';
 import { DEMO_SELLERS, demoShopId, listDemoSellers } from './demo-shops';
 import { runProcesses } from './processes';
+import { rebuildMetrics } from './rebuild-metrics';
 import { seedDemo } from './seed/seed';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
@@ -16,7 +17,9 @@ const usage = `Usage: node dist/apps/cli/main.js <command>
   migrate   apply database migrations (creates the database if missing)
   seed      migrate, then seed the Thái Nguyên demo catalogue (re-runnable)
   demo      migrate, seed, then run api, worker and the sandbox marketplaces
-  start     run api and worker`;
+  start     run api and worker
+  rebuild-metrics
+            recompute the daily sales roll-ups from the orders`;
 
 function loadDotEnv(): void {
   if (existsSync(ENV_FILE)) process.loadEnvFile(ENV_FILE);
@@ -125,6 +128,15 @@ async function main(command: string | undefined): Promise<number> {
       }
       printWelcome(env, made);
       return running;
+    }
+    case 'rebuild-metrics': {
+      const env = loadEnvironment(environmentSchema);
+      await prepareDatabase(env.DATABASE_URL);
+      const rebuilt = await rebuildMetrics(env);
+      console.log(
+        `Sales roll-ups rebuilt from the orders: ${rebuilt.producerDays} producer-days, ${rebuilt.productDays} product-days.`,
+      );
+      return 0;
     }
     case 'start': {
       loadEnvironment(environmentSchema);

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Environment } from '../../../config/environment';
 import { CommonModule } from '@ocop/common';
 import { DatabaseModule } from '@ocop/database';
+import { MetricsModule } from '@ocop/metrics';
 import { OcopWorkerModule } from '@ocop/ocop';
 import { OrdersWorkerModule } from '@ocop/orders';
 import { QueueModule, SyncWorkerModule } from '@ocop/sync';
@@ -19,6 +20,8 @@ export class WorkerModule {
         SyncWorkerModule,
         OcopWorkerModule,
         OrdersWorkerModule,
+        // keeps the sales roll-ups in the transaction of every order the workers import
+        MetricsModule,
       ],
     };
   }

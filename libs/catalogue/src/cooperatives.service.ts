@@ -65,4 +65,10 @@ export class CooperativesService {
     const { rows, nextCursor } = await fetchPage(qb, query, byCreation);
     return { items: rows.map(cooperativeView), nextCursor };
   }
+
+  /** Every producer's district, for reports that group by district (few hundred rows at most). */
+  async districts(): Promise<Map<string, string | null>> {
+    const rows = await this.cooperatives.find({ select: { id: true, district: true } });
+    return new Map(rows.map((row) => [row.id, row.district]));
+  }
 }

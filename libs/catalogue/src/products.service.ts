@@ -238,6 +238,16 @@ export class ProductsService {
     return found;
   }
 
+  /** The sales category of each product asked for. */
+  async categoriesOf(productIds: string[]): Promise<Map<string, string>> {
+    if (productIds.length === 0) return new Map();
+    const rows = await this.products.find({
+      select: { id: true, category: true },
+      where: { id: In([...new Set(productIds)]) },
+    });
+    return new Map(rows.map((row) => [row.id, row.category]));
+  }
+
   /** A cooperative's SKUs by code (codes are unique per cooperative); codes it lacks are absent. */
   async skusByCode(cooperativeId: string, codes: string[]): Promise<Map<string, Sku>> {
     if (codes.length === 0) return new Map();

@@ -248,13 +248,18 @@ export class CertificatesService {
    * the rating did to sales: the decision date is what matters, not today's status.
    */
   async issuedCertificates(filter: { stars?: number } = {}): Promise<IssuedCertificate[]> {
-    const rows: { id: string; product_id: string; cooperative_id: string; stars: number; decided_at: string }[] =
-      await this.assessments.query(
-        `SELECT id, product_id, cooperative_id, stars, decided_at::text FROM ocop_assessments
+    const rows: {
+      id: string;
+      product_id: string;
+      cooperative_id: string;
+      stars: number;
+      decided_at: string;
+    }[] = await this.assessments.query(
+      `SELECT id, product_id, cooperative_id, stars, decided_at::text FROM ocop_assessments
          WHERE status <> 'not_certified' AND ($1::int IS NULL OR stars = $1)
          ORDER BY decided_at, id`,
-        [filter.stars ?? null],
-      );
+      [filter.stars ?? null],
+    );
     return rows.map((row) => ({
       id: row.id,
       productId: row.product_id,
@@ -270,14 +275,19 @@ export class CertificatesService {
    * superseded the others).
    */
   async certifiedOn(date: string): Promise<{ productId: string; cooperativeId: string; stars: number }[]> {
-    const rows: { product_id: string; cooperative_id: string; stars: number }[] = await this.assessments.query(
-      `SELECT DISTINCT ON (product_id) product_id, cooperative_id, stars FROM ocop_assessments
+    const rows: { product_id: string; cooperative_id: string; stars: number }[] =
+      await this.assessments.query(
+        `SELECT DISTINCT ON (product_id) product_id, cooperative_id, stars FROM ocop_assessments
        WHERE status <> 'not_certified' AND decided_at <= $1::date AND valid_until >= $1::date
          AND (revoked_at IS NULL OR (revoked_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > $1::date)
        ORDER BY product_id, decided_at DESC, created_at DESC`,
-      [date],
-    );
-    return rows.map((row) => ({ productId: row.product_id, cooperativeId: row.cooperative_id, stars: row.stars }));
+        [date],
+      );
+    return rows.map((row) => ({
+      productId: row.product_id,
+      cooperativeId: row.cooperative_id,
+      stars: row.stars,
+    }));
   }
 
   async get(scope: Scope, id: string): Promise<AssessmentView> {

@@ -2,6 +2,7 @@ import { Foundation1764300000000 } from './1764300000000-foundation';
 import { OcopRatings1764310000000 } from './1764310000000-ocop-ratings';
 import { Channels1764320000000 } from './1764320000000-channels';
 import { Orders1764330000000 } from './1764330000000-orders';
+import { SalesRollups1764340000000 } from './1764340000000-sales-rollups';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   OcopRatings1764310000000,
   Channels1764320000000,
   Orders1764330000000,
+  SalesRollups1764340000000,
 ];

@@ -1,0 +1,62 @@
+import { addDays } from '@ocop/common';
+
+export const GRANULARITIES = ['day', 'week', 'month'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+
+const toUtc = (date: string) => Date.parse(`${date}T00:00:00Z`);
+
+/** Whole days from `from` to `to` (0 when equal; negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((toUtc(to) - toUtc(from)) / 86_400_000);
+}
+
+/** Number of calendar days in [from, to], both included. */
+export function windowLength(from: string, to: string): number {
+  return daysBetween(from, to) + 1;
+}
+
+/** ISO 8601 week of a date: weeks start on Monday; week 1 holds the year's first Thursday. */
+export function isoWeek(date: string): string {
+  const day = new Date(toUtc(date));
+  const weekday = (day.getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+  const thursday = new Date(day.getTime() + (3 - weekday) * 86_400_000);
+  const year = thursday.getUTCFullYear();
+  const firstThursday = Date.UTC(year, 0, 4);
+  const firstWeekday = (new Date(firstThursday).getUTCDay() + 6) % 7;
+  const week =
+    1 + Math.round((thursday.getTime() - (firstThursday + (3 - firstWeekday) * 86_400_000)) / 604_800_000);
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+/** The period a day belongs to: `2026-11-28`, `2026-W48` or `2026-11`. */
+export function periodOf(date: string, granularity: Granularity): string {
+  if (granularity === 'day') return date;
+  if (granularity === 'week') return isoWeek(date);
+  return date.slice(0, 7);
+}
+
+/** Every period touching [from, to], in order, each once (the first and last may be partial). */
+export function periodsBetween(from: string, to: string, granularity: Granularity): string[] {
+  const periods: string[] = [];
+  for (let day = from; day <= to; day = addDays(day, 1)) {
+    const period = periodOf(day, granularity);
+    if (periods[periods.length - 1] !== period) periods.push(period);
+  }
+  return periods;
+}
+
+/** The same-length window that ends the day before `from` (API.md "growth"). */
+export function previousWindow(from: string, to: string): { from: string; to: string } {
+  const length = windowLength(from, to);
+  return { from: addDays(from, -length), to: addDays(from, -1) };
+}
+
+/** `(after − before) / before × 100` with two decimals; null when there is nothing before. */
+export function growthPct(before: number, after: number): number | null {
+  if (before === 0) return null;
+  return round2(((after - before) / before) * 100);
+}
+
+export function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -1,0 +1,64 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsCalendarDate } from '@ocop/common';
+import { GRANULARITIES, type Granularity } from './calendar';
+
+export const REPORT_FORMATS = ['json', 'csv'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** Every report answers JSON, or CSV with `?format=csv` (or `Accept: text/csv`). */
+export class ReportQuery {
+  @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })
+  @IsOptional()
+  @IsIn(REPORT_FORMATS)
+  format?: ReportFormat;
+}
+
+export class WindowQuery extends ReportQuery {
+  @ApiPropertyOptional({ example: '2026-01-01', description: 'first day, included (Asia/Ho_Chi_Minh)' })
+  @IsOptional()
+  @IsCalendarDate()
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-11-28', description: 'last day, included; default today' })
+  @IsOptional()
+  @IsCalendarDate()
+  to?: string;
+}
+
+export class SalesQuery extends WindowQuery {
+  @ApiPropertyOptional({ enum: GRANULARITIES, default: 'day' })
+  @IsOptional()
+  @IsIn(GRANULARITIES)
+  granularity?: Granularity;
+}
+
+export class UpliftQuery extends ReportQuery {
+  @ApiPropertyOptional({ default: 90, minimum: 1, maximum: 1095 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1095)
+  windowDays?: number;
+
+  @ApiPropertyOptional({ enum: [3, 4, 5] })
+  @IsOptional()
+  @Type(() => Number)
+  @IsIn([3, 4, 5])
+  stars?: number;
+
+  @ApiPropertyOptional({ example: 'Đại Từ', description: 'matched without accents or case' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  district?: string;
+}
+
+export class ProvinceQuery extends ReportQuery {
+  @ApiPropertyOptional({ example: '2026-11-28', description: 'default today' })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+}

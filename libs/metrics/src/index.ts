@@ -1,0 +1,5 @@
+export * from './metrics.module';
+export * from './sales-metrics';
+export * from './sales-rollups';
+export * from './calendar';
+export * from './percentiles';

@@ -1,0 +1,306 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { addDays, BadRequest, Clock, foldVietnamese, type Scope, vietnamDate } from '@ocop/common';
+import { CooperativesService, ProductsService } from '@ocop/catalogue';
+import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
+import { CertificatesService } from '@ocop/ocop';
+import {
+  type Granularity,
+  growthPct,
+  periodOf,
+  periodsBetween,
+  previousWindow,
+  round2,
+  windowLength,
+} from './calendar';
+import { spread } from './percentiles';
+
+/** Longest window a series or growth report covers: ten years of days. */
+export const MAX_WINDOW_DAYS = 3660;
+/** The province report's revenue figures cover the year that ends on `asOf`. */
+export const PROVINCE_REVENUE_DAYS = 365;
+const STARS = ['3', '4', '5'] as const;
+const TEA = 'tea';
+
+export interface Totals {
+  revenueVnd: number;
+  units: number;
+  orders: number;
+}
+
+type ByMarketplace = Record<Marketplace, number>;
+const noMarketplaceRevenue = (): ByMarketplace =>
+  Object.fromEntries(MARKETPLACES.map((m) => [m, 0])) as ByMarketplace;
+
+export interface SalesSeries {
+  cooperativeId: string;
+  from: string;
+  to: string;
+  granularity: Granularity;
+  series: (Totals & { period: string; byMarketplace: ByMarketplace })[];
+  totals: Totals;
+}
+
+export interface SalesGrowth {
+  cooperativeId: string;
+  current: Totals & { from: string; to: string };
+  previous: Totals & { from: string; to: string };
+  growthPct: number | null;
+}
+
+export interface UpliftItem {
+  productId: string;
+  cooperativeId: string;
+  certificateId: string;
+  stars: number;
+  decidedAt: string;
+  beforeRevenueVnd: number;
+  afterRevenueVnd: number;
+  upliftPct: number | null;
+}
+
+export interface OcopUplift {
+  windowDays: number;
+  items: UpliftItem[];
+  summary: { byStars: Record<(typeof STARS)[number], ReturnType<typeof spread>> };
+}
+
+export interface ProvinceReport {
+  asOf: string;
+  revenueWindow: { from: string; to: string };
+  products: {
+    certified: number;
+    byStars: Record<string, number>;
+    byCategory: Record<string, number>;
+    teaSharePct: number | null;
+  };
+  cooperatives: { total: number; withCertifiedProducts: number };
+  byDistrict: { district: string | null; cooperatives: number; certified: number; revenueVnd: number }[];
+  channelMix: ByMarketplace;
+}
+
+interface DayRow {
+  day: string;
+  marketplace: Marketplace;
+  revenue_vnd: string;
+  units: string;
+  orders: string;
+}
+
+/**
+ * The sales reports of API.md ("Sales metrics"). Every figure comes from the daily roll-ups and
+ * the indexes of the catalogue and OCOP contexts; nothing here reads order lines.
+ */
+@Injectable()
+export class SalesMetrics {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly cooperatives: CooperativesService,
+    private readonly products: ProductsService,
+    private readonly certificates: CertificatesService,
+  ) {}
+
+  today(): string {
+    return vietnamDate(this.clock.now());
+  }
+
+  async sales(
+    scope: Scope,
+    cooperativeId: string,
+    query: { from?: string; to?: string; granularity?: Granularity },
+  ): Promise<SalesSeries> {
+    await this.cooperatives.find(scope, cooperativeId);
+    const granularity = query.granularity ?? 'day';
+    const { from, to } = this.window(query, 365);
+    const series = new Map(
+      periodsBetween(from, to, granularity).map((period) => [
+        period,
+        { period, revenueVnd: 0, units: 0, orders: 0, byMarketplace: noMarketplaceRevenue() },
+      ]),
+    );
+    const totals: Totals = { revenueVnd: 0, units: 0, orders: 0 };
+    for (const row of await this.producerDays(cooperativeId, from, to)) {
+      const entry = series.get(periodOf(row.day, granularity));
+      if (!entry) continue;
+      const revenue = Number(row.revenue_vnd);
+      for (const sum of [entry, totals]) {
+        sum.revenueVnd += revenue;
+        sum.units += Number(row.units);
+        sum.orders += Number(row.orders);
+      }
+      entry.byMarketplace[row.marketplace] = (entry.byMarketplace[row.marketplace] ?? 0) + revenue;
+    }
+    return { cooperativeId, from, to, granularity, series: [...series.values()], totals };
+  }
+
+  async growth(
+    scope: Scope,
+    cooperativeId: string,
+    query: { from?: string; to?: string },
+  ): Promise<SalesGrowth> {
+    await this.cooperatives.find(scope, cooperativeId);
+    const current = this.window(query, 30);
+    const previous = previousWindow(current.from, current.to);
+    const rows = await this.producerDays(cooperativeId, previous.from, current.to);
+    const sum = (window: { from: string; to: string }) => {
+      const totals: Totals = { revenueVnd: 0, units: 0, orders: 0 };
+      for (const row of rows.filter((r) => r.day >= window.from && r.day <= window.to)) {
+        totals.revenueVnd += Number(row.revenue_vnd);
+        totals.units += Number(row.units);
+        totals.orders += Number(row.orders);
+      }
+      return { ...window, ...totals };
+    };
+    const now = sum(current);
+    const before = sum(previous);
+    return {
+      cooperativeId,
+      current: now,
+      previous: before,
+      growthPct: growthPct(before.revenueVnd, now.revenueVnd),
+    };
+  }
+
+  /**
+   * Revenue of each certified product in the `windowDays` before its decision date against the
+   * same number of days from it (OCOP.md "How officers measure uplift"). A certificate whose
+   * after-window has not ended by today is left out: its figure would still be growing.
+   */
+  async ocopUplift(query: { windowDays?: number; stars?: number; district?: string }): Promise<OcopUplift> {
+    const windowDays = query.windowDays ?? 90;
+    const today = this.today();
+    let certificates = (await this.certificates.issuedCertificates({ stars: query.stars })).filter(
+      (c) => addDays(c.decidedAt, windowDays) <= today,
+    );
+    if (query.district !== undefined) {
+      const wanted = foldVietnamese(query.district);
+      const districts = await this.cooperatives.districts();
+      certificates = certificates.filter((c) => {
+        const district = districts.get(c.cooperativeId);
+        return district != null && foldVietnamese(district) === wanted;
+      });
+    }
+    const revenue = new Map<string, { before: number; after: number }>();
+    if (certificates.length > 0) {
+      // one pass over the product roll-up's primary key: each certificate reads 2 × windowDays days
+      const rows: { id: string; before: string; after: string }[] = await this.dataSource.query(
+        `SELECT c.id,
+                COALESCE(SUM(s.revenue_vnd) FILTER (WHERE s.day < c.decided), 0) AS before,
+                COALESCE(SUM(s.revenue_vnd) FILTER (WHERE s.day >= c.decided), 0) AS after
+         FROM unnest($1::uuid[], $2::uuid[], $3::date[]) AS c(id, product_id, decided)
+         LEFT JOIN sales_product_days s
+           ON s.product_key = c.product_id AND s.day >= c.decided - $4::int AND s.day < c.decided + $4::int
+         GROUP BY c.id`,
+        [
+          certificates.map((c) => c.id),
+          certificates.map((c) => c.productId),
+          certificates.map((c) => c.decidedAt),
+          windowDays,
+        ],
+      );
+      for (const row of rows) revenue.set(row.id, { before: Number(row.before), after: Number(row.after) });
+    }
+    const items: UpliftItem[] = certificates.map((c) => {
+      const { before, after } = revenue.get(c.id) ?? { before: 0, after: 0 };
+      return {
+        productId: c.productId,
+        cooperativeId: c.cooperativeId,
+        certificateId: c.id,
+        stars: c.stars,
+        decidedAt: c.decidedAt,
+        beforeRevenueVnd: before,
+        afterRevenueVnd: after,
+        upliftPct: growthPct(before, after),
+      };
+    });
+    const measured = (stars: string) =>
+      items
+        .filter((i) => String(i.stars) === stars && i.upliftPct !== null)
+        .map((i) => i.upliftPct as number);
+    const byStars = Object.fromEntries(
+      STARS.map((stars) => [stars, spread(measured(stars))]),
+    ) as OcopUplift['summary']['byStars'];
+    return { windowDays, items, summary: { byStars } };
+  }
+
+  /**
+   * The province at a glance on `asOf`: products certified that day (by stars, by category, the
+   * tea share), producers, and revenue by district and by marketplace over the year ending then.
+   */
+  async province(query: { asOf?: string }): Promise<ProvinceReport> {
+    const asOf = query.asOf ?? this.today();
+    const revenueWindow = { from: addDays(asOf, -(PROVINCE_REVENUE_DAYS - 1)), to: asOf };
+    const [certified, districts, revenueRows] = await Promise.all([
+      this.certificates.certifiedOn(asOf),
+      this.cooperatives.districts(),
+      this.dataSource.query(
+        `SELECT cooperative_id, marketplace, SUM(revenue_vnd)::text AS revenue_vnd
+         FROM sales_producer_days WHERE day BETWEEN $1 AND $2
+         GROUP BY cooperative_id, marketplace`,
+        [revenueWindow.from, revenueWindow.to],
+      ) as Promise<{ cooperative_id: string; marketplace: Marketplace; revenue_vnd: string }[]>,
+    ]);
+    const categories = await this.products.categoriesOf(certified.map((c) => c.productId));
+
+    const byStars: Record<string, number> = Object.fromEntries(STARS.map((s) => [s, 0]));
+    const byCategory: Record<string, number> = {};
+    for (const c of certified) {
+      byStars[String(c.stars)] = (byStars[String(c.stars)] ?? 0) + 1;
+      const category = categories.get(c.productId) ?? 'other';
+      byCategory[category] = (byCategory[category] ?? 0) + 1;
+    }
+    const teaSharePct =
+      certified.length === 0 ? null : round2(((byCategory[TEA] ?? 0) / certified.length) * 100);
+
+    const district = new Map<string | null, ProvinceReport['byDistrict'][number]>();
+    const districtOf = (cooperativeId: string) => {
+      const name = districts.get(cooperativeId) ?? null;
+      let entry = district.get(name);
+      if (!entry)
+        district.set(name, (entry = { district: name, cooperatives: 0, certified: 0, revenueVnd: 0 }));
+      return entry;
+    };
+    for (const cooperativeId of districts.keys()) districtOf(cooperativeId).cooperatives += 1;
+    for (const c of certified) districtOf(c.cooperativeId).certified += 1;
+    const channelMix = noMarketplaceRevenue();
+    for (const row of revenueRows) {
+      const revenue = Number(row.revenue_vnd);
+      channelMix[row.marketplace] = (channelMix[row.marketplace] ?? 0) + revenue;
+      if (districts.has(row.cooperative_id)) districtOf(row.cooperative_id).revenueVnd += revenue;
+    }
+    const byDistrict = [...district.values()].sort(
+      (a, b) =>
+        b.revenueVnd - a.revenueVnd || (a.district ?? '\uffff').localeCompare(b.district ?? '\uffff', 'vi'),
+    );
+    return {
+      asOf,
+      revenueWindow,
+      products: { certified: certified.length, byStars, byCategory, teaSharePct },
+      cooperatives: {
+        total: districts.size,
+        withCertifiedProducts: new Set(certified.map((c) => c.cooperativeId)).size,
+      },
+      byDistrict,
+      channelMix,
+    };
+  }
+
+  /** The asked window, `to` defaulting to today and `from` to `defaultDays` days ending `to`. */
+  private window(query: { from?: string; to?: string }, defaultDays: number): { from: string; to: string } {
+    const to = query.to ?? this.today();
+    const from = query.from ?? addDays(to, -(defaultDays - 1));
+    if (from > to) throw new BadRequest(`from (${from}) is after to (${to})`);
+    if (windowLength(from, to) > MAX_WINDOW_DAYS)
+      throw new BadRequest(`A window covers at most ${MAX_WINDOW_DAYS} days`);
+    return { from, to };
+  }
+
+  private producerDays(cooperativeId: string, from: string, to: string): Promise<DayRow[]> {
+    return this.dataSource.query(
+      `SELECT day::text, marketplace, revenue_vnd::text, units::text, orders::text FROM sales_producer_days
+       WHERE cooperative_id = $1 AND day BETWEEN $2 AND $3`,
+      [cooperativeId, from, to],
+    );
+  }
+}

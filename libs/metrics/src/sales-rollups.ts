@@ -1,0 +1,140 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { vietnamDate } from '@ocop/common';
+import { Transactions } from '@ocop/database';
+import { OrderChanges, type OrderSnapshot } from '@ocop/orders';
+
+/** Stands for "no product" (lines whose SKU the connector does not know) in the roll-up key. */
+export const NO_PRODUCT = '00000000-0000-0000-0000-000000000000';
+
+/** API.md: revenue counts orders not cancelled or returned. */
+export const countsAsSale = (status: OrderSnapshot['status']) =>
+  status !== 'cancelled' && status !== 'returned';
+
+interface ProductSale {
+  productKey: string;
+  revenueVnd: number;
+  units: number;
+}
+
+/** An order's contribution per product (lines of one product summed; each product counts the order once). */
+export function salesByProduct(order: OrderSnapshot): ProductSale[] {
+  const byProduct = new Map<string, ProductSale>();
+  for (const line of order.lines) {
+    const productKey = line.productId ?? NO_PRODUCT;
+    const sale = byProduct.get(productKey) ?? { productKey, revenueVnd: 0, units: 0 };
+    sale.revenueVnd += line.quantity * line.unitPriceVnd;
+    sale.units += line.quantity;
+    byProduct.set(productKey, sale);
+  }
+  // one lock order for every transaction touching these rows
+  return [...byProduct.values()].sort((a, b) => a.productKey.localeCompare(b.productKey));
+}
+
+/**
+ * The daily sales roll-ups, kept in the transaction of every order change (an order that stops
+ * counting — cancelled, returned — takes its figures back out), and rebuilt from the orders on
+ * demand. Days are calendar days of placement in Asia/Ho_Chi_Minh.
+ */
+@Injectable()
+export class SalesRollups implements OnModuleInit {
+  constructor(
+    private readonly orderChanges: OrderChanges,
+    private readonly transactions: Transactions,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.orderChanges.subscribe((manager, before, after) => this.apply(manager, before, after));
+  }
+
+  async apply(manager: EntityManager, before: OrderSnapshot | null, after: OrderSnapshot): Promise<void> {
+    const sign = Number(countsAsSale(after.status)) - Number(before ? countsAsSale(before.status) : false);
+    // an order without lines sells nothing; the rebuild (a join over lines) does not see it either
+    if (sign === 0 || after.lines.length === 0) return;
+    const day = vietnamDate(after.placedAt);
+    const sales = salesByProduct(after);
+    for (const sale of sales) {
+      await manager.query(
+        `INSERT INTO sales_product_days AS s (cooperative_id, product_key, marketplace, day, revenue_vnd, units, orders)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (product_key, day, marketplace, cooperative_id) DO UPDATE
+           SET revenue_vnd = s.revenue_vnd + EXCLUDED.revenue_vnd, units = s.units + EXCLUDED.units,
+               orders = s.orders + EXCLUDED.orders`,
+        [
+          after.cooperativeId,
+          sale.productKey,
+          after.marketplace,
+          day,
+          sign * sale.revenueVnd,
+          sign * sale.units,
+          sign,
+        ],
+      );
+    }
+    const revenue = sales.reduce((sum, sale) => sum + sale.revenueVnd, 0);
+    const units = sales.reduce((sum, sale) => sum + sale.units, 0);
+    await manager.query(
+      `INSERT INTO sales_producer_days AS s (cooperative_id, marketplace, day, revenue_vnd, units, orders)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (cooperative_id, day, marketplace) DO UPDATE
+         SET revenue_vnd = s.revenue_vnd + EXCLUDED.revenue_vnd, units = s.units + EXCLUDED.units,
+             orders = s.orders + EXCLUDED.orders`,
+      [after.cooperativeId, after.marketplace, day, sign * revenue, sign * units, sign],
+    );
+  }
+
+  /**
+   * Recomputes both roll-ups from the orders, in one transaction (readers see the old figures
+   * until it commits). The one place the metrics context reads the order tables: a read model
+   * rebuilt from its source.
+   */
+  async rebuild(): Promise<{ productDays: number; producerDays: number }> {
+    return this.transactions.run(async (manager) => {
+      await manager.query(`LOCK TABLE sales_product_days, sales_producer_days IN EXCLUSIVE MODE`);
+      await manager.query(`DELETE FROM sales_product_days`);
+      await manager.query(`DELETE FROM sales_producer_days`);
+      const counted = `o.status NOT IN ('cancelled', 'returned')`;
+      const day = `(o.placed_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;
+      const products: { count: string }[] = await manager.query(
+        `WITH inserted AS (
+           INSERT INTO sales_product_days (cooperative_id, product_key, marketplace, day, revenue_vnd, units, orders)
+           SELECT o.cooperative_id, COALESCE(l.product_id, $1::uuid), o.marketplace, ${day},
+                  SUM(l.quantity * l.unit_price_vnd), SUM(l.quantity), COUNT(DISTINCT o.id)
+           FROM orders o JOIN order_lines l ON l.order_id = o.id
+           WHERE ${counted}
+           GROUP BY 1, 2, 3, 4
+           RETURNING 1)
+         SELECT count(*) FROM inserted`,
+        [NO_PRODUCT],
+      );
+      const producers: { count: string }[] = await manager.query(
+        `WITH inserted AS (
+           INSERT INTO sales_producer_days (cooperative_id, marketplace, day, revenue_vnd, units, orders)
+           SELECT o.cooperative_id, o.marketplace, ${day},
+                  SUM(l.quantity * l.unit_price_vnd), SUM(l.quantity), COUNT(DISTINCT o.id)
+           FROM orders o JOIN order_lines l ON l.order_id = o.id
+           WHERE ${counted}
+           GROUP BY 1, 2, 3
+           RETURNING 1)
+         SELECT count(*) FROM inserted`,
+      );
+      return { productDays: Number(products[0].count), producerDays: Number(producers[0].count) };
+    });
+  }
+
+  /** Both roll-ups as they stand, sorted, zero rows left out: for comparing maintained with rebuilt. */
+  async snapshot(): Promise<{ products: unknown[]; producers: unknown[] }> {
+    const products = await this.dataSource.query(
+      `SELECT cooperative_id, product_key, marketplace, day::text, revenue_vnd::text, units::text, orders
+       FROM sales_product_days WHERE revenue_vnd <> 0 OR units <> 0 OR orders <> 0
+       ORDER BY 1, 2, 3, 4`,
+    );
+    const producers = await this.dataSource.query(
+      `SELECT cooperative_id, marketplace, day::text, revenue_vnd::text, units::text, orders
+       FROM sales_producer_days WHERE revenue_vnd <> 0 OR units <> 0 OR orders <> 0
+       ORDER BY 1, 2, 3`,
+    );
+    return { products, producers };
+  }
+}
