@@ -66,9 +66,9 @@ export class CooperativesService {
     return { items: rows.map(cooperativeView), nextCursor };
   }
 
-  /** Every producer's district, for reports that group by district (few hundred rows at most). */
-  async districts(): Promise<Map<string, string | null>> {
-    const rows = await this.cooperatives.find({ select: { id: true, district: true } });
-    return new Map(rows.map((row) => [row.id, row.district]));
+  /** Every producer's name and district, for province reports (a few hundred rows at most). */
+  async directory(): Promise<Map<string, { name: string; district: string | null }>> {
+    const rows = await this.cooperatives.find({ select: { id: true, name: true, district: true } });
+    return new Map(rows.map((row) => [row.id, { name: row.name, district: row.district }]));
   }
 }

@@ -34,6 +34,16 @@ export class SalesQuery extends WindowQuery {
   granularity?: Granularity;
 }
 
+export class ProducersByGrowthQuery extends WindowQuery {
+  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 200 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
+
 export class UpliftQuery extends ReportQuery {
   @ApiPropertyOptional({ default: 90, minimum: 1, maximum: 1095 })
   @IsOptional()

@@ -3,8 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import { CurrentPrincipal, Roles, type Principal } from '@ocop/auth';
 import { ParseIdPipe } from '@ocop/common';
 import { CsvReport, CsvReportInterceptor } from './csv-report';
-import { ProvinceQuery, SalesQuery, UpliftQuery, WindowQuery } from './dto';
-import { growthTable, provinceTable, salesTable, upliftTable } from './report-tables';
+import { ProducersByGrowthQuery, ProvinceQuery, SalesQuery, UpliftQuery, WindowQuery } from './dto';
+import { growthTable, producersByGrowthTable, provinceTable, salesTable, upliftTable } from './report-tables';
 import { SalesMetrics } from './sales-metrics';
 
 @ApiTags('Sales metrics')
@@ -33,6 +33,27 @@ export class MetricsController {
     @Query() query: WindowQuery,
   ) {
     return this.metrics.growth(who.scope, id, query);
+  }
+
+  @Get('province/sales')
+  @Roles('admin', 'officer')
+  @CsvReport(salesTable)
+  @ApiOperation({
+    summary: 'Extension: the province’s sales per period and marketplace (default by month, one year)',
+  })
+  provinceSales(@Query() query: SalesQuery) {
+    return this.metrics.provinceSales(query);
+  }
+
+  @Get('growth')
+  @Roles('admin', 'officer')
+  @CsvReport(producersByGrowthTable)
+  @ApiOperation({
+    summary:
+      'Extension: producers by growth against the same-length window before (default the last 90 days)',
+  })
+  producersByGrowth(@Query() query: ProducersByGrowthQuery) {
+    return this.metrics.producersByGrowth(query);
   }
 
   @Get('ocop-uplift')

@@ -1,11 +1,19 @@
 import { MARKETPLACES } from '@ocop/marketplaces';
 import type { CsvTable } from './csv-report';
-import type { OcopUplift, ProvinceReport, SalesGrowth, SalesSeries } from './sales-metrics';
+import type {
+  OcopUplift,
+  ProducersByGrowth,
+  ProvinceReport,
+  SalesGrowth,
+  SalesSeries,
+} from './sales-metrics';
 
 /** One row per period; each marketplace's revenue in a column of its own. */
-export function salesTable(report: SalesSeries): CsvTable {
+export function salesTable(
+  report: Omit<SalesSeries, 'cooperativeId'> & { cooperativeId?: string },
+): CsvTable {
   return {
-    filename: `sales-${report.cooperativeId}-${report.from}-${report.to}-${report.granularity}`,
+    filename: `sales-${report.cooperativeId ?? 'province'}-${report.from}-${report.to}-${report.granularity}`,
     columns: ['period', 'revenueVnd', 'units', 'orders', ...MARKETPLACES.map((m) => `${m}RevenueVnd`)],
     rows: report.series.map((p) => [
       p.period,
@@ -27,6 +35,33 @@ export function growthTable(report: SalesGrowth): CsvTable {
     filename: `growth-${report.cooperativeId}-${report.current.from}-${report.current.to}`,
     columns: ['window', 'from', 'to', 'revenueVnd', 'units', 'orders', 'growthPct'],
     rows: [row('current', report.growthPct), row('previous', null)],
+  };
+}
+
+/** One row per producer, fastest-growing first. */
+export function producersByGrowthTable(report: ProducersByGrowth): CsvTable {
+  return {
+    filename: `growth-producers-${report.current.from}-${report.current.to}`,
+    columns: [
+      'cooperativeId',
+      'name',
+      'district',
+      'currentRevenueVnd',
+      'previousRevenueVnd',
+      'growthPct',
+      'from',
+      'to',
+    ],
+    rows: report.items.map((i) => [
+      i.cooperativeId,
+      i.name,
+      i.district,
+      i.currentRevenueVnd,
+      i.previousRevenueVnd,
+      i.growthPct,
+      report.current.from,
+      report.current.to,
+    ]),
   };
 }
 

@@ -79,6 +79,19 @@ export interface ProvinceReport {
   channelMix: ByMarketplace;
 }
 
+export interface ProducersByGrowth {
+  current: { from: string; to: string };
+  previous: { from: string; to: string };
+  items: {
+    cooperativeId: string;
+    name: string;
+    district: string | null;
+    currentRevenueVnd: number;
+    previousRevenueVnd: number;
+    growthPct: number | null;
+  }[];
+}
+
 interface DayRow {
   day: string;
   marketplace: Marketplace;
@@ -113,25 +126,62 @@ export class SalesMetrics {
     await this.cooperatives.find(scope, cooperativeId);
     const granularity = query.granularity ?? 'day';
     const { from, to } = this.window(query, 365);
-    const series = new Map(
-      periodsBetween(from, to, granularity).map((period) => [
-        period,
-        { period, revenueVnd: 0, units: 0, orders: 0, byMarketplace: noMarketplaceRevenue() },
-      ]),
-    );
-    const totals: Totals = { revenueVnd: 0, units: 0, orders: 0 };
-    for (const row of await this.producerDays(cooperativeId, from, to)) {
-      const entry = series.get(periodOf(row.day, granularity));
-      if (!entry) continue;
-      const revenue = Number(row.revenue_vnd);
-      for (const sum of [entry, totals]) {
-        sum.revenueVnd += revenue;
-        sum.units += Number(row.units);
-        sum.orders += Number(row.orders);
-      }
-      entry.byMarketplace[row.marketplace] = (entry.byMarketplace[row.marketplace] ?? 0) + revenue;
-    }
-    return { cooperativeId, from, to, granularity, series: [...series.values()], totals };
+    const rows = await this.salesDays(from, to, cooperativeId);
+    return { cooperativeId, from, to, granularity, ...seriesOf(rows, from, to, granularity) };
+  }
+
+  /** Extension: the province's sales per period and marketplace (the dashboard's channel chart). */
+  async provinceSales(query: {
+    from?: string;
+    to?: string;
+    granularity?: Granularity;
+  }): Promise<Omit<SalesSeries, 'cooperativeId'>> {
+    const granularity = query.granularity ?? 'month';
+    const { from, to } = this.window(query, 365);
+    const rows = await this.salesDays(from, to);
+    return { from, to, granularity, ...seriesOf(rows, from, to, granularity) };
+  }
+
+  /**
+   * Extension: every producer's growth over the window against the one before, fastest-growing
+   * first; producers with nothing to compare against (growthPct null) come last, by revenue.
+   */
+  async producersByGrowth(query: { from?: string; to?: string; limit?: number }): Promise<ProducersByGrowth> {
+    const current = this.window(query, 90);
+    const previous = previousWindow(current.from, current.to);
+    const [directory, rows] = await Promise.all([
+      this.cooperatives.directory(),
+      this.dataSource.query(
+        `SELECT cooperative_id,
+                SUM(revenue_vnd) FILTER (WHERE day >= $2)::text AS current,
+                SUM(revenue_vnd) FILTER (WHERE day < $2)::text AS previous
+         FROM sales_producer_days WHERE day BETWEEN $1 AND $3
+         GROUP BY cooperative_id`,
+        [previous.from, current.from, current.to],
+      ) as Promise<{ cooperative_id: string; current: string | null; previous: string | null }[]>,
+    ]);
+    const items = rows
+      .filter((row) => directory.has(row.cooperative_id))
+      .map((row) => {
+        const currentRevenueVnd = Number(row.current ?? 0);
+        const previousRevenueVnd = Number(row.previous ?? 0);
+        const producer = directory.get(row.cooperative_id)!;
+        return {
+          cooperativeId: row.cooperative_id,
+          name: producer.name,
+          district: producer.district,
+          currentRevenueVnd,
+          previousRevenueVnd,
+          growthPct: growthPct(previousRevenueVnd, currentRevenueVnd),
+        };
+      })
+      .sort(
+        (a, b) =>
+          (b.growthPct ?? -Infinity) - (a.growthPct ?? -Infinity) ||
+          b.currentRevenueVnd - a.currentRevenueVnd ||
+          a.cooperativeId.localeCompare(b.cooperativeId),
+      );
+    return { current, previous, items: items.slice(0, query.limit ?? 20) };
   }
 
   async growth(
@@ -142,7 +192,7 @@ export class SalesMetrics {
     await this.cooperatives.find(scope, cooperativeId);
     const current = this.window(query, 30);
     const previous = previousWindow(current.from, current.to);
-    const rows = await this.producerDays(cooperativeId, previous.from, current.to);
+    const rows = await this.salesDays(previous.from, current.to, cooperativeId);
     const sum = (window: { from: string; to: string }) => {
       const totals: Totals = { revenueVnd: 0, units: 0, orders: 0 };
       for (const row of rows.filter((r) => r.day >= window.from && r.day <= window.to)) {
@@ -175,9 +225,9 @@ export class SalesMetrics {
     );
     if (query.district !== undefined) {
       const wanted = foldVietnamese(query.district);
-      const districts = await this.cooperatives.districts();
+      const districts = await this.cooperatives.directory();
       certificates = certificates.filter((c) => {
-        const district = districts.get(c.cooperativeId);
+        const district = districts.get(c.cooperativeId)?.district;
         return district != null && foldVietnamese(district) === wanted;
       });
     }
@@ -233,7 +283,7 @@ export class SalesMetrics {
     const revenueWindow = { from: addDays(asOf, -(PROVINCE_REVENUE_DAYS - 1)), to: asOf };
     const [certified, districts, revenueRows] = await Promise.all([
       this.certificates.certifiedOn(asOf),
-      this.cooperatives.districts(),
+      this.cooperatives.directory(),
       this.dataSource.query(
         `SELECT cooperative_id, marketplace, SUM(revenue_vnd)::text AS revenue_vnd
          FROM sales_producer_days WHERE day BETWEEN $1 AND $2
@@ -255,7 +305,7 @@ export class SalesMetrics {
 
     const district = new Map<string | null, ProvinceReport['byDistrict'][number]>();
     const districtOf = (cooperativeId: string) => {
-      const name = districts.get(cooperativeId) ?? null;
+      const name = districts.get(cooperativeId)?.district ?? null;
       let entry = district.get(name);
       if (!entry)
         district.set(name, (entry = { district: name, cooperatives: 0, certified: 0, revenueVnd: 0 }));
@@ -296,11 +346,43 @@ export class SalesMetrics {
     return { from, to };
   }
 
-  private producerDays(cooperativeId: string, from: string, to: string): Promise<DayRow[]> {
+  /** Daily revenue per marketplace, of one producer or of the whole province. */
+  private salesDays(from: string, to: string, cooperativeId?: string): Promise<DayRow[]> {
     return this.dataSource.query(
-      `SELECT day::text, marketplace, revenue_vnd::text, units::text, orders::text FROM sales_producer_days
-       WHERE cooperative_id = $1 AND day BETWEEN $2 AND $3`,
-      [cooperativeId, from, to],
+      `SELECT day::text, marketplace, SUM(revenue_vnd)::text AS revenue_vnd, SUM(units)::text AS units,
+              SUM(orders)::text AS orders
+       FROM sales_producer_days
+       WHERE day BETWEEN $1 AND $2 AND ($3::uuid IS NULL OR cooperative_id = $3)
+       GROUP BY day, marketplace`,
+      [from, to, cooperativeId ?? null],
     );
   }
+}
+
+/** Sums daily rows into every period of the window (periods without sales show zeros). */
+function seriesOf(
+  rows: DayRow[],
+  from: string,
+  to: string,
+  granularity: Granularity,
+): Pick<SalesSeries, 'series' | 'totals'> {
+  const series = new Map(
+    periodsBetween(from, to, granularity).map((period) => [
+      period,
+      { period, revenueVnd: 0, units: 0, orders: 0, byMarketplace: noMarketplaceRevenue() },
+    ]),
+  );
+  const totals: Totals = { revenueVnd: 0, units: 0, orders: 0 };
+  for (const row of rows) {
+    const entry = series.get(periodOf(row.day, granularity));
+    if (!entry) continue;
+    const revenue = Number(row.revenue_vnd);
+    for (const sum of [entry, totals]) {
+      sum.revenueVnd += revenue;
+      sum.units += Number(row.units);
+      sum.orders += Number(row.orders);
+    }
+    entry.byMarketplace[row.marketplace] = (entry.byMarketplace[row.marketplace] ?? 0) + revenue;
+  }
+  return { series: [...series.values()], totals };
 }

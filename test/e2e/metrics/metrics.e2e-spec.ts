@@ -1,0 +1,537 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { SalesRollups } from '@ocop/metrics';
+import { RunningApi, startApi } from '../../support/api';
+import { dropDatabase, freshDatabase } from '../../support/database';
+import { newCooperative, newKey, uniqueCode } from '../../support/factories';
+import {
+  connectAll,
+  listEverywhere,
+  MARKETPLACE_NAMES,
+  type MarketplaceName,
+  sandboxControl,
+  startMarketplaces,
+} from '../../support/marketplaces';
+import { eventually, startWorker } from '../../support/worker';
+import { everywhereHolds, ordersOf, type Sandbox, type Shops } from '../orders/support';
+
+/**
+ * Known orders in — placed on the sandbox marketplaces in the past, arriving by the real webhooks
+ * and imported by the real worker — and exact figures out. The province report counts everything
+ * in its database, so this suite has a database (and queues) of its own.
+ */
+const DATABASE_URL = (process.env.DATABASE_URL as string).replace(/\/([^/]+)$/, '/$1_metrics');
+const QUEUE_PREFIX = '{ocop-test-metrics}';
+
+interface Seller {
+  coop: { id: string; key: string };
+  shops: Shops;
+  productId: string;
+  code: string;
+}
+
+describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province report and CSV', () => {
+  let api: RunningApi;
+  let worker: INestApplicationContext;
+  let sandbox: Sandbox;
+  let officer: string;
+  let teaHouse: Seller; // Đại Từ, tea at 180,000 ₫, 4 stars decided 2026-06-01
+  let noodles: Seller; // Phú Lương, vermicelli at 50,000 ₫, 3 stars decided 2026-09-01, nothing sold before
+  let lateTeaId: string; // a second tea of the first producer, 3 stars decided 2026-11-20
+
+  async function seller(district: string, category: string, priceVnd: number, name: string): Promise<Seller> {
+    const coop = await newCooperative(api, { district });
+    const shops = await connectAll(api, sandbox, coop, { webhooks: true });
+    const code = uniqueCode('TN');
+    const product = await api.call('POST', '/v1/products', {
+      key: coop.key,
+      body: {
+        cooperativeId: coop.id,
+        name,
+        category,
+        skus: [{ code, name: 'Gói 500g', priceVnd, weightGrams: 500, onHand: 1000 }],
+      },
+    });
+    expect(product.status).toBe(201);
+    await listEverywhere(api, coop, product.body.id, shops);
+    await everywhereHolds(sandbox, shops, code, 1000, 30_000);
+    return { coop, shops, productId: product.body.id, code };
+  }
+
+  async function certify(productId: string, stars: 3 | 4, decidedAt: string) {
+    const parts = stars === 4 ? { partA: 32, partB: 20, partC: 28 } : { partA: 25, partB: 15, partC: 20 };
+    const res = await api.call('POST', `/v1/products/${productId}/ocop-assessments`, {
+      key: officer,
+      body: {
+        ...parts,
+        mandatoryCriteriaMet: true,
+        level: 'province',
+        decisionNo: `${stars}/QĐ-UBND`,
+        decidedAt,
+      },
+    });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  }
+
+  /** Places an order in the past on a marketplace; answers the marketplace's order id. */
+  async function order(who: Seller, marketplace: MarketplaceName, quantity: number, placedAt: string) {
+    const placed = await sandboxControl(sandbox.urls[marketplace]).placeOrder(
+      who.shops[marketplace].shopId,
+      [{ sku: who.code, quantity }],
+      { placedAt },
+    );
+    return { marketplace, orderId: placed.orderId };
+  }
+
+  async function move(
+    who: Seller,
+    placed: { marketplace: MarketplaceName; orderId: string },
+    ...steps: string[]
+  ) {
+    for (const status of steps) {
+      await sandboxControl(sandbox.urls[placed.marketplace]).moveOrder(
+        who.shops[placed.marketplace].shopId,
+        placed.orderId,
+        status,
+      );
+    }
+  }
+
+  /** Waits until the connector holds `count` orders of the producer, in the statuses given. */
+  async function imported(who: Seller, expected: Record<string, number>) {
+    await eventually(async () => {
+      const orders = await ordersOf(api, who.coop.key);
+      const byStatus: Record<string, number> = {};
+      for (const o of orders) byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
+      return JSON.stringify(sorted(byStatus)) === JSON.stringify(sorted(expected));
+    }, 30_000);
+  }
+
+  const sorted = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort());
+  const get = (path: string, key = officer, headers: Record<string, string> = {}) =>
+    api.call('GET', path, { key, headers });
+
+  beforeAll(async () => {
+    await freshDatabase(DATABASE_URL);
+    sandbox = await startMarketplaces();
+    api = await startApi({ DATABASE_URL, QUEUE_PREFIX });
+    worker = await startWorker({ DATABASE_URL, QUEUE_PREFIX, ORDER_POLL_INTERVAL_MS: '2000' });
+    officer = await newKey(api, 'officer');
+
+    teaHouse = await seller('Đại Từ', 'tea', 180_000, 'Chè búp Tân Cương');
+    noodles = await seller('Phú Lương', 'noodles', 50_000, 'Miến dong Việt Cường');
+    const lateTea = await api.call('POST', '/v1/products', {
+      key: teaHouse.coop.key,
+      body: {
+        cooperativeId: teaHouse.coop.id,
+        name: 'Trà móc câu đặc biệt',
+        category: 'tea',
+        skus: [{ code: uniqueCode('TN'), name: 'Hộp 100g', priceVnd: 90_000, weightGrams: 100, onHand: 5 }],
+      },
+    });
+    lateTeaId = lateTea.body.id;
+    await certify(teaHouse.productId, 4, '2026-06-01');
+    await certify(noodles.productId, 3, '2026-09-01');
+    await certify(lateTeaId, 3, '2026-11-20');
+
+    // The tea house: 1 box before its rating, 5 after it, one cancelled, one returned.
+    await order(teaHouse, 'sendo', 1, '2026-05-10T03:00:00Z'); // 180,000 on 10 May
+    // 23:30 UTC on 31 May is 06:30 on 1 June in Vietnam: after the decision, in June
+    await order(teaHouse, 'voso', 2, '2026-05-31T23:30:00Z'); // 360,000 on 1 June
+    await order(teaHouse, 'postmart', 3, '2026-06-15T02:00:00Z'); // 540,000 on 15 June
+    const cancelled = await order(teaHouse, 'sendo', 1, '2026-06-20T02:00:00Z');
+    const returned = await order(teaHouse, 'voso', 2, '2026-06-25T02:00:00Z');
+    await imported(teaHouse, { pending: 5 });
+    await move(teaHouse, cancelled, 'cancelled');
+    await move(teaHouse, returned, 'confirmed', 'shipped', 'returned');
+    // The noodle maker sells only after its rating.
+    await order(noodles, 'voso', 4, '2026-09-10T01:00:00Z'); // 200,000 on 10 September
+    await imported(teaHouse, { pending: 3, cancelled: 1, returned: 1 });
+    await imported(noodles, { pending: 1 });
+  }, 180_000);
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await sandbox?.close();
+    await dropDatabase(DATABASE_URL);
+  });
+
+  describe('a producer’s sales series', () => {
+    it('by month: each order on its Vietnamese day, cancelled and returned orders taken out', async () => {
+      const res = await get(
+        `/v1/metrics/cooperatives/${teaHouse.coop.id}/sales?from=2026-05-01&to=2026-07-31&granularity=month`,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        cooperativeId: teaHouse.coop.id,
+        from: '2026-05-01',
+        to: '2026-07-31',
+        granularity: 'month',
+        series: [
+          {
+            period: '2026-05',
+            revenueVnd: 180_000,
+            units: 1,
+            orders: 1,
+            byMarketplace: { sendo: 180_000, voso: 0, postmart: 0 },
+          },
+          {
+            period: '2026-06',
+            revenueVnd: 900_000,
+            units: 5,
+            orders: 2,
+            byMarketplace: { sendo: 0, voso: 360_000, postmart: 540_000 },
+          },
+          {
+            period: '2026-07',
+            revenueVnd: 0,
+            units: 0,
+            orders: 0,
+            byMarketplace: { sendo: 0, voso: 0, postmart: 0 },
+          },
+        ],
+        totals: { revenueVnd: 1_080_000, units: 6, orders: 3 },
+      });
+    });
+
+    it('by day and by ISO week: the 23:30 UTC order is on Monday 1 June (2026-W23), not Sunday 31 May', async () => {
+      const days = await get(
+        `/v1/metrics/cooperatives/${teaHouse.coop.id}/sales?from=2026-05-31&to=2026-06-01`,
+      );
+      expect(days.body.series.map((p: any) => [p.period, p.revenueVnd])).toEqual([
+        ['2026-05-31', 0],
+        ['2026-06-01', 360_000],
+      ]);
+      const weeks = await get(
+        `/v1/metrics/cooperatives/${teaHouse.coop.id}/sales?from=2026-05-25&to=2026-06-14&granularity=week`,
+      );
+      expect(weeks.body.series.map((p: any) => [p.period, p.revenueVnd, p.byMarketplace.voso])).toEqual([
+        ['2026-W22', 0, 0],
+        ['2026-W23', 360_000, 360_000],
+        ['2026-W24', 0, 0],
+      ]);
+    });
+
+    it('as CSV, by ?format=csv or by Accept: text/csv, with a header row', async () => {
+      const path = `/v1/metrics/cooperatives/${teaHouse.coop.id}/sales?from=2026-05-01&to=2026-06-30&granularity=month`;
+      const expected =
+        'period,revenueVnd,units,orders,sendoRevenueVnd,vosoRevenueVnd,postmartRevenueVnd\n' +
+        '2026-05,180000,1,1,180000,0,0\n' +
+        '2026-06,900000,5,2,0,360000,540000\n';
+      const byQuery = await get(`${path}&format=csv`);
+      expect(byQuery.status).toBe(200);
+      expect(byQuery.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(byQuery.text).toBe(expected);
+      const byAccept = await get(path, officer, { accept: 'text/csv' });
+      expect(byAccept.text).toBe(expected);
+      // a byte order mark leads the bytes (fetch's text() drops it), so Excel reads UTF-8
+      const raw = await fetch(`${api.url}${path}&format=csv`, {
+        headers: { authorization: `Bearer ${officer}` },
+      });
+      expect([...new Uint8Array(await raw.arrayBuffer()).slice(0, 4)]).toEqual([0xef, 0xbb, 0xbf, 0x70]);
+      // the query wins over the header
+      const json = await get(`${path}&format=json`, officer, { accept: 'text/csv' });
+      expect(json.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(json.body.totals.revenueVnd).toBe(1_080_000);
+    });
+  });
+
+  describe('growth against the same-length window just before', () => {
+    it('June against the 30 days before it', async () => {
+      const res = await get(
+        `/v1/metrics/cooperatives/${teaHouse.coop.id}/growth?from=2026-06-01&to=2026-06-30`,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        cooperativeId: teaHouse.coop.id,
+        current: { from: '2026-06-01', to: '2026-06-30', revenueVnd: 900_000, units: 5, orders: 2 },
+        previous: { from: '2026-05-02', to: '2026-05-31', revenueVnd: 180_000, units: 1, orders: 1 },
+        growthPct: 400,
+      });
+      const csv = await get(
+        `/v1/metrics/cooperatives/${teaHouse.coop.id}/growth?from=2026-06-01&to=2026-06-30&format=csv`,
+      );
+      expect(csv.text).toBe(
+        'window,from,to,revenueVnd,units,orders,growthPct\n' +
+          'current,2026-06-01,2026-06-30,900000,5,2,400\n' +
+          'previous,2026-05-02,2026-05-31,180000,1,1,\n',
+      );
+    });
+
+    it('is null, not infinite, when nothing was sold before', async () => {
+      const res = await get(
+        `/v1/metrics/cooperatives/${noodles.coop.id}/growth?from=2026-09-01&to=2026-09-30`,
+      );
+      expect(res.body.previous.revenueVnd).toBe(0);
+      expect(res.body.current.revenueVnd).toBe(200_000);
+      expect(res.body.growthPct).toBeNull();
+    });
+
+    it('extension: producers ranked by growth, for officers', async () => {
+      const res = await get('/v1/metrics/growth?from=2026-06-01&to=2026-06-30');
+      expect(res.status).toBe(200);
+      expect(res.body.items).toEqual([
+        expect.objectContaining({
+          cooperativeId: teaHouse.coop.id,
+          district: 'Đại Từ',
+          currentRevenueVnd: 900_000,
+          previousRevenueVnd: 180_000,
+          growthPct: 400,
+        }),
+      ]);
+    });
+  });
+
+  describe('OCOP uplift', () => {
+    it('compares the windows before and after each decision; a rating with nothing before has upliftPct null', async () => {
+      const res = await get('/v1/metrics/ocop-uplift?windowDays=30');
+      expect(res.status).toBe(200);
+      expect(res.body.windowDays).toBe(30);
+      expect(res.body.items).toEqual([
+        {
+          productId: teaHouse.productId,
+          cooperativeId: teaHouse.coop.id,
+          certificateId: expect.any(String),
+          stars: 4,
+          decidedAt: '2026-06-01',
+          beforeRevenueVnd: 180_000,
+          afterRevenueVnd: 900_000,
+          upliftPct: 400,
+        },
+        {
+          productId: noodles.productId,
+          cooperativeId: noodles.coop.id,
+          certificateId: expect.any(String),
+          stars: 3,
+          decidedAt: '2026-09-01',
+          beforeRevenueVnd: 0,
+          afterRevenueVnd: 200_000,
+          upliftPct: null,
+        },
+      ]);
+      // the certificate of 20 November is left out: its 30 days after have not ended
+      expect(res.body.items.map((i: any) => i.productId)).not.toContain(lateTeaId);
+      expect(res.body.summary.byStars).toEqual({
+        '3': { n: 0, medianPct: null, p25Pct: null, p75Pct: null },
+        '4': { n: 1, medianPct: 400, p25Pct: 400, p75Pct: 400 },
+        '5': { n: 0, medianPct: null, p25Pct: null, p75Pct: null },
+      });
+    });
+
+    it('the windows are [decidedAt − windowDays, decidedAt) and [decidedAt, decidedAt + windowDays)', async () => {
+      // 14 days: before is 18–31 May (nothing: the May order was on the 10th), after 1–14 June
+      const res = await get('/v1/metrics/ocop-uplift?windowDays=14&stars=4');
+      expect(res.body.items).toEqual([
+        expect.objectContaining({ beforeRevenueVnd: 0, afterRevenueVnd: 360_000, upliftPct: null }),
+      ]);
+    });
+
+    it('filters by stars and by district (accents and case ignored), and answers CSV', async () => {
+      const byStars = await get('/v1/metrics/ocop-uplift?windowDays=30&stars=3');
+      expect(byStars.body.items.map((i: any) => i.productId)).toEqual([noodles.productId]);
+      const byDistrict = await get(
+        `/v1/metrics/ocop-uplift?windowDays=30&district=${encodeURIComponent('dai tu')}`,
+      );
+      expect(byDistrict.body.items.map((i: any) => i.productId)).toEqual([teaHouse.productId]);
+      const csv = await get('/v1/metrics/ocop-uplift?windowDays=30&stars=4', officer, { accept: 'text/csv' });
+      const [header, row, end] = csv.text.split('\n');
+      expect(header).toBe(
+        'certificateId,productId,cooperativeId,stars,decidedAt,windowDays,beforeRevenueVnd,afterRevenueVnd,upliftPct',
+      );
+      expect(row).toMatch(
+        new RegExp(
+          `^[0-9a-f-]{36},${teaHouse.productId},${teaHouse.coop.id},4,2026-06-01,30,180000,900000,400$`,
+        ),
+      );
+      expect(end).toBe('');
+    });
+  });
+
+  describe('the province report', () => {
+    it('certified products by stars and category, producers, revenue by district and marketplace', async () => {
+      const res = await get('/v1/metrics/province?asOf=2026-11-28');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        asOf: '2026-11-28',
+        revenueWindow: { from: '2025-11-29', to: '2026-11-28' },
+        products: {
+          certified: 3,
+          byStars: { '3': 2, '4': 1, '5': 0 },
+          byCategory: { tea: 2, noodles: 1 },
+          teaSharePct: 66.67,
+        },
+        cooperatives: { total: 2, withCertifiedProducts: 2 },
+        byDistrict: [
+          { district: 'Đại Từ', cooperatives: 1, certified: 2, revenueVnd: 1_080_000 },
+          { district: 'Phú Lương', cooperatives: 1, certified: 1, revenueVnd: 200_000 },
+        ],
+        channelMix: { sendo: 180_000, voso: 560_000, postmart: 540_000 },
+      });
+    });
+
+    it('as of an earlier day: only what was certified then, revenue of the year ending then', async () => {
+      const res = await get('/v1/metrics/province?asOf=2026-06-30');
+      expect(res.body.products).toEqual({
+        certified: 1,
+        byStars: { '3': 0, '4': 1, '5': 0 },
+        byCategory: { tea: 1 },
+        teaSharePct: 100,
+      });
+      expect(res.body.channelMix).toEqual({ sendo: 180_000, voso: 360_000, postmart: 540_000 });
+      const before = await get('/v1/metrics/province?asOf=2026-05-15');
+      expect(before.body.products).toEqual({
+        certified: 0,
+        byStars: { '3': 0, '4': 0, '5': 0 },
+        byCategory: {},
+        teaSharePct: null,
+      });
+      expect(before.body.cooperatives).toEqual({ total: 2, withCertifiedProducts: 0 });
+    });
+
+    it('as CSV, one measure per row', async () => {
+      const csv = await get('/v1/metrics/province?asOf=2026-11-28&format=csv');
+      expect(csv.headers.get('content-disposition')).toBe('attachment; filename="province-2026-11-28.csv"');
+      const rows = csv.text.trim().split('\n');
+      expect(rows[0]).toBe('measure,key,value,asOf,revenueFrom,revenueTo');
+      const tail = ',2026-11-28,2025-11-29,2026-11-28';
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          `productsCertified,,3${tail}`,
+          `productsByStars,4,1${tail}`,
+          `productsByCategory,noodles,1${tail}`,
+          `teaSharePct,,66.67${tail}`,
+          `districtRevenueVnd,Đại Từ,1080000${tail}`,
+          `channelRevenueVnd,voso,560000${tail}`,
+        ]),
+      );
+    });
+
+    it('extension: the province’s sales by month and marketplace', async () => {
+      const res = await get('/v1/metrics/province/sales?from=2026-05-01&to=2026-09-30&granularity=month');
+      expect(res.body.series.map((p: any) => [p.period, p.revenueVnd, p.byMarketplace.voso])).toEqual([
+        ['2026-05', 180_000, 0],
+        ['2026-06', 900_000, 360_000],
+        ['2026-07', 0, 0],
+        ['2026-08', 0, 0],
+        ['2026-09', 200_000, 200_000],
+      ]);
+    });
+  });
+
+  describe('tenancy and bad input', () => {
+    it('a cooperative sees its own series and growth, 404 for another producer, 403 for officers’ reports', async () => {
+      const key = teaHouse.coop.key;
+      expect((await get(`/v1/metrics/cooperatives/${teaHouse.coop.id}/sales`, key)).status).toBe(200);
+      expect((await get(`/v1/metrics/cooperatives/${teaHouse.coop.id}/growth`, key)).status).toBe(200);
+      for (const path of [
+        `/v1/metrics/cooperatives/${noodles.coop.id}/sales`,
+        `/v1/metrics/cooperatives/${noodles.coop.id}/growth?format=csv`,
+        '/v1/metrics/cooperatives/00000000-0000-4000-8000-000000000000/sales',
+      ]) {
+        const res = await get(path, key);
+        expect(res.status).toBe(404);
+        expect(res.body.error.code).toBe('not_found');
+      }
+      for (const path of [
+        '/v1/metrics/province',
+        '/v1/metrics/ocop-uplift',
+        '/v1/metrics/growth',
+        '/v1/metrics/province/sales',
+      ]) {
+        const res = await get(path, key, { accept: 'text/csv' });
+        expect(res.status).toBe(403);
+        expect(res.body.error.code).toBe('forbidden');
+      }
+      expect((await api.call('GET', '/v1/metrics/province')).status).toBe(401);
+    });
+
+    it.each([
+      [`sales?granularity=year`, 'granularity'],
+      [`sales?from=2026-02-29`, 'from'],
+      [`sales?to=2026-13-01`, 'to'],
+      [`growth?from=yesterday`, 'from'],
+      [`sales?format=xlsx`, 'format'],
+      [`sales?colour=red`, 'colour'],
+    ])('%s answers 400 naming %s', async (query, field) => {
+      const res = await get(`/v1/metrics/cooperatives/${teaHouse.coop.id}/${query}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+      expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+    });
+
+    it.each([
+      ['/v1/metrics/ocop-uplift?windowDays=0', 'validation_failed'],
+      ['/v1/metrics/ocop-uplift?windowDays=1.5', 'validation_failed'],
+      ['/v1/metrics/ocop-uplift?stars=6', 'validation_failed'],
+      ['/v1/metrics/province?asOf=2026-11-31', 'validation_failed'],
+      ['/v1/metrics/growth?limit=500', 'validation_failed'],
+    ])('%s answers 400 (%s)', async (path, code) => {
+      const res = await get(path);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe(code);
+    });
+
+    it('a window that ends before it starts, or spans over ten years, answers 400', async () => {
+      const backwards = await get(
+        `/v1/metrics/cooperatives/${teaHouse.coop.id}/sales?from=2026-06-02&to=2026-06-01`,
+      );
+      expect(backwards.status).toBe(400);
+      expect(backwards.body.error.code).toBe('bad_request');
+      const huge = await get(
+        `/v1/metrics/cooperatives/${teaHouse.coop.id}/growth?from=2000-01-01&to=2026-01-01`,
+      );
+      expect(huge.status).toBe(400);
+    });
+  });
+
+  it('after a randomised history with cancellations and returns, the maintained roll-ups equal a rebuild from the orders', async () => {
+    let seed = 20261128;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const sellers = [teaHouse, noodles];
+    const placed: { who: Seller; placed: { marketplace: MarketplaceName; orderId: string }; fate: string }[] =
+      [];
+    const fates = ['pending', 'confirmed', 'cancelled', 'shipped', 'delivered', 'returned'];
+    for (let i = 0; i < 60; i++) {
+      const who = sellers[Math.floor(random() * sellers.length)];
+      const marketplace = MARKETPLACE_NAMES[Math.floor(random() * 3)];
+      // whole seconds across 2025–2026, many near midnight in Vietnam
+      const at =
+        Date.UTC(2025, 0, 1) +
+        Math.floor(random() * 690) * 86_400_000 +
+        (16 + Math.floor(random() * 3)) * 3_600_000;
+      placed.push({
+        who,
+        placed: await order(who, marketplace, 1 + Math.floor(random() * 3), new Date(at).toISOString()),
+        fate: fates[Math.floor(random() * fates.length)],
+      });
+    }
+    await imported(teaHouse, {
+      pending: 3 + placed.filter((p) => p.who === teaHouse).length,
+      cancelled: 1,
+      returned: 1,
+    });
+    const paths: Record<string, string[]> = {
+      pending: [],
+      confirmed: ['confirmed'],
+      cancelled: ['cancelled'],
+      shipped: ['confirmed', 'shipped'],
+      delivered: ['confirmed', 'shipped', 'delivered'],
+      returned: ['confirmed', 'shipped', 'returned'],
+    };
+    await Promise.all(placed.map((p) => move(p.who, p.placed, ...paths[p.fate])));
+    const expected = (who: Seller, base: Record<string, number>) => {
+      const counts = { ...base };
+      for (const p of placed.filter((q) => q.who === who)) counts[p.fate] = (counts[p.fate] ?? 0) + 1;
+      return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+    };
+    await imported(teaHouse, expected(teaHouse, { pending: 3, cancelled: 1, returned: 1 }));
+    await imported(noodles, expected(noodles, { pending: 1 }));
+
+    const rollups = worker.get(SalesRollups);
+    const maintained = await rollups.snapshot();
+    expect(maintained.producers.length).toBeGreaterThan(10);
+    await rollups.rebuild();
+    expect(await rollups.snapshot()).toEqual(maintained);
+  }, 120_000);
+});
