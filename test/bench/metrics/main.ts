@@ -58,17 +58,42 @@ function latency(samples: number[]): Latency {
   return { p50: at(0.5), p95: at(0.95), max: at(1), n: sorted.length };
 }
 
-/** `run` WARM_UP times untimed, then SAMPLES times one after another; the last answer too. */
-async function timed<T>(run: () => Promise<T>): Promise<{ latency: Latency; answer: T }> {
-  let answer = undefined as T;
-  for (let i = 0; i < WARM_UP; i += 1) answer = await run();
-  const samples: number[] = [];
-  for (let i = 0; i < SAMPLES; i += 1) {
-    const t0 = performance.now();
-    answer = await run();
-    samples.push(performance.now() - t0);
+/**
+ * `rollup` and `plain` WARM_UP times each untimed, then SAMPLES times each, interleaved (which one
+ * goes first alternates) so that both meet the same load from whatever else runs on the machine.
+ */
+async function timedPair<R, P>(
+  rollup: () => Promise<R>,
+  plain: () => Promise<P>,
+): Promise<{ rollup: Latency; plain: Latency; rollupAnswer: R; plainAnswer: P }> {
+  let rollupAnswer = undefined as R;
+  let plainAnswer = undefined as P;
+  for (let i = 0; i < WARM_UP; i += 1) {
+    rollupAnswer = await rollup();
+    plainAnswer = await plain();
   }
-  return { latency: latency(samples), answer };
+  const rollupSamples: number[] = [];
+  const plainSamples: number[] = [];
+  const sample = async () => {
+    const t0 = performance.now();
+    rollupAnswer = await rollup();
+    rollupSamples.push(performance.now() - t0);
+  };
+  const samplePlain = async () => {
+    const t0 = performance.now();
+    plainAnswer = await plain();
+    plainSamples.push(performance.now() - t0);
+  };
+  for (let i = 0; i < SAMPLES; i += 1) {
+    if (i % 2 === 0) {
+      await sample();
+      await samplePlain();
+    } else {
+      await samplePlain();
+      await sample();
+    }
+  }
+  return { rollup: latency(rollupSamples), plain: latency(plainSamples), rollupAnswer, plainAnswer };
 }
 
 /** A report over HTTP, timed until its whole body has arrived; parsed after. */
@@ -180,13 +205,14 @@ async function main(): Promise<void> {
 
     // province: revenue by district and by marketplace over the year ending today
     {
-      const rollup = await timed(report('/v1/metrics/province'));
-      const body = JSON.parse(rollup.answer);
       const from = addDays(today, -364);
-      const plain = await timed(() => pool.query(PROVINCE_REVENUE, [from, today]));
+      const pair = await timedPair(report('/v1/metrics/province'), () =>
+        pool.query(PROVINCE_REVENUE, [from, today]),
+      );
+      const body = JSON.parse(pair.rollupAnswer);
       const byDistrict = new Map<string, number>();
       const byMarketplace = new Map<string, number>();
-      for (const row of plain.answer.rows) {
+      for (const row of pair.plainAnswer.rows) {
         const revenue = Number(row.revenue_vnd);
         byDistrict.set(
           `district ${row.district}`,
@@ -205,17 +231,18 @@ async function main(): Promise<void> {
       ]);
       rows.push({
         name: 'province report (revenue by district and marketplace, 365 days)',
-        rollup: rollup.latency,
-        plain: plain.latency,
+        rollup: pair.rollup,
+        plain: pair.plain,
         mismatches: differences(reported, new Map([...byDistrict, ...byMarketplace])),
       });
     }
 
     // OCOP uplift: each certificate's revenue in the 90 days before and from its decision
     {
-      const rollup = await timed(report(`/v1/metrics/ocop-uplift?windowDays=${UPLIFT_WINDOW_DAYS}`));
-      const body = JSON.parse(rollup.answer);
-      const plain = await timed(() => pool.query(CERTIFICATE_UPLIFT, [UPLIFT_WINDOW_DAYS, today]));
+      const pair = await timedPair(report(`/v1/metrics/ocop-uplift?windowDays=${UPLIFT_WINDOW_DAYS}`), () =>
+        pool.query(CERTIFICATE_UPLIFT, [UPLIFT_WINDOW_DAYS, today]),
+      );
+      const body = JSON.parse(pair.rollupAnswer);
       const flatten = (entries: [string, number, number][]) =>
         new Map(
           entries.flatMap(([id, before, after]) => [
@@ -225,11 +252,11 @@ async function main(): Promise<void> {
         );
       rows.push({
         name: `OCOP uplift report (${body.items.length} certificates, ${UPLIFT_WINDOW_DAYS}-day windows)`,
-        rollup: rollup.latency,
-        plain: plain.latency,
+        rollup: pair.rollup,
+        plain: pair.plain,
         mismatches: differences(
           flatten(body.items.map((i: any) => [i.certificateId, i.beforeRevenueVnd, i.afterRevenueVnd])),
-          flatten(plain.answer.rows.map((r: any) => [r.id, Number(r.before), Number(r.after)])),
+          flatten(pair.plainAnswer.rows.map((r: any) => [r.id, Number(r.before), Number(r.after)])),
         ),
       });
     }
@@ -242,11 +269,10 @@ async function main(): Promise<void> {
       const path =
         `/v1/metrics/cooperatives/${producer.cooperative_id}/sales` +
         `?granularity=month&from=${size.from}&to=${today}`;
-      const rollup = await timed(report(path));
-      const body = JSON.parse(rollup.answer);
-      const plain = await timed(() =>
+      const pair = await timedPair(report(path), () =>
         pool.query(PRODUCER_MONTHS, [producer.cooperative_id, size.from, today]),
       );
+      const body = JSON.parse(pair.rollupAnswer);
       const reported = new Map<string, number>();
       const computed = new Map<string, number>();
       for (const entry of body.series) {
@@ -257,7 +283,7 @@ async function main(): Promise<void> {
           reported.set(`${entry.period} ${marketplace}`, revenue as number);
       }
       const add = (key: string, value: number) => computed.set(key, (computed.get(key) ?? 0) + value);
-      for (const row of plain.answer.rows) {
+      for (const row of pair.plainAnswer.rows) {
         add(`${row.period} revenue`, Number(row.revenue_vnd));
         add(`${row.period} units`, Number(row.units));
         add(`${row.period} orders`, Number(row.orders));
@@ -265,16 +291,25 @@ async function main(): Promise<void> {
       }
       rows.push({
         name: `producer monthly series, ${label} producer (${producer.lines} lines, ${body.series.length} months)`,
-        rollup: rollup.latency,
-        plain: plain.latency,
+        rollup: pair.rollup,
+        plain: pair.plain,
         mismatches: differences(reported, computed),
       });
     }
+
+    // the floor under every report: one authenticated row over HTTP from the same API process
+    const floor = await timedPair(report(`/v1/cooperatives/${middling.cooperative_id}`), () =>
+      pool.query('SELECT * FROM cooperatives WHERE id = $1', [middling.cooperative_id]),
+    );
 
     log(
       `\nwarm latency, ${WARM_UP} warm-up calls then ${SAMPLES} timed one after another; roll-up = the API ` +
         `over HTTP (whole answer received); plain = a GROUP BY over orders/order_lines through a pg pool, ` +
         `database time only (favours the plain query)`,
+    );
+    log(
+      `API floor, GET /v1/cooperatives/:id (one row by primary key): p50 ${floor.rollup.p50} ms, ` +
+        `p95 ${floor.rollup.p95} ms; the same row through the pool: p50 ${floor.plain.p50} ms`,
     );
     const summary = rows.map((row) => {
       const ratio = Math.round((row.plain.p95 / row.rollup.p95) * 10) / 10;
@@ -307,6 +342,7 @@ async function main(): Promise<void> {
           dataSet: size,
           prepared,
           reports: summary,
+          apiFloor: floor.rollup,
           targetP95Ms: TARGET_P95_MS,
           targetRatio: TARGET_RATIO,
         },
