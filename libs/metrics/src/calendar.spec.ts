@@ -2,13 +2,26 @@ import {
   daysBetween,
   growthPct,
   isoWeek,
+  monthOf,
   periodOf,
   periodsBetween,
   previousWindow,
   windowLength,
+  wholeMonths,
 } from './calendar';
 
 describe('calendar arithmetic', () => {
+  it('finds the whole months inside a window, for the monthly roll-up', () => {
+    expect(monthOf('2026-11-28')).toBe('2026-11-01');
+    // the province year ending 2026-11-28: December to October whole, the ends by day
+    expect(wholeMonths('2025-11-29', '2026-11-28')).toEqual({ start: '2025-12-01', end: '2026-11-01' });
+    expect(wholeMonths('2026-01-01', '2026-01-31')).toEqual({ start: '2026-01-01', end: '2026-02-01' });
+    expect(wholeMonths('2024-02-01', '2024-02-29')).toEqual({ start: '2024-02-01', end: '2024-03-01' });
+    expect(wholeMonths('2024-02-01', '2024-02-28')).toBeNull(); // leap February, one day short
+    expect(wholeMonths('2026-11-05', '2026-11-20')).toBeNull();
+    expect(wholeMonths('2026-10-31', '2026-12-01')).toEqual({ start: '2026-11-01', end: '2026-12-01' });
+  });
+
   it('counts whole days, across a leap day and a year end', () => {
     expect(daysBetween('2024-02-28', '2024-03-01')).toBe(2);
     expect(daysBetween('2025-02-28', '2025-03-01')).toBe(1);

@@ -1,4 +1,4 @@
-import { addDays } from '@ocop/common';
+import { addDays, addMonths } from '@ocop/common';
 
 export const GRANULARITIES = ['day', 'week', 'month'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
@@ -33,6 +33,21 @@ export function periodOf(date: string, granularity: Granularity): string {
   if (granularity === 'day') return date;
   if (granularity === 'week') return isoWeek(date);
   return date.slice(0, 7);
+}
+
+/** The first day of the month a day falls in: the key of a month in the monthly roll-up. */
+export function monthOf(date: string): string {
+  return `${date.slice(0, 7)}-01`;
+}
+
+/**
+ * The whole calendar months inside [from, to] as [start, end): the first day of the first whole
+ * month and the first day after the last one; null when no month lies whole inside.
+ */
+export function wholeMonths(from: string, to: string): { start: string; end: string } | null {
+  const start = from === monthOf(from) ? from : addMonths(monthOf(from), 1);
+  const end = monthOf(addDays(to, 1));
+  return start < end ? { start, end } : null;
 }
 
 /** Every period touching [from, to], in order, each once (the first and last may be partial). */

@@ -11,6 +11,7 @@ import {
   periodsBetween,
   previousWindow,
   round2,
+  wholeMonths,
   windowLength,
 } from './calendar';
 import { spread } from './percentiles';
@@ -79,6 +80,17 @@ export interface ProvinceReport {
   channelMix: ByMarketplace;
 }
 
+/**
+ * [from, to, start, end] for reading the whole months [start, end) of a window from the monthly
+ * roll-up and the days [from, start) and [end, to] from the daily one; with no whole month inside,
+ * start = end = the day after `to`, so the days cover the window and the months nothing.
+ */
+function monthSplit(from: string, to: string): [string, string, string, string] {
+  const months = wholeMonths(from, to);
+  const after = addDays(to, 1);
+  return [from, to, months?.start ?? after, months?.end ?? after];
+}
+
 interface DayRow {
   day: string;
   marketplace: Marketplace;
@@ -88,7 +100,7 @@ interface DayRow {
 }
 
 /**
- * The sales reports of API.md ("Sales metrics"). Every figure comes from the daily roll-ups and
+ * The sales reports of API.md ("Sales metrics"). Every figure comes from the roll-ups and
  * the indexes of the catalogue and OCOP contexts; nothing here reads order lines.
  */
 @Injectable()
@@ -120,7 +132,11 @@ export class SalesMetrics {
       ]),
     );
     const totals: Totals = { revenueVnd: 0, units: 0, orders: 0 };
-    for (const row of await this.producerDays(cooperativeId, from, to)) {
+    const rows =
+      granularity === 'month'
+        ? await this.producerMonths(cooperativeId, from, to)
+        : await this.producerDays(cooperativeId, from, to);
+    for (const row of rows) {
       const entry = series.get(periodOf(row.day, granularity));
       if (!entry) continue;
       const revenue = Number(row.revenue_vnd);
@@ -234,11 +250,20 @@ export class SalesMetrics {
     const [certified, districts, revenueRows] = await Promise.all([
       this.certificates.certifiedOn(asOf),
       this.cooperatives.districts(),
+      // whole months from the monthly roll-up, the days at either end from the daily one
       this.dataSource.query(
-        `SELECT cooperative_id, marketplace, SUM(revenue_vnd)::text AS revenue_vnd
-         FROM sales_producer_days WHERE day BETWEEN $1 AND $2
+        `SELECT cooperative_id, marketplace, SUM(revenue_vnd)::text AS revenue_vnd FROM (
+           SELECT cooperative_id, marketplace, revenue_vnd FROM sales_producer_months
+           WHERE month >= $3 AND month < $4
+           UNION ALL
+           SELECT cooperative_id, marketplace, revenue_vnd FROM sales_producer_days
+           WHERE day >= $1 AND day < $3
+           UNION ALL
+           SELECT cooperative_id, marketplace, revenue_vnd FROM sales_producer_days
+           WHERE day >= $4 AND day <= $2
+         ) revenue
          GROUP BY cooperative_id, marketplace`,
-        [revenueWindow.from, revenueWindow.to],
+        monthSplit(revenueWindow.from, revenueWindow.to),
       ) as Promise<{ cooperative_id: string; marketplace: Marketplace; revenue_vnd: string }[]>,
     ]);
     const categories = await this.products.categoriesOf(certified.map((c) => c.productId));
@@ -294,6 +319,21 @@ export class SalesMetrics {
     if (windowLength(from, to) > MAX_WINDOW_DAYS)
       throw new BadRequest(`A window covers at most ${MAX_WINDOW_DAYS} days`);
     return { from, to };
+  }
+
+  /**
+   * A producer's rows over [from, to] for a monthly series: a whole month's row stands at its
+   * first day (at most a few dozen rows where the daily roll-up holds up to 3 × 31 a month).
+   */
+  private producerMonths(cooperativeId: string, from: string, to: string): Promise<DayRow[]> {
+    return this.dataSource.query(
+      `SELECT month::text AS day, marketplace, revenue_vnd::text, units::text, orders::text
+       FROM sales_producer_months WHERE cooperative_id = $1 AND month >= $4 AND month < $5
+       UNION ALL
+       SELECT day::text, marketplace, revenue_vnd::text, units::text, orders::text FROM sales_producer_days
+       WHERE cooperative_id = $1 AND (day >= $2 AND day < $4 OR day >= $5 AND day <= $3)`,
+      [cooperativeId, ...monthSplit(from, to)],
+    );
   }
 
   private producerDays(cooperativeId: string, from: string, to: string): Promise<DayRow[]> {
