@@ -109,6 +109,8 @@ export class SalesRollups implements OnModuleInit {
       await manager.query(`DELETE FROM sales_producer_months`);
       const counted = `o.status NOT IN ('cancelled', 'returned')`;
       const day = `(o.placed_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;
+      // rows stored by day, as the maintained ones arrive: a report's range of days then reads a
+      // few contiguous pages, not rows strewn over the whole table in grouping order
       const products: { count: string }[] = await manager.query(
         `WITH inserted AS (
            INSERT INTO sales_product_days (cooperative_id, product_key, marketplace, day, revenue_vnd, units, orders)
@@ -117,6 +119,7 @@ export class SalesRollups implements OnModuleInit {
            FROM orders o JOIN order_lines l ON l.order_id = o.id
            WHERE ${counted}
            GROUP BY 1, 2, 3, 4
+           ORDER BY 4
            RETURNING 1)
          SELECT count(*) FROM inserted`,
         [NO_PRODUCT],
@@ -129,6 +132,7 @@ export class SalesRollups implements OnModuleInit {
            FROM orders o JOIN order_lines l ON l.order_id = o.id
            WHERE ${counted}
            GROUP BY 1, 2, 3
+           ORDER BY 3
            RETURNING 1)
          SELECT count(*) FROM inserted`,
       );
@@ -140,6 +144,7 @@ export class SalesRollups implements OnModuleInit {
                   SUM(orders)
            FROM sales_producer_days
            GROUP BY 1, 2, 3
+           ORDER BY 3
            RETURNING 1)
          SELECT count(*) FROM inserted`,
       );
@@ -151,7 +156,7 @@ export class SalesRollups implements OnModuleInit {
     });
   }
 
-  /** Both roll-ups as they stand, sorted, zero rows left out: for comparing maintained with rebuilt. */
+  /** The roll-ups as they stand, sorted, zero rows left out: for comparing maintained with rebuilt. */
   async snapshot(): Promise<{ products: unknown[]; producers: unknown[]; months: unknown[] }> {
     const products = await this.dataSource.query(
       `SELECT cooperative_id, product_key, marketplace, day::text, revenue_vnd::text, units::text, orders
