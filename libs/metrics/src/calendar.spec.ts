@@ -48,6 +48,11 @@ describe('calendar arithmetic', () => {
     expect(periodsBetween('2025-12-29', '2026-01-12', 'week')).toEqual(['2026-W01', '2026-W02', '2026-W03']);
     expect(periodsBetween('2024-01-31', '2024-03-01', 'month')).toEqual(['2024-01', '2024-02', '2024-03']);
     expect(periodOf('2024-02-29', 'month')).toBe('2024-02');
+    // a window starting on a Sunday, and one ending on a Monday, across a 53-week year
+    expect(periodsBetween('2026-12-27', '2027-01-04', 'week')).toEqual(['2026-W52', '2026-W53', '2027-W01']);
+    expect(periodsBetween('2026-11-30', '2026-11-30', 'week')).toEqual(['2026-W49']);
+    expect(periodsBetween('2024-11-29', '2026-11-28', 'month')).toHaveLength(25);
+    expect(periodsBetween('2024-11-29', '2026-11-28', 'day')).toHaveLength(730);
   });
 
   it('puts the previous window just before, of the same length', () => {
