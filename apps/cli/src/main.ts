@@ -134,7 +134,8 @@ async function main(command: string | undefined): Promise<number> {
       await prepareDatabase(env.DATABASE_URL);
       const rebuilt = await rebuildMetrics(env);
       console.log(
-        `Sales roll-ups rebuilt from the orders: ${rebuilt.producerDays} producer-days, ${rebuilt.productDays} product-days.`,
+        `Sales roll-ups rebuilt from the orders: ${rebuilt.producerDays} producer-days, ` +
+          `${rebuilt.producerMonths} producer-months, ${rebuilt.productDays} product-days.`,
       );
       return 0;
     }

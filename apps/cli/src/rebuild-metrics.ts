@@ -12,7 +12,7 @@ import { QueueModule } from '@ocop/sync';
  */
 export async function rebuildMetrics(
   env: Environment,
-): Promise<{ productDays: number; producerDays: number }> {
+): Promise<{ productDays: number; producerDays: number; producerMonths: number }> {
   @Module({ imports: [CommonModule.forRoot(env, 'cli'), DatabaseModule, QueueModule, MetricsModule] })
   class RebuildModule {}
   const app = await NestFactory.createApplicationContext(RebuildModule, { logger: ['error', 'warn'] });

@@ -11,6 +11,7 @@ import {
   periodsBetween,
   previousWindow,
   round2,
+  wholeMonths,
   windowLength,
 } from './calendar';
 import { spread } from './percentiles';
@@ -92,6 +93,17 @@ export interface ProducersByGrowth {
   }[];
 }
 
+/**
+ * [from, to, start, end] for reading the whole months [start, end) of a window from the monthly
+ * roll-up and the days [from, start) and [end, to] from the daily one; with no whole month inside,
+ * start = end = the day after `to`, so the days cover the window and the months nothing.
+ */
+function monthSplit(from: string, to: string): [string, string, string, string] {
+  const months = wholeMonths(from, to);
+  const after = addDays(to, 1);
+  return [from, to, months?.start ?? after, months?.end ?? after];
+}
+
 interface DayRow {
   day: string;
   marketplace: Marketplace;
@@ -126,7 +138,7 @@ export class SalesMetrics {
     await this.cooperatives.find(scope, cooperativeId);
     const granularity = query.granularity ?? 'day';
     const { from, to } = this.window(query, 365);
-    const rows = await this.salesDays(from, to, cooperativeId);
+    const rows = await this.salesDays(from, to, { cooperativeId, wholeMonths: granularity === 'month' });
     return { cooperativeId, from, to, granularity, ...seriesOf(rows, from, to, granularity) };
   }
 
@@ -138,7 +150,7 @@ export class SalesMetrics {
   }): Promise<Omit<SalesSeries, 'cooperativeId'>> {
     const granularity = query.granularity ?? 'month';
     const { from, to } = this.window(query, 365);
-    const rows = await this.salesDays(from, to);
+    const rows = await this.salesDays(from, to, { wholeMonths: granularity === 'month' });
     return { from, to, granularity, ...seriesOf(rows, from, to, granularity) };
   }
 
@@ -192,7 +204,7 @@ export class SalesMetrics {
     await this.cooperatives.find(scope, cooperativeId);
     const current = this.window(query, 30);
     const previous = previousWindow(current.from, current.to);
-    const rows = await this.salesDays(previous.from, current.to, cooperativeId);
+    const rows = await this.salesDays(previous.from, current.to, { cooperativeId });
     const sum = (window: { from: string; to: string }) => {
       const totals: Totals = { revenueVnd: 0, units: 0, orders: 0 };
       for (const row of rows.filter((r) => r.day >= window.from && r.day <= window.to)) {
@@ -284,11 +296,17 @@ export class SalesMetrics {
     const [certified, districts, revenueRows] = await Promise.all([
       this.certificates.certifiedOn(asOf),
       this.cooperatives.directory(),
+      // whole months from the monthly roll-up, the days at either end from the daily one
       this.dataSource.query(
-        `SELECT cooperative_id, marketplace, SUM(revenue_vnd)::text AS revenue_vnd
-         FROM sales_producer_days WHERE day BETWEEN $1 AND $2
+        `SELECT cooperative_id, marketplace, SUM(revenue_vnd)::text AS revenue_vnd FROM (
+           SELECT cooperative_id, marketplace, revenue_vnd FROM sales_producer_months
+           WHERE month >= $3 AND month < $4
+           UNION ALL
+           SELECT cooperative_id, marketplace, revenue_vnd FROM sales_producer_days
+           WHERE day >= $1 AND day < $3 OR day >= $4 AND day <= $2
+         ) revenue
          GROUP BY cooperative_id, marketplace`,
-        [revenueWindow.from, revenueWindow.to],
+        monthSplit(revenueWindow.from, revenueWindow.to),
       ) as Promise<{ cooperative_id: string; marketplace: Marketplace; revenue_vnd: string }[]>,
     ]);
     const categories = await this.products.categoriesOf(certified.map((c) => c.productId));
@@ -346,15 +364,30 @@ export class SalesMetrics {
     return { from, to };
   }
 
-  /** Daily revenue per marketplace, of one producer or of the whole province. */
-  private salesDays(from: string, to: string, cooperativeId?: string): Promise<DayRow[]> {
+  /**
+   * Revenue per day and marketplace, of one producer or of the whole province. For monthly
+   * figures the whole months come from the monthly roll-up, a month's row standing at its first
+   * day (a few dozen rows where the daily roll-up holds up to 3 × 31 a month).
+   */
+  private salesDays(
+    from: string,
+    to: string,
+    options: { cooperativeId?: string; wholeMonths?: boolean } = {},
+  ): Promise<DayRow[]> {
+    const after = addDays(to, 1);
+    const [, , start, end] = options.wholeMonths ? monthSplit(from, to) : [from, to, after, after];
     return this.dataSource.query(
       `SELECT day::text, marketplace, SUM(revenue_vnd)::text AS revenue_vnd, SUM(units)::text AS units,
               SUM(orders)::text AS orders
-       FROM sales_producer_days
-       WHERE day BETWEEN $1 AND $2 AND ($3::uuid IS NULL OR cooperative_id = $3)
+       FROM (
+         SELECT month AS day, marketplace, revenue_vnd, units, orders FROM sales_producer_months
+         WHERE month >= $4 AND month < $5 AND ($3::uuid IS NULL OR cooperative_id = $3)
+         UNION ALL
+         SELECT day, marketplace, revenue_vnd, units, orders FROM sales_producer_days
+         WHERE (day >= $1 AND day < $4 OR day >= $5 AND day <= $2) AND ($3::uuid IS NULL OR cooperative_id = $3)
+       ) sales
        GROUP BY day, marketplace`,
-      [from, to, cooperativeId ?? null],
+      [from, to, options.cooperativeId ?? null, start, end],
     );
   }
 }

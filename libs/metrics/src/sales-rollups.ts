@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { vietnamDate } from '@ocop/common';
+import { monthOf } from './calendar';
 import { Transactions } from '@ocop/database';
 import { OrderChanges, type OrderSnapshot } from '@ocop/orders';
 
@@ -33,7 +34,7 @@ export function salesByProduct(order: OrderSnapshot): ProductSale[] {
 
 /**
  * The daily sales roll-ups, kept in the transaction of every order change (an order that stops
- * counting — cancelled, returned — takes its figures back out), and rebuilt from the orders on
+ * counting — cancelled, returned — takes its figures back out), per producer also by month, and rebuilt from the orders on
  * demand. Days are calendar days of placement in Asia/Ho_Chi_Minh.
  */
 @Injectable()
@@ -82,6 +83,15 @@ export class SalesRollups implements OnModuleInit {
              orders = s.orders + EXCLUDED.orders`,
       [after.cooperativeId, after.marketplace, day, sign * revenue, sign * units, sign],
     );
+    // after the day's row, in every transaction: the same lock order, so no deadlock between them
+    await manager.query(
+      `INSERT INTO sales_producer_months AS s (cooperative_id, marketplace, month, revenue_vnd, units, orders)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (cooperative_id, month, marketplace) DO UPDATE
+         SET revenue_vnd = s.revenue_vnd + EXCLUDED.revenue_vnd, units = s.units + EXCLUDED.units,
+             orders = s.orders + EXCLUDED.orders`,
+      [after.cooperativeId, after.marketplace, monthOf(day), sign * revenue, sign * units, sign],
+    );
   }
 
   /**
@@ -89,13 +99,18 @@ export class SalesRollups implements OnModuleInit {
    * until it commits). The one place the metrics context reads the order tables: a read model
    * rebuilt from its source.
    */
-  async rebuild(): Promise<{ productDays: number; producerDays: number }> {
+  async rebuild(): Promise<{ productDays: number; producerDays: number; producerMonths: number }> {
     return this.transactions.run(async (manager) => {
-      await manager.query(`LOCK TABLE sales_product_days, sales_producer_days IN EXCLUSIVE MODE`);
+      await manager.query(
+        `LOCK TABLE sales_product_days, sales_producer_days, sales_producer_months IN EXCLUSIVE MODE`,
+      );
       await manager.query(`DELETE FROM sales_product_days`);
       await manager.query(`DELETE FROM sales_producer_days`);
+      await manager.query(`DELETE FROM sales_producer_months`);
       const counted = `o.status NOT IN ('cancelled', 'returned')`;
       const day = `(o.placed_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;
+      // rows stored by day, as the maintained ones arrive: a report's range of days then reads a
+      // few contiguous pages, not rows strewn over the whole table in grouping order
       const products: { count: string }[] = await manager.query(
         `WITH inserted AS (
            INSERT INTO sales_product_days (cooperative_id, product_key, marketplace, day, revenue_vnd, units, orders)
@@ -104,6 +119,7 @@ export class SalesRollups implements OnModuleInit {
            FROM orders o JOIN order_lines l ON l.order_id = o.id
            WHERE ${counted}
            GROUP BY 1, 2, 3, 4
+           ORDER BY 4
            RETURNING 1)
          SELECT count(*) FROM inserted`,
         [NO_PRODUCT],
@@ -116,15 +132,32 @@ export class SalesRollups implements OnModuleInit {
            FROM orders o JOIN order_lines l ON l.order_id = o.id
            WHERE ${counted}
            GROUP BY 1, 2, 3
+           ORDER BY 3
            RETURNING 1)
          SELECT count(*) FROM inserted`,
       );
-      return { productDays: Number(products[0].count), producerDays: Number(producers[0].count) };
+      // an order counts on one day, so a month is the sum of its days
+      const months: { count: string }[] = await manager.query(
+        `WITH inserted AS (
+           INSERT INTO sales_producer_months (cooperative_id, marketplace, month, revenue_vnd, units, orders)
+           SELECT cooperative_id, marketplace, date_trunc('month', day)::date, SUM(revenue_vnd), SUM(units),
+                  SUM(orders)
+           FROM sales_producer_days
+           GROUP BY 1, 2, 3
+           ORDER BY 3
+           RETURNING 1)
+         SELECT count(*) FROM inserted`,
+      );
+      return {
+        productDays: Number(products[0].count),
+        producerDays: Number(producers[0].count),
+        producerMonths: Number(months[0].count),
+      };
     });
   }
 
-  /** Both roll-ups as they stand, sorted, zero rows left out: for comparing maintained with rebuilt. */
-  async snapshot(): Promise<{ products: unknown[]; producers: unknown[] }> {
+  /** The roll-ups as they stand, sorted, zero rows left out: for comparing maintained with rebuilt. */
+  async snapshot(): Promise<{ products: unknown[]; producers: unknown[]; months: unknown[] }> {
     const products = await this.dataSource.query(
       `SELECT cooperative_id, product_key, marketplace, day::text, revenue_vnd::text, units::text, orders
        FROM sales_product_days WHERE revenue_vnd <> 0 OR units <> 0 OR orders <> 0
@@ -135,6 +168,11 @@ export class SalesRollups implements OnModuleInit {
        FROM sales_producer_days WHERE revenue_vnd <> 0 OR units <> 0 OR orders <> 0
        ORDER BY 1, 2, 3`,
     );
-    return { products, producers };
+    const months = await this.dataSource.query(
+      `SELECT cooperative_id, marketplace, month::text, revenue_vnd::text, units::text, orders
+       FROM sales_producer_months WHERE revenue_vnd <> 0 OR units <> 0 OR orders <> 0
+       ORDER BY 1, 2, 3`,
+    );
+    return { products, producers, months };
   }
 }
