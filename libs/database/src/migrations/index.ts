@@ -3,6 +3,7 @@ import { OcopRatings1764310000000 } from './1764310000000-ocop-ratings';
 import { Channels1764320000000 } from './1764320000000-channels';
 import { Orders1764330000000 } from './1764330000000-orders';
 import { SalesRollups1764340000000 } from './1764340000000-sales-rollups';
+import { InboxRelaySchedule1764350000000 } from './1764350000000-inbox-relay-schedule';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Channels1764320000000,
   Orders1764330000000,
   SalesRollups1764340000000,
+  InboxRelaySchedule1764350000000,
 ];
