@@ -242,6 +242,10 @@ export function planHistory(input: PlanInput): PlannedOrder[] {
   // sales by 3-day period (counted from the epoch, so a period holds the same sales whichever day
   // the demo runs) and producer: a buyer's order gathers sales of one period
   const byPeriod = new Map<number, Map<string, Sale[]>>();
+  // whole periods only: a period cut by the window's start would group its sales differently on
+  // each day the demo runs, and an earlier run's orders there would not be recognised
+  const periodStart = (day: string) =>
+    addDays(epoch, Math.floor((dayNumber(day) - dayNumber(epoch)) / ORDER_PERIOD_DAYS) * ORDER_PERIOD_DAYS);
   const add = (day: string, line: Line, ending: PlannedOrder['ending']) => {
     const period = Math.floor((dayNumber(day) - dayNumber(epoch)) / ORDER_PERIOD_DAYS);
     let producers = byPeriod.get(period);
@@ -266,10 +270,12 @@ export function planHistory(input: PlanInput): PlannedOrder[] {
     const random = new SeededRandom(hashSeed(`sales:${product.key}`));
     // a rating decided early in the window gets its full quarter before it: otherwise officers
     // would read the start of the history as the rating's effect
-    const from = product.rated.reduce((earliest, rated) => {
-      const before = addDays(rated.from, -UPLIFT_WINDOW_DAYS);
-      return rated.from > start && before < earliest ? before : earliest;
-    }, start);
+    const from = periodStart(
+      product.rated.reduce((earliest, rated) => {
+        const before = addDays(rated.from, -UPLIFT_WINDOW_DAYS);
+        return rated.from > start && before < earliest ? before : earliest;
+      }, start),
+    );
     // revenue, not sales, is accumulated: a window's revenue is then its expectation to within
     // one sale, whatever packs and counts the sales happened to be
     const dailyVnd = DAILY_SALES * popularity * meanSaleVnd(product);
@@ -283,12 +289,14 @@ export function planHistory(input: PlanInput): PlannedOrder[] {
         ratingFactor(day, product.rated, uplift);
       while (accumulated >= next.priceVnd * next.quantity) {
         accumulated -= next.priceVnd * next.quantity;
+        // drawn whether or not the day is in the window, so that the stream, and with it every
+        // later sale, is the same whichever day the demo runs
+        const draw = random.next();
+        const extra = nextSale(product, random);
         if (day >= from) {
           add(day, { product, ...next }, 'delivered');
-          const ending = random.next();
-          if (ending < CANCEL_SHARE) add(day, { product, ...nextSale(product, random) }, 'cancelled');
-          else if (ending < CANCEL_SHARE + RETURN_SHARE)
-            add(day, { product, ...nextSale(product, random) }, 'returned');
+          if (draw < CANCEL_SHARE) add(day, { product, ...extra }, 'cancelled');
+          else if (draw < CANCEL_SHARE + RETURN_SHARE) add(day, { product, ...extra }, 'returned');
         }
         next = nextSale(product, random);
       }
@@ -300,12 +308,14 @@ export function planHistory(input: PlanInput): PlannedOrder[] {
   for (const period of [...byPeriod.keys()].sort((x, y) => x - y)) {
     const producers = byPeriod.get(period) as Map<string, Sale[]>;
     for (const producer of [...producers.keys()].sort()) {
-      const random = new SeededRandom(hashSeed(`orders:${producer}:${period}`));
       const sales = (producers.get(producer) as Sale[]).sort((x, y) =>
         x.day === y.day ? 0 : x.day < y.day ? -1 : 1,
       );
       const { cooperativeId } = sales[0].line.product;
-      for (let i = 0; i < sales.length; ) {
+      for (let i = 0; i < sales.length;) {
+        // one stream per order, keyed by its first sale: a sale added at the end of the period (a
+        // later run) cannot shift the marketplace or time of the orders before it
+        const random = new SeededRandom(hashSeed(`orders:${producer}:${period}:${i}`));
         // a buyer who takes several products of one producer: lines ending the same way only
         let size = 1;
         while (
