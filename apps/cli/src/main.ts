@@ -140,7 +140,10 @@ async function main(command: string | undefined): Promise<number> {
           `(${report.cooperativesCreated} producers, ${report.productsCreated} products and ` +
           `${report.assessmentsCreated} OCOP assessments new this run).`,
       );
-      const running = runProcesses(['marketplace-sandbox', 'api', 'worker'], process.env);
+      // the worker starts once the shops are connected: on a re-run the fresh sandbox does not know
+      // the credentials the connections still hold, and every poll would fail and flag its
+      // connection until the connection is given the new shop's
+      const running = runProcesses(['marketplace-sandbox', 'api'], process.env);
       const host = env.SANDBOX_HOST;
       const endpoints: Endpoints = {
         api: `http://${env.HOST}:${env.PORT}`,
@@ -157,6 +160,7 @@ async function main(command: string | undefined): Promise<number> {
         );
         return undefined;
       });
+      running.start('worker');
       if (shown) {
         console.log(
           `Connected ${shown.connections} sandbox shops of ${shown.producers.length} producers and listed ` +
@@ -184,7 +188,7 @@ async function main(command: string | undefined): Promise<number> {
         }
       }
       printWelcome(env, made);
-      return running;
+      return running.exited;
     }
     case 'rebuild-metrics': {
       const env = loadEnvironment(environmentSchema);
@@ -197,7 +201,7 @@ async function main(command: string | undefined): Promise<number> {
     }
     case 'start': {
       loadEnvironment(environmentSchema);
-      return runProcesses(['api', 'worker'], process.env);
+      return runProcesses(['api', 'worker'], process.env).exited;
     }
     default:
       console.error(usage);

@@ -1,5 +1,5 @@
 import { vietnamDate } from '@ocop/common';
-import { allPages, call, type ConnectedProducer, type Endpoints } from '../demo-shops';
+import { allPages, call, type ConnectedProducer, type Endpoints, waitUntilUp } from '../demo-shops';
 import {
   type HistoryProduct,
   orderKey,
@@ -47,7 +47,7 @@ export interface HistoryReport {
 const STOCK_MARGIN = 10;
 const PLACE_CHUNK = 1000;
 const MOVE_CONCURRENCY = 16;
-const PROGRESS_EVERY_MS = 20_000;
+const PROGRESS_EVERY_MS = 30_000;
 const IMPORT_TIMEOUT_MS = 20 * 60_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -107,6 +107,7 @@ export async function placeHistory(
   await topUpStock(endpoints, products, todo);
   await waitForSandboxStock(endpoints, todo, shopOf, log);
 
+  await waitUntilUp(workerMetricsUrl);
   const baseline = await webhookImports(workerMetricsUrl);
   const placed: { order: PlannedOrder; shop: string; orderId: string }[] = [];
   const byShop = new Map<string, PlannedOrder[]>();
