@@ -1,20 +1,21 @@
 import { foldVietnamese } from '@ocop/common';
 
-/** Producers whose products the demo puts on the three sandbox marketplaces. */
+/** Producers the welcome text shows as examples (every seeded producer gets shops). */
 export const DEMO_SELLERS = ['HTX chè Hảo Đạt', 'HTX miến Việt Cường', 'HTX chè sạch Đạt Phát'];
 
 /** The sandbox shop a demo seller has on a marketplace: the same on every run. */
 export const demoShopId = (seller: string, marketplace: string) =>
   `demo-${foldVietnamese(seller).replace(/[^a-z0-9]+/g, '-')}-${marketplace}`;
-const MARKETPLACES = ['sendo', 'voso', 'postmart'] as const;
+export const MARKETPLACES = ['sendo', 'voso', 'postmart'] as const;
+export type DemoMarketplace = (typeof MARKETPLACES)[number];
 
-interface Endpoints {
+export interface Endpoints {
   api: string;
   adminKey: string;
   sandbox: Record<(typeof MARKETPLACES)[number], string>;
 }
 
-async function call(
+export async function call(
   method: string,
   url: string,
   key?: string,
@@ -32,7 +33,7 @@ async function call(
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
-async function waitUntilUp(url: string, seconds = 60): Promise<void> {
+export async function waitUntilUp(url: string, seconds = 60): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
   for (;;) {
     try {
@@ -45,33 +46,57 @@ async function waitUntilUp(url: string, seconds = 60): Promise<void> {
   }
 }
 
+/** Every item of a paged API list (API.md: `limit`, `cursor`, `nextCursor`). */
+export async function allPages<T>(endpoints: Endpoints, path: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const page = await call(
+      'GET',
+      `${endpoints.api}${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      endpoints.adminKey,
+    );
+    if (page.status !== 200) throw new Error(`GET ${path}: ${page.status} ${JSON.stringify(page.body)}`);
+    items.push(...(page.body.items as T[]));
+    cursor = page.body.nextCursor;
+  } while (cursor);
+  return items;
+}
+
+/** A producer with its sandbox shops, as connected. */
+export interface ConnectedProducer {
+  cooperativeId: string;
+  name: string;
+  shops: Record<DemoMarketplace, string>;
+}
+
 /**
- * Opens a shop for each demo seller on each sandbox marketplace, connects it through the API and
- * lists the seller's products, as a cooperative would. The sandbox keeps nothing between runs, so
- * on a re-run the connection gets the new shop's credentials and its listings are published again.
+ * Opens a shop for every seeded producer on each sandbox marketplace, connects it through the API
+ * and lists the producer's products, as a cooperative would. The sandbox keeps nothing between
+ * runs, so on a re-run the connection gets the new shop's credentials and its listings are
+ * published again.
  */
 export async function listDemoSellers(
   endpoints: Endpoints,
-): Promise<{ connections: number; listings: number }> {
+): Promise<{ connections: number; listings: number; producers: ConnectedProducer[] }> {
   await waitUntilUp(`${endpoints.api}/health`);
   for (const url of Object.values(endpoints.sandbox)) await waitUntilUp(`${url}/_sandbox/stats`);
   let connections = 0;
   let listings = 0;
-  for (const name of DEMO_SELLERS) {
-    const found = await call(
-      'GET',
-      `${endpoints.api}/v1/cooperatives?q=${encodeURIComponent(name)}`,
-      endpoints.adminKey,
-    );
-    const cooperative = found.body?.items?.find((c: { name: string }) => c.name === name);
-    if (!cooperative) continue;
-    const products = await call(
-      'GET',
-      `${endpoints.api}/v1/products?cooperativeId=${cooperative.id}&status=active&limit=200`,
-      endpoints.adminKey,
-    );
+  const producers: ConnectedProducer[] = [];
+  const cooperatives = await allPages<{ id: string; name: string }>(endpoints, '/v1/cooperatives');
+  const products = await allPages<{ id: string; cooperativeId: string }>(
+    endpoints,
+    '/v1/products?status=active',
+  );
+  for (const cooperative of cooperatives) {
+    const name = cooperative.name;
+    const own = products.filter((product) => product.cooperativeId === cooperative.id);
+    const shops = {} as Record<DemoMarketplace, string>;
     for (const marketplace of MARKETPLACES) {
       const shopId = demoShopId(name, marketplace);
+      shops[marketplace] = shopId;
       const shop = await call('POST', `${endpoints.sandbox[marketplace]}/_sandbox/shops`, undefined, {
         shopId,
         // the marketplace pushes its orders to the connector's webhook
@@ -110,7 +135,7 @@ export async function listDemoSellers(
         connectionId = created.body.id;
       }
       connections += 1;
-      for (const product of products.body?.items ?? []) {
+      for (const product of own) {
         const listed = await call('POST', `${endpoints.api}/v1/listings`, endpoints.adminKey, {
           productId: product.id,
           connectionId,
@@ -118,6 +143,7 @@ export async function listDemoSellers(
         if (listed.status === 202 || listed.status === 409) listings += 1;
       }
     }
+    producers.push({ cooperativeId: cooperative.id, name, shops });
   }
-  return { connections, listings };
+  return { connections, listings, producers };
 }

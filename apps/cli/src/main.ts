@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { environmentSchema, EnvironmentError, loadEnvironment } from '../../../config/environment';
 import { ReferenceDataError } from '../../../config/reference-data';
 import { ensureDatabase, migrate } from '@ocop/database';
-import { DEMO_SELLERS, demoShopId, listDemoSellers } from './demo-shops';
+import { call, DEMO_SELLERS, demoShopId, type Endpoints, listDemoSellers } from './demo-shops';
+import { placeHistory } from './history/place-history';
 import { runProcesses } from './processes';
 import { rebuildMetrics } from './rebuild-metrics';
 import { seedDemo } from './seed/seed';
@@ -80,6 +81,41 @@ function printWelcome(
 ────────────────────────────────────────────────────────────────────────`);
 }
 
+const pct = (value: number | null) => (value === null ? '–' : `${value}%`);
+
+/** The province report and the OCOP uplift summary, as the API computes them from the orders. */
+async function printSalesReports(endpoints: Endpoints): Promise<void> {
+  const [province, uplift] = await Promise.all([
+    call('GET', `${endpoints.api}/v1/metrics/province`, endpoints.adminKey),
+    call('GET', `${endpoints.api}/v1/metrics/ocop-uplift`, endpoints.adminKey),
+  ]);
+  if (province.status !== 200 || uplift.status !== 200) {
+    console.error(`Could not read the sales reports: ${province.status} / ${uplift.status}`);
+    return;
+  }
+  const p = province.body;
+  const vnd = (n: number) => `${(n / 1e6).toFixed(1)} M₫`;
+  const channels = Object.entries(p.channelMix as Record<string, number>)
+    .map(([marketplace, revenue]) => `${marketplace} ${vnd(revenue)}`)
+    .join(', ');
+  console.log(`
+ Province report (GET /v1/metrics/province, ${p.asOf}):
+   certified products ${p.products.certified} (3★ ${p.products.byStars['3']}, 4★ ${p.products.byStars['4']}, 5★ ${p.products.byStars['5']}), tea ${p.products.byCategory.tea ?? 0} = ${pct(p.products.teaSharePct)}
+   producers ${p.cooperatives.total}, ${p.cooperatives.withCertifiedProducts} with certified products
+   revenue ${p.revenueWindow.from} … ${p.revenueWindow.to}: ${channels}
+ OCOP uplift (GET /v1/metrics/ocop-uplift, ${uplift.body.windowDays} days before vs after the decision):`);
+  for (const [stars, s] of Object.entries(
+    uplift.body.summary.byStars as Record<
+      string,
+      { n: number; medianPct: number | null; p25Pct: number | null; p75Pct: number | null }
+    >,
+  )) {
+    console.log(
+      `   ${stars}★  n=${s.n}  median ${pct(s.medianPct)}  p25 ${pct(s.p25Pct)}  p75 ${pct(s.p75Pct)}`,
+    );
+  }
+}
+
 async function main(command: string | undefined): Promise<number> {
   loadDotEnv();
   switch (command) {
@@ -104,9 +140,12 @@ async function main(command: string | undefined): Promise<number> {
           `(${report.cooperativesCreated} producers, ${report.productsCreated} products and ` +
           `${report.assessmentsCreated} OCOP assessments new this run).`,
       );
-      const running = runProcesses(['marketplace-sandbox', 'api', 'worker'], process.env);
+      // the worker starts once the shops are connected: on a re-run the fresh sandbox does not know
+      // the credentials the connections still hold, and every poll would fail and flag its
+      // connection until the connection is given the new shop's
+      const running = runProcesses(['marketplace-sandbox', 'api'], process.env);
       const host = env.SANDBOX_HOST;
-      const shown = await listDemoSellers({
+      const endpoints: Endpoints = {
         api: `http://${env.HOST}:${env.PORT}`,
         adminKey: env.ADMIN_API_KEY,
         sandbox: {
@@ -114,20 +153,42 @@ async function main(command: string | undefined): Promise<number> {
           voso: `http://${host}:${env.SANDBOX_VOSO_PORT}`,
           postmart: `http://${host}:${env.SANDBOX_POSTMART_PORT}`,
         },
-      }).catch((error: unknown) => {
+      };
+      const shown = await listDemoSellers(endpoints).catch((error: unknown) => {
         console.error(
           `Could not list the demo sellers on the sandbox: ${error instanceof Error ? error.message : error}`,
         );
         return undefined;
       });
+      running.start('worker');
       if (shown) {
         console.log(
-          `Connected ${shown.connections} sandbox shops of ${DEMO_SELLERS.join(', ')} and listed ${shown.listings} ` +
-            'products on them; the worker is publishing (GET /v1/listings).',
+          `Connected ${shown.connections} sandbox shops of ${shown.producers.length} producers and listed ` +
+            `${shown.listings} products on them; the worker is publishing (GET /v1/listings).`,
         );
+        const history = await placeHistory(
+          endpoints,
+          shown.producers,
+          `http://${env.HOST}:${env.WORKER_METRICS_PORT}/metrics`,
+          (line) => console.log(line),
+        ).catch((error: unknown) => {
+          console.error(
+            `Could not place the order history: ${error instanceof Error ? error.message : error}`,
+          );
+          return undefined;
+        });
+        if (history) {
+          console.log(
+            history.placed === 0
+              ? `History: all ${history.planned} orders of the last two years were already held; nothing placed.`
+              : `History: ${history.placed} orders placed through the sandbox (${history.held} already held, ` +
+                  `${history.refused} refused), ${history.events} webhooks ${history.imported ? 'imported' : 'sent, not all imported yet,'} in ${history.seconds} s.`,
+          );
+          await printSalesReports(endpoints);
+        }
       }
       printWelcome(env, made);
-      return running;
+      return running.exited;
     }
     case 'rebuild-metrics': {
       const env = loadEnvironment(environmentSchema);
@@ -141,7 +202,7 @@ async function main(command: string | undefined): Promise<number> {
     }
     case 'start': {
       loadEnvironment(environmentSchema);
-      return runProcesses(['api', 'worker'], process.env);
+      return runProcesses(['api', 'worker'], process.env).exited;
     }
     default:
       console.error(usage);

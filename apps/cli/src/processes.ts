@@ -3,43 +3,53 @@ import { join } from 'node:path';
 
 export type ProcessName = 'api' | 'worker' | 'marketplace-sandbox';
 
+export interface RunningProcesses {
+  /** Starts one more process in the group (the demo starts the worker once its shops are set up). */
+  start(name: ProcessName): void;
+  /** Settles when all have stopped, with the exit code of the one that stopped first. */
+  exited: Promise<number>;
+}
+
 /**
  * Runs the connector's processes side by side, as an operator would with a process manager:
  * a signal stops them all gracefully; one dying stops the others, with its exit code.
  */
-export function runProcesses(names: ProcessName[], env: NodeJS.ProcessEnv): Promise<number> {
+export function runProcesses(names: ProcessName[], env: NodeJS.ProcessEnv): RunningProcesses {
   const children = new Map<ProcessName, ChildProcess>();
   let stopping = false;
-  return new Promise((resolve) => {
-    const stopAll = (code: number) => {
-      if (stopping) return;
-      stopping = true;
-      for (const child of children.values()) if (child.exitCode === null) child.kill('SIGTERM');
-      const force = setTimeout(() => {
-        for (const child of children.values()) if (child.exitCode === null) child.kill('SIGKILL');
-      }, 10_000);
-      force.unref();
-      const wait = setInterval(() => {
-        if ([...children.values()].every((c) => c.exitCode !== null || c.signalCode !== null)) {
-          clearInterval(wait);
-          resolve(code);
-        }
-      }, 100);
-    };
-    for (const name of names) {
-      const child = spawn(process.execPath, [join(__dirname, '..', '..', name, 'src', 'main.js')], {
-        env,
-        stdio: 'inherit',
-      });
-      children.set(name, child);
-      child.on('exit', (code, signal) => {
-        if (!stopping) {
-          console.error(`${name} stopped (${signal ?? `exit ${code}`}); stopping the others`);
-          stopAll(code ?? 1);
-        }
-      });
-    }
-    process.once('SIGINT', () => stopAll(0));
-    process.once('SIGTERM', () => stopAll(0));
-  });
+  let resolveExit: (code: number) => void = () => undefined;
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+  const stopAll = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const child of children.values()) if (child.exitCode === null) child.kill('SIGTERM');
+    const force = setTimeout(() => {
+      for (const child of children.values()) if (child.exitCode === null) child.kill('SIGKILL');
+    }, 10_000);
+    force.unref();
+    const wait = setInterval(() => {
+      if ([...children.values()].every((c) => c.exitCode !== null || c.signalCode !== null)) {
+        clearInterval(wait);
+        resolveExit(code);
+      }
+    }, 100);
+  };
+  const start = (name: ProcessName) => {
+    if (stopping) return;
+    const child = spawn(process.execPath, [join(__dirname, '..', '..', name, 'src', 'main.js')], {
+      env,
+      stdio: 'inherit',
+    });
+    children.set(name, child);
+    child.on('exit', (code, signal) => {
+      if (!stopping) {
+        console.error(`${name} stopped (${signal ?? `exit ${code}`}); stopping the others`);
+        stopAll(code ?? 1);
+      }
+    });
+  };
+  for (const name of names) start(name);
+  process.once('SIGINT', () => stopAll(0));
+  process.once('SIGTERM', () => stopAll(0));
+  return { start, exited };
 }

@@ -10,18 +10,21 @@ export const inboxJobId = (inboxId: string) => `inbox-${inboxId}`;
 /** How often the relay looks for stored webhooks (the latency it adds at most). */
 const RELAY_EVERY_MS = 100;
 /**
- * A row enqueued this long ago and still unprocessed is enqueued again: its job may have been lost
- * with a flushed Redis or have run out of attempts. Re-adding a job that still exists is a no-op,
- * because the job id is the row's.
+ * A row enqueued and still unprocessed is looked at again after its age, at least this long: its
+ * job may have been lost with a flushed Redis or have run out of attempts. So checks come at 5, 10,
+ * 20, 40 s … after receipt; a row waiting behind a backlog is looked at a handful of times, not
+ * every few seconds.
  */
-const REENQUEUE_AFTER_S = 5;
+const FIRST_CHECK_S = 5;
+/** The longest wait between two checks of a row: how long a flushed Redis may take to heal. */
+const LAST_CHECK_S = 60;
 const BATCH = 500;
 
 /**
  * Turns stored webhooks into jobs, in batches, from the worker: one job per inbox row whose id is
  * the row's (ARCHITECTURE.md §3). Rows are claimed with SKIP LOCKED, so several workers share the
- * work, and a row whose job vanished is claimed again after a few seconds, so a flushed Redis
- * loses nothing.
+ * work, and each unprocessed row is looked at again on a backoff: a row whose job vanished is
+ * enqueued again, so a flushed Redis loses nothing.
  */
 @Injectable()
 export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -43,24 +46,29 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
     clearTimeout(this.timer);
   }
 
-  /** Enqueues every row that is due; answers how many. */
+  /** Enqueues every row that is due and whose job is not in the queue; answers how many. */
   async relay(): Promise<number> {
     let total = 0;
     for (;;) {
-      const [rows]: [{ id: string }[], number] = await this.dataSource.query(
-        `UPDATE webhook_inbox SET enqueued_at = now()
-         WHERE id IN (
-           SELECT id FROM webhook_inbox
-           WHERE processed_at IS NULL
-             AND (enqueued_at IS NULL OR enqueued_at < now() - make_interval(secs => $1))
-           ORDER BY received_at LIMIT $2
+      // a row never enqueued has enqueued_at NULL; the next check waits as long as the row is old
+      const [rows]: [{ id: string; fresh: boolean }[], number] = await this.dataSource.query(
+        `WITH due AS (
+           SELECT id, enqueued_at IS NULL AS fresh FROM webhook_inbox
+           WHERE processed_at IS NULL AND relay_at <= now()
+           ORDER BY relay_at LIMIT $3
            FOR UPDATE SKIP LOCKED)
-         RETURNING id`,
-        [REENQUEUE_AFTER_S, BATCH],
+         UPDATE webhook_inbox w SET enqueued_at = now(),
+           relay_at = now() + LEAST(GREATEST(now() - w.received_at, make_interval(secs => $1)),
+                                    make_interval(secs => $2))
+         FROM due WHERE w.id = due.id
+         RETURNING w.id, due.fresh`,
+        [FIRST_CHECK_S, LAST_CHECK_S, BATCH],
       );
       if (rows.length === 0) return total;
+      const missing = await this.withoutJob(rows.filter((row) => !row.fresh).map((row) => row.id));
+      const ids = [...rows.filter((row) => row.fresh).map((row) => row.id), ...missing];
       await this.queue.addBulk(
-        rows.map(({ id }) => ({
+        ids.map((id) => ({
           name: 'import',
           data: { inboxId: id },
           opts: {
@@ -72,9 +80,19 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
           },
         })),
       );
-      total += rows.length;
+      total += ids.length;
       if (rows.length < BATCH) return total;
     }
+  }
+
+  /**
+   * The rows whose job the queue no longer holds. A job still waiting, running or delayed for a
+   * retry is left alone: adding it again would be a no-op for BullMQ but costs a Redis script per
+   * row, which under a backlog of thousands took the workers' time.
+   */
+  private async withoutJob(ids: string[]): Promise<string[]> {
+    const states = await Promise.all(ids.map((id) => this.queue.getJobState(inboxJobId(id))));
+    return ids.filter((_, index) => states[index] === 'unknown');
   }
 
   private schedule(): void {

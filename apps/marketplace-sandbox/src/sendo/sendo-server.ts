@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -57,7 +57,9 @@ export const SENDO_RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000];
 
 function sendoRules(): StyleRules {
   let shops = 0;
-  let orders = 0;
+  // numbered on from a random point: a restarted sandbox (a new demo run) must not hand out a
+  // number the connector already holds for the same shop from an earlier run
+  let orders = randomInt(0, 7_000_000_000);
   return {
     name: 'sendo',
     newShopId: () => String(300_000 + ++shops),

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -54,7 +54,9 @@ export const VOSO_MAINTENANCE_PAGE =
 
 function vosoRules(): StyleRules {
   let shops = 0;
-  let orders = 0;
+  // numbered on from a random point: a restarted sandbox (a new demo run) must not hand out a
+  // number the connector already holds for the same shop from an earlier run
+  let orders = randomInt(0, 9_000_000_000);
   return {
     name: 'voso',
     newShopId: () => String(700_000 + ++shops),

@@ -5,6 +5,7 @@ import { Orders1764330000000 } from './1764330000000-orders';
 import { SalesRollups1764340000000 } from './1764340000000-sales-rollups';
 import { SalesProductDaysRevenue1764350000000 } from './1764350000000-sales-product-days-revenue';
 import { SalesProducerMonths1764360000000 } from './1764360000000-sales-producer-months';
+import { InboxRelaySchedule1764370000000 } from './1764370000000-inbox-relay-schedule';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   SalesRollups1764340000000,
   SalesProductDaysRevenue1764350000000,
   SalesProducerMonths1764360000000,
+  InboxRelaySchedule1764370000000,
 ];

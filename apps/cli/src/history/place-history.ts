@@ -1,0 +1,288 @@
+import { vietnamDate } from '@ocop/common';
+import { allPages, call, type ConnectedProducer, type Endpoints, waitUntilUp } from '../demo-shops';
+import {
+  type HistoryProduct,
+  orderKey,
+  type PlannedOrder,
+  planHistory,
+  remainingOrders,
+  unitsNeeded,
+} from './order-history';
+
+interface ApiSku {
+  id: string;
+  code: string;
+  priceVnd: number;
+  available: number;
+}
+interface ApiProduct {
+  id: string;
+  cooperativeId: string;
+  category: string;
+  status: string;
+  skus: ApiSku[];
+  ocop: { stars: number } | null;
+}
+interface ApiCertificate {
+  productId: string;
+  stars: number;
+  decidedAt: string;
+  validUntil: string | null;
+  status: string;
+}
+
+export interface HistoryReport {
+  planned: number;
+  /** Planned orders the connector already held (an earlier run placed them). */
+  held: number;
+  placed: number;
+  refused: number;
+  /** Webhooks the sandbox sent for this run's orders (placements and status moves). */
+  events: number;
+  imported: boolean;
+  seconds: number;
+}
+
+/** Stock kept on top of what the history needs, so the last order of a SKU does not empty it. */
+const STOCK_MARGIN = 10;
+const PLACE_CHUNK = 1000;
+const MOVE_CONCURRENCY = 16;
+const PROGRESS_EVERY_MS = 30_000;
+const IMPORT_TIMEOUT_MS = 20 * 60_000;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Places the demo's order history (order-history.ts) as buyers would: through each sandbox
+ * marketplace's control API, which pushes every order and status move to the connector's webhooks
+ * (and its polls find the recent ones). Nothing is written to the connector's database directly.
+ * Stock is topped up through the API first, where the history needs more than a SKU has, so that
+ * no order is refused or oversold for lack of stock.
+ */
+export async function placeHistory(
+  endpoints: Endpoints,
+  producers: ConnectedProducer[],
+  workerMetricsUrl: string,
+  log: (line: string) => void,
+): Promise<HistoryReport> {
+  const started = Date.now();
+  const now = new Date();
+  const byCooperative = new Map(producers.map((p) => [p.cooperativeId, p]));
+  const [products, certificates] = await Promise.all([
+    allPages<ApiProduct>(endpoints, '/v1/products?status=active'),
+    allPages<ApiCertificate>(endpoints, '/v1/ocop-certificates'),
+  ]);
+  const plan = planHistory({
+    products: historyProducts(products, certificates, byCooperative),
+    today: vietnamDate(now),
+    now,
+  });
+  const held = new Set(
+    (
+      await allPages<{ cooperativeId: string; marketplace: string; placedAt: string }>(
+        endpoints,
+        '/v1/orders',
+      )
+    ).map((order) => orderKey(order.cooperativeId, order.marketplace, order.placedAt)),
+  );
+  const todo = remainingOrders(plan, held);
+  const report: HistoryReport = {
+    planned: plan.length,
+    held: plan.length - todo.length,
+    placed: 0,
+    refused: 0,
+    events: 0,
+    imported: true,
+    seconds: 0,
+  };
+  if (todo.length === 0) {
+    report.seconds = Math.round((Date.now() - started) / 1000);
+    return report;
+  }
+  const shopOf = (order: PlannedOrder) =>
+    (byCooperative.get(order.cooperativeId) as ConnectedProducer).shops[order.marketplace];
+  log(
+    `History: ${todo.length} orders to place (${report.held} of ${plan.length} already held); topping up stock…`,
+  );
+  await topUpStock(endpoints, products, todo);
+  await waitForSandboxStock(endpoints, todo, shopOf, log);
+
+  await waitUntilUp(workerMetricsUrl);
+  const baseline = await webhookImports(workerMetricsUrl);
+  const placed: { order: PlannedOrder; shop: string; orderId: string }[] = [];
+  const byShop = new Map<string, PlannedOrder[]>();
+  for (const order of todo) {
+    const shop = shopOf(order);
+    const list = byShop.get(shop) ?? [];
+    list.push(order);
+    byShop.set(shop, list);
+  }
+  for (const [shop, orders] of byShop) {
+    const marketplace = orders[0].marketplace;
+    for (let i = 0; i < orders.length; i += PLACE_CHUNK) {
+      const chunk = orders.slice(i, i + PLACE_CHUNK);
+      const answer = await call(
+        'POST',
+        `${endpoints.sandbox[marketplace]}/_sandbox/shops/${shop}/orders`,
+        undefined,
+        { orders: chunk.map((order) => ({ lines: order.lines, placedAt: order.placedAt })) },
+      );
+      if (answer.status !== 201) throw new Error(`placing orders on ${shop}: ${JSON.stringify(answer.body)}`);
+      (answer.body.orders as ({ orderId: string } | { error: string })[]).forEach((result, index) => {
+        if ('orderId' in result) placed.push({ order: chunk[index], shop, orderId: result.orderId });
+        else if (++report.refused <= 3) log(`  refused on ${shop}: ${result.error}`);
+      });
+    }
+  }
+  report.placed = placed.length;
+  report.events = placed.length;
+
+  // each order's moves in turn (they must keep their order); many orders at once
+  let next = 0;
+  const mover = async () => {
+    for (let i = next++; i < placed.length; i = next++) {
+      const { order, shop, orderId } = placed[i];
+      for (const step of order.steps) {
+        const moved = await call(
+          'POST',
+          `${endpoints.sandbox[order.marketplace]}/_sandbox/shops/${shop}/orders/${orderId}/status`,
+          undefined,
+          { status: step.status, at: step.at, ...(step.reason ? { reason: step.reason } : {}) },
+        );
+        if (moved.status !== 200) {
+          log(`  could not move ${orderId} to ${step.status}: ${JSON.stringify(moved.body)}`);
+          break;
+        }
+        report.events += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: MOVE_CONCURRENCY }, mover));
+  log(
+    `History: placed ${report.placed} orders (${report.refused} refused) and made their status moves ` +
+      `in ${Math.round((Date.now() - started) / 1000)} s; the connector is importing ${report.events} webhooks…`,
+  );
+
+  const importStarted = Date.now();
+  let lastLog = Date.now();
+  for (;;) {
+    const done = (await webhookImports(workerMetricsUrl)) - baseline;
+    if (done >= report.events) break;
+    if (Date.now() - importStarted > IMPORT_TIMEOUT_MS) {
+      log(`History: gave up waiting after ${IMPORT_TIMEOUT_MS / 60_000} min (${done} imported)`);
+      report.imported = false;
+      break;
+    }
+    if (Date.now() - lastLog >= PROGRESS_EVERY_MS) {
+      const rate = done / ((Date.now() - importStarted) / 1000);
+      log(`  ${done} of ${report.events} webhooks imported (${rate.toFixed(0)}/s)`);
+      lastLog = Date.now();
+    }
+    await sleep(1000);
+  }
+  report.seconds = Math.round((Date.now() - started) / 1000);
+  return report;
+}
+
+function historyProducts(
+  products: ApiProduct[],
+  certificates: ApiCertificate[],
+  producers: Map<string, ConnectedProducer>,
+): HistoryProduct[] {
+  const rated = new Map<string, { from: string; to: string | null }[]>();
+  for (const c of certificates) {
+    // a refused assessment (not_certified) never carried a badge
+    if (c.status === 'not_certified' || c.stars < 3) continue;
+    rated.set(c.productId, [...(rated.get(c.productId) ?? []), { from: c.decidedAt, to: c.validUntil }]);
+  }
+  return products
+    .filter((p) => producers.has(p.cooperativeId) && p.skus.length > 0)
+    .map((p) => {
+      // smallest pack first: it is the one bought most
+      const skus = [...p.skus].sort((a, b) => a.priceVnd - b.priceVnd || (a.code < b.code ? -1 : 1));
+      return {
+        cooperativeId: p.cooperativeId,
+        producer: (producers.get(p.cooperativeId) as ConnectedProducer).name,
+        key: skus[0].code,
+        category: p.category,
+        stars: p.ocop?.stars ?? null,
+        skus: skus.map((sku) => ({ code: sku.code, priceVnd: sku.priceVnd })),
+        rated: rated.get(p.id) ?? [],
+      };
+    });
+}
+
+/** Raises each SKU's on-hand through the API where the orders to place need more than is available. */
+async function topUpStock(endpoints: Endpoints, products: ApiProduct[], todo: PlannedOrder[]) {
+  const need = unitsNeeded(todo, (order) => order.cooperativeId);
+  for (const product of products) {
+    for (const sku of product.skus) {
+      const units = need.get(`${product.cooperativeId}|${sku.code}`) ?? 0;
+      const delta = units + STOCK_MARGIN - sku.available;
+      if (units === 0 || delta <= 0) continue;
+      const answer = await fetch(`${endpoints.api}/v1/skus/${sku.id}/stock-adjustments`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${endpoints.adminKey}`,
+          'content-type': 'application/json',
+          // a retried request after a lost answer must not add the units twice
+          'idempotency-key': `demo-history-${sku.id}-${units}-${sku.available}`,
+        },
+        body: JSON.stringify({ delta, reason: 'Nhập thêm hàng cho lịch sử đơn của bản demo' }),
+      });
+      if (answer.status !== 201) throw new Error(`topping up ${sku.code}: ${await answer.text()}`);
+    }
+  }
+}
+
+/** Waits until every shop holds what its orders need: the connector pushes stock asynchronously. */
+async function waitForSandboxStock(
+  endpoints: Endpoints,
+  todo: PlannedOrder[],
+  shopOf: (order: PlannedOrder) => string,
+  log: (line: string) => void,
+): Promise<void> {
+  const need = unitsNeeded(todo, (order) => `${order.marketplace}|${shopOf(order)}`);
+  const shops = new Set([...need.keys()].map((key) => key.split('|').slice(0, 2).join('|')));
+  const deadline = Date.now() + 5 * 60_000;
+  let lastLog = Date.now();
+  for (;;) {
+    const short: string[] = [];
+    for (const shopKey of shops) {
+      const [marketplace, shop] = shopKey.split('|') as [keyof Endpoints['sandbox'], string];
+      const listings = await call('GET', `${endpoints.sandbox[marketplace]}/_sandbox/shops/${shop}/listings`);
+      const heldUnits = new Map<string, number>();
+      for (const listing of (listings.body ?? []) as {
+        status: string;
+        variants: { sku: string; quantity: number }[];
+      }[]) {
+        if (listing.status !== 'active') continue;
+        for (const variant of listing.variants) heldUnits.set(variant.sku, variant.quantity);
+      }
+      for (const [key, units] of need) {
+        if (!key.startsWith(`${shopKey}|`)) continue;
+        const sku = key.slice(shopKey.length + 1);
+        if ((heldUnits.get(sku) ?? 0) < units) short.push(`${shop} ${sku}`);
+      }
+    }
+    if (short.length === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`the sandbox shops still lack stock for ${short.length} SKUs, e.g. ${short[0]}`);
+    if (Date.now() - lastLog >= PROGRESS_EVERY_MS) {
+      log(`  waiting for listings and stock on the marketplaces (${short.length} SKUs short)`);
+      lastLog = Date.now();
+    }
+    await sleep(2000);
+  }
+}
+
+/** Order states the worker has imported from webhooks since it started (its Prometheus counter). */
+async function webhookImports(metricsUrl: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  let total = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('orders_imported_total{') && line.includes('source="webhook"'))
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return total;
+}

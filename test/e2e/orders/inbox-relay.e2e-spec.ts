@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../../libs/database/src/data-source';
+import { createLogger } from '../../../libs/common/src/logger';
+import { InboxRelay, inboxJobId } from '../../../libs/orders/src/inbox-relay';
+import { QUEUES } from '../../../libs/sync/src/queues';
+import { dropDatabase, freshDatabase } from '../../support/database';
+
+/**
+ * The inbox relay against the real PostgreSQL and Redis, driven by hand: no worker takes the jobs
+ * and no timer runs the relay, so each call's answer is exactly what it enqueued. A database and a
+ * queue prefix of its own keep other suites' webhooks out.
+ */
+const DATABASE_URL = (process.env.DATABASE_URL as string).replace(/\/([^/]+)$/, '/$1_relay');
+
+describe('inbox relay: jobs are re-added only when the queue lost them', () => {
+  let dataSource: DataSource;
+  let queue: Queue;
+  let relay: InboxRelay;
+
+  beforeAll(async () => {
+    await freshDatabase(DATABASE_URL);
+    dataSource = await new DataSource(dataSourceOptions(DATABASE_URL)).initialize();
+    queue = new Queue(QUEUES.orderInbox, {
+      connection: { url: process.env.REDIS_URL },
+      prefix: `{relay-spec-${process.pid}}`,
+    });
+    relay = new InboxRelay(dataSource, queue, createLogger('silent', 'relay-spec'));
+  });
+  afterAll(async () => {
+    await queue?.obliterate({ force: true });
+    await queue?.close();
+    await dataSource?.destroy();
+    await dropDatabase(DATABASE_URL);
+  });
+
+  async function storeWebhooks(n: number): Promise<string[]> {
+    const rows: { id: string }[] = await dataSource.query(
+      `INSERT INTO webhook_inbox (marketplace, event_id, connection_id, external_order_id, change, raw_body)
+       SELECT 'voso', gen_random_uuid()::text, $1, 'VOSO' || g, '{}', '{}' FROM generate_series(1, $2) g
+       RETURNING id`,
+      [randomUUID(), n],
+    );
+    return rows.map((row) => row.id);
+  }
+  const makeDue = (ids: string[]) =>
+    dataSource.query(`UPDATE webhook_inbox SET relay_at = now() WHERE id = ANY($1)`, [ids]);
+  const waitSeconds = async (id: string): Promise<number> => {
+    const [row]: { wait: number }[] = await dataSource.query(
+      `SELECT extract(epoch FROM relay_at - now())::float AS wait FROM webhook_inbox WHERE id = $1`,
+      [id],
+    );
+    return row.wait;
+  };
+
+  it('enqueues new rows once, then leaves rows whose job still waits alone', async () => {
+    const ids = await storeWebhooks(3);
+    expect(await relay.relay()).toBe(3);
+    expect((await queue.getJobCounts('waiting')).waiting).toBe(3);
+    // not due again yet
+    expect(await relay.relay()).toBe(0);
+    // due, but every job is still in the queue: nothing is added
+    await makeDue(ids);
+    expect(await relay.relay()).toBe(0);
+    expect(await waitSeconds(ids[0])).toBeGreaterThan(4);
+
+    // a job the queue lost (a flushed Redis, attempts run out) is added again when next due
+    await queue.remove(inboxJobId(ids[1]));
+    await makeDue(ids);
+    expect(await relay.relay()).toBe(1);
+    expect(await queue.getJobState(inboxJobId(ids[1]))).toBe('waiting');
+  });
+
+  it('looks at a waiting row less often the older it is, at least once a minute', async () => {
+    const [young, old, ancient] = await storeWebhooks(3);
+    await relay.relay();
+    await dataSource.query(
+      `UPDATE webhook_inbox SET received_at = now() - make_interval(secs => CASE id
+         WHEN $1::uuid THEN 2 WHEN $2::uuid THEN 30 ELSE 3600 END), relay_at = now()
+       WHERE id = ANY($3)`,
+      [young, old, [young, old, ancient]],
+    );
+    expect(await relay.relay()).toBe(0);
+    expect(await waitSeconds(young)).toBeCloseTo(5, 0);
+    expect(await waitSeconds(old)).toBeCloseTo(30, 0);
+    expect(await waitSeconds(ancient)).toBeCloseTo(60, 0);
+  });
+
+  it('never relays a processed row', async () => {
+    const ids = await storeWebhooks(2);
+    await dataSource.query(`UPDATE webhook_inbox SET processed_at = now() WHERE id = ANY($1)`, [ids]);
+    expect(await relay.relay()).toBe(0);
+    expect(await queue.getJobState(inboxJobId(ids[0]))).toBe('unknown');
+  });
+});
