@@ -5,7 +5,7 @@
 
 const VIETNAM = 'Asia/Ho_Chi_Minh';
 const vnd = new Intl.NumberFormat('vi-VN', { style: 'currency', currency: 'VND', maximumFractionDigits: 0 });
-const count = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
+const count = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 });
 const signed = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1, signDisplay: 'exceptZero' });
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
