@@ -25,6 +25,9 @@ import {
 } from './labels.js';
 import type { Certificate, ChannelHealth, Cooperative, Growth, Product, SalesSeries } from './types.js';
 
+/** A blank name is a reason a marketplace refuses a listing; the row must still be readable. */
+const nameOf = (product: Product): string => product.name.trim() || '(chưa có tên · unnamed)';
+
 /** What a product's badge stands on: its active certificate, or the latest one it had. */
 function certificateCell(product: Product, latest: Certificate | undefined, today: string): string {
   if (product.ocop) {
@@ -58,7 +61,7 @@ export async function renderProducer(main: HTMLElement, cooperativeId: string): 
   // certificates come newest decision first, so the first seen per product is its latest
   const latest = new Map<string, Certificate>();
   for (const c of certificates) if (!latest.has(c.productId)) latest.set(c.productId, c);
-  const productName = new Map(products.map((p) => [p.id, p.name]));
+  const productName = new Map(products.map((p) => [p.id, nameOf(p)]));
   const troubled = health.listings.items.filter((l) => l.health !== 'synced');
 
   const sales$ = chartBox('producerSales', true);
@@ -146,7 +149,7 @@ export async function renderProducer(main: HTMLElement, cooperativeId: string): 
       table(
         ['Sản phẩm (product)', 'Sao (stars)', 'Chứng nhận (certificate)'],
         products.map((p) => [
-          p.name,
+          nameOf(p),
           p.ocop ? stars(p.ocop.stars) : '—',
           certificateCell(p, latest.get(p.id), today),
         ]),
