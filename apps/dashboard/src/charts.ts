@@ -73,7 +73,14 @@ export function draw(name: string, canvas: HTMLCanvasElement, config: ChartConfi
 }
 
 /** Axis ticks and tooltips in đồng. */
-export const vndAxis = { ticks: { callback: (value: string | number) => formatVnd(Number(value)) } };
+// whole đồng only: with no sales yet Chart.js would otherwise tick 0,1 ₫ … 1 ₫
+export const vndAxis = {
+  beginAtZero: true,
+  ticks: { precision: 0, callback: (value: string | number) => formatVnd(Number(value)) },
+};
+export const pctAxis = {
+  ticks: { precision: 0, callback: (value: string | number) => `${formatNumber(Number(value))} %` },
+};
 export const vndTooltip = {
   callbacks: {
     label: (item: { dataset: { label?: string }; raw: unknown }) =>

@@ -1,5 +1,5 @@
 import { apiGet, apiGetAll } from './api.js';
-import { chartBox, countAxis, draw, vndAxis, vndTooltip } from './charts.js';
+import { chartBox, countAxis, draw, pctAxis, vndAxis, vndTooltip } from './charts.js';
 import { card, el, kpi, table } from './dom.js';
 import {
   EXPIRY_BUCKETS,
@@ -237,7 +237,7 @@ export async function renderProvince(main: HTMLElement, producers: Cooperative[]
       ],
     },
     options: {
-      scales: { y: { ticks: { callback: (v: string | number) => `${formatNumber(Number(v))} %` } } },
+      scales: { y: pctAxis },
     },
   });
   // A producer with nothing sold before has no growth figure to draw; the table still lists it.
@@ -257,7 +257,7 @@ export async function renderProvince(main: HTMLElement, producers: Cooperative[]
     options: {
       indexAxis: 'y',
       plugins: { legend: { display: false } },
-      scales: { x: { ticks: { callback: (v: string | number) => `${formatNumber(Number(v))} %` } } },
+      scales: { x: pctAxis },
     },
   });
   draw('certificatesExpiring', expiry$.canvas, {
