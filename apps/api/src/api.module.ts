@@ -16,6 +16,7 @@ import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
 import { BullBoardModule, type BullBoardModuleOptions } from '@bull-board/nestjs';
 import { ErrorShapeFilter } from './error-shape.filter';
 import { HealthController, MetricsController, SyncGauges } from './operations';
+import { SyncHealthController } from './sync-health.controller';
 
 @Module({})
 export class ApiModule {
@@ -46,7 +47,7 @@ export class ApiModule {
         }),
         BullBoardModule.forFeature(...ALL_QUEUES.map((name) => ({ name, adapter: BullMQAdapter }))),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, SyncHealthController],
       providers: [{ provide: APP_FILTER, useClass: ErrorShapeFilter }, SyncGauges],
     };
   }

@@ -6,6 +6,7 @@ import { Environment } from '../../../config/environment';
 import { ApiKeysService, Principal } from '@ocop/auth';
 import { describeError, InputValidationPipe, JsonNestLogger, Logger, LOGGER } from '@ocop/common';
 import { ApiModule } from './api.module';
+import { serveDashboard } from './dashboard';
 import { httpMetrics } from './operations';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -71,6 +72,8 @@ export async function createApiApp(env: Environment): Promise<NestFastifyApplica
     );
     await reply.status(status).header('www-authenticate', 'Basic realm="OCOP connector queues"').send(body);
   });
+
+  await serveDashboard(fastify);
 
   const openApi = SwaggerModule.createDocument(
     app,

@@ -63,6 +63,7 @@ function printWelcome(
  OCOP marketplace connector — demo
    API              ${base}        (OpenAPI page: ${base}/docs)
    Health, metrics  ${base}/health  ${base}/metrics
+   Dashboard        ${base}/dashboard/  (give the admin key, an officer key or a producer's key)
    Queue dashboard  ${base}/admin/queues  (any user name, the admin key as password)
    Sandbox          Sendo ${env.SANDBOX_HOST}:${env.SANDBOX_SENDO_PORT} · Voso ${env.SANDBOX_HOST}:${env.SANDBOX_VOSO_PORT} · Postmart ${env.SANDBOX_HOST}:${env.SANDBOX_POSTMART_PORT}
    Admin key        ${env.ADMIN_API_KEY}${madeSecrets.length ? `\n   (generated ${madeSecrets.join(' and ')} and saved them in .env)` : ''}

@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueChanges, CatalogueModule } from '@ocop/catalogue';
+import { ChannelHealth } from './channel-health';
 import { ConnectionsService } from './connections.service';
 import { ChannelsController } from './controllers';
 import { channelEntities } from './entities';
@@ -15,8 +16,8 @@ import { ListingsService } from './listings.service';
 @Module({
   imports: [TypeOrmModule.forFeature(channelEntities), CatalogueModule],
   controllers: [ChannelsController],
-  providers: [ConnectionsService, ListingsService, ListingVersions, ListingContents],
-  exports: [ConnectionsService, ListingsService, ListingVersions, ListingContents],
+  providers: [ConnectionsService, ListingsService, ListingVersions, ListingContents, ChannelHealth],
+  exports: [ConnectionsService, ListingsService, ListingVersions, ListingContents, ChannelHealth],
 })
 export class ChannelsModule implements OnModuleInit {
   constructor(

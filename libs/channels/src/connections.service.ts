@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { In, QueryFailedError, Repository } from 'typeorm';
 import { CooperativesService } from '@ocop/catalogue';
 import {
   Conflict,
@@ -226,6 +226,16 @@ export class ConnectionsService {
       where: [{ status: 'active' }, { status: 'paused' }],
     });
     return rows.map((row) => row.id);
+  }
+
+  /** The marketplace of each connection, so other contexts can group their rows by marketplace. */
+  async marketplacesOf(connectionIds: string[]): Promise<Map<string, Marketplace>> {
+    if (connectionIds.length === 0) return new Map();
+    const rows = await this.connections.find({
+      select: { id: true, marketplace: true },
+      where: { id: In([...new Set(connectionIds)]) },
+    });
+    return new Map(rows.map((row) => [row.id, row.marketplace]));
   }
 
   /** Orders of the connection were read from its marketplace up to now (API.md `lastOrderSyncAt`). */

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@ocop/auth';
 import { ParseIdPipe } from '@ocop/common';
+import { ChannelHealth } from './channel-health';
 import { ConnectionsService } from './connections.service';
 import {
   ConnectionListQuery,
@@ -19,6 +20,7 @@ export class ChannelsController {
   constructor(
     private readonly connections: ConnectionsService,
     private readonly listings: ListingsService,
+    private readonly health: ChannelHealth,
   ) {}
 
   @Post('cooperatives/:id/connections')
@@ -38,6 +40,15 @@ export class ChannelsController {
     @Query() query: ConnectionListQuery,
   ) {
     return this.connections.list(who.scope, id, query);
+  }
+
+  @Get('cooperatives/:id/channel-health')
+  @ApiOperation({
+    summary:
+      'Extension: a producer’s listings by health (synced, lagging, pending, error with the marketplace’s message) and its connections',
+  })
+  channelHealth(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string) {
+    return this.health.ofCooperative(who.scope, id);
   }
 
   @Get('connections/:id')

@@ -5,3 +5,4 @@ export * from './listings.service';
 export * from './listing-versions';
 export * from './listing-content';
 export * from './entities';
+export * from './channel-health';

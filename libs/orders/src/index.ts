@@ -8,3 +8,4 @@ export * from './order-jobs';
 export * from './entities';
 export * from './inbox-relay';
 export * from './order-changes';
+export * from './intake-activity';

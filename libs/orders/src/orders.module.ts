@@ -5,6 +5,7 @@ import { SyncModule } from '@ocop/sync';
 import { orderEntities } from './entities';
 import { OrderActionProcessor, OrderActions } from './order-actions';
 import { InboxRelay } from './inbox-relay';
+import { IntakeActivity } from './intake-activity';
 import { OrderChanges } from './order-changes';
 import { OrderImport } from './order-import';
 import {
@@ -23,8 +24,8 @@ import { WebhooksController } from './webhooks.controller';
 @Module({
   imports: [TypeOrmModule.forFeature(orderEntities), CatalogueModule, SyncModule],
   controllers: [WebhooksController, OrdersController],
-  providers: [WebhookInbox, OrdersService, OrderActions, OrderImport, OrderChanges],
-  exports: [WebhookInbox, OrdersService, OrderActions, OrderImport, OrderChanges],
+  providers: [WebhookInbox, OrdersService, OrderActions, OrderImport, OrderChanges, IntakeActivity],
+  exports: [WebhookInbox, OrdersService, OrderActions, OrderImport, OrderChanges, IntakeActivity],
 })
 export class OrdersModule {}
 

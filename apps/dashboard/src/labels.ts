@@ -1,0 +1,49 @@
+/** Vietnamese first, English beside where an officer may share the screen with a partner. */
+export const MARKETPLACE_LABELS: Record<string, string> = {
+  sendo: 'Sendo',
+  voso: 'Voso',
+  postmart: 'Postmart',
+};
+export const MARKETPLACES = ['sendo', 'voso', 'postmart'] as const;
+export const MARKETPLACE_COLOURS: Record<string, string> = {
+  sendo: '#d62828',
+  voso: '#f77f00',
+  postmart: '#1d4e89',
+};
+
+export const HEALTH = ['synced', 'lagging', 'pending', 'error'] as const;
+export type Health = (typeof HEALTH)[number];
+export const HEALTH_LABELS: Record<Health, string> = {
+  synced: 'Đã đồng bộ (synced)',
+  lagging: 'Đang chờ cập nhật (lagging)',
+  pending: 'Chờ đăng (pending)',
+  error: 'Lỗi (error)',
+};
+export const HEALTH_COLOURS: Record<Health, string> = {
+  synced: '#2a9d8f',
+  lagging: '#e9c46a',
+  pending: '#8d99ae',
+  error: '#d62828',
+};
+
+export const CONNECTION_LABELS: Record<string, string> = {
+  active: 'Hoạt động (active)',
+  paused: 'Tạm dừng (paused)',
+  auth_failed: 'Sai thông tin đăng nhập (auth failed)',
+};
+
+export const CERTIFICATE_LABELS: Record<string, string> = {
+  active: 'Còn hiệu lực (active)',
+  expired: 'Hết hạn (expired)',
+  revoked: 'Bị thu hồi (revoked)',
+  superseded: 'Được thay thế (superseded)',
+};
+
+export const ROLE_LABELS: Record<string, string> = {
+  admin: 'Quản trị (admin)',
+  officer: 'Cán bộ (officer)',
+  cooperative: 'Nhà sản xuất (producer)',
+};
+
+export const stars = (n: number): string => `${n}★`;
+export const NO_DISTRICT = 'Chưa rõ huyện (no district)';

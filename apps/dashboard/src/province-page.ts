@@ -1,0 +1,277 @@
+import { apiGet, apiGetAll } from './api.js';
+import { chartBox, countAxis, draw, pctAxis, vndAxis, vndTooltip } from './charts.js';
+import { card, el, kpi, table } from './dom.js';
+import {
+  EXPIRY_BUCKETS,
+  expiryBucket,
+  formatDate,
+  formatNumber,
+  formatPct,
+  formatPeriod,
+  formatVnd,
+  vietnamToday,
+} from './format.js';
+import { MARKETPLACE_COLOURS, MARKETPLACE_LABELS, MARKETPLACES, NO_DISTRICT, stars } from './labels.js';
+import type {
+  Category,
+  Certificate,
+  Cooperative,
+  Product,
+  ProducersByGrowth,
+  Province,
+  SalesSeries,
+  Uplift,
+} from './types.js';
+
+const STAR_LEVELS = ['3', '4', '5'];
+const EXPIRY_LABELS: Record<number, string> = {
+  30: 'Trong 30 ngày (≤ 30 days)',
+  60: '31–60 ngày (days)',
+  90: '61–90 ngày (days)',
+};
+
+/** The province overview for officers and admins: every figure from the metrics endpoints. */
+export async function renderProvince(main: HTMLElement, producers: Cooperative[]): Promise<void> {
+  const [province, sales, uplift, growth, expiring, categories] = await Promise.all([
+    apiGet<Province>('/v1/metrics/province'),
+    apiGet<SalesSeries>('/v1/metrics/province/sales', { granularity: 'month' }),
+    apiGet<Uplift>('/v1/metrics/ocop-uplift', { windowDays: 90 }),
+    apiGet<ProducersByGrowth>('/v1/metrics/growth', { limit: 10 }),
+    apiGetAll<Certificate>('/v1/ocop-certificates', { expiringWithinDays: 90 }),
+    apiGet<{ items: Category[] }>('/v1/reference/categories'),
+  ]);
+  // Names of the products about to lose their badge: one list read, not one call per product.
+  const products = expiring.length > 0 ? await apiGetAll<Product>('/v1/products') : ([] as Product[]);
+  const productName = new Map(products.map((p) => [p.id, p.name]));
+  const producerName = new Map(producers.map((c) => [c.id, c.name]));
+  const categoryName = new Map(categories.items.map((c) => [c.slug, c.nameVi]));
+  const revenue = Object.values(province.channelMix).reduce((sum, v) => sum + v, 0);
+
+  const stars$ = chartBox('certifiedByStars');
+  const categories$ = chartBox('certifiedByCategory');
+  const districts$ = chartBox('revenueByDistrict', true);
+  const channels$ = chartBox('revenueByMarketplace', true);
+  const uplift$ = chartBox('upliftByStars');
+  const growth$ = chartBox('topProducersByGrowth', true);
+  const expiry$ = chartBox('certificatesExpiring');
+
+  const today = vietnamToday();
+  const expiringRows = expiring
+    .filter((c) => c.validUntil !== null)
+    .sort((a, b) => (a.validUntil ?? '').localeCompare(b.validUntil ?? ''));
+  const bucketCounts = EXPIRY_BUCKETS.map(
+    (bucket) => expiringRows.filter((c) => expiryBucket(c.validUntil ?? '', today) === bucket).length,
+  );
+
+  main.replaceChildren(
+    el('h1', {}, 'Toàn tỉnh ', el('small', {}, `Province overview · ${formatDate(province.asOf)}`)),
+    el(
+      'div',
+      { class: 'kpis' },
+      kpi('Sản phẩm OCOP còn hiệu lực (certified)', formatNumber(province.products.certified), 'certified'),
+      kpi(
+        'Tỷ lệ chè (tea share)',
+        province.products.teaSharePct === null ? '—' : `${formatNumber(province.products.teaSharePct)} %`,
+        'teaShare',
+      ),
+      kpi('Chủ thể (producers)', formatNumber(province.cooperatives.total), 'producers'),
+      kpi(
+        `Doanh thu ${formatDate(province.revenueWindow.from)}–${formatDate(province.revenueWindow.to)} (revenue)`,
+        formatVnd(revenue),
+        'revenue',
+      ),
+    ),
+    el(
+      'div',
+      { class: 'grid' },
+      card('Sản phẩm theo số sao', 'Certified products by stars', stars$.box),
+      card(
+        'Sản phẩm theo nhóm hàng',
+        'by category',
+        categories$.box,
+        el(
+          'p',
+          { class: 'note', 'data-tea-share': String(province.products.teaSharePct ?? '') },
+          `Chè chiếm ${province.products.teaSharePct === null ? '—' : `${formatNumber(province.products.teaSharePct)} %`} sản phẩm được chứng nhận (tea share).`,
+        ),
+      ),
+      card('Doanh thu theo huyện', 'Revenue by district, last 365 days', districts$.box),
+      card('Doanh thu theo sàn theo tháng', 'Revenue by marketplace over time', channels$.box),
+      card(
+        'Mức tăng doanh thu sau chứng nhận OCOP theo số sao',
+        `OCOP uplift distribution, ${uplift.windowDays} days before/after`,
+        uplift$.box,
+        el(
+          'p',
+          { class: 'note' },
+          'Trung vị và khoảng tứ phân vị 25–75 % (median and interquartile range); n = số chứng nhận đo được.',
+        ),
+      ),
+      card(
+        'Nhà sản xuất tăng trưởng nhanh nhất',
+        `Top producers by growth, ${formatDate(growth.current.from)}–${formatDate(growth.current.to)}`,
+        growth$.box,
+        table(
+          [
+            'Nhà sản xuất (producer)',
+            'Huyện (district)',
+            'Kỳ này (current)',
+            'Kỳ trước (previous)',
+            'Tăng trưởng (growth)',
+          ],
+          growth.items.map((g) => [
+            el('a', { href: `#/producer/${g.cooperativeId}` }, g.name),
+            g.district ?? NO_DISTRICT,
+            formatVnd(g.currentRevenueVnd),
+            formatVnd(g.previousRevenueVnd),
+            formatPct(g.growthPct),
+          ]),
+          { 'data-table': 'topProducers' },
+        ),
+      ),
+      card(
+        'Chứng nhận sắp hết hạn',
+        'Certificates expiring in the next 30, 60 and 90 days',
+        expiry$.box,
+        table(
+          ['Sản phẩm (product)', 'Nhà sản xuất (producer)', 'Sao', 'Hiệu lực đến (valid until)'],
+          expiringRows.map((c) => [
+            productName.get(c.productId) ?? c.productId,
+            el(
+              'a',
+              { href: `#/producer/${c.cooperativeId}` },
+              producerName.get(c.cooperativeId) ?? c.cooperativeId,
+            ),
+            c.stars === null ? '—' : stars(c.stars),
+            formatDate(c.validUntil ?? ''),
+          ]),
+          { 'data-table': 'expiring' },
+        ),
+      ),
+    ),
+  );
+
+  draw('certifiedByStars', stars$.canvas, {
+    type: 'bar',
+    data: {
+      labels: STAR_LEVELS.map((s) => stars(Number(s))),
+      datasets: [
+        {
+          label: 'Sản phẩm (products)',
+          data: STAR_LEVELS.map((s) => province.products.byStars[s] ?? 0),
+          backgroundColor: ['#e9c46a', '#f4a261', '#e76f51'],
+        },
+      ],
+    },
+    options: { plugins: { legend: { display: false } }, scales: { y: countAxis } },
+  });
+  const categorySlugs = Object.keys(province.products.byCategory).sort(
+    (a, b) => (province.products.byCategory[b] ?? 0) - (province.products.byCategory[a] ?? 0),
+  );
+  draw('certifiedByCategory', categories$.canvas, {
+    type: 'doughnut',
+    data: {
+      labels: categorySlugs.map((slug) => categoryName.get(slug) ?? slug),
+      datasets: [
+        {
+          label: 'Sản phẩm (products)',
+          data: categorySlugs.map((slug) => province.products.byCategory[slug] ?? 0),
+        },
+      ],
+    },
+    options: { plugins: { legend: { position: 'bottom' } } },
+  });
+  draw('revenueByDistrict', districts$.canvas, {
+    type: 'bar',
+    data: {
+      labels: province.byDistrict.map((d) => d.district ?? NO_DISTRICT),
+      datasets: [
+        {
+          label: 'Doanh thu (revenue)',
+          data: province.byDistrict.map((d) => d.revenueVnd),
+          backgroundColor: '#2a9d8f',
+        },
+      ],
+    },
+    options: {
+      indexAxis: 'y',
+      plugins: { legend: { display: false }, tooltip: vndTooltip },
+      scales: { x: vndAxis },
+    },
+  });
+  draw('revenueByMarketplace', channels$.canvas, {
+    type: 'bar',
+    data: {
+      labels: sales.series.map((p) => formatPeriod(p.period)),
+      datasets: MARKETPLACES.map((m) => ({
+        label: MARKETPLACE_LABELS[m] ?? m,
+        data: sales.series.map((p) => p.byMarketplace[m] ?? 0),
+        backgroundColor: MARKETPLACE_COLOURS[m],
+      })),
+    },
+    options: {
+      plugins: { tooltip: vndTooltip },
+      scales: { x: { stacked: true }, y: { ...vndAxis, stacked: true } },
+    },
+  });
+  draw('upliftByStars', uplift$.canvas, {
+    type: 'bar',
+    data: {
+      labels: STAR_LEVELS.map((s) => `${stars(Number(s))} (n=${uplift.summary.byStars[s]?.n ?? 0})`),
+      datasets: [
+        {
+          label: 'P25 (%)',
+          data: STAR_LEVELS.map((s) => uplift.summary.byStars[s]?.p25Pct ?? null),
+          backgroundColor: '#a8dadc',
+        },
+        {
+          label: 'Trung vị (median %)',
+          data: STAR_LEVELS.map((s) => uplift.summary.byStars[s]?.medianPct ?? null),
+          backgroundColor: '#457b9d',
+        },
+        {
+          label: 'P75 (%)',
+          data: STAR_LEVELS.map((s) => uplift.summary.byStars[s]?.p75Pct ?? null),
+          backgroundColor: '#1d3557',
+        },
+      ],
+    },
+    options: {
+      scales: { y: pctAxis },
+    },
+  });
+  // A producer with nothing sold before has no growth figure to draw; the table still lists it.
+  const measured = growth.items.filter((g) => g.growthPct !== null);
+  draw('topProducersByGrowth', growth$.canvas, {
+    type: 'bar',
+    data: {
+      labels: measured.map((g) => g.name),
+      datasets: [
+        {
+          label: 'Tăng trưởng (growth %)',
+          data: measured.map((g) => g.growthPct),
+          backgroundColor: '#52b788',
+        },
+      ],
+    },
+    options: {
+      indexAxis: 'y',
+      plugins: { legend: { display: false } },
+      scales: { x: pctAxis },
+    },
+  });
+  draw('certificatesExpiring', expiry$.canvas, {
+    type: 'bar',
+    data: {
+      labels: EXPIRY_BUCKETS.map((b) => EXPIRY_LABELS[b] ?? String(b)),
+      datasets: [
+        {
+          label: 'Chứng nhận (certificates)',
+          data: bucketCounts,
+          backgroundColor: ['#d62828', '#f77f00', '#fcbf49'],
+        },
+      ],
+    },
+    options: { plugins: { legend: { display: false } }, scales: { y: countAxis } },
+  });
+}

@@ -1,0 +1,126 @@
+import { apiGet } from './api.js';
+import { chartBox, countAxis, draw } from './charts.js';
+import { card, el, table } from './dom.js';
+import { formatDateTime, formatNumber } from './format.js';
+import { HEALTH, HEALTH_COLOURS, HEALTH_LABELS, MARKETPLACE_LABELS } from './labels.js';
+import type { SyncHealth } from './types.js';
+
+/** Seconds → "2 giờ 5 phút" style, short enough for a table cell on a phone. */
+function waited(seconds: number): string {
+  if (seconds < 60) return `${formatNumber(seconds)} giây (s)`;
+  if (seconds < 3600) return `${formatNumber(Math.floor(seconds / 60))} phút (min)`;
+  return `${formatNumber(Math.floor(seconds / 3600))} giờ ${formatNumber(Math.floor((seconds % 3600) / 60))} phút`;
+}
+
+/** Sync health for admins: listings by health, lag, and whether orders arrive by webhook and by polling. */
+export async function renderSyncHealth(main: HTMLElement): Promise<void> {
+  const health = await apiGet<SyncHealth>('/v1/operations/sync-health');
+  const marketplaces = health.marketplaces.map((m) => MARKETPLACE_LABELS[m.marketplace] ?? m.marketplace);
+  const listings$ = chartBox('syncListings');
+  const webhooks$ = chartBox('webhookActivity');
+
+  main.replaceChildren(
+    el('h1', {}, 'Tình trạng đồng bộ ', el('small', {}, 'Sync health')),
+    el(
+      'p',
+      {},
+      el(
+        'a',
+        { href: health.queueDashboard, target: '_blank', rel: 'noopener', 'data-link': 'queues' },
+        'Mở bảng hàng đợi (open the queue dashboard) →',
+      ),
+      el(
+        'span',
+        { class: 'note' },
+        ' Trình duyệt sẽ hỏi mật khẩu: nhập khóa quản trị (the browser asks for a password: give the admin key).',
+      ),
+    ),
+    el(
+      'div',
+      { class: 'grid' },
+      card('Tin đăng theo sàn', 'Listings per marketplace', listings$.box),
+      card(`Webhook ${health.windowHours} giờ qua`, `Webhooks, last ${health.windowHours} h`, webhooks$.box),
+    ),
+    card(
+      'Theo sàn',
+      'Per marketplace',
+      table(
+        [
+          'Sàn',
+          'Chờ lâu nhất (oldest lag)',
+          'Kết nối (connections)',
+          'Webhook gần nhất (last webhook)',
+          'Lần đọc đơn gần nhất (last poll)',
+          'Lỗi đọc đơn (poll errors)',
+        ],
+        health.marketplaces.map((m, i) => [
+          marketplaces[i],
+          waited(m.oldestLagSeconds),
+          `${formatNumber(m.connections.active)} hoạt động · ${formatNumber(m.connections.paused)} tạm dừng · ${formatNumber(m.connections.auth_failed)} sai khóa`,
+          formatDateTime(m.webhooks.lastReceivedAt),
+          `${formatDateTime(m.polling.lastPolledAt)} (${formatNumber(m.polling.connections)} kết nối)`,
+          m.polling.failing === 0 ? '0' : `${formatNumber(m.polling.failing)}: ${m.polling.lastError ?? ''}`,
+        ]),
+        { 'data-table': 'marketplaces' },
+      ),
+    ),
+    card(
+      'Tin đăng bị sàn từ chối',
+      'Listings in error, with the marketplace’s message',
+      health.errors.length === 0
+        ? el('p', { class: 'note' }, 'Không có (none).')
+        : table(
+            ['Sàn', 'Nhà sản xuất (producer)', 'Mã sản phẩm (product id)', 'Thông báo của sàn (message)'],
+            health.errors.map((e) => [
+              MARKETPLACE_LABELS[e.marketplace] ?? e.marketplace,
+              el('a', { href: `#/producer/${e.cooperativeId}` }, e.cooperativeName ?? e.cooperativeId),
+              e.productId.slice(0, 8),
+              e.lastError ?? '—',
+            ]),
+            { 'data-table': 'errors' },
+          ),
+    ),
+  );
+
+  draw('syncListings', listings$.canvas, {
+    type: 'bar',
+    data: {
+      labels: marketplaces,
+      datasets: HEALTH.map((h) => ({
+        label: HEALTH_LABELS[h],
+        data: health.marketplaces.map((m) => m.counts[h]),
+        backgroundColor: HEALTH_COLOURS[h],
+      })),
+    },
+    options: { scales: { x: { stacked: true }, y: { ...countAxis, stacked: true } } },
+  });
+  draw('webhookActivity', webhooks$.canvas, {
+    type: 'bar',
+    data: {
+      labels: marketplaces,
+      datasets: [
+        {
+          label: 'Nhận (received)',
+          data: health.marketplaces.map((m) => m.webhooks.received),
+          backgroundColor: '#457b9d',
+        },
+        {
+          label: 'Đã xử lý (processed)',
+          data: health.marketplaces.map((m) => m.webhooks.processed),
+          backgroundColor: '#2a9d8f',
+        },
+        {
+          label: 'Lỗi (failed)',
+          data: health.marketplaces.map((m) => m.webhooks.failed),
+          backgroundColor: '#d62828',
+        },
+        {
+          label: 'Đang chờ (waiting)',
+          data: health.marketplaces.map((m) => m.webhooks.waiting),
+          backgroundColor: '#8d99ae',
+        },
+      ],
+    },
+    options: { scales: { y: countAxis } },
+  });
+}

@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CooperativesService } from '@ocop/catalogue';
+import type { Scope } from '@ocop/common';
+import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
+import { connectionView, type ConnectionView } from './connections.service';
+import { Connection } from './entities';
+
+/**
+ * How a listing stands for the people who watch it, one word each: `error` (the marketplace
+ * refused it, lastError says why), `pending` (never published yet), `lagging` (published, but
+ * changes are waiting to reach the marketplace) or `synced`. Delisted listings are not counted.
+ */
+export const LISTING_HEALTH = ['synced', 'lagging', 'pending', 'error'] as const;
+export type ListingHealth = (typeof LISTING_HEALTH)[number];
+
+const HEALTH_SQL = `CASE WHEN l.status = 'error' THEN 'error'
+                         WHEN l.status = 'pending' THEN 'pending'
+                         WHEN l.desired_version > l.synced_version THEN 'lagging'
+                         ELSE 'synced' END`;
+
+type HealthCounts = Record<ListingHealth, number>;
+const noListings = (): HealthCounts => Object.fromEntries(LISTING_HEALTH.map((h) => [h, 0])) as HealthCounts;
+
+/** Problems listed in the admin view at most; the counts still cover every listing. */
+export const MAX_LISTED_PROBLEMS = 100;
+
+export interface ListingHealthItem {
+  listingId: string;
+  productId: string;
+  connectionId: string;
+  marketplace: Marketplace;
+  health: ListingHealth;
+  /** versions the marketplace is behind */
+  lag: number;
+  lastError: string | null;
+  lastSyncedAt: string | null;
+}
+
+export interface CooperativeChannelHealth {
+  cooperativeId: string;
+  listings: { counts: HealthCounts; items: ListingHealthItem[] };
+  connections: (ConnectionView & { listings: HealthCounts })[];
+}
+
+export interface MarketplaceListingHealth {
+  marketplace: Marketplace;
+  counts: HealthCounts;
+  /** seconds the longest-waiting lagging listing has waited (0 when none lags) */
+  oldestLagSeconds: number;
+  connections: { active: number; paused: number; auth_failed: number };
+}
+
+interface ItemRow {
+  id: string;
+  product_id: string;
+  connection_id: string;
+  cooperative_id: string;
+  marketplace: Marketplace;
+  health: ListingHealth;
+  lag: string;
+  last_error: string | null;
+  last_synced_at: Date | null;
+}
+
+const itemOf = (row: ItemRow): ListingHealthItem => ({
+  listingId: row.id,
+  productId: row.product_id,
+  connectionId: row.connection_id,
+  marketplace: row.marketplace,
+  health: row.health,
+  lag: Number(row.lag),
+  lastError: row.last_error,
+  lastSyncedAt: row.last_synced_at?.toISOString() ?? null,
+});
+
+/**
+ * The health of listings and connections, read in a few grouped queries: the dashboard shows a
+ * producer's page or the province's sync health in one request, never one per product.
+ */
+@Injectable()
+export class ChannelHealth {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cooperatives: CooperativesService,
+  ) {}
+
+  /** One producer's listings and connections; another producer's id answers 404 for a cooperative key. */
+  async ofCooperative(scope: Scope, cooperativeId: string): Promise<CooperativeChannelHealth> {
+    await this.cooperatives.find(scope, cooperativeId);
+    const [rows, connections] = await Promise.all([
+      this.dataSource.query(
+        `SELECT l.id, l.product_id, l.connection_id, l.cooperative_id, l.marketplace, ${HEALTH_SQL} AS health,
+                GREATEST(l.desired_version - l.synced_version, 0)::text AS lag, l.last_error, l.last_synced_at
+         FROM listings l
+         WHERE l.cooperative_id = $1 AND l.status <> 'delisted'
+         ORDER BY l.created_at, l.id`,
+        [cooperativeId],
+      ) as Promise<ItemRow[]>,
+      this.dataSource.getRepository(Connection).find({
+        where: { cooperativeId },
+        order: { createdAt: 'ASC', id: 'ASC' },
+      }),
+    ]);
+    const counts = noListings();
+    const byConnection = new Map<string, HealthCounts>(connections.map((c) => [c.id, noListings()]));
+    for (const row of rows) {
+      counts[row.health] += 1;
+      const perConnection = byConnection.get(row.connection_id);
+      if (perConnection) perConnection[row.health] += 1;
+    }
+    return {
+      cooperativeId,
+      listings: { counts, items: rows.map(itemOf) },
+      connections: connections.map((c) => ({ ...connectionView(c), listings: byConnection.get(c.id)! })),
+    };
+  }
+
+  /** Every marketplace's listings by health, how long the oldest change has waited, and its connections. */
+  async byMarketplace(): Promise<MarketplaceListingHealth[]> {
+    const [listingRows, connectionRows] = await Promise.all([
+      this.dataSource.query(
+        `SELECT l.marketplace, ${HEALTH_SQL} AS health, count(*)::int AS n,
+                COALESCE(EXTRACT(EPOCH FROM now() - min(l.updated_at)
+                  FILTER (WHERE l.desired_version > l.synced_version)), 0)::float AS wait
+         FROM listings l WHERE l.status <> 'delisted'
+         GROUP BY 1, 2`,
+      ) as Promise<{ marketplace: Marketplace; health: ListingHealth; n: number; wait: number }[]>,
+      this.dataSource.query(
+        `SELECT marketplace, status, count(*)::int AS n FROM connections GROUP BY 1, 2`,
+      ) as Promise<
+        { marketplace: Marketplace; status: keyof MarketplaceListingHealth['connections']; n: number }[]
+      >,
+    ]);
+    return MARKETPLACES.map((marketplace) => {
+      const counts = noListings();
+      let oldestLagSeconds = 0;
+      for (const row of listingRows.filter((r) => r.marketplace === marketplace)) {
+        counts[row.health] += row.n;
+        oldestLagSeconds = Math.max(oldestLagSeconds, Math.round(row.wait));
+      }
+      const connections = { active: 0, paused: 0, auth_failed: 0 };
+      for (const row of connectionRows.filter((r) => r.marketplace === marketplace)) {
+        connections[row.status] += row.n;
+      }
+      return { marketplace, counts, oldestLagSeconds, connections };
+    });
+  }
+
+  /** Listings the marketplace refused, newest change first, with the producer to call about them. */
+  async problems(): Promise<
+    (ListingHealthItem & { cooperativeId: string; cooperativeName: string | null })[]
+  > {
+    const directory = await this.cooperatives.directory();
+    const rows: ItemRow[] = await this.dataSource.query(
+      `SELECT l.id, l.product_id, l.connection_id, l.cooperative_id, l.marketplace, ${HEALTH_SQL} AS health,
+              GREATEST(l.desired_version - l.synced_version, 0)::text AS lag, l.last_error, l.last_synced_at
+       FROM listings l WHERE l.status = 'error'
+       ORDER BY l.updated_at DESC, l.id LIMIT $1`,
+      [MAX_LISTED_PROBLEMS],
+    );
+    return rows.map((row) => ({
+      ...itemOf(row),
+      cooperativeId: row.cooperative_id,
+      cooperativeName: directory.get(row.cooperative_id)?.name ?? null,
+    }));
+  }
+}
