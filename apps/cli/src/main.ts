@@ -133,6 +133,8 @@ async function main(command: string | undefined): Promise<number> {
     }
     case 'demo': {
       const made = ensureDemoSecrets();
+      // the history sends some 16,000 webhooks: a line for each would bury what the demo prints
+      process.env.LOG_LEVEL ??= 'warn';
       const env = loadEnvironment(environmentSchema);
       await prepareDatabase(env.DATABASE_URL);
       const report = await seedDemo(env);
