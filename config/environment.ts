@@ -32,6 +32,14 @@ export const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How often each connection's orders are polled as the backstop for lost webhooks. */
   ORDER_POLL_INTERVAL_MS: z.coerce.number().int().min(500).default(60_000),
+  /**
+   * Stock pushes: while a connection's stock changes keep arriving less than this far apart, the
+   * sync engine pushes only full batches and lets a partial one wait for the changes still coming
+   * (a burst then costs the fewest calls the batch cap allows). 0 pushes partial batches at once.
+   */
+  SYNC_STOCK_SETTLE_MS: z.coerce.number().int().min(0).max(1_000).default(50),
+  /** The longest a stock change waits in a partial batch for a burst to fill it. */
+  SYNC_STOCK_MAX_HOLD_MS: z.coerce.number().int().min(0).max(5_000).default(250),
   SANDBOX_HOST: z.string().default('127.0.0.1'),
   SANDBOX_SENDO_PORT: port(4101),
   SANDBOX_VOSO_PORT: port(4102),

@@ -12,6 +12,9 @@ describe('createAdapters', () => {
     expect(adapters.sendo.stockBatchSize).toBe(50);
     expect(adapters.voso.stockBatchSize).toBe(100);
     expect(adapters.postmart.stockBatchSize).toBe(1);
+    expect(adapters.sendo.stockBatchUnit).toBe('product');
+    expect(adapters.voso.stockBatchUnit).toBe('sku');
+    expect(adapters.postmart.stockBatchUnit).toBe('sku');
     for (const [name, adapter] of Object.entries(adapters)) expect(adapter.marketplace).toBe(name);
   });
 });

@@ -164,6 +164,11 @@ export interface MarketplaceAdapter extends MarketplaceOrderPort {
   readonly marketplace: Marketplace;
   /** most stock items one pushStock call may carry to the marketplace (adapters split bigger lists) */
   readonly stockBatchSize: number;
+  /**
+   * what `stockBatchSize` counts: `product` when all pushed SKUs of one listing travel as one item
+   * (Sendo), `sku` when each SKU is an item; the engine needs it to tell a full batch from a partial one
+   */
+  readonly stockBatchUnit: 'product' | 'sku';
   /** throws MarketplaceError('auth') when the credentials are refused */
   verifyCredentials(shop: ShopAccess): Promise<void>;
   /** creates the listing with all its variants, title, price, weight and stock */

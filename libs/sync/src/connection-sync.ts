@@ -11,7 +11,7 @@ import {
   MARKETPLACE_ADAPTERS,
   type MarketplaceAdapters,
 } from '@ocop/channels';
-import { LOGGER, type Logger } from '@ocop/common';
+import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { afterCommit } from '@ocop/database';
 import {
   MarketplaceError,
@@ -39,6 +39,8 @@ const RUN_BUDGET_MS = 20_000;
 const GATHER_MS = 300;
 const PAGE = 200;
 const PUBLISH_CONCURRENCY = 4;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const connectionJobId = (connectionId: string) => `connection-${connectionId}`;
 
@@ -113,14 +115,20 @@ type Outcome = 'done' | 'retry' | 'skipped';
   },
 })
 export class ConnectionSyncProcessor extends WorkerHost {
+  private readonly settleMs: number;
+  private readonly maxHoldMs: number;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly connections: ConnectionsService,
     private readonly contents: ListingContents,
     @Inject(MARKETPLACE_ADAPTERS) private readonly adapters: MarketplaceAdapters,
     @Inject(LOGGER) private readonly logger: Logger,
+    config: ConnectorConfig,
   ) {
     super();
+    this.settleMs = config.env.SYNC_STOCK_SETTLE_MS;
+    this.maxHoldMs = config.env.SYNC_STOCK_MAX_HOLD_MS;
   }
 
   async process(job: Job<{ connectionId: string; stalls?: number }>): Promise<string> {
@@ -131,15 +139,23 @@ export class ConnectionSyncProcessor extends WorkerHost {
     const started = Date.now();
     const retrying = new Map<string, number>();
     const handled = new Set<string>();
+    // when this run first saw each listing lag: a held stock change is pushed first next time,
+    // and never held longer than maxHoldMs
+    const firstSeen = new Map<string, number>();
     let synced = 0;
     while (Date.now() - started < RUN_BUDGET_MS) {
       // each listing once a run: changes arriving meanwhile gather for the next run
       const lagging = await this.lagging(connectionId, [...retrying.keys(), ...handled]);
       if (lagging.length === 0) break;
-      const stockOnly = lagging.filter(
-        (l) => l.externalId !== null && !l.delistRequested && l.contentVersion <= l.syncedContentVersion,
-      );
+      for (const l of lagging) if (!firstSeen.has(l.id)) firstSeen.set(l.id, Date.now());
+      const stockOnly = lagging
+        .filter(
+          (l) => l.externalId !== null && !l.delistRequested && l.contentVersion <= l.syncedContentVersion,
+        )
+        .sort((a, b) => (firstSeen.get(a.id) ?? 0) - (firstSeen.get(b.id) ?? 0));
       const whole = lagging.filter((l) => !stockOnly.includes(l));
+      const held = await this.partialBatchToHold(shop.marketplace, stockOnly, firstSeen);
+      const pushNow = stockOnly.slice(0, stockOnly.length - held);
       const outcomes: [Listing, Outcome, number][] = [];
       for (let i = 0; i < whole.length; i += PUBLISH_CONCURRENCY) {
         const slice = whole.slice(i, i + PUBLISH_CONCURRENCY);
@@ -149,15 +165,17 @@ export class ConnectionSyncProcessor extends WorkerHost {
         results.forEach(([outcome, wait], k) => outcomes.push([slice[k], outcome, wait]));
         if (results.some(([outcome]) => outcome === 'skipped')) break;
       }
-      if (stockOnly.length > 0) {
+      if (pushNow.length > 0) {
         for (const [listing, outcome, wait] of await this.pushStock(
           shop,
           connection.stockBufferPercent,
-          stockOnly,
+          pushNow,
         )) {
           outcomes.push([listing, outcome, wait]);
         }
       }
+      // Only a held partial batch is left: give the burst a moment to add to it before looking again.
+      if (outcomes.length === 0 && held > 0) await sleep(this.settleMs);
       if (outcomes.some(([, outcome]) => outcome === 'skipped')) return 'stopped: credentials refused';
       for (const [listing, outcome, waitMs] of outcomes) {
         handled.add(listing.id);
@@ -173,6 +191,46 @@ export class ConnectionSyncProcessor extends WorkerHost {
     const more = await this.lagging(connectionId, [], 1);
     if (more.length > 0) throw new RetryLater('more to do', GATHER_MS, 0);
     return `synced ${synced}`;
+  }
+
+  /**
+   * How many of `stockOnly` (oldest first) to keep for a later pass of this run: the tail past the
+   * last full batch, while the connection's stock changes are still arriving (the newest came less
+   * than settleMs ago) and none of the tail has waited maxHoldMs. A burst that lands over several
+   * seconds through separate requests is then pushed in full batches, while a lone change (its run
+   * starts GATHER_MS after it, so it is quiet by then) or a slow trickle is pushed at once.
+   * Sendo's cap counts products (one listing each); a SKU-counting cap is reckoned from each
+   * listing's known variants, an upper bound of what changed, so a miscount only pushes early.
+   */
+  private async partialBatchToHold(
+    marketplace: Listing['marketplace'],
+    stockOnly: Listing[],
+    firstSeen: Map<string, number>,
+  ): Promise<number> {
+    const adapter = this.adapters[marketplace];
+    if (this.settleMs <= 0 || stockOnly.length === 0 || adapter.stockBatchSize <= 1) return 0;
+    const units = (l: Listing) =>
+      adapter.stockBatchUnit === 'product' ? 1 : Math.max(1, Object.keys(l.variantIds).length);
+    const total = stockOnly.reduce((sum, l) => sum + units(l), 0);
+    const full = total - (total % adapter.stockBatchSize);
+    if (full === total) return 0;
+    // the oldest listings fill the full batches; the rest is the tail that may wait
+    let counted = 0;
+    let cut = 0;
+    while (cut < stockOnly.length && counted + units(stockOnly[cut]) <= full) {
+      counted += units(stockOnly[cut]);
+      cut += 1;
+    }
+    const tail = stockOnly.slice(cut);
+    const now = Date.now();
+    if (tail.some((l) => now - (firstSeen.get(l.id) ?? now) >= this.maxHoldMs)) return 0;
+    // the database's clock, which stamped the changes, so another machine's clock cannot skew it
+    const [{ quiet_ms: quietMs }]: { quiet_ms: number | null }[] = await this.dataSource.query(
+      `SELECT (EXTRACT(EPOCH FROM clock_timestamp() - max(updated_at)) * 1000)::float8 AS quiet_ms
+       FROM listings WHERE id = ANY($1::uuid[])`,
+      [stockOnly.map((l) => l.id)],
+    );
+    return quietMs !== null && quietMs < this.settleMs ? tail.length : 0;
   }
 
   private async lagging(connectionId: string, skip: string[], limit = PAGE): Promise<Listing[]> {

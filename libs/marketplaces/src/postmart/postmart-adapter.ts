@@ -49,6 +49,7 @@ export type PostmartAdapterOptions = AdapterOptions;
 export class PostmartAdapter implements MarketplaceAdapter {
   readonly marketplace = 'postmart' as const;
   readonly stockBatchSize = POSTMART_STOCK_ITEMS_PER_CALL;
+  readonly stockBatchUnit = 'sku' as const;
   private readonly http: MarketplaceHttp;
   private readonly now: () => number;
 

@@ -73,6 +73,7 @@ export const SENDO_WINDOW_RESTARTS = 3;
 export class SendoAdapter implements MarketplaceAdapter {
   readonly marketplace = 'sendo' as const;
   readonly stockBatchSize = SENDO_FIELD_MASK_MAX_ITEMS;
+  readonly stockBatchUnit = 'product' as const;
   private readonly http: MarketplaceHttp;
   private readonly tokens = new SessionTokens(SENDO_TOKEN_LIFETIME_MS);
   private readonly now: () => number;

@@ -54,6 +54,7 @@ import { verifyVosoWebhook } from './voso-signing';
 export class VosoAdapter implements MarketplaceAdapter {
   readonly marketplace = 'voso' as const;
   readonly stockBatchSize = VOSO_BULK_MAX_ITEMS;
+  readonly stockBatchUnit = 'sku' as const;
   private readonly http: MarketplaceHttp;
   private readonly tokens = new SessionTokens(VOSO_TOKEN_LIFETIME_MS);
 
