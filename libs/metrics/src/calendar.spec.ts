@@ -2,24 +2,18 @@ import {
   daysBetween,
   growthPct,
   isoWeek,
+  monthCover,
   monthOf,
   periodOf,
   periodsBetween,
   previousWindow,
   windowLength,
-  wholeMonths,
 } from './calendar';
 
 describe('calendar arithmetic', () => {
-  it('finds the whole months inside a window, for the monthly roll-up', () => {
+  it('keys a month by its first day, for the monthly roll-up', () => {
     expect(monthOf('2026-11-28')).toBe('2026-11-01');
-    // the province year ending 2026-11-28: December to October whole, the ends by day
-    expect(wholeMonths('2025-11-29', '2026-11-28')).toEqual({ start: '2025-12-01', end: '2026-11-01' });
-    expect(wholeMonths('2026-01-01', '2026-01-31')).toEqual({ start: '2026-01-01', end: '2026-02-01' });
-    expect(wholeMonths('2024-02-01', '2024-02-29')).toEqual({ start: '2024-02-01', end: '2024-03-01' });
-    expect(wholeMonths('2024-02-01', '2024-02-28')).toBeNull(); // leap February, one day short
-    expect(wholeMonths('2026-11-05', '2026-11-20')).toBeNull();
-    expect(wholeMonths('2026-10-31', '2026-12-01')).toEqual({ start: '2026-11-01', end: '2026-12-01' });
+    expect(monthOf('2024-02-29')).toBe('2024-02-01');
   });
 
   it('counts whole days, across a leap day and a year end', () => {
@@ -66,5 +60,75 @@ describe('calendar arithmetic', () => {
     expect(growthPct(400_000, 300_000)).toBe(-25);
     expect(growthPct(0, 500_000)).toBeNull();
     expect(growthPct(0, 0)).toBeNull();
+  });
+
+  describe('covering a window with the fewest roll-up rows', () => {
+    it('reads a year ending today as twelve months and the two days before them', () => {
+      expect(monthCover('2025-11-29', '2026-11-28')).toEqual({
+        months: { start: '2025-12-01', end: '2026-12-01' },
+        days: [
+          { from: '2025-11-29', to: '2025-11-30', sign: 1 },
+          { from: '2026-11-29', to: '2026-11-30', sign: -1 },
+        ],
+      });
+    });
+
+    it('takes the days inside when they are fewer than those outside', () => {
+      expect(monthCover('2026-01-03', '2026-03-04')).toEqual({
+        months: { start: '2026-01-01', end: '2026-03-01' },
+        days: [
+          { from: '2026-01-01', to: '2026-01-02', sign: -1 },
+          { from: '2026-03-01', to: '2026-03-04', sign: 1 },
+        ],
+      });
+    });
+
+    it('uses whole months as they are, leap February included', () => {
+      expect(monthCover('2024-02-01', '2024-02-29')).toEqual({
+        months: { start: '2024-02-01', end: '2024-03-01' },
+        days: [],
+      });
+      expect(monthCover('2024-02-01', '2024-02-28')).toEqual({
+        months: { start: '2024-02-01', end: '2024-02-01' },
+        days: [{ from: '2024-02-01', to: '2024-02-28', sign: 1 }],
+      });
+    });
+
+    it('across a year end, a month pair whose edges are both read as days leaves no month', () => {
+      expect(monthCover('2025-12-20', '2026-01-10')).toEqual({
+        months: { start: '2026-01-01', end: '2026-01-01' },
+        days: [
+          { from: '2025-12-20', to: '2025-12-31', sign: 1 },
+          { from: '2026-01-01', to: '2026-01-10', sign: 1 },
+        ],
+      });
+    });
+
+    it('sums to exactly the days of the window', () => {
+      // every window of up to 70 days starting in the first 70 days of 2024, counted day by day
+      const day = (n: number) => new Date(Date.UTC(2024, 0, 1 + n)).toISOString().slice(0, 10);
+      for (let a = 0; a < 70; a += 3) {
+        for (let b = a; b < a + 70; b += 4) {
+          const cover = monthCover(day(a), day(b));
+          const counted = new Map<string, number>();
+          const add = (from: string, to: string, sign: number) => {
+            for (let d = from; d <= to; d = new Date(Date.parse(d) + 86_400_000).toISOString().slice(0, 10))
+              counted.set(d, (counted.get(d) ?? 0) + sign);
+          };
+          if (cover.months.start < cover.months.end)
+            add(
+              cover.months.start,
+              new Date(Date.parse(cover.months.end) - 86_400_000).toISOString().slice(0, 10),
+              1,
+            );
+          for (const range of cover.days) add(range.from, range.to, range.sign);
+          const inWindow = [...counted].filter(([, n]) => n !== 0);
+          expect(inWindow.every(([, n]) => n === 1)).toBe(true);
+          expect(inWindow.map(([d]) => d).sort()).toEqual(
+            Array.from({ length: b - a + 1 }, (_, i) => day(a + i)),
+          );
+        }
+      }
+    });
   });
 });

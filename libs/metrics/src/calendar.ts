@@ -40,16 +40,6 @@ export function monthOf(date: string): string {
   return `${date.slice(0, 7)}-01`;
 }
 
-/**
- * The whole calendar months inside [from, to] as [start, end): the first day of the first whole
- * month and the first day after the last one; null when no month lies whole inside.
- */
-export function wholeMonths(from: string, to: string): { start: string; end: string } | null {
-  const start = from === monthOf(from) ? from : addMonths(monthOf(from), 1);
-  const end = monthOf(addDays(to, 1));
-  return start < end ? { start, end } : null;
-}
-
 /** Every period touching [from, to], in order, each once (the first and last may be partial). */
 export function periodsBetween(from: string, to: string, granularity: Granularity): string[] {
   const periods: string[] = [];
@@ -82,4 +72,46 @@ export function growthPct(before: number, after: number): number | null {
 
 export function round2(value: number): number {
   return Math.round(value * 100) / 100;
+}
+
+export interface MonthCover {
+  /** Months [start, end) read whole from the monthly roll-up; start = end when none. */
+  months: { start: string; end: string };
+  /** Day ranges (both ends included) added from the daily roll-up, or taken back out. */
+  days: { from: string; to: string; sign: 1 | -1 }[];
+}
+
+/**
+ * How to sum [from, to] with the fewest roll-up rows: whole months from the monthly roll-up and,
+ * at each ragged edge, whichever is shorter — the days inside the window, or the edge month whole
+ * less the days outside it. A year ending today then reads twelve month rows and a day or two,
+ * not four weeks of day rows (the days after today hold nothing).
+ */
+export function monthCover(from: string, to: string): MonthCover {
+  const firstMonth = monthOf(from);
+  const lastMonth = monthOf(to);
+  const lastOf = (month: string) => addDays(addMonths(month, 1), -1);
+  if (firstMonth === lastMonth && (from !== firstMonth || to !== lastOf(lastMonth))) {
+    return { months: { start: firstMonth, end: firstMonth }, days: [{ from, to, sign: 1 }] };
+  }
+  let start = firstMonth;
+  let end = addMonths(lastMonth, 1);
+  const days: MonthCover['days'] = [];
+  if (from !== firstMonth) {
+    const inside = windowLength(from, lastOf(firstMonth));
+    const outside = daysBetween(firstMonth, from);
+    if (inside <= outside) {
+      start = addMonths(firstMonth, 1);
+      days.push({ from, to: lastOf(firstMonth), sign: 1 });
+    } else days.push({ from: firstMonth, to: addDays(from, -1), sign: -1 });
+  }
+  if (to !== lastOf(lastMonth)) {
+    const inside = windowLength(lastMonth, to);
+    const outside = daysBetween(to, lastOf(lastMonth));
+    if (inside <= outside) {
+      end = lastMonth;
+      days.push({ from: lastMonth, to, sign: 1 });
+    } else days.push({ from: addDays(to, 1), to: lastOf(lastMonth), sign: -1 });
+  }
+  return { months: { start, end }, days };
 }

@@ -11,7 +11,7 @@ import {
   periodsBetween,
   previousWindow,
   round2,
-  wholeMonths,
+  monthCover,
   windowLength,
 } from './calendar';
 import { spread } from './percentiles';
@@ -93,15 +93,16 @@ export interface ProducersByGrowth {
   }[];
 }
 
-/**
- * [from, to, start, end] for reading the whole months [start, end) of a window from the monthly
- * roll-up and the days [from, start) and [end, to] from the daily one; with no whole month inside,
- * start = end = the day after `to`, so the days cover the window and the months nothing.
- */
-function monthSplit(from: string, to: string): [string, string, string, string] {
-  const months = wholeMonths(from, to);
-  const after = addDays(to, 1);
-  return [from, to, months?.start ?? after, months?.end ?? after];
+/** The query parameters of a month cover: months [$1, $2), then day ranges with their signs. */
+function coverParameters(from: string, to: string): unknown[] {
+  const cover = monthCover(from, to);
+  return [
+    cover.months.start,
+    cover.months.end,
+    cover.days.map((d) => d.from),
+    cover.days.map((d) => d.to),
+    cover.days.map((d) => d.sign),
+  ];
 }
 
 interface DayRow {
@@ -296,17 +297,18 @@ export class SalesMetrics {
     const [certified, districts, revenueRows] = await Promise.all([
       this.certificates.certifiedOn(asOf),
       this.cooperatives.directory(),
-      // whole months from the monthly roll-up, the days at either end from the daily one
+      // whole months from the monthly roll-up, the ragged edges from the daily one (monthCover)
       this.dataSource.query(
         `SELECT cooperative_id, marketplace, SUM(revenue_vnd)::text AS revenue_vnd FROM (
            SELECT cooperative_id, marketplace, revenue_vnd FROM sales_producer_months
-           WHERE month >= $3 AND month < $4
+           WHERE month >= $1 AND month < $2
            UNION ALL
-           SELECT cooperative_id, marketplace, revenue_vnd FROM sales_producer_days
-           WHERE day >= $1 AND day < $3 OR day >= $4 AND day <= $2
+           SELECT d.cooperative_id, d.marketplace, r.sign * d.revenue_vnd
+           FROM unnest($3::date[], $4::date[], $5::int[]) AS r(lo, hi, sign)
+           JOIN sales_producer_days d ON d.day BETWEEN r.lo AND r.hi
          ) revenue
          GROUP BY cooperative_id, marketplace`,
-        monthSplit(revenueWindow.from, revenueWindow.to),
+        coverParameters(revenueWindow.from, revenueWindow.to),
       ) as Promise<{ cooperative_id: string; marketplace: Marketplace; revenue_vnd: string }[]>,
     ]);
     const categories = await this.products.categoriesOf(certified.map((c) => c.productId));
@@ -375,19 +377,22 @@ export class SalesMetrics {
     options: { cooperativeId?: string; wholeMonths?: boolean } = {},
   ): Promise<DayRow[]> {
     const after = addDays(to, 1);
-    const [, , start, end] = options.wholeMonths ? monthSplit(from, to) : [from, to, after, after];
+    // by month: the cover's months and signed edge days; by day or week: every day, no months
+    const range = options.wholeMonths ? coverParameters(from, to) : [after, after, [from], [to], [1]];
     return this.dataSource.query(
       `SELECT day::text, marketplace, SUM(revenue_vnd)::text AS revenue_vnd, SUM(units)::text AS units,
               SUM(orders)::text AS orders
        FROM (
          SELECT month AS day, marketplace, revenue_vnd, units, orders FROM sales_producer_months
-         WHERE month >= $4 AND month < $5 AND ($3::uuid IS NULL OR cooperative_id = $3)
+         WHERE month >= $1 AND month < $2 AND ($6::uuid IS NULL OR cooperative_id = $6)
          UNION ALL
-         SELECT day, marketplace, revenue_vnd, units, orders FROM sales_producer_days
-         WHERE (day >= $1 AND day < $4 OR day >= $5 AND day <= $2) AND ($3::uuid IS NULL OR cooperative_id = $3)
+         SELECT d.day, d.marketplace, r.sign * d.revenue_vnd, r.sign * d.units, r.sign * d.orders
+         FROM unnest($3::date[], $4::date[], $5::int[]) AS r(lo, hi, sign)
+         JOIN sales_producer_days d ON d.day BETWEEN r.lo AND r.hi
+         WHERE $6::uuid IS NULL OR d.cooperative_id = $6
        ) sales
        GROUP BY day, marketplace`,
-      [from, to, options.cooperativeId ?? null, start, end],
+      [...range, options.cooperativeId ?? null],
     );
   }
 }
