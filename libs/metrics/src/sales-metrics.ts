@@ -294,9 +294,11 @@ export class SalesMetrics {
   async province(query: { asOf?: string }): Promise<ProvinceReport> {
     const asOf = query.asOf ?? this.today();
     const revenueWindow = { from: addDays(asOf, -(PROVINCE_REVENUE_DAYS - 1)), to: asOf };
-    const [certified, districts, revenueRows] = await Promise.all([
+    // independent reads side by side: the report waits for the slowest, not for their sum
+    const [certified, districts, categories, revenueRows] = await Promise.all([
       this.certificates.certifiedOn(asOf),
       this.cooperatives.directory(),
+      this.products.categories(),
       // whole months from the monthly roll-up, the ragged edges from the daily one (monthCover)
       this.dataSource.query(
         `SELECT cooperative_id, marketplace, SUM(revenue_vnd)::text AS revenue_vnd FROM (
@@ -311,7 +313,6 @@ export class SalesMetrics {
         coverParameters(revenueWindow.from, revenueWindow.to),
       ) as Promise<{ cooperative_id: string; marketplace: Marketplace; revenue_vnd: string }[]>,
     ]);
-    const categories = await this.products.categoriesOf(certified.map((c) => c.productId));
 
     const byStars: Record<string, number> = Object.fromEntries(STARS.map((s) => [s, 0]));
     const byCategory: Record<string, number> = {};
