@@ -1,5 +1,7 @@
 import type { Chart as ChartJs, ChartConfiguration } from 'chart.js';
-import { formatNumber, formatVnd } from './format.js';
+import { formatNumber, formatPeriod, formatVnd } from './format.js';
+import { MARKETPLACE_COLOURS, MARKETPLACE_LABELS, MARKETPLACES } from './labels.js';
+import type { SalesSeries } from './types.js';
 
 /** Chart.js's browser build (vendor/chart.umd.min.js) defines this global with every chart type registered. */
 declare global {
@@ -91,3 +93,22 @@ export const countAxis = {
   beginAtZero: true,
   ticks: { precision: 0, callback: (v: string | number) => formatNumber(Number(v)) },
 };
+
+/** Revenue per period, stacked by marketplace: the same chart on the province and producer pages. */
+export function revenueByMarketplaceChart(sales: Pick<SalesSeries, 'series'>): ChartConfiguration {
+  return {
+    type: 'bar',
+    data: {
+      labels: sales.series.map((p) => formatPeriod(p.period)),
+      datasets: MARKETPLACES.map((m) => ({
+        label: MARKETPLACE_LABELS[m] ?? m,
+        data: sales.series.map((p) => p.byMarketplace[m] ?? 0),
+        backgroundColor: MARKETPLACE_COLOURS[m],
+      })),
+    },
+    options: {
+      plugins: { tooltip: vndTooltip },
+      scales: { x: { stacked: true }, y: { ...vndAxis, stacked: true } },
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { apiGet, apiGetAll } from './api.js';
-import { chartBox, countAxis, draw, vndAxis, vndTooltip } from './charts.js';
+import { chartBox, countAxis, draw, revenueByMarketplaceChart, vndAxis, vndTooltip } from './charts.js';
 import { card, el, kpi, table } from './dom.js';
 import {
   daysBetween,
@@ -7,7 +7,6 @@ import {
   formatDateTime,
   formatNumber,
   formatPct,
-  formatPeriod,
   formatVnd,
   vietnamToday,
 } from './format.js';
@@ -17,9 +16,7 @@ import {
   HEALTH,
   HEALTH_COLOURS,
   HEALTH_LABELS,
-  MARKETPLACE_COLOURS,
   MARKETPLACE_LABELS,
-  MARKETPLACES,
   NO_DISTRICT,
   stars,
 } from './labels.js';
@@ -158,21 +155,7 @@ export async function renderProducer(main: HTMLElement, cooperativeId: string): 
     ),
   );
 
-  draw('producerSales', sales$.canvas, {
-    type: 'bar',
-    data: {
-      labels: sales.series.map((p) => formatPeriod(p.period)),
-      datasets: MARKETPLACES.map((m) => ({
-        label: MARKETPLACE_LABELS[m] ?? m,
-        data: sales.series.map((p) => p.byMarketplace[m] ?? 0),
-        backgroundColor: MARKETPLACE_COLOURS[m],
-      })),
-    },
-    options: {
-      plugins: { tooltip: vndTooltip },
-      scales: { x: { stacked: true }, y: { ...vndAxis, stacked: true } },
-    },
-  });
+  draw('producerSales', sales$.canvas, revenueByMarketplaceChart(sales));
   draw('producerGrowth', growth$.canvas, {
     type: 'bar',
     data: {

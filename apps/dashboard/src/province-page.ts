@@ -1,5 +1,13 @@
 import { apiGet, apiGetAll } from './api.js';
-import { chartBox, countAxis, draw, pctAxis, vndAxis, vndTooltip } from './charts.js';
+import {
+  chartBox,
+  countAxis,
+  draw,
+  revenueByMarketplaceChart,
+  pctAxis,
+  vndAxis,
+  vndTooltip,
+} from './charts.js';
 import { card, el, kpi, table } from './dom.js';
 import {
   EXPIRY_BUCKETS,
@@ -7,11 +15,10 @@ import {
   formatDate,
   formatNumber,
   formatPct,
-  formatPeriod,
   formatVnd,
   vietnamToday,
 } from './format.js';
-import { MARKETPLACE_COLOURS, MARKETPLACE_LABELS, MARKETPLACES, NO_DISTRICT, stars } from './labels.js';
+import { NO_DISTRICT, stars } from './labels.js';
 import type {
   Category,
   Certificate,
@@ -199,21 +206,7 @@ export async function renderProvince(main: HTMLElement, producers: Cooperative[]
       scales: { x: vndAxis },
     },
   });
-  draw('revenueByMarketplace', channels$.canvas, {
-    type: 'bar',
-    data: {
-      labels: sales.series.map((p) => formatPeriod(p.period)),
-      datasets: MARKETPLACES.map((m) => ({
-        label: MARKETPLACE_LABELS[m] ?? m,
-        data: sales.series.map((p) => p.byMarketplace[m] ?? 0),
-        backgroundColor: MARKETPLACE_COLOURS[m],
-      })),
-    },
-    options: {
-      plugins: { tooltip: vndTooltip },
-      scales: { x: { stacked: true }, y: { ...vndAxis, stacked: true } },
-    },
-  });
+  draw('revenueByMarketplace', channels$.canvas, revenueByMarketplaceChart(sales));
   draw('upliftByStars', uplift$.canvas, {
     type: 'bar',
     data: {

@@ -8,16 +8,11 @@ import { addDays, vietnamDate } from '@ocop/common';
 import { expiryBucket, formatVnd, vietnamToday } from '../../../apps/dashboard/src/format';
 import { RunningApi, startApi } from '../../support/api';
 import { dropDatabase, freshDatabase } from '../../support/database';
-import { newCooperative, newKey, uniqueCode } from '../../support/factories';
-import {
-  connectAll,
-  listEverywhere,
-  type MarketplaceName,
-  sandboxControl,
-  startMarketplaces,
-} from '../../support/marketplaces';
+import { newKey, uniqueCode } from '../../support/factories';
+import { startMarketplaces } from '../../support/marketplaces';
 import { eventually, startWorker } from '../../support/worker';
-import { everywhereHolds, ordersOf, type Sandbox, type Shops } from '../orders/support';
+import { certify, placeOrder, type Seller, sellerWithOneProduct } from '../metrics/support';
+import { ordersOf, type Sandbox } from '../orders/support';
 
 /**
  * The dashboard in a real browser: Debian's Chromium, headless, driven by playwright-core. Data
@@ -29,13 +24,6 @@ const CHROMIUM = '/usr/bin/chromium';
 const DATABASE_URL = (process.env.DATABASE_URL as string).replace(/\/([^/]+)$/, '/$1_dashboard');
 const QUEUE_PREFIX = `${(process.env.QUEUE_PREFIX as string).replace(/}$/, '')}-dashboard}`;
 const ARTIFACTS = join(__dirname, '..', '..', '..', 'test-artifacts', 'dashboard');
-
-interface Seller {
-  coop: { id: string; key: string; body: { name: string } };
-  shops: Shops;
-  productId: string;
-  code: string;
-}
 
 interface DrawnChart {
   labels: string[];
@@ -53,50 +41,6 @@ describe('the dashboard in headless Chromium', () => {
   let refusedListingError: string;
   const today = vietnamDate(new Date());
   const daysAgo = (n: number) => `${addDays(today, -n)}T03:00:00Z`;
-
-  async function seller(district: string, category: string, priceVnd: number, name: string): Promise<Seller> {
-    const coop = await newCooperative(api, { district, name: `HTX ${name} ${uniqueCode('')}` });
-    const shops = await connectAll(api, sandbox, coop, { webhooks: true });
-    const code = uniqueCode('TN');
-    const product = await api.call('POST', '/v1/products', {
-      key: coop.key,
-      body: {
-        cooperativeId: coop.id,
-        name,
-        category,
-        skus: [{ code, name: 'Gói 500g', priceVnd, weightGrams: 500, onHand: 1000 }],
-      },
-    });
-    expect(product.status).toBe(201);
-    await listEverywhere(api, coop, product.body.id, shops);
-    await everywhereHolds(sandbox, shops, code, 1000, 30_000);
-    return { coop, shops, productId: product.body.id, code };
-  }
-
-  async function certify(productId: string, stars: 3 | 4, decidedAt: string) {
-    const parts = stars === 4 ? { partA: 32, partB: 20, partC: 28 } : { partA: 25, partB: 15, partC: 20 };
-    const res = await api.call('POST', `/v1/products/${productId}/ocop-assessments`, {
-      key: officer,
-      body: {
-        ...parts,
-        mandatoryCriteriaMet: true,
-        // district councils rated 3★ until 2025-07-06, the province since (config/reference/ocop.json)
-        level: stars === 3 && decidedAt < '2025-07-06' ? 'district' : 'province',
-        decisionNo: `${stars}/QĐ-UBND`,
-        decidedAt,
-      },
-    });
-    if (res.status !== 201) throw new Error(`assessment refused: ${res.status} ${res.text}`);
-    return res.body;
-  }
-
-  async function order(who: Seller, marketplace: MarketplaceName, quantity: number, placedAt: string) {
-    await sandboxControl(sandbox.urls[marketplace]).placeOrder(
-      who.shops[marketplace].shopId,
-      [{ sku: who.code, quantity }],
-      { placedAt },
-    );
-  }
 
   const get = async (path: string, key = officer) => {
     const res = await api.call('GET', path, { key });
@@ -193,11 +137,21 @@ describe('the dashboard in headless Chromium', () => {
     worker = await startWorker({ DATABASE_URL, QUEUE_PREFIX, ORDER_POLL_INTERVAL_MS: '2000' });
     officer = await newKey(api, 'officer');
 
-    teaHouse = await seller('Đại Từ', 'tea', 180_000, 'Chè búp Tân Cương');
-    noodles = await seller('Phú Lương', 'noodles', 50_000, 'Miến dong Việt Cường');
+    teaHouse = await sellerWithOneProduct(api, sandbox, {
+      district: 'Đại Từ',
+      category: 'tea',
+      priceVnd: 180_000,
+      name: 'Chè búp Tân Cương',
+    });
+    noodles = await sellerWithOneProduct(api, sandbox, {
+      district: 'Phú Lương',
+      category: 'noodles',
+      priceVnd: 50_000,
+      name: 'Miến dong Việt Cường',
+    });
     // 4★ for the tea 120 days ago; 3★ for the noodles 100 days ago
-    await certify(teaHouse.productId, 4, addDays(today, -120));
-    await certify(noodles.productId, 3, addDays(today, -100));
+    await certify(api, officer, teaHouse.productId, 4, addDays(today, -120));
+    await certify(api, officer, noodles.productId, 3, addDays(today, -100));
     // a second tea whose certificate (36 months less a day) ends within the 30-day notice
     const oldTea = await api.call('POST', '/v1/products', {
       key: teaHouse.coop.key,
@@ -209,7 +163,13 @@ describe('the dashboard in headless Chromium', () => {
       },
     });
     const inThreeWeeks = addDays(today, 21);
-    await certify(oldTea.body.id, 3, `${Number(inThreeWeeks.slice(0, 4)) - 3}${inThreeWeeks.slice(4)}`);
+    await certify(
+      api,
+      officer,
+      oldTea.body.id,
+      3,
+      `${Number(inThreeWeeks.slice(0, 4)) - 3}${inThreeWeeks.slice(4)}`,
+    );
     // a product the marketplace refuses (a blank name), listed on Sendo only
     const blank = await api.call('POST', '/v1/products', {
       key: teaHouse.coop.key,
@@ -232,13 +192,13 @@ describe('the dashboard in headless Chromium', () => {
     }, 30_000);
 
     // Tea: 1 box before its rating (sendo), 2 after (voso), 1 in the previous 30 days, 3 in the last 30.
-    await order(teaHouse, 'sendo', 1, daysAgo(150)); // 180,000
-    await order(teaHouse, 'voso', 2, daysAgo(60)); // 360,000
-    await order(teaHouse, 'sendo', 1, daysAgo(40)); // 180,000
-    await order(teaHouse, 'postmart', 3, daysAgo(10)); // 540,000
+    await placeOrder(sandbox, teaHouse, 'sendo', 1, daysAgo(150)); // 180,000
+    await placeOrder(sandbox, teaHouse, 'voso', 2, daysAgo(60)); // 360,000
+    await placeOrder(sandbox, teaHouse, 'sendo', 1, daysAgo(40)); // 180,000
+    await placeOrder(sandbox, teaHouse, 'postmart', 3, daysAgo(10)); // 540,000
     // Noodles: 2 packs 50 days ago, 4 packs 20 days ago.
-    await order(noodles, 'postmart', 2, daysAgo(50)); // 100,000
-    await order(noodles, 'voso', 4, daysAgo(20)); // 200,000
+    await placeOrder(sandbox, noodles, 'postmart', 2, daysAgo(50)); // 100,000
+    await placeOrder(sandbox, noodles, 'voso', 4, daysAgo(20)); // 200,000
     await eventually(async () => (await ordersOf(api, teaHouse.coop.key)).length === 4, 30_000);
     await eventually(async () => (await ordersOf(api, noodles.coop.key)).length === 2, 30_000);
     // every listing caught up with the badge changes, so the health figures stand still

@@ -2,17 +2,16 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { SalesRollups } from '@ocop/metrics';
 import { RunningApi, startApi } from '../../support/api';
 import { dropDatabase, freshDatabase } from '../../support/database';
-import { newCooperative, newKey, uniqueCode } from '../../support/factories';
+import { newKey, uniqueCode } from '../../support/factories';
 import {
-  connectAll,
-  listEverywhere,
   MARKETPLACE_NAMES,
   type MarketplaceName,
   sandboxControl,
   startMarketplaces,
 } from '../../support/marketplaces';
 import { eventually, startWorker } from '../../support/worker';
-import { everywhereHolds, ordersOf, type Sandbox, type Shops } from '../orders/support';
+import { certify, placeOrder, type Seller, sellerWithOneProduct } from './support';
+import { ordersOf, type Sandbox } from '../orders/support';
 
 /**
  * Known orders in — placed on the sandbox marketplaces in the past, arriving by the real webhooks
@@ -22,13 +21,6 @@ import { everywhereHolds, ordersOf, type Sandbox, type Shops } from '../orders/s
 const DATABASE_URL = (process.env.DATABASE_URL as string).replace(/\/([^/]+)$/, '/$1_metrics');
 const QUEUE_PREFIX = '{ocop-test-metrics}';
 
-interface Seller {
-  coop: { id: string; key: string };
-  shops: Shops;
-  productId: string;
-  code: string;
-}
-
 describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province report and CSV', () => {
   let api: RunningApi;
   let worker: INestApplicationContext;
@@ -37,51 +29,6 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
   let teaHouse: Seller; // Đại Từ, tea at 180,000 ₫, 4 stars decided 2026-06-01
   let noodles: Seller; // Phú Lương, vermicelli at 50,000 ₫, 3 stars decided 2026-09-01, nothing sold before
   let lateTeaId: string; // a second tea of the first producer, 3 stars decided 2026-11-20
-
-  async function seller(district: string, category: string, priceVnd: number, name: string): Promise<Seller> {
-    const coop = await newCooperative(api, { district });
-    const shops = await connectAll(api, sandbox, coop, { webhooks: true });
-    const code = uniqueCode('TN');
-    const product = await api.call('POST', '/v1/products', {
-      key: coop.key,
-      body: {
-        cooperativeId: coop.id,
-        name,
-        category,
-        skus: [{ code, name: 'Gói 500g', priceVnd, weightGrams: 500, onHand: 1000 }],
-      },
-    });
-    expect(product.status).toBe(201);
-    await listEverywhere(api, coop, product.body.id, shops);
-    await everywhereHolds(sandbox, shops, code, 1000, 30_000);
-    return { coop, shops, productId: product.body.id, code };
-  }
-
-  async function certify(productId: string, stars: 3 | 4, decidedAt: string) {
-    const parts = stars === 4 ? { partA: 32, partB: 20, partC: 28 } : { partA: 25, partB: 15, partC: 20 };
-    const res = await api.call('POST', `/v1/products/${productId}/ocop-assessments`, {
-      key: officer,
-      body: {
-        ...parts,
-        mandatoryCriteriaMet: true,
-        level: 'province',
-        decisionNo: `${stars}/QĐ-UBND`,
-        decidedAt,
-      },
-    });
-    expect(res.status).toBe(201);
-    return res.body.id as string;
-  }
-
-  /** Places an order in the past on a marketplace; answers the marketplace's order id. */
-  async function order(who: Seller, marketplace: MarketplaceName, quantity: number, placedAt: string) {
-    const placed = await sandboxControl(sandbox.urls[marketplace]).placeOrder(
-      who.shops[marketplace].shopId,
-      [{ sku: who.code, quantity }],
-      { placedAt },
-    );
-    return { marketplace, orderId: placed.orderId };
-  }
 
   async function move(
     who: Seller,
@@ -118,8 +65,18 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
     worker = await startWorker({ DATABASE_URL, QUEUE_PREFIX, ORDER_POLL_INTERVAL_MS: '2000' });
     officer = await newKey(api, 'officer');
 
-    teaHouse = await seller('Đại Từ', 'tea', 180_000, 'Chè búp Tân Cương');
-    noodles = await seller('Phú Lương', 'noodles', 50_000, 'Miến dong Việt Cường');
+    teaHouse = await sellerWithOneProduct(api, sandbox, {
+      district: 'Đại Từ',
+      category: 'tea',
+      priceVnd: 180_000,
+      name: 'Chè búp Tân Cương',
+    });
+    noodles = await sellerWithOneProduct(api, sandbox, {
+      district: 'Phú Lương',
+      category: 'noodles',
+      priceVnd: 50_000,
+      name: 'Miến dong Việt Cường',
+    });
     const lateTea = await api.call('POST', '/v1/products', {
       key: teaHouse.coop.key,
       body: {
@@ -130,22 +87,22 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
       },
     });
     lateTeaId = lateTea.body.id;
-    await certify(teaHouse.productId, 4, '2026-06-01');
-    await certify(noodles.productId, 3, '2026-09-01');
-    await certify(lateTeaId, 3, '2026-11-20');
+    await certify(api, officer, teaHouse.productId, 4, '2026-06-01');
+    await certify(api, officer, noodles.productId, 3, '2026-09-01');
+    await certify(api, officer, lateTeaId, 3, '2026-11-20');
 
     // The tea house: 1 box before its rating, 5 after it, one cancelled, one returned.
-    await order(teaHouse, 'sendo', 1, '2026-05-10T03:00:00Z'); // 180,000 on 10 May
+    await placeOrder(sandbox, teaHouse, 'sendo', 1, '2026-05-10T03:00:00Z'); // 180,000 on 10 May
     // 23:30 UTC on 31 May is 06:30 on 1 June in Vietnam: after the decision, in June
-    await order(teaHouse, 'voso', 2, '2026-05-31T23:30:00Z'); // 360,000 on 1 June
-    await order(teaHouse, 'postmart', 3, '2026-06-15T02:00:00Z'); // 540,000 on 15 June
-    const cancelled = await order(teaHouse, 'sendo', 1, '2026-06-20T02:00:00Z');
-    const returned = await order(teaHouse, 'voso', 2, '2026-06-25T02:00:00Z');
+    await placeOrder(sandbox, teaHouse, 'voso', 2, '2026-05-31T23:30:00Z'); // 360,000 on 1 June
+    await placeOrder(sandbox, teaHouse, 'postmart', 3, '2026-06-15T02:00:00Z'); // 540,000 on 15 June
+    const cancelled = await placeOrder(sandbox, teaHouse, 'sendo', 1, '2026-06-20T02:00:00Z');
+    const returned = await placeOrder(sandbox, teaHouse, 'voso', 2, '2026-06-25T02:00:00Z');
     await imported(teaHouse, { pending: 5 });
     await move(teaHouse, cancelled, 'cancelled');
     await move(teaHouse, returned, 'confirmed', 'shipped', 'returned');
     // The noodle maker sells only after its rating.
-    await order(noodles, 'voso', 4, '2026-09-10T01:00:00Z'); // 200,000 on 10 September
+    await placeOrder(sandbox, noodles, 'voso', 4, '2026-09-10T01:00:00Z'); // 200,000 on 10 September
     await imported(teaHouse, { pending: 3, cancelled: 1, returned: 1 });
     await imported(noodles, { pending: 1 });
   }, 180_000);
@@ -502,7 +459,13 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
         (16 + Math.floor(random() * 3)) * 3_600_000;
       placed.push({
         who,
-        placed: await order(who, marketplace, 1 + Math.floor(random() * 3), new Date(at).toISOString()),
+        placed: await placeOrder(
+          sandbox,
+          who,
+          marketplace,
+          1 + Math.floor(random() * 3),
+          new Date(at).toISOString(),
+        ),
         fate: fates[Math.floor(random() * fates.length)],
       });
     }
