@@ -10,6 +10,7 @@ import type Redis from 'ioredis';
 import { Counter, Gauge, Histogram, register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { Public } from '@ocop/auth';
+import { ChannelHealth } from '@ocop/channels';
 import { ALL_QUEUES, REDIS } from '@ocop/sync';
 
 const CHECK_TIMEOUT_MS = 1500;
@@ -106,17 +107,18 @@ export const httpMetrics = {
 
 /**
  * Gauges read when Prometheus scrapes: listings lagging per marketplace and how long the oldest
- * has waited (from PostgreSQL, the source of truth), and jobs per queue and state (from Redis).
+ * has waited (from the channels context's listing health: the dashboard's sync view reads the
+ * same figures), and jobs per queue and state (from Redis).
  */
 @Injectable()
 export class SyncGauges implements OnModuleInit {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly channelHealth: ChannelHealth,
     private readonly moduleRef: ModuleRef,
   ) {}
 
   onModuleInit(): void {
-    const dataSource = this.dataSource;
+    const channelHealth = this.channelHealth;
     const queues = ALL_QUEUES.map((name) =>
       this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }),
     );
@@ -149,16 +151,18 @@ export class SyncGauges implements OnModuleInit {
     );
     Object.assign(lagging, {
       async collect() {
-        const rows: { marketplace: string; n: string; wait: number | null }[] = await dataSource.query(
-          `SELECT marketplace, count(*) AS n, EXTRACT(EPOCH FROM now() - min(updated_at))::float AS wait
-           FROM listings WHERE desired_version > synced_version AND status <> 'delisted' GROUP BY marketplace`,
-        );
         lagging.reset();
+        for (const row of await channelHealth.byMarketplace())
+          lagging.set({ marketplace: row.marketplace }, row.behind);
+      },
+    });
+    // each gauge reads for itself: prom-client collects the gauges of a scrape side by side, so a
+    // value one gauge set for the other arrived after the other was written (a scrape late)
+    Object.assign(oldest, {
+      async collect() {
         oldest.reset();
-        for (const row of rows) {
-          lagging.set({ marketplace: row.marketplace }, Number(row.n));
-          oldest.set({ marketplace: row.marketplace }, row.wait ?? 0);
-        }
+        for (const row of await channelHealth.byMarketplace())
+          oldest.set({ marketplace: row.marketplace }, row.oldestLagSeconds);
       },
     });
     Object.assign(depth, {

@@ -47,6 +47,8 @@ export interface CooperativeChannelHealth {
 export interface MarketplaceListingHealth {
   marketplace: Marketplace;
   counts: HealthCounts;
+  /** listings whose marketplace state is behind the desired one, whatever their health */
+  behind: number;
   /** seconds the longest-waiting lagging listing has waited (0 when none lags) */
   oldestLagSeconds: number;
   connections: { active: number; paused: number; auth_failed: number };
@@ -122,11 +124,14 @@ export class ChannelHealth {
     const [listingRows, connectionRows] = await Promise.all([
       this.dataSource.query(
         `SELECT l.marketplace, ${HEALTH_SQL} AS health, count(*)::int AS n,
+                count(*) FILTER (WHERE l.desired_version > l.synced_version)::int AS behind,
                 COALESCE(EXTRACT(EPOCH FROM now() - min(l.updated_at)
                   FILTER (WHERE l.desired_version > l.synced_version)), 0)::float AS wait
          FROM listings l WHERE l.status <> 'delisted'
          GROUP BY 1, 2`,
-      ) as Promise<{ marketplace: Marketplace; health: ListingHealth; n: number; wait: number }[]>,
+      ) as Promise<
+        { marketplace: Marketplace; health: ListingHealth; n: number; behind: number; wait: number }[]
+      >,
       this.dataSource.query(
         `SELECT marketplace, status, count(*)::int AS n FROM connections GROUP BY 1, 2`,
       ) as Promise<
@@ -135,16 +140,18 @@ export class ChannelHealth {
     ]);
     return MARKETPLACES.map((marketplace) => {
       const counts = noListings();
+      let behind = 0;
       let oldestLagSeconds = 0;
       for (const row of listingRows.filter((r) => r.marketplace === marketplace)) {
         counts[row.health] += row.n;
+        behind += row.behind;
         oldestLagSeconds = Math.max(oldestLagSeconds, Math.round(row.wait));
       }
       const connections = { active: 0, paused: 0, auth_failed: 0 };
       for (const row of connectionRows.filter((r) => r.marketplace === marketplace)) {
         connections[row.status] += row.n;
       }
-      return { marketplace, counts, oldestLagSeconds, connections };
+      return { marketplace, counts, behind, oldestLagSeconds, connections };
     });
   }
 

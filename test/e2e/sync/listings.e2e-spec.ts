@@ -168,6 +168,15 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
     expect(scrape.text).toMatch(/^queue_jobs\{queue="connection-sync",state="[a-z]+"\} \d+/m);
     expect(scrape.text).toContain('# TYPE sync_lagging_listings gauge');
     expect(scrape.text).toContain('# TYPE sync_lag_seconds gauge');
+    // one sample per marketplace, whether or not anything lags there
+    for (const marketplace of MARKETPLACE_NAMES) {
+      expect(scrape.text).toMatch(
+        new RegExp(`^sync_lagging_listings\\{marketplace="${marketplace}"\\} \\d+$`, 'm'),
+      );
+      expect(scrape.text).toMatch(
+        new RegExp(`^sync_lag_seconds\\{marketplace="${marketplace}"\\} \\d+$`, 'm'),
+      );
+    }
     // the worker runs in this process in the tests, so its counters share this registry; which
     // calls it made is not fixed, as the workers of suites running beside (same database, their
     // own reconcilers) may take some of this suite's connections
