@@ -55,42 +55,53 @@ export class SalesRollups implements OnModuleInit {
     if (sign === 0 || after.lines.length === 0) return;
     const day = vietnamDate(after.placedAt);
     const sales = salesByProduct(after);
-    for (const sale of sales) {
-      await manager.query(
-        `INSERT INTO sales_product_days AS s (cooperative_id, product_key, marketplace, day, revenue_vnd, units, orders)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (product_key, day, marketplace, cooperative_id) DO UPDATE
-           SET revenue_vnd = s.revenue_vnd + EXCLUDED.revenue_vnd, units = s.units + EXCLUDED.units,
-               orders = s.orders + EXCLUDED.orders`,
-        [
-          after.cooperativeId,
-          sale.productKey,
-          after.marketplace,
-          day,
-          sign * sale.revenueVnd,
-          sign * sale.units,
-          sign,
-        ],
-      );
-    }
-    const revenue = sales.reduce((sum, sale) => sum + sale.revenueVnd, 0);
-    const units = sales.reduce((sum, sale) => sum + sale.units, 0);
+    // one statement for every product of the order, in product order (salesByProduct sorts), so
+    // concurrent transactions lock the rows in one order and the import pays one round trip
     await manager.query(
-      `INSERT INTO sales_producer_days AS s (cooperative_id, marketplace, day, revenue_vnd, units, orders)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (cooperative_id, day, marketplace) DO UPDATE
+      `INSERT INTO sales_product_days AS s (cooperative_id, product_key, marketplace, day, revenue_vnd, units, orders)
+       SELECT $1, sale.product_key, $2, $3, $4::int * sale.revenue_vnd, $4::int * sale.units, $4::int
+       FROM unnest($5::uuid[], $6::bigint[], $7::bigint[]) WITH ORDINALITY
+         AS sale(product_key, revenue_vnd, units, position)
+       ORDER BY sale.position
+       ON CONFLICT (product_key, day, marketplace, cooperative_id) DO UPDATE
          SET revenue_vnd = s.revenue_vnd + EXCLUDED.revenue_vnd, units = s.units + EXCLUDED.units,
              orders = s.orders + EXCLUDED.orders`,
-      [after.cooperativeId, after.marketplace, day, sign * revenue, sign * units, sign],
+      [
+        after.cooperativeId,
+        after.marketplace,
+        day,
+        sign,
+        sales.map((sale) => sale.productKey),
+        sales.map((sale) => sale.revenueVnd),
+        sales.map((sale) => sale.units),
+      ],
     );
+    const change = {
+      revenueVnd: sign * sales.reduce((sum, sale) => sum + sale.revenueVnd, 0),
+      units: sign * sales.reduce((sum, sale) => sum + sale.units, 0),
+      orders: sign,
+    };
+    await this.addToProducer(manager, 'sales_producer_days', 'day', day, after, change);
     // after the day's row, in every transaction: the same lock order, so no deadlock between them
+    await this.addToProducer(manager, 'sales_producer_months', 'month', monthOf(day), after, change);
+  }
+
+  /** Adds a change to a producer's row of one period in a producer roll-up (day or month). */
+  private async addToProducer(
+    manager: EntityManager,
+    table: 'sales_producer_days' | 'sales_producer_months',
+    period: 'day' | 'month',
+    at: string,
+    order: Pick<OrderSnapshot, 'cooperativeId' | 'marketplace'>,
+    change: { revenueVnd: number; units: number; orders: number },
+  ): Promise<void> {
     await manager.query(
-      `INSERT INTO sales_producer_months AS s (cooperative_id, marketplace, month, revenue_vnd, units, orders)
+      `INSERT INTO ${table} AS s (cooperative_id, marketplace, ${period}, revenue_vnd, units, orders)
        VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (cooperative_id, month, marketplace) DO UPDATE
+       ON CONFLICT (cooperative_id, ${period}, marketplace) DO UPDATE
          SET revenue_vnd = s.revenue_vnd + EXCLUDED.revenue_vnd, units = s.units + EXCLUDED.units,
              orders = s.orders + EXCLUDED.orders`,
-      [after.cooperativeId, after.marketplace, monthOf(day), sign * revenue, sign * units, sign],
+      [order.cooperativeId, order.marketplace, at, change.revenueVnd, change.units, change.orders],
     );
   }
 
