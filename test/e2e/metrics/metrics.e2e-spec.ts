@@ -423,6 +423,12 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
       ['/v1/metrics/ocop-uplift?stars=6', 'validation_failed'],
       ['/v1/metrics/province?asOf=2026-11-31', 'validation_failed'],
       ['/v1/metrics/growth?limit=500', 'validation_failed'],
+      ['/v1/metrics/growth?limit=0', 'validation_failed'],
+      ['/v1/metrics/ocop-uplift?windowDays=abc', 'validation_failed'],
+      ['/v1/metrics/ocop-uplift?stars=four', 'validation_failed'],
+      ['/v1/metrics/ocop-uplift?windowDays=1096', 'validation_failed'],
+      ['/v1/metrics/province/sales?granularity=', 'validation_failed'],
+      ['/v1/metrics/province?asOf=28/11/2026', 'validation_failed'],
     ])('%s answers 400 (%s)', async (path, code) => {
       const res = await get(path);
       expect(res.status).toBe(400);
