@@ -2,16 +2,13 @@
 /// <reference lib="dom" />
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { INestApplicationContext } from '@nestjs/common';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { addDays, vietnamDate } from '@ocop/common';
 import { expiryBucket, formatVnd, vietnamToday } from '../../../apps/dashboard/src/format';
-import { RunningApi, startApi } from '../../support/api';
-import { dropDatabase, freshDatabase } from '../../support/database';
-import { newKey, uniqueCode } from '../../support/factories';
-import { startMarketplaces } from '../../support/marketplaces';
-import { eventually, startWorker } from '../../support/worker';
-import { certify, placeOrder, type Seller, sellerWithOneProduct } from '../metrics/support';
+import type { RunningApi } from '../../support/api';
+import { uniqueCode } from '../../support/factories';
+import { eventually } from '../../support/worker';
+import { certify, placeOrder, type Seller, startSalesWorld } from '../metrics/support';
 import { ordersOf, type Sandbox } from '../orders/support';
 
 /**
@@ -21,8 +18,6 @@ import { ordersOf, type Sandbox } from '../orders/support';
  * The province report counts everything in its database, so the suite has its own.
  */
 const CHROMIUM = '/usr/bin/chromium';
-const DATABASE_URL = (process.env.DATABASE_URL as string).replace(/\/([^/]+)$/, '/$1_dashboard');
-const QUEUE_PREFIX = `${(process.env.QUEUE_PREFIX as string).replace(/}$/, '')}-dashboard}`;
 const ARTIFACTS = join(__dirname, '..', '..', '..', 'test-artifacts', 'dashboard');
 
 interface DrawnChart {
@@ -31,8 +26,8 @@ interface DrawnChart {
 }
 
 describe('the dashboard in headless Chromium', () => {
+  let world: Awaited<ReturnType<typeof startSalesWorld>> | undefined;
   let api: RunningApi;
-  let worker: INestApplicationContext;
   let sandbox: Sandbox;
   let browser: Browser;
   let officer: string;
@@ -131,24 +126,8 @@ describe('the dashboard in headless Chromium', () => {
       );
     }
     mkdirSync(ARTIFACTS, { recursive: true });
-    await freshDatabase(DATABASE_URL);
-    sandbox = await startMarketplaces();
-    api = await startApi({ DATABASE_URL, QUEUE_PREFIX });
-    worker = await startWorker({ DATABASE_URL, QUEUE_PREFIX, ORDER_POLL_INTERVAL_MS: '2000' });
-    officer = await newKey(api, 'officer');
-
-    teaHouse = await sellerWithOneProduct(api, sandbox, {
-      district: 'Đại Từ',
-      category: 'tea',
-      priceVnd: 180_000,
-      name: 'Chè búp Tân Cương',
-    });
-    noodles = await sellerWithOneProduct(api, sandbox, {
-      district: 'Phú Lương',
-      category: 'noodles',
-      priceVnd: 50_000,
-      name: 'Miến dong Việt Cường',
-    });
+    world = await startSalesWorld('dashboard');
+    ({ sandbox, api, officer, teaHouse, noodles } = world);
     // 4★ for the tea 120 days ago; 3★ for the noodles 100 days ago
     await certify(api, officer, teaHouse.productId, 4, addDays(today, -120));
     await certify(api, officer, noodles.productId, 3, addDays(today, -100));
@@ -225,10 +204,7 @@ describe('the dashboard in headless Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await worker?.close();
-    await api?.close();
-    await sandbox?.close();
-    await dropDatabase(DATABASE_URL);
+    await world?.close();
   });
 
   describe('the extensions it reads', () => {

@@ -1,16 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { SalesRollups } from '@ocop/metrics';
-import { RunningApi, startApi } from '../../support/api';
-import { dropDatabase, freshDatabase } from '../../support/database';
-import { newKey, uniqueCode } from '../../support/factories';
-import {
-  MARKETPLACE_NAMES,
-  type MarketplaceName,
-  sandboxControl,
-  startMarketplaces,
-} from '../../support/marketplaces';
-import { eventually, startWorker } from '../../support/worker';
-import { certify, placeOrder, type Seller, sellerWithOneProduct } from './support';
+import type { RunningApi } from '../../support/api';
+import { uniqueCode } from '../../support/factories';
+import { MARKETPLACE_NAMES, type MarketplaceName, sandboxControl } from '../../support/marketplaces';
+import { eventually } from '../../support/worker';
+import { certify, placeOrder, type Seller, startSalesWorld } from './support';
 import { ordersOf, type Sandbox } from '../orders/support';
 
 /**
@@ -18,10 +12,9 @@ import { ordersOf, type Sandbox } from '../orders/support';
  * and imported by the real worker — and exact figures out. The province report counts everything
  * in its database, so this suite has a database (and queues) of its own.
  */
-const DATABASE_URL = (process.env.DATABASE_URL as string).replace(/\/([^/]+)$/, '/$1_metrics');
-const QUEUE_PREFIX = '{ocop-test-metrics}';
 
 describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province report and CSV', () => {
+  let world: Awaited<ReturnType<typeof startSalesWorld>> | undefined;
   let api: RunningApi;
   let worker: INestApplicationContext;
   let sandbox: Sandbox;
@@ -59,24 +52,8 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
     api.call('GET', path, { key, headers });
 
   beforeAll(async () => {
-    await freshDatabase(DATABASE_URL);
-    sandbox = await startMarketplaces();
-    api = await startApi({ DATABASE_URL, QUEUE_PREFIX });
-    worker = await startWorker({ DATABASE_URL, QUEUE_PREFIX, ORDER_POLL_INTERVAL_MS: '2000' });
-    officer = await newKey(api, 'officer');
-
-    teaHouse = await sellerWithOneProduct(api, sandbox, {
-      district: 'Đại Từ',
-      category: 'tea',
-      priceVnd: 180_000,
-      name: 'Chè búp Tân Cương',
-    });
-    noodles = await sellerWithOneProduct(api, sandbox, {
-      district: 'Phú Lương',
-      category: 'noodles',
-      priceVnd: 50_000,
-      name: 'Miến dong Việt Cường',
-    });
+    world = await startSalesWorld('metrics');
+    ({ sandbox, api, worker, officer, teaHouse, noodles } = world);
     const lateTea = await api.call('POST', '/v1/products', {
       key: teaHouse.coop.key,
       body: {
@@ -108,10 +85,7 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
   }, 180_000);
 
   afterAll(async () => {
-    await worker?.close();
-    await api?.close();
-    await sandbox?.close();
-    await dropDatabase(DATABASE_URL);
+    await world?.close();
   });
 
   describe('a producer’s sales series', () => {

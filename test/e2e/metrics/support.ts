@@ -1,6 +1,15 @@
-import type { RunningApi } from '../../support/api';
-import { newCooperative, uniqueCode } from '../../support/factories';
-import { connectAll, listEverywhere, type MarketplaceName, sandboxControl } from '../../support/marketplaces';
+import type { INestApplicationContext } from '@nestjs/common';
+import { type RunningApi, startApi } from '../../support/api';
+import { dropDatabase, freshDatabase } from '../../support/database';
+import { newCooperative, newKey, uniqueCode } from '../../support/factories';
+import {
+  connectAll,
+  listEverywhere,
+  type MarketplaceName,
+  sandboxControl,
+  startMarketplaces,
+} from '../../support/marketplaces';
+import { startWorker } from '../../support/worker';
 import { everywhereHolds, type Sandbox, type Shops } from '../orders/support';
 
 /** A producer with one product listed on all three sandbox marketplaces, its webhooks on. */
@@ -75,4 +84,50 @@ export async function placeOrder(
     { placedAt },
   );
   return { marketplace, orderId: placed.orderId };
+}
+
+/**
+ * The sales suites' world: a database and queues of their own (the province report counts
+ * everything in its database), named after the test database and prefix so two checkouts can test
+ * side by side; the sandbox, the API, the worker, an officer's key, and two producers — a tea house
+ * in Đại Từ (180,000 ₫) and a noodle maker in Phú Lương (50,000 ₫).
+ */
+export async function startSalesWorld(name: string) {
+  const databaseUrl = (process.env.DATABASE_URL as string).replace(/\/([^/]+)$/, `/$1_${name}`);
+  const queuePrefix = `${(process.env.QUEUE_PREFIX as string).replace(/}$/, '')}-${name}}`;
+  await freshDatabase(databaseUrl);
+  const sandbox = await startMarketplaces();
+  const api = await startApi({ DATABASE_URL: databaseUrl, QUEUE_PREFIX: queuePrefix });
+  const worker: INestApplicationContext = await startWorker({
+    DATABASE_URL: databaseUrl,
+    QUEUE_PREFIX: queuePrefix,
+    ORDER_POLL_INTERVAL_MS: '2000',
+  });
+  const officer = await newKey(api, 'officer');
+  const teaHouse = await sellerWithOneProduct(api, sandbox, {
+    district: 'Đại Từ',
+    category: 'tea',
+    priceVnd: 180_000,
+    name: 'Chè búp Tân Cương',
+  });
+  const noodles = await sellerWithOneProduct(api, sandbox, {
+    district: 'Phú Lương',
+    category: 'noodles',
+    priceVnd: 50_000,
+    name: 'Miến dong Việt Cường',
+  });
+  return {
+    sandbox,
+    api,
+    worker,
+    officer,
+    teaHouse,
+    noodles,
+    async close() {
+      await worker.close();
+      await api.close();
+      await sandbox.close();
+      await dropDatabase(databaseUrl);
+    },
+  };
 }
