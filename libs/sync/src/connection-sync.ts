@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
@@ -39,8 +40,6 @@ const RUN_BUDGET_MS = 20_000;
 const GATHER_MS = 300;
 const PAGE = 200;
 const PUBLISH_CONCURRENCY = 4;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const connectionJobId = (connectionId: string) => `connection-${connectionId}`;
 

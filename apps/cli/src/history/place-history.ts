@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { vietnamDate } from '@ocop/common';
 import { allPages, call, type ConnectedProducer, type Endpoints, waitUntilUp } from '../demo-shops';
 import {
@@ -49,8 +50,6 @@ const PLACE_CHUNK = 1000;
 const MOVE_CONCURRENCY = 16;
 const PROGRESS_EVERY_MS = 30_000;
 const IMPORT_TIMEOUT_MS = 20 * 60_000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Places the demo's order history (order-history.ts) as buyers would: through each sandbox
@@ -220,17 +219,15 @@ async function topUpStock(endpoints: Endpoints, products: ApiProduct[], todo: Pl
       const units = need.get(`${product.cooperativeId}|${sku.code}`) ?? 0;
       const delta = units + STOCK_MARGIN - sku.available;
       if (units === 0 || delta <= 0) continue;
-      const answer = await fetch(`${endpoints.api}/v1/skus/${sku.id}/stock-adjustments`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${endpoints.adminKey}`,
-          'content-type': 'application/json',
-          // a retried request after a lost answer must not add the units twice
-          'idempotency-key': `demo-history-${sku.id}-${units}-${sku.available}`,
-        },
-        body: JSON.stringify({ delta, reason: 'Nhập thêm hàng cho lịch sử đơn của bản demo' }),
-      });
-      if (answer.status !== 201) throw new Error(`topping up ${sku.code}: ${await answer.text()}`);
+      const answer = await call(
+        'POST',
+        `${endpoints.api}/v1/skus/${sku.id}/stock-adjustments`,
+        endpoints.adminKey,
+        { delta, reason: 'Nhập thêm hàng cho lịch sử đơn của bản demo' },
+        // a retried request after a lost answer must not add the units twice
+        { 'idempotency-key': `demo-history-${sku.id}-${units}-${sku.available}` },
+      );
+      if (answer.status !== 201) throw new Error(`topping up ${sku.code}: ${JSON.stringify(answer.body)}`);
     }
   }
 }
