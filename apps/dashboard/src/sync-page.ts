@@ -98,29 +98,19 @@ export async function renderSyncHealth(main: HTMLElement): Promise<void> {
     type: 'bar',
     data: {
       labels: marketplaces,
-      datasets: [
-        {
-          label: 'Nhận (received)',
-          data: health.marketplaces.map((m) => m.webhooks.received),
-          backgroundColor: '#457b9d',
-        },
-        {
-          label: 'Đã xử lý (processed)',
-          data: health.marketplaces.map((m) => m.webhooks.processed),
-          backgroundColor: '#2a9d8f',
-        },
-        {
-          label: 'Lỗi (failed)',
-          data: health.marketplaces.map((m) => m.webhooks.failed),
-          backgroundColor: '#d62828',
-        },
-        {
-          label: 'Đang chờ (waiting)',
-          data: health.marketplaces.map((m) => m.webhooks.waiting),
-          backgroundColor: '#8d99ae',
-        },
-      ],
+      datasets: WEBHOOK_SERIES.map(([label, key, colour]) => ({
+        label,
+        data: health.marketplaces.map((m) => m.webhooks[key]),
+        backgroundColor: colour,
+      })),
     },
     options: { scales: { y: countAxis } },
   });
 }
+
+const WEBHOOK_SERIES: [string, 'received' | 'processed' | 'failed' | 'waiting', string][] = [
+  ['Nhận (received)', 'received', '#457b9d'],
+  ['Đã xử lý (processed)', 'processed', '#2a9d8f'],
+  ['Lỗi (failed)', 'failed', '#d62828'],
+  ['Đang chờ (waiting)', 'waiting', '#8d99ae'],
+];
