@@ -121,7 +121,7 @@ async function main(command: CommandName): Promise<number> {
     case 'seed': {
       const env = loadEnvironment(environmentSchema);
       await prepareDatabase(env.DATABASE_URL);
-      console.log(JSON.stringify(await seedDemo(env)));
+      console.log(JSON.stringify(await seedDemo(env, (line) => console.log(line))));
       return 0;
     }
     case 'demo': {
@@ -189,7 +189,7 @@ async function main(command: CommandName): Promise<number> {
     case 'rebuild-metrics': {
       const env = loadEnvironment(environmentSchema);
       await prepareDatabase(env.DATABASE_URL);
-      const rebuilt = await rebuildMetrics(env);
+      const rebuilt = await rebuildMetrics(env, (line) => console.log(line));
       console.log(
         `Sales roll-ups rebuilt from the orders: ${rebuilt.producerDays} producer-days, ` +
           `${rebuilt.producerMonths} producer-months, ${rebuilt.productDays} product-days.`,
