@@ -36,7 +36,21 @@ describe('the Thái Nguyên demo seed', () => {
 
   it('reproduces the province figures and adds nothing when run again', async () => {
     const env = loadEnvironment(environmentSchema, { ...process.env, DATABASE_URL: url });
-    const first = await seedDemo(env);
+    const progress: string[] = [];
+    const first = await seedDemo(env, (line) => progress.push(line));
+    // a first run takes a while: it says what it is about to do, then where it is every 10 producers
+    expect(progress[0]).toMatch(/^Seeding the Thái Nguyên catalogue: 53 producers, \d+ products…$/);
+    expect(progress.slice(1).map((line) => line.trim().split(' producers')[0])).toEqual([
+      '10 of 53',
+      '20 of 53',
+      '30 of 53',
+      '40 of 53',
+      '50 of 53',
+      '53 of 53',
+    ]);
+    expect(progress[progress.length - 1]).toContain(
+      `new this run: 53 producers, ${first.productsCreated} products`,
+    );
     expect(first.productsCreated).toBeGreaterThanOrEqual(173);
     expect(first.assessmentsCreated).toBeGreaterThan(173);
 

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync, appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { environmentSchema, EnvironmentError, loadEnvironment } from '../../../config/environment';
 import { ReferenceDataError } from '../../../config/reference-data';
 import { ensureDatabase, migrate } from '@ocop/database';
+import { type CommandName, runCommandLine } from './command-line';
 import { call, DEMO_SELLERS, demoShopId, type Endpoints, listDemoSellers } from './demo-shops';
 import { placeHistory } from './history/place-history';
 import { runProcesses } from './processes';
@@ -13,14 +14,6 @@ import { seedDemo } from './seed/seed';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 const ENV_FILE = join(ROOT, '.env');
-
-const usage = `Usage: node dist/apps/cli/main.js <command>
-  migrate   apply database migrations (creates the database if missing)
-  seed      migrate, then seed the Thái Nguyên demo catalogue (re-runnable)
-  demo      migrate, seed, then run api, worker and the sandbox marketplaces
-  start     run api and worker
-  rebuild-metrics
-            recompute the daily sales roll-ups from the orders`;
 
 function loadDotEnv(): void {
   if (existsSync(ENV_FILE)) process.loadEnvFile(ENV_FILE);
@@ -117,7 +110,7 @@ async function printSalesReports(endpoints: Endpoints): Promise<void> {
   }
 }
 
-async function main(command: string | undefined): Promise<number> {
+async function main(command: CommandName): Promise<number> {
   loadDotEnv();
   switch (command) {
     case 'migrate': {
@@ -128,7 +121,7 @@ async function main(command: string | undefined): Promise<number> {
     case 'seed': {
       const env = loadEnvironment(environmentSchema);
       await prepareDatabase(env.DATABASE_URL);
-      console.log(JSON.stringify(await seedDemo(env)));
+      console.log(JSON.stringify(await seedDemo(env, (line) => console.log(line))));
       return 0;
     }
     case 'demo': {
@@ -196,7 +189,7 @@ async function main(command: string | undefined): Promise<number> {
     case 'rebuild-metrics': {
       const env = loadEnvironment(environmentSchema);
       await prepareDatabase(env.DATABASE_URL);
-      const rebuilt = await rebuildMetrics(env);
+      const rebuilt = await rebuildMetrics(env, (line) => console.log(line));
       console.log(
         `Sales roll-ups rebuilt from the orders: ${rebuilt.producerDays} producer-days, ` +
           `${rebuilt.producerMonths} producer-months, ${rebuilt.productDays} product-days.`,
@@ -207,13 +200,10 @@ async function main(command: string | undefined): Promise<number> {
       loadEnvironment(environmentSchema);
       return runProcesses(['api', 'worker'], process.env).exited;
     }
-    default:
-      console.error(usage);
-      return 2;
   }
 }
 
-main(process.argv[2])
+runCommandLine(process.argv, main, { invocation: `node ${relative(process.cwd(), __filename)}` })
   .then((code) => process.exit(code))
   .catch((error: unknown) => {
     if (error instanceof EnvironmentError || error instanceof ReferenceDataError)

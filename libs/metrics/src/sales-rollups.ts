@@ -32,6 +32,8 @@ export function salesByProduct(order: OrderSnapshot): ProductSale[] {
   return [...byProduct.values()].sort((a, b) => a.productKey.localeCompare(b.productKey));
 }
 
+export type RollupTable = 'sales_product_days' | 'sales_producer_days' | 'sales_producer_months';
+
 /**
  * The daily sales roll-ups, kept in the transaction of every order change (an order that stops
  * counting — cancelled, returned — takes its figures back out), per producer also by month, and rebuilt from the orders on
@@ -108,10 +110,20 @@ export class SalesRollups implements OnModuleInit {
   /**
    * Recomputes both roll-ups from the orders, in one transaction (readers see the old figures
    * until it commits). The one place the metrics context reads the order tables: a read model
-   * rebuilt from its source.
+   * rebuilt from its source. `rebuilt` hears each table as it is written (rows, milliseconds), for a
+   * command that would otherwise say nothing for minutes on a large history.
    */
-  async rebuild(): Promise<{ productDays: number; producerDays: number; producerMonths: number }> {
+  async rebuild(
+    rebuilt?: (table: RollupTable, rows: number, ms: number) => void,
+  ): Promise<{ productDays: number; producerDays: number; producerMonths: number }> {
     return this.transactions.run(async (manager) => {
+      let started = Date.now();
+      const step = (table: RollupTable, inserted: { count: string }[]) => {
+        const rows = Number(inserted[0].count);
+        rebuilt?.(table, rows, Date.now() - started);
+        started = Date.now();
+        return rows;
+      };
       await manager.query(
         `LOCK TABLE sales_product_days, sales_producer_days, sales_producer_months IN EXCLUSIVE MODE`,
       );
@@ -135,6 +147,7 @@ export class SalesRollups implements OnModuleInit {
          SELECT count(*) FROM inserted`,
         [NO_PRODUCT],
       );
+      const productDays = step('sales_product_days', products);
       const producers: { count: string }[] = await manager.query(
         `WITH inserted AS (
            INSERT INTO sales_producer_days (cooperative_id, marketplace, day, revenue_vnd, units, orders)
@@ -147,6 +160,7 @@ export class SalesRollups implements OnModuleInit {
            RETURNING 1)
          SELECT count(*) FROM inserted`,
       );
+      const producerDays = step('sales_producer_days', producers);
       // an order counts on one day, so a month is the sum of its days
       const months: { count: string }[] = await manager.query(
         `WITH inserted AS (
@@ -159,11 +173,7 @@ export class SalesRollups implements OnModuleInit {
            RETURNING 1)
          SELECT count(*) FROM inserted`,
       );
-      return {
-        productDays: Number(products[0].count),
-        producerDays: Number(producers[0].count),
-        producerMonths: Number(months[0].count),
-      };
+      return { productDays, producerDays, producerMonths: step('sales_producer_months', months) };
     });
   }
 

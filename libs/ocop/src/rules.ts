@@ -2,7 +2,7 @@ import type { OcopReference } from '../../../config/reference-data';
 import { formatDate, parseDate } from '@ocop/common';
 
 /**
- * OCOP rating rules (shared/docs/OCOP.md) as pure functions over the reference data in
+ * OCOP rating rules (docs/ocop.md) as pure functions over the reference data in
  * config/reference/ocop.json, so a province can adjust figures without touching code.
  */
 export type Level = 'district' | 'province' | 'central';

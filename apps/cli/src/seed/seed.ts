@@ -30,11 +30,18 @@ async function seedContext(env: Environment): Promise<INestApplicationContext> {
   );
 }
 
+/** A progress line every this many producers (and after the last). */
+const PROGRESS_EVERY = 10;
+
 /**
  * Seeds the Thái Nguyên demo catalogue through the same services the API uses. Producers and
- * products are matched by name, so running it again adds nothing.
+ * products are matched by name, so running it again adds nothing. `progress` hears a line before
+ * the first producer and after every few, since a first run takes a while.
  */
-export async function seedDemo(env: Environment): Promise<SeedReport> {
+export async function seedDemo(env: Environment, progress?: (line: string) => void): Promise<SeedReport> {
+  const catalogue = thaiNguyenCatalogue();
+  const productCount = catalogue.reduce((sum, producer) => sum + producer.products.length, 0);
+  progress?.(`Seeding the Thái Nguyên catalogue: ${catalogue.length} producers, ${productCount} products…`);
   const app = await seedContext(env);
   try {
     const cooperatives = app.get(CooperativesService);
@@ -50,7 +57,7 @@ export async function seedDemo(env: Environment): Promise<SeedReport> {
       cooperatives: 0,
       products: 0,
     };
-    for (const producer of thaiNguyenCatalogue()) {
+    for (const producer of catalogue) {
       let coop = await cooperatives.findByName(producer.name);
       if (!coop) {
         coop = await cooperatives.create({
@@ -85,6 +92,13 @@ export async function seedDemo(env: Environment): Promise<SeedReport> {
           if (revokeReason) await certificates.revoke(EVERYTHING, assessment.id, revokeReason);
           report.assessmentsCreated += 1;
         }
+      }
+      if (report.cooperatives % PROGRESS_EVERY === 0 || report.cooperatives === catalogue.length) {
+        progress?.(
+          `  ${report.cooperatives} of ${catalogue.length} producers, ${report.products} of ${productCount} products ` +
+            `(new this run: ${report.cooperativesCreated} producers, ${report.productsCreated} products, ` +
+            `${report.assessmentsCreated} OCOP assessments)`,
+        );
       }
     }
     return report;

@@ -3,8 +3,8 @@ import type { ProducerKind } from '@ocop/catalogue';
 import { SeededRandom } from './random';
 
 /**
- * The demo catalogue of Thái Nguyên. The producers and products named in
- * shared/data/thai-nguyen-ocop-examples.json are real (public reports); the rest are realistic
+ * The demo catalogue of Thái Nguyên. The producers and products the province's public reports name
+ * (HTX chè Hảo Đạt, HTX miến Việt Cường, …) are real; the rest are realistic
  * inventions spread over the nine pre-2025 district-level units, so that the province's figures
  * can be reproduced: 173 certified products, 121 of them tea (70%), 91 × 3★, 80 × 4★, 2 × 5★.
  */
