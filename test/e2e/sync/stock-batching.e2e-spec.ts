@@ -13,6 +13,7 @@ const STOCK_CALL = 'POST /api/partner/product/update-by-field-mask';
 // A hold far longer than any push takes: a change the engine held by mistake would arrive seconds
 // late instead of within the bound checked below.
 const MAX_HOLD_MS = 5_000;
+const SETTLE_MS = 250;
 
 async function pool(count: number, concurrency: number, task: (index: number) => Promise<void>) {
   let next = 0;
@@ -56,7 +57,10 @@ describe('stock pushes: full batches for a burst, no wait for a lone change', ()
     api = await startApi(env);
     worker = await startWorker({
       ...env,
-      SYNC_STOCK_SETTLE_MS: '50',
+      // the default 50 ms settle reads a burst as ended whenever a loaded machine delays one commit
+      // past it; 250 ms keeps this burst one burst on a busy CI box, and the trickle below is
+      // spaced well beyond it
+      SYNC_STOCK_SETTLE_MS: String(SETTLE_MS),
       SYNC_STOCK_MAX_HOLD_MS: String(MAX_HOLD_MS),
     });
     coop = await newCooperative(api);
@@ -114,8 +118,8 @@ describe('stock pushes: full batches for a burst, no wait for a lone change', ()
       const answered = Date.now();
       await eventually(async () => held(skus[index].code) === quantity, 10_000);
       latencies.push(Date.now() - answered);
-      // 150 ms apart: far more than the settle time, so the engine sees the trickle as quiet
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      // far more than the settle time apart, so the engine sees the trickle as quiet
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS * 3));
     }
     // a held change would wait MAX_HOLD_MS; an unheld one waits the 300 ms gather and one push
     for (const ms of latencies) expect(ms).toBeLessThan(MAX_HOLD_MS / 2);
