@@ -1,16 +1,13 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { ConnectorConfig } from '@ocop/common';
 import { registeredQueues } from './queue.registry';
 import { RecurringJobs } from './recurring-jobs';
-import { redisOptions } from './redis';
-
-/**
- * A plain Redis connection for what is not a queue: health checks, rate limits, locks. It fails
- * fast instead of queueing commands while Redis is away, so a health check answers promptly.
- */
-export const REDIS = Symbol('REDIS');
+import { Retention } from './retention';
+import { RequestBudget } from '@ocop/auth';
+import { RateLimits } from './rate-limits';
+import { failFastRedisOptions, patientRedisOptions, REDIS } from './redis';
 
 class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
@@ -19,34 +16,46 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
-@Global()
-@Module({
-  imports: [
-    BullModule.forRootAsync({
-      inject: [ConnectorConfig],
-      useFactory: (config: ConnectorConfig) => ({
-        connection: { url: config.env.REDIS_URL, maxRetriesPerRequest: null },
-        prefix: config.env.QUEUE_PREFIX,
-      }),
-    }),
-    registeredQueues,
-  ],
-  providers: [
-    {
-      provide: REDIS,
-      inject: [ConnectorConfig],
-      useFactory: (config: ConnectorConfig) =>
-        new Redis({
-          ...redisOptions(config.env.REDIS_URL),
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 1,
-          connectTimeout: 2000,
-          lazyConnect: false,
+/**
+ * How a process uses its queues. `serving` (the API): it only produces jobs, while answering
+ * requests, so its queues fail fast when Redis is away and the reconcilers enqueue later what it
+ * could not. `working` (the worker, the CLI): its BullMQ workers share the queues' connection
+ * settings and must wait Redis out, as BullMQ requires.
+ */
+export type QueueRole = 'serving' | 'working';
+
+@Module({})
+export class QueueModule {
+  static forRole(role: QueueRole): DynamicModule {
+    return {
+      module: QueueModule,
+      global: true,
+      imports: [
+        BullModule.forRootAsync({
+          inject: [ConnectorConfig],
+          useFactory: (config: ConnectorConfig) => ({
+            connection:
+              role === 'serving'
+                ? failFastRedisOptions(config.env.REDIS_URL)
+                : patientRedisOptions(config.env.REDIS_URL),
+            prefix: config.env.QUEUE_PREFIX,
+          }),
         }),
-    },
-    RedisCloser,
-    RecurringJobs,
-  ],
-  exports: [REDIS, BullModule, registeredQueues, RecurringJobs],
-})
-export class QueueModule {}
+        registeredQueues,
+      ],
+      providers: [
+        {
+          provide: REDIS,
+          inject: [ConnectorConfig],
+          useFactory: (config: ConnectorConfig) => new Redis(failFastRedisOptions(config.env.REDIS_URL)),
+        },
+        RedisCloser,
+        RecurringJobs,
+        Retention,
+        RateLimits,
+        { provide: RequestBudget, useExisting: RateLimits },
+      ],
+      exports: [REDIS, BullModule, registeredQueues, RecurringJobs, Retention, RateLimits, RequestBudget],
+    };
+  }
+}
