@@ -1,8 +1,18 @@
-import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { ConnectorConfig } from '@ocop/common';
+import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { registeredQueues } from './queue.registry';
+import { ALL_QUEUES } from './queues';
 import { RecurringJobs } from './recurring-jobs';
 import { Retention } from './retention';
 import { RequestBudget } from '@ocop/auth';
@@ -13,6 +23,34 @@ class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
   async onApplicationShutdown(): Promise<void> {
     this.redis.disconnect();
+  }
+}
+
+/** Connection errors are logged once in a while, as one JSON line, not once per queue and retry. */
+const QUEUE_ERROR_LOG_EVERY_MS = 30_000;
+
+/**
+ * Listens to the queues' connection errors, which BullMQ otherwise prints with console.error, each
+ * queue every time it retries while Redis is away.
+ */
+@Injectable()
+class QueueErrors implements OnModuleInit {
+  private lastLogged = 0;
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    for (const name of ALL_QUEUES) {
+      const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      queue.on('error', (error: Error) => {
+        if (Date.now() - this.lastLogged < QUEUE_ERROR_LOG_EVERY_MS) return;
+        this.lastLogged = Date.now();
+        this.logger.warn({ err: error.message, queue: name }, 'Redis unreachable for the queues; retrying');
+      });
+    }
   }
 }
 
@@ -50,6 +88,7 @@ export class QueueModule {
           useFactory: (config: ConnectorConfig) => new Redis(failFastRedisOptions(config.env.REDIS_URL)),
         },
         RedisCloser,
+        QueueErrors,
         RecurringJobs,
         Retention,
         RateLimits,
