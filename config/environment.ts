@@ -40,6 +40,25 @@ export const environmentSchema = z.object({
   SYNC_STOCK_SETTLE_MS: z.coerce.number().int().min(0).max(1_000).default(50),
   /** The longest a stock change waits in a partial batch for a burst to fill it. */
   SYNC_STOCK_MAX_HOLD_MS: z.coerce.number().int().min(0).max(5_000).default(250),
+  /** Requests a minute per API key; requests without a valid key are counted per client address. */
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
+  /** Verified webhooks a minute per marketplace connection (a shop's peak sale must fit in it). */
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
+  /**
+   * Which proxies to believe about the client's address (X-Forwarded-For), for the per-address
+   * limit: empty = none (the API faces clients directly), `true` = any, or comma-separated proxy
+   * addresses/CIDRs.
+   */
+  TRUST_PROXY: z.string().default(''),
+  /** Processed webhooks are kept this many days (for audits), then deleted by the worker. */
+  INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+  /** A stored webhook that failed this many times is set aside as dead until an admin retries it. */
+  INBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  /**
+   * The wait after a stored webhook's first failure; each next failure waits twice as long. With
+   * the defaults, ten attempts span about an hour.
+   */
+  INBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).default(7_000),
   SANDBOX_HOST: z.string().default('127.0.0.1'),
   SANDBOX_SENDO_PORT: port(4101),
   SANDBOX_VOSO_PORT: port(4102),

@@ -9,7 +9,7 @@ import { validUntil } from '@ocop/ocop';
 import { QUEUES } from '@ocop/sync';
 import { RunningApi, startApi } from '../support/api';
 import { newCooperative, newKey, newProduct } from '../support/factories';
-import { eventually, startWorker } from '../support/worker';
+import { startWorker } from '../support/worker';
 
 const today = () => vietnamDate(new Date());
 
@@ -266,18 +266,6 @@ describe('OCOP ratings: assessments, certificates, expiry and revocation', () =>
       'ocop.certificate.activated',
       'ocop.certificate.deactivated',
     ]);
-  });
-
-  it('publishes recorded events to the domain-events queue through the outbox relay', async () => {
-    const product = await newProduct(api, coop);
-    const cert = await record(product.id, assessment(3, '2024-10-10'));
-    const [row] = await api.app
-      .get(DataSource)
-      .query(`SELECT id FROM domain_events WHERE aggregate_id = $1`, [cert.body.id]);
-    const queue = worker.get<Queue>(getQueueToken(QUEUES.domainEvents));
-    const job = await eventually(async () => (await queue.getJob(`event-${row.id}`)) ?? undefined);
-    expect(job.name).toBe('ocop.certificate.activated');
-    expect(job.data.payload).toMatchObject({ certificateId: cert.body.id, productId: product.id, stars: 3 });
   });
 
   it('lets a cooperative read only its own certificates, and never record or revoke', async () => {

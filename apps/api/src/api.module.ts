@@ -26,7 +26,7 @@ export class ApiModule {
       imports: [
         CommonModule.forRoot(env, 'api'),
         DatabaseModule,
-        QueueModule,
+        QueueModule.forRole('serving'),
         PrometheusModule.register({
           path: '/metrics',
           controller: MetricsController,

@@ -11,6 +11,18 @@ import { httpMetrics } from './operations';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
+/**
+ * Fastify's trustProxy from TRUST_PROXY: whom to believe about the client's address, which the
+ * per-address rate limit counts by. Behind a proxy that is not trusted, every client would share
+ * the proxy's address and its limit.
+ */
+export function trustedProxies(setting: string): boolean | string[] {
+  const value = setting.trim();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  return value.split(',').map((entry) => entry.trim());
+}
+
 type RequestWithPrincipal = FastifyRequest & { principal?: Principal };
 
 /**
@@ -18,7 +30,11 @@ type RequestWithPrincipal = FastifyRequest & { principal?: Principal };
  * on an ephemeral port.
  */
 export async function createApiApp(env: Environment): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, logger: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: false,
+    trustProxy: trustedProxies(env.TRUST_PROXY),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(env), adapter, {
     bufferLogs: true,
     abortOnError: false,

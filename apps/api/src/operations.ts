@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Injectable, OnModuleInit, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, OnModuleDestroy, OnModuleInit, Res } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
@@ -11,6 +11,7 @@ import { Counter, Gauge, Histogram, register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { Public } from '@ocop/auth';
 import { ChannelHealth } from '@ocop/channels';
+import { DeadWebhooks } from '@ocop/orders';
 import { ALL_QUEUES, REDIS } from '@ocop/sync';
 
 const CHECK_TIMEOUT_MS = 1500;
@@ -33,8 +34,12 @@ async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
 }
 
 /**
- * GET /health (API.md "Operations"). A 503 keeps the API.md error shape beside the checks, so both
- * load balancers (status) and people (error.message) read it.
+ * The probes (API.md "Operations"): `/health/live` says the process serves requests (an
+ * orchestrator restarts it when not); `/health/ready` says it can do its work, with PostgreSQL
+ * and Redis reachable (a load balancer stops sending it traffic when not); `/health` is ready. A 503
+ * keeps the API.md error shape beside the checks, so both machines (status) and people
+ * (error.message) read it. @nestjs/terminus is not used: two probes with a timeout and this exact
+ * answer shape are shorter written out than mapped from terminus's own shape.
  */
 @ApiExcludeController()
 @Controller('health')
@@ -45,8 +50,13 @@ export class HealthController {
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
-  @Get()
-  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     const [database, redis] = await Promise.all([
       probe(() => this.dataSource.query('SELECT 1')),
       probe(() => this.redis.ping()),
@@ -64,6 +74,11 @@ export class HealthController {
         details: down.map(([name]) => ({ check: name, status: 'down' })),
       },
     };
+  }
+
+  @Get()
+  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+    return this.ready(reply);
   }
 }
 
@@ -108,71 +123,95 @@ export const httpMetrics = {
 /**
  * Gauges read when Prometheus scrapes: listings lagging per marketplace and how long the oldest
  * has waited (from the channels context's listing health: the dashboard's sync view reads the
- * same figures), and jobs per queue and state (from Redis).
+ * same figures), dead stored webhooks per marketplace, and jobs per queue and state (from Redis).
  */
 @Injectable()
-export class SyncGauges implements OnModuleInit {
+export class SyncGauges implements OnModuleInit, OnModuleDestroy {
+  /**
+   * The gauges live in prom-client's one registry, so an app built after another in the same
+   * process (tests) takes over their collection, and hands it back when it closes.
+   */
+  private static readonly live: SyncGauges[] = [];
+  private queues: Queue[] = [];
+
   constructor(
     private readonly channelHealth: ChannelHealth,
+    private readonly deadWebhooks: DeadWebhooks,
     private readonly moduleRef: ModuleRef,
   ) {}
 
+  onModuleDestroy(): void {
+    SyncGauges.live.splice(SyncGauges.live.indexOf(this), 1);
+  }
+
   onModuleInit(): void {
-    const channelHealth = this.channelHealth;
-    const queues = ALL_QUEUES.map((name) =>
-      this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }),
-    );
-    const lagging = singleton(
+    this.queues = ALL_QUEUES.map((name) => this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }));
+    SyncGauges.live.push(this);
+    const source = () => SyncGauges.live[SyncGauges.live.length - 1];
+    singleton(
       'sync_lagging_listings',
       () =>
         new Gauge({
           name: 'sync_lagging_listings',
           help: 'Listings whose marketplace state is behind the desired state, by marketplace',
           labelNames: ['marketplace'],
+          async collect(this: Gauge) {
+            this.reset();
+            for (const row of await source().channelHealth.byMarketplace())
+              this.set({ marketplace: row.marketplace }, row.behind);
+          },
         }),
     );
-    const oldest = singleton(
+    // each gauge reads for itself: prom-client collects the gauges of a scrape side by side, so a
+    // value one gauge set for the other arrived after the other was written (a scrape late)
+    singleton(
       'sync_lag_seconds',
       () =>
         new Gauge({
           name: 'sync_lag_seconds',
           help: 'How long the longest-waiting lagging listing has waited, by marketplace',
           labelNames: ['marketplace'],
+          async collect(this: Gauge) {
+            this.reset();
+            for (const row of await source().channelHealth.byMarketplace())
+              this.set({ marketplace: row.marketplace }, row.oldestLagSeconds);
+          },
         }),
     );
-    const depth = singleton(
+    singleton(
+      'webhook_inbox_dead_rows',
+      () =>
+        new Gauge({
+          name: 'webhook_inbox_dead_rows',
+          help: 'Stored webhooks that failed too often and wait for an admin to retry them, by marketplace',
+          labelNames: ['marketplace'],
+          async collect(this: Gauge) {
+            this.reset();
+            for (const [marketplace, n] of Object.entries(await source().deadWebhooks.countByMarketplace())) {
+              this.set({ marketplace }, n);
+            }
+          },
+        }),
+    );
+    singleton(
       'queue_jobs',
       () =>
         new Gauge({
           name: 'queue_jobs',
           help: 'BullMQ jobs by queue and state',
           labelNames: ['queue', 'state'],
+          async collect(this: Gauge) {
+            this.reset();
+            // Redis away: the depths are left out (a scrape still answers, with the database's figures)
+            for (const queue of source().queues) {
+              const counts = await queue
+                .getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed')
+                .catch(() => undefined);
+              if (!counts) return;
+              for (const [state, n] of Object.entries(counts)) this.set({ queue: queue.name, state }, n);
+            }
+          },
         }),
     );
-    Object.assign(lagging, {
-      async collect() {
-        lagging.reset();
-        for (const row of await channelHealth.byMarketplace())
-          lagging.set({ marketplace: row.marketplace }, row.behind);
-      },
-    });
-    // each gauge reads for itself: prom-client collects the gauges of a scrape side by side, so a
-    // value one gauge set for the other arrived after the other was written (a scrape late)
-    Object.assign(oldest, {
-      async collect() {
-        oldest.reset();
-        for (const row of await channelHealth.byMarketplace())
-          oldest.set({ marketplace: row.marketplace }, row.oldestLagSeconds);
-      },
-    });
-    Object.assign(depth, {
-      async collect() {
-        depth.reset();
-        for (const queue of queues) {
-          const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-          for (const [state, n] of Object.entries(counts)) depth.set({ queue: queue.name, state }, n);
-        }
-      },
-    });
   }
 }

@@ -22,15 +22,22 @@ export async function call(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, {
-    method,
-    headers: {
-      ...(key ? { authorization: `Bearer ${key}` } : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+  let res: Response;
+  for (let attempt = 1; ; attempt += 1) {
+    res = await fetch(url, {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    // over the API's rate limit (API_RATE_LIMIT_PER_MINUTE): wait as told, as any client should
+    if (res.status !== 429 || attempt >= 5) break;
+    await res.text();
+    await new Promise((resolve) => setTimeout(resolve, Number(res.headers.get('retry-after') ?? 1) * 1000));
+  }
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }

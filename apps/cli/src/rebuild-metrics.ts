@@ -8,7 +8,14 @@ import { QueueModule } from '@ocop/sync';
 
 /** The metrics context on its own, without HTTP or processors, for commands and benchmarks. */
 export async function metricsContext(env: Environment): Promise<INestApplicationContext> {
-  @Module({ imports: [CommonModule.forRoot(env, 'cli'), DatabaseModule, QueueModule, MetricsModule] })
+  @Module({
+    imports: [
+      CommonModule.forRoot(env, 'cli'),
+      DatabaseModule,
+      QueueModule.forRole('working'),
+      MetricsModule,
+    ],
+  })
   class MetricsContextModule {}
   return NestFactory.createApplicationContext(MetricsContextModule, { logger: ['error', 'warn'] });
 }

@@ -46,6 +46,23 @@ export async function apiGet<T>(path: string, params: Params = {}): Promise<T> {
   return body as T;
 }
 
+/** A POST without a body (an admin's action such as a retry); answers the API's JSON. */
+export async function apiPost<T>(path: string): Promise<T> {
+  const key = session.key();
+  if (!key) throw new ApiError(401, 'unauthorized', 'Chưa đăng nhập (not signed in)');
+  const res = await fetch(path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, accept: 'application/json' },
+    cache: 'no-store',
+  });
+  const body: unknown = await res.json().catch(() => undefined);
+  if (!res.ok) {
+    const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiError(res.status, error?.code ?? 'error', error?.message ?? `HTTP ${res.status}`);
+  }
+  return body as T;
+}
+
 /** Every item of a list endpoint, 200 at a time (API.md paging: {items, nextCursor}). */
 export async function apiGetAll<T>(path: string, params: Params = {}): Promise<T[]> {
   const items: T[] = [];

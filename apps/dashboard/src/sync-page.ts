@@ -1,9 +1,9 @@
-import { apiGet } from './api.js';
+import { apiGet, apiPost } from './api.js';
 import { chartBox, countAxis, draw } from './charts.js';
 import { card, el, table } from './dom.js';
 import { formatDateTime, formatNumber } from './format.js';
 import { HEALTH, HEALTH_COLOURS, HEALTH_LABELS, MARKETPLACE_LABELS } from './labels.js';
-import type { SyncHealth } from './types.js';
+import type { DeadWebhook, SyncHealth } from './types.js';
 
 /** Seconds → "2 giờ 5 phút" style, short enough for a table cell on a phone. */
 function waited(seconds: number): string {
@@ -80,6 +80,31 @@ export async function renderSyncHealth(main: HTMLElement): Promise<void> {
             { 'data-table': 'errors' },
           ),
     ),
+    card(
+      `Webhook lỗi quá số lần thử (${formatNumber(health.deadWebhooks.total)})`,
+      'Dead webhooks: failed too often, no longer retried until you retry them',
+      health.deadWebhooks.items.length === 0
+        ? el('p', { class: 'note' }, 'Không có (none).')
+        : table(
+            [
+              'Sàn',
+              'Mã đơn của sàn (order id)',
+              'Số lần thử (attempts)',
+              'Lỗi cuối (last error)',
+              'Từ lúc (dead since)',
+              '',
+            ],
+            health.deadWebhooks.items.map((w) => [
+              MARKETPLACE_LABELS[w.marketplace] ?? w.marketplace,
+              w.externalOrderId,
+              formatNumber(w.attempts),
+              w.lastError ?? '—',
+              formatDateTime(w.deadAt),
+              retryButton(w, main),
+            ]),
+            { 'data-table': 'dead-webhooks' },
+          ),
+    ),
   );
 
   draw('syncListings', listings$.canvas, {
@@ -108,9 +133,25 @@ export async function renderSyncHealth(main: HTMLElement): Promise<void> {
   });
 }
 
-const WEBHOOK_SERIES: [string, 'received' | 'processed' | 'failed' | 'waiting', string][] = [
+const WEBHOOK_SERIES: [string, 'received' | 'processed' | 'failed' | 'dead' | 'waiting', string][] = [
   ['Nhận (received)', 'received', '#457b9d'],
   ['Đã xử lý (processed)', 'processed', '#2a9d8f'],
   ['Lỗi (failed)', 'failed', '#d62828'],
+  ['Ngừng thử (dead)', 'dead', '#6a040f'],
   ['Đang chờ (waiting)', 'waiting', '#8d99ae'],
 ];
+
+/** Retries a dead webhook, then shows the page again (the row leaves the table once it waits again). */
+function retryButton(webhook: DeadWebhook, main: HTMLElement): HTMLElement {
+  const button = el('button', { type: 'button', 'data-retry': webhook.id }, 'Thử lại (retry)');
+  button.addEventListener('click', () => {
+    button.setAttribute('disabled', '');
+    apiPost(`/v1/operations/inbox/${encodeURIComponent(webhook.id)}/retry`)
+      .then(() => renderSyncHealth(main))
+      .catch((error: unknown) => {
+        button.removeAttribute('disabled');
+        button.textContent = `Không thử lại được (${error instanceof Error ? error.message : String(error)})`;
+      });
+  });
+  return button;
+}

@@ -135,11 +135,27 @@ export interface SyncHealth {
       received: number;
       processed: number;
       failed: number;
+      dead: number;
       waiting: number;
       lastReceivedAt: string | null;
     };
     polling: { connections: number; failing: number; lastPolledAt: string | null; lastError: string | null };
+    deadWebhooks: number;
   }[];
   errors: (ListingHealthItem & { cooperativeId: string; cooperativeName: string | null })[];
+  deadWebhooks: { total: number; items: DeadWebhook[] };
   queueDashboard: string;
+}
+
+/** A stored webhook that failed too often and waits for an admin (POST /v1/operations/inbox/:id/retry). */
+export interface DeadWebhook {
+  id: string;
+  marketplace: string;
+  connectionId: string;
+  externalOrderId: string;
+  status: 'dead' | 'waiting' | 'processed';
+  attempts: number;
+  lastError: string | null;
+  receivedAt: string;
+  deadAt: string | null;
 }

@@ -16,7 +16,7 @@ export class WorkerModule {
       imports: [
         CommonModule.forRoot(env, 'worker'),
         DatabaseModule,
-        QueueModule,
+        QueueModule.forRole('working'),
         SyncWorkerModule,
         OcopWorkerModule,
         OrdersWorkerModule,

@@ -13,10 +13,18 @@ export interface Principal {
 }
 
 export const IS_PUBLIC = 'ocop:public';
+export const OWN_RATE_LIMIT = 'ocop:ownRateLimit';
 export const ALLOWED_ROLES = 'ocop:roles';
 
 /** The route needs no API key (health, metrics, marketplace webhooks with their own signatures). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * The route limits its callers itself, so the per-address limit of requests without a key does not
+ * apply (marketplace webhooks: many shops' pushes come from one marketplace address, and each
+ * shop's are limited per connection once their signature is checked).
+ */
+export const OwnRateLimit = (): MethodDecorator & ClassDecorator => SetMetadata(OWN_RATE_LIMIT, true);
 
 /** Only these roles may take the action; others get 403. Without it every role may (reads). */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>

@@ -63,9 +63,16 @@ export class RuleViolation extends DomainError {
   readonly code = 'rule_violation';
 }
 
+/** Too many requests; the HTTP layer sends `retryAfterSeconds` as the Retry-After header. */
 export class RateLimited extends DomainError {
   readonly status = 429;
   readonly code = 'rate_limited';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
 }
 
 export class ServiceUnavailable extends DomainError {

@@ -13,6 +13,9 @@ export function requestFingerprint(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('hex');
 }
 
+/** How long a key is remembered: a repeat after that does the work again (as Stripe's keys do). */
+export const IDEMPOTENCY_RETENTION_HOURS = 24;
+
 /**
  * Idempotency-Key handling (API.md "Idempotency"). The record is inserted first, inside the
  * caller's transaction: a concurrent request with the same key waits on the unique index until the
@@ -46,5 +49,16 @@ export class IdempotencyStore {
       [request.scope, request.key, answer.status, JSON.stringify(answer.body)],
     );
     return { ...answer, replayed: false };
+  }
+
+  /** Deletes at most `limit` records older than the retention window; answers how many. */
+  async purge(manager: EntityManager, limit: number): Promise<number> {
+    const [, deleted]: [unknown[], number] = await manager.query(
+      `DELETE FROM idempotency_records WHERE (scope, key) IN (
+         SELECT scope, key FROM idempotency_records WHERE created_at < now() - make_interval(hours => $1)
+         ORDER BY created_at LIMIT $2)`,
+      [IDEMPOTENCY_RETENTION_HOURS, limit],
+    );
+    return deleted;
   }
 }

@@ -11,9 +11,14 @@ export interface DomainEvent<P = Record<string, unknown>> {
 
 /**
  * The transactional outbox: an event is recorded in the same transaction as the change it
- * describes, so it cannot be lost if the process dies right after the commit. A relay in the
- * worker publishes recorded events to the queue afterwards (at least once, keyed by event id).
+ * describes, so it cannot be lost if the process dies right after the commit. It is the durable
+ * record of domain events for the contexts that will react to them (notifications). No process
+ * reads it from a queue today: events were once copied into a Redis queue nobody consumed, where
+ * they only grew. Rows are kept `OUTBOX_RETENTION_DAYS` (the retention sweep deletes older ones),
+ * so a consumer added later reads from a cursor of its own within that window.
  */
+export const OUTBOX_RETENTION_DAYS = 7;
+
 @Injectable()
 export class Outbox {
   async record(manager: EntityManager, type: string, aggregateId: string, payload: object): Promise<void> {
@@ -24,41 +29,15 @@ export class Outbox {
     ]);
   }
 
-  /**
-   * Hands the oldest unpublished events to `publish` and marks them published, in one
-   * transaction; concurrent relays skip each other's rows. Returns how many were published.
-   */
-  async relay(
-    manager: EntityManager,
-    batchSize: number,
-    publish: (events: DomainEvent[]) => Promise<void>,
-  ): Promise<number> {
-    const rows: {
-      id: string;
-      type: string;
-      aggregate_id: string;
-      payload: Record<string, unknown>;
-      occurred_at: Date;
-    }[] = await manager.query(
-      `SELECT id, type, aggregate_id, payload, occurred_at FROM domain_events
-         WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [batchSize],
+  /** Deletes at most `limit` events older than the retention window, oldest first; answers how many. */
+  async purge(manager: EntityManager, limit: number): Promise<number> {
+    const [, deleted]: [unknown[], number] = await manager.query(
+      `DELETE FROM domain_events WHERE id IN (
+         SELECT id FROM domain_events WHERE occurred_at < now() - make_interval(days => $1)
+         ORDER BY occurred_at LIMIT $2)`,
+      [OUTBOX_RETENTION_DAYS, limit],
     );
-    if (rows.length === 0) return 0;
-    await publish(
-      rows.map((r) => ({
-        id: String(r.id),
-        type: r.type,
-        aggregateId: r.aggregate_id,
-        payload: r.payload,
-        occurredAt: r.occurred_at.toISOString(),
-      })),
-    );
-    await manager.query(
-      `UPDATE domain_events SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])`,
-      [rows.map((r) => r.id)],
-    );
-    return rows.length;
+    return deleted;
   }
 
   /** Events of one aggregate, oldest first (for audits and tests). */

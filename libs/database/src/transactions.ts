@@ -7,18 +7,37 @@ const AFTER_COMMIT = 'ocop:afterCommit';
 type Callback = () => Promise<void> | void;
 
 /**
+ * How long a request waits for its after-commit work (enqueueing) before it answers anyway. The
+ * work normally takes a Redis round trip; when Redis is away it fails at once (the API's producers
+ * keep no offline queue) or is cut off here, and the reconcilers redo whatever it missed.
+ */
+export const AFTER_COMMIT_WAIT_MS = 250;
+
+/**
  * Runs `callback` once the transaction `manager` belongs to has committed (never if it rolls
- * back). Work that must not happen for a change that did not stick — enqueueing a job that
- * would read it — goes here. Outside a transaction it runs at once.
+ * back) and its database connection is back in the pool. Work that must not happen for a change
+ * that did not stick — enqueueing a job that would read it — goes here. Outside a transaction it
+ * runs at once. It is best effort: a failure is swallowed, as the reconcilers redo the work.
  */
 export function afterCommit(manager: EntityManager, callback: Callback): void {
   const runner = manager.queryRunner;
   if (!runner?.isTransactionActive) {
-    void Promise.resolve().then(callback);
+    void Promise.resolve()
+      .then(callback)
+      .catch(() => undefined);
     return;
   }
   const queued = (runner.data[AFTER_COMMIT] ??= []) as Callback[];
   queued.push(callback);
+}
+
+/** Starts `callbacks` and waits for them at most `ms`; they go on (or fail) in the background. */
+async function settle(callbacks: Callback[], ms: number): Promise<void> {
+  if (callbacks.length === 0) return;
+  const all = Promise.allSettled(callbacks.map((callback) => Promise.resolve().then(callback)));
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /**
@@ -34,22 +53,25 @@ export class Transactions {
     for (let attempt = 1; ; attempt += 1) {
       const runner = this.dataSource.createQueryRunner();
       await runner.connect();
+      let done: { result: T; callbacks: Callback[] } | undefined;
       try {
         await runner.startTransaction();
         const result = await work(runner.manager);
         await runner.commitTransaction();
-        const callbacks = (runner.data[AFTER_COMMIT] ?? []) as Callback[];
-        runner.data[AFTER_COMMIT] = [];
-        // After-commit work is best effort by design: the reconciler redoes whatever it missed.
-        await Promise.allSettled(callbacks.map((callback) => callback()));
-        return result;
+        done = { result, callbacks: (runner.data[AFTER_COMMIT] ?? []) as Callback[] };
       } catch (error) {
         if (runner.isTransactionActive) await runner.rollbackTransaction();
-        runner.data[AFTER_COMMIT] = [];
         const code = (error as { driverError?: { code?: string } }).driverError?.code;
         if (attempt >= 3 || code === undefined || !RETRYABLE.has(code)) throw error;
       } finally {
+        runner.data[AFTER_COMMIT] = [];
+        // released before the after-commit work: a request waiting on Redis must not hold one of
+        // the pool's few connections (ten such requests once starved every other request)
         await runner.release();
+      }
+      if (done) {
+        await settle(done.callbacks, AFTER_COMMIT_WAIT_MS);
+        return done.result;
       }
     }
   }

@@ -20,6 +20,8 @@ export class WebhookInboxEntry {
   @Column({ name: 'processed_at', type: 'timestamptz', nullable: true }) processedAt: Date | null;
   @Column({ type: 'integer' }) attempts: number;
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError: string | null;
+  /** set aside after INBOX_MAX_ATTEMPTS failures: not retried until an admin asks */
+  @Column({ name: 'dead_at', type: 'timestamptz', nullable: true }) deadAt: Date | null;
 }
 
 /** An order of one of a cooperative's shops, kept in step with its marketplace. */

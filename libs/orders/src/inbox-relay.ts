@@ -24,7 +24,8 @@ const BATCH = 500;
  * Turns stored webhooks into jobs, in batches, from the worker: one job per inbox row whose id is
  * the row's (ARCHITECTURE.md §3). Rows are claimed with SKIP LOCKED, so several workers share the
  * work, and each unprocessed row is looked at again on a backoff: a row whose job vanished is
- * enqueued again, so a flushed Redis loses nothing.
+ * enqueued again, so a flushed Redis loses nothing. A row whose processing failed is due again
+ * after its retry wait (set by DeadWebhooks); a dead row is left alone.
  */
 @Injectable()
 export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -54,7 +55,7 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
       const [rows]: [{ id: string; fresh: boolean }[], number] = await this.dataSource.query(
         `WITH due AS (
            SELECT id, enqueued_at IS NULL AS fresh FROM webhook_inbox
-           WHERE processed_at IS NULL AND relay_at <= now()
+           WHERE processed_at IS NULL AND dead_at IS NULL AND relay_at <= now()
            ORDER BY relay_at LIMIT $3
            FOR UPDATE SKIP LOCKED)
          UPDATE webhook_inbox w SET enqueued_at = now(),
@@ -71,10 +72,9 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
         ids.map((id) => ({
           name: 'import',
           data: { inboxId: id },
+          // one attempt per job: a failed row is retried from here on its own wait (DeadWebhooks)
           opts: {
             jobId: inboxJobId(id),
-            attempts: 8,
-            backoff: { type: 'exponential', delay: 1000 },
             removeOnComplete: true,
             removeOnFail: true,
           },

@@ -9,3 +9,4 @@ export * from './entities';
 export * from './inbox-relay';
 export * from './order-changes';
 export * from './intake-activity';
+export * from './dead-webhooks';

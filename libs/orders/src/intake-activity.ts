@@ -9,11 +9,15 @@ export const INTAKE_WINDOW_HOURS = 24;
 
 export interface MarketplaceIntake {
   marketplace: Marketplace;
-  /** webhooks stored in the window; `failed` were tried and last failed, `waiting` not yet tried */
+  /**
+   * webhooks stored in the window; `failed` were tried, last failed and will be tried again,
+   * `dead` failed too often and wait for an admin, `waiting` not yet tried
+   */
   webhooks: {
     received: number;
     processed: number;
     failed: number;
+    dead: number;
     waiting: number;
     lastReceivedAt: string | null;
   };
@@ -37,7 +41,9 @@ export class IntakeActivity {
       this.dataSource.query(
         `SELECT marketplace, count(*)::int AS received,
                 count(*) FILTER (WHERE processed_at IS NOT NULL)::int AS processed,
-                count(*) FILTER (WHERE processed_at IS NULL AND last_error IS NOT NULL)::int AS failed,
+                count(*) FILTER (WHERE processed_at IS NULL AND dead_at IS NULL
+                                       AND last_error IS NOT NULL)::int AS failed,
+                count(*) FILTER (WHERE dead_at IS NOT NULL)::int AS dead,
                 count(*) FILTER (WHERE processed_at IS NULL AND last_error IS NULL)::int AS waiting,
                 max(received_at) AS last_received_at
          FROM webhook_inbox WHERE received_at >= now() - make_interval(hours => $1)
@@ -49,6 +55,7 @@ export class IntakeActivity {
           received: number;
           processed: number;
           failed: number;
+          dead: number;
           waiting: number;
           last_received_at: Date | null;
         }[]
@@ -69,6 +76,7 @@ export class IntakeActivity {
           received: webhook?.received ?? 0,
           processed: webhook?.processed ?? 0,
           failed: webhook?.failed ?? 0,
+          dead: webhook?.dead ?? 0,
           waiting: webhook?.waiting ?? 0,
           lastReceivedAt: webhook?.last_received_at?.toISOString() ?? null,
         },

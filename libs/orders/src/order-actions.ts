@@ -4,7 +4,9 @@ import { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
 import { CANCEL_REASONS, MarketplaceError, type CancelReason } from '@ocop/marketplaces';
-import { QUEUES } from '@ocop/sync';
+import { LOGGER, type Logger } from '@ocop/common';
+import { AFTER_COMMIT_WAIT_MS } from '@ocop/database';
+import { QUEUES, within } from '@ocop/sync';
 import { Order } from './entities';
 import { OrderImport } from './order-import';
 
@@ -21,6 +23,7 @@ export class OrderActions {
   constructor(
     private readonly dataSource: DataSource,
     @InjectQueue(QUEUES.orderActions) private readonly queue: Queue,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async request(orderId: string, action: OrderAction, reason: CancelReason | null): Promise<void> {
@@ -29,7 +32,11 @@ export class OrderActions {
        WHERE id = $1`,
       [orderId, action, reason],
     );
-    await this.enqueue([orderId]);
+    // The request is recorded on the order: when Redis is away, the upkeep sweep enqueues it later.
+    await within(this.enqueue([orderId]), AFTER_COMMIT_WAIT_MS, 'enqueueing the action').catch(
+      (error: unknown) =>
+        this.logger.warn({ err: String(error), orderId }, 'order action not enqueued; the upkeep will'),
+    );
   }
 
   /** The one way action jobs are enqueued (also by the upkeep sweep for requests whose job was lost). */

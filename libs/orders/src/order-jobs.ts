@@ -6,6 +6,7 @@ import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } fr
 import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { MarketplaceError, type MarketplaceOrder, type ShopAccess } from '@ocop/marketplaces';
 import { QUEUES, RecurringJobs } from '@ocop/sync';
+import { DeadWebhooks } from './dead-webhooks';
 import { WebhookInboxEntry } from './entities';
 import { OrderActions } from './order-actions';
 import { OrderImport, type ImportSource, type OrderSource } from './order-import';
@@ -68,13 +69,19 @@ export class OrderIntake {
   }
 }
 
-/** Processes one stored webhook; a row is marked processed in the import's wake, never before. */
+/**
+ * Processes one stored webhook; a row is marked processed in the import's wake, never before. A
+ * failure is retried by the inbox relay on the row's own growing wait, and after
+ * INBOX_MAX_ATTEMPTS the row is dead (DeadWebhooks), so the job itself is tried once.
+ */
 @Processor(QUEUES.orderInbox, { concurrency: 8 })
 export class InboxProcessor extends WorkerHost {
   constructor(
     private readonly dataSource: DataSource,
     private readonly intake: OrderIntake,
     private readonly connections: ConnectionsService,
+    private readonly deadWebhooks: DeadWebhooks,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {
     super();
   }
@@ -84,6 +91,7 @@ export class InboxProcessor extends WorkerHost {
       where: { id: job.data.inboxId },
     });
     if (!entry || entry.processedAt) return 'already processed';
+    if (entry.deadAt) return 'dead';
     try {
       const change = readChange(entry.change);
       await this.intake.take(
@@ -98,10 +106,16 @@ export class InboxProcessor extends WorkerHost {
       );
       return 'imported';
     } catch (error) {
-      await this.dataSource.query(
-        `UPDATE webhook_inbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
-        [entry.id, error instanceof Error ? error.message : String(error)],
+      const { dead } = await this.deadWebhooks.failed(
+        entry,
+        error instanceof Error ? error.message : String(error),
       );
+      if (dead) {
+        this.logger.warn(
+          { inboxId: entry.id, marketplace: entry.marketplace, attempts: entry.attempts + 1 },
+          'stored webhook failed too often: set aside as dead until an admin retries it',
+        );
+      }
       if (error instanceof MarketplaceError && error.kind === 'auth') {
         await this.connections.markAuthFailed(entry.connectionId, error.message);
       }

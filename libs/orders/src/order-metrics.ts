@@ -6,7 +6,7 @@ export const webhooksReceived = singletonMetric(
   () =>
     new Counter({
       name: 'webhooks_received_total',
-      help: 'Marketplace webhooks by marketplace and outcome (stored, duplicate, refused, malformed, unknown_shop)',
+      help: 'Marketplace webhooks by marketplace and outcome (stored, duplicate, refused, malformed, unknown_shop, rate_limited)',
       labelNames: ['marketplace', 'outcome'],
     }),
 );

@@ -4,6 +4,7 @@ import { CatalogueModule } from '@ocop/catalogue';
 import { SyncModule } from '@ocop/sync';
 import { orderEntities } from './entities';
 import { OrderActionProcessor, OrderActions } from './order-actions';
+import { DeadWebhooks, InboxRetention } from './dead-webhooks';
 import { InboxRelay } from './inbox-relay';
 import { IntakeActivity } from './intake-activity';
 import { OrderChanges } from './order-changes';
@@ -24,8 +25,24 @@ import { WebhooksController } from './webhooks.controller';
 @Module({
   imports: [TypeOrmModule.forFeature(orderEntities), CatalogueModule, SyncModule],
   controllers: [WebhooksController, OrdersController],
-  providers: [WebhookInbox, OrdersService, OrderActions, OrderImport, OrderChanges, IntakeActivity],
-  exports: [WebhookInbox, OrdersService, OrderActions, OrderImport, OrderChanges, IntakeActivity],
+  providers: [
+    WebhookInbox,
+    OrdersService,
+    OrderActions,
+    OrderImport,
+    OrderChanges,
+    IntakeActivity,
+    DeadWebhooks,
+  ],
+  exports: [
+    WebhookInbox,
+    OrdersService,
+    OrderActions,
+    OrderImport,
+    OrderChanges,
+    IntakeActivity,
+    DeadWebhooks,
+  ],
 })
 export class OrdersModule {}
 
@@ -36,6 +53,7 @@ export class OrdersModule {}
     OrderIntake,
     InboxRelay,
     InboxProcessor,
+    InboxRetention,
     OrderUpkeep,
     OrderUpkeepSchedule,
     OrderPollProcessor,

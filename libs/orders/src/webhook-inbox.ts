@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
-import { BadRequest, NotFound, Unauthorized } from '@ocop/common';
+import { BadRequest, NotFound, RateLimited, Unauthorized } from '@ocop/common';
 import {
   MalformedWebhookError,
   MARKETPLACES,
@@ -9,6 +9,7 @@ import {
   type WebhookDelivery,
   type WebhookEvent,
 } from '@ocop/marketplaces';
+import { RateLimits } from '@ocop/sync';
 import { webhooksReceived } from './order-metrics';
 import { storeChange } from './stored-change';
 
@@ -30,6 +31,7 @@ export class WebhookInbox {
     private readonly dataSource: DataSource,
     private readonly connections: ConnectionsService,
     @Inject(MARKETPLACE_ADAPTERS) private readonly adapters: MarketplaceAdapters,
+    private readonly limits: RateLimits,
   ) {}
 
   async receive(
@@ -58,6 +60,15 @@ export class WebhookInbox {
     if (!target.webhookSecret || !adapter.verifyWebhook(delivery, target.webhookSecret, now)) {
       webhooksReceived.inc({ marketplace, outcome: 'refused' });
       throw new Unauthorized('The webhook signature is missing, wrong or too old');
+    }
+    // counted once the signature holds, so a forger cannot use up a shop's allowance
+    const budget = await this.limits.spend('webhook', target.connectionId);
+    if (!budget.allowed) {
+      webhooksReceived.inc({ marketplace, outcome: 'rate_limited' });
+      throw new RateLimited(
+        `Too many webhooks for ${marketplace} shop "${event.shopId}"; try again later`,
+        budget.retryAfterSeconds,
+      );
     }
     const stored: { id: string }[] = await this.dataSource.query(
       `INSERT INTO webhook_inbox (marketplace, event_id, connection_id, external_order_id, change, raw_body)

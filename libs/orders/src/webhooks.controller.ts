@@ -2,7 +2,7 @@ import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { Public } from '@ocop/auth';
+import { OwnRateLimit, Public } from '@ocop/auth';
 import { BadRequest } from '@ocop/common';
 import { WebhookInbox } from './webhook-inbox';
 
@@ -13,6 +13,7 @@ export class WebhooksController {
 
   @Post(':marketplace')
   @Public()
+  @OwnRateLimit()
   @HttpCode(200)
   @ApiOperation({
     summary:

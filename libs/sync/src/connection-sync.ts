@@ -49,11 +49,17 @@ export class SyncScheduler implements OnModuleInit {
   constructor(
     @InjectQueue(QUEUES.connectionSync) private readonly queue: Queue,
     private readonly versions: ListingVersions,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
     this.versions.subscribe((manager: EntityManager, connectionIds: string[]) =>
-      afterCommit(manager, () => this.enqueue(connectionIds, GATHER_MS)),
+      afterCommit(manager, () =>
+        this.enqueue(connectionIds, GATHER_MS).catch((error: unknown) =>
+          // the listings lag in PostgreSQL, so the reconciler enqueues them once Redis answers
+          this.logger.warn({ err: String(error), connectionIds }, 'sync not enqueued; the reconciler will'),
+        ),
+      ),
     );
   }
 

@@ -1,16 +1,23 @@
-import { BullModule } from '@nestjs/bullmq';
-import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import {
+  DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { ConnectorConfig } from '@ocop/common';
+import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { registeredQueues } from './queue.registry';
+import { ALL_QUEUES } from './queues';
 import { RecurringJobs } from './recurring-jobs';
-import { redisOptions } from './redis';
-
-/**
- * A plain Redis connection for what is not a queue: health checks, rate limits, locks. It fails
- * fast instead of queueing commands while Redis is away, so a health check answers promptly.
- */
-export const REDIS = Symbol('REDIS');
+import { Retention } from './retention';
+import { RequestBudget } from '@ocop/auth';
+import { RateLimits } from './rate-limits';
+import { failFastRedisOptions, patientRedisOptions, REDIS } from './redis';
 
 class RedisCloser implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
@@ -19,34 +26,75 @@ class RedisCloser implements OnApplicationShutdown {
   }
 }
 
-@Global()
-@Module({
-  imports: [
-    BullModule.forRootAsync({
-      inject: [ConnectorConfig],
-      useFactory: (config: ConnectorConfig) => ({
-        connection: { url: config.env.REDIS_URL, maxRetriesPerRequest: null },
-        prefix: config.env.QUEUE_PREFIX,
-      }),
-    }),
-    registeredQueues,
-  ],
-  providers: [
-    {
-      provide: REDIS,
-      inject: [ConnectorConfig],
-      useFactory: (config: ConnectorConfig) =>
-        new Redis({
-          ...redisOptions(config.env.REDIS_URL),
-          enableOfflineQueue: false,
-          maxRetriesPerRequest: 1,
-          connectTimeout: 2000,
-          lazyConnect: false,
+/** Connection errors are logged once in a while, as one JSON line, not once per queue and retry. */
+const QUEUE_ERROR_LOG_EVERY_MS = 30_000;
+
+/**
+ * Listens to the queues' connection errors, which BullMQ otherwise prints with console.error, each
+ * queue every time it retries while Redis is away.
+ */
+@Injectable()
+class QueueErrors implements OnModuleInit {
+  private lastLogged = 0;
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    for (const name of ALL_QUEUES) {
+      const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      queue.on('error', (error: Error) => {
+        if (Date.now() - this.lastLogged < QUEUE_ERROR_LOG_EVERY_MS) return;
+        this.lastLogged = Date.now();
+        this.logger.warn({ err: error.message, queue: name }, 'Redis unreachable for the queues; retrying');
+      });
+    }
+  }
+}
+
+/**
+ * How a process uses its queues. `serving` (the API): it only produces jobs, while answering
+ * requests, so its queues fail fast when Redis is away and the reconcilers enqueue later what it
+ * could not. `working` (the worker, the CLI): its BullMQ workers share the queues' connection
+ * settings and must wait Redis out, as BullMQ requires.
+ */
+export type QueueRole = 'serving' | 'working';
+
+@Module({})
+export class QueueModule {
+  static forRole(role: QueueRole): DynamicModule {
+    return {
+      module: QueueModule,
+      global: true,
+      imports: [
+        BullModule.forRootAsync({
+          inject: [ConnectorConfig],
+          useFactory: (config: ConnectorConfig) => ({
+            connection:
+              role === 'serving'
+                ? failFastRedisOptions(config.env.REDIS_URL)
+                : patientRedisOptions(config.env.REDIS_URL),
+            prefix: config.env.QUEUE_PREFIX,
+          }),
         }),
-    },
-    RedisCloser,
-    RecurringJobs,
-  ],
-  exports: [REDIS, BullModule, registeredQueues, RecurringJobs],
-})
-export class QueueModule {}
+        registeredQueues,
+      ],
+      providers: [
+        {
+          provide: REDIS,
+          inject: [ConnectorConfig],
+          useFactory: (config: ConnectorConfig) => new Redis(failFastRedisOptions(config.env.REDIS_URL)),
+        },
+        RedisCloser,
+        QueueErrors,
+        RecurringJobs,
+        Retention,
+        RateLimits,
+        { provide: RequestBudget, useExisting: RateLimits },
+      ],
+      exports: [REDIS, BullModule, registeredQueues, RecurringJobs, Retention, RateLimits, RequestBudget],
+    };
+  }
+}

@@ -3,10 +3,6 @@
  * work should collapse into one job.
  */
 export const QUEUES = {
-  /** Publishes recorded domain events from the PostgreSQL outbox. */
-  outboxRelay: 'outbox-relay',
-  /** Domain events for the contexts that react to them (e.g. listings add or remove the OCOP badge). */
-  domainEvents: 'domain-events',
   /** Certificate upkeep: the nightly persistence of expiries. */
   ocopCertificates: 'ocop-certificates',
   /** One job per connection (id `connection-<id>`): pushes every lagging listing of that shop. */
@@ -21,8 +17,17 @@ export const QUEUES = {
   orderPolling: 'order-polling',
   /** One job per order (id `action-<id>`): pushes the seller's confirm or cancel to the marketplace. */
   orderActions: 'order-actions',
+  /** Hourly: deletes what is kept only for a while (processed webhooks, old events, idempotency keys). */
+  retention: 'retention',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 export const ALL_QUEUES: QueueName[] = Object.values(QUEUES);
+
+/**
+ * Queues of earlier versions that nothing produces or consumes any more; the worker removes what
+ * they left in Redis. `outbox-relay` and `domain-events` copied every outbox row into a queue no
+ * process read: the outbox table stays the record of domain events.
+ */
+export const RETIRED_QUEUES = ['outbox-relay', 'domain-events'] as const;

@@ -11,7 +11,7 @@ interface Recurring {
 const KEEP_EVERY_MS = 10_000;
 
 /**
- * The repeatable jobs (reconciler, outbox sweep, nightly expiry). BullMQ keeps their schedules in
+ * The repeatable jobs (reconciler, retention sweep, nightly expiry). BullMQ keeps their schedules in
  * Redis, which keeps nothing on disk here: a flushed or restarted Redis would forget them, and with
  * them the reconciler that heals everything else. So the worker writes them again every few
  * seconds (an idempotent upsert).

@@ -9,7 +9,7 @@ import {
   SyncReconcilerSchedule,
   SyncScheduler,
 } from './connection-sync';
-import { OutboxRelayProcessor, OutboxRelaySchedule } from './outbox-relay';
+import { RetentionProcessor, RetentionSchedule, RetiredQueues } from './retention';
 
 /**
  * The marketplace adapters, every process's: calls to one shop share a rate limit held in Redis
@@ -42,8 +42,9 @@ export class SyncModule {}
 @Module({
   imports: [SyncModule],
   providers: [
-    OutboxRelayProcessor,
-    OutboxRelaySchedule,
+    RetentionProcessor,
+    RetentionSchedule,
+    RetiredQueues,
     ConnectionSyncProcessor,
     SyncReconciler,
     SyncReconcilerSchedule,

@@ -11,6 +11,9 @@ export const BENCH_ENV: Record<string, string> = {
   CREDENTIALS_KEY: Buffer.alloc(32, 9).toString('base64'),
   LOG_LEVEL: 'warn',
   WORKER_METRICS_PORT: '0',
+  // the benchmarks measure throughput, not the limits
+  API_RATE_LIMIT_PER_MINUTE: '100000000',
+  WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000000',
 };
 
 Object.assign(process.env, BENCH_ENV);

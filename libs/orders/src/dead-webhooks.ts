@@ -1,0 +1,161 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Conflict, ConnectorConfig, NotFound } from '@ocop/common';
+import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
+import { Retention } from '@ocop/sync';
+import type { WebhookInboxEntry } from './entities';
+
+/** The longest wait between two attempts at a stored webhook, however many failures came before. */
+const LONGEST_RETRY_MS = 3_600_000;
+
+/** Dead webhooks listed in the admins' sync view at most; the counts cover every one. */
+export const MAX_LISTED_DEAD = 100;
+
+/**
+ * How long a stored webhook waits after its `failures`-th failure: `baseMs`, then twice as long
+ * each time (7 s, 14 s, 28 s … with the default base, so ten attempts span about an hour).
+ */
+export function inboxRetryDelayMs(failures: number, baseMs: number): number {
+  return Math.min(LONGEST_RETRY_MS, baseMs * 2 ** Math.max(0, failures - 1));
+}
+
+export interface DeadWebhookView {
+  id: string;
+  marketplace: Marketplace;
+  connectionId: string;
+  externalOrderId: string;
+  status: 'dead' | 'waiting' | 'processed';
+  attempts: number;
+  lastError: string | null;
+  receivedAt: string;
+  deadAt: string | null;
+}
+
+interface Row {
+  id: string;
+  marketplace: Marketplace;
+  connection_id: string;
+  external_order_id: string;
+  attempts: number;
+  last_error: string | null;
+  received_at: Date;
+  processed_at: Date | null;
+  dead_at: Date | null;
+}
+
+const COLUMNS = `id, marketplace, connection_id, external_order_id, attempts, last_error, received_at,
+                 processed_at, dead_at`;
+
+const viewOf = (row: Row): DeadWebhookView => ({
+  id: row.id,
+  marketplace: row.marketplace,
+  connectionId: row.connection_id,
+  externalOrderId: row.external_order_id,
+  status: row.processed_at ? 'processed' : row.dead_at ? 'dead' : 'waiting',
+  attempts: row.attempts,
+  lastError: row.last_error,
+  receivedAt: row.received_at.toISOString(),
+  deadAt: row.dead_at?.toISOString() ?? null,
+});
+
+/**
+ * Stored webhooks that keep failing (an order the marketplace will not let us read, a shop whose
+ * credentials were withdrawn) are retried on a growing wait, then set aside as dead after
+ * INBOX_MAX_ATTEMPTS, for an admin to look at and retry: they no longer cost a marketplace call
+ * every minute forever. Polling still imports their orders once the marketplace answers.
+ */
+@Injectable()
+export class DeadWebhooks {
+  private readonly maxAttempts: number;
+  private readonly retryBaseMs: number;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: ConnectorConfig,
+  ) {
+    this.maxAttempts = config.env.INBOX_MAX_ATTEMPTS;
+    this.retryBaseMs = config.env.INBOX_RETRY_BASE_MS;
+  }
+
+  /** Records a failed attempt: the row is looked at again after its wait, or is dead. */
+  async failed(
+    entry: Pick<WebhookInboxEntry, 'id' | 'attempts'>,
+    message: string,
+  ): Promise<{ dead: boolean }> {
+    const failures = entry.attempts + 1;
+    const dead = failures >= this.maxAttempts;
+    await this.dataSource.query(
+      `UPDATE webhook_inbox SET attempts = $2, last_error = $3, dead_at = CASE WHEN $4 THEN now() END,
+              relay_at = now() + make_interval(secs => $5)
+       WHERE id = $1`,
+      [entry.id, failures, message, dead, inboxRetryDelayMs(failures, this.retryBaseMs) / 1000],
+    );
+    return { dead };
+  }
+
+  /** Dead rows per marketplace, every one of them. */
+  async countByMarketplace(): Promise<Record<Marketplace, number>> {
+    const rows: { marketplace: Marketplace; n: number }[] = await this.dataSource.query(
+      `SELECT marketplace, count(*)::int AS n FROM webhook_inbox WHERE dead_at IS NOT NULL GROUP BY 1`,
+    );
+    return Object.fromEntries(
+      MARKETPLACES.map((m) => [m, rows.find((r) => r.marketplace === m)?.n ?? 0]),
+    ) as Record<Marketplace, number>;
+  }
+
+  /** The most recently dead rows, newest first. */
+  async list(limit = MAX_LISTED_DEAD): Promise<DeadWebhookView[]> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM webhook_inbox WHERE dead_at IS NOT NULL ORDER BY dead_at DESC, id LIMIT $1`,
+      [limit],
+    );
+    return rows.map(viewOf);
+  }
+
+  /**
+   * An admin's retry: the dead row waits again, with its attempts counted afresh, and the relay
+   * enqueues it at once. 404 for an unknown row, 409 for one that is not dead.
+   */
+  async retry(id: string): Promise<DeadWebhookView> {
+    const [rows]: [Row[], number] = await this.dataSource.query(
+      `UPDATE webhook_inbox SET dead_at = NULL, attempts = 0, last_error = NULL, enqueued_at = NULL,
+              relay_at = now()
+       WHERE id = $1 AND dead_at IS NOT NULL
+       RETURNING ${COLUMNS}`,
+      [id],
+    );
+    if (rows.length > 0) return viewOf(rows[0]);
+    const [found]: Row[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM webhook_inbox WHERE id = $1`, [
+      id,
+    ]);
+    if (!found) throw new NotFound('No stored webhook with that id');
+    throw new Conflict(
+      `This webhook is not dead (it is ${viewOf(found).status}); only dead ones are retried`,
+    );
+  }
+}
+
+/** Processed webhooks are kept INBOX_RETENTION_DAYS, then deleted by the worker's retention sweep. */
+@Injectable()
+export class InboxRetention implements OnModuleInit {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly retention: Retention,
+    private readonly config: ConnectorConfig,
+  ) {}
+
+  onModuleInit(): void {
+    this.retention.register({ table: 'webhook_inbox', purge: (limit) => this.purge(limit) });
+  }
+
+  async purge(limit: number): Promise<number> {
+    const [, deleted]: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM webhook_inbox WHERE id IN (
+         SELECT id FROM webhook_inbox WHERE processed_at < now() - make_interval(days => $1)
+         ORDER BY processed_at LIMIT $2)`,
+      [this.config.env.INBOX_RETENTION_DAYS, limit],
+    );
+    return deleted;
+  }
+}

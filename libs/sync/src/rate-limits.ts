@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { type BudgetDecision, RequestBudget } from '@ocop/auth';
+import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
+import { REDIS } from './redis';
+
+/** Whose requests a limit counts: an API key's, a client address's, or a marketplace connection's webhooks. */
+export type RateBucket = 'key' | 'address' | 'webhook';
+
+const WINDOW_SECONDS = 60;
+
+/**
+ * The API's rate limits, per minute, counted in Redis so that every API process shares them. While
+ * Redis is away each process counts in its own memory instead (rate-limiter-flexible's insurance
+ * limiter): the limit then holds per process rather than for the whole deployment, and a request
+ * never waits on the outage (the Redis connection fails fast).
+ */
+@Injectable()
+export class RateLimits extends RequestBudget {
+  private readonly limiters: Record<RateBucket, RateLimiterRedis>;
+  private insured = false;
+
+  constructor(
+    @Inject(REDIS) redis: Redis,
+    config: ConnectorConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    super();
+    const limiter = (bucket: RateBucket, points: number) => {
+      const keyPrefix = `${config.env.QUEUE_PREFIX}:rate:${bucket}`;
+      return new RateLimiterRedis({
+        storeClient: redis,
+        keyPrefix,
+        points,
+        duration: WINDOW_SECONDS,
+        // a disconnected client answers at once from memory instead of queueing the command
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration: WINDOW_SECONDS }),
+      });
+    };
+    const perMinute = config.env.API_RATE_LIMIT_PER_MINUTE;
+    this.limiters = {
+      key: limiter('key', perMinute),
+      address: limiter('address', perMinute),
+      webhook: limiter('webhook', config.env.WEBHOOK_RATE_LIMIT_PER_MINUTE),
+    };
+    redis.on('ready', () => {
+      if (this.insured) this.logger.info('Redis is back: rate limits are counted in Redis again');
+      this.insured = false;
+    });
+    redis.on('close', () => {
+      if (!this.insured) this.logger.warn('Redis is away: rate limits are counted per process meanwhile');
+      this.insured = true;
+    });
+  }
+
+  async spend(bucket: RateBucket, id: string): Promise<BudgetDecision> {
+    try {
+      await this.limiters[bucket].consume(id);
+      return { allowed: true, retryAfterSeconds: 0 };
+    } catch (refusal) {
+      if (refusal instanceof RateLimiterRes) {
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(refusal.msBeforeNext / 1000)) };
+      }
+      // neither Redis nor the memory count answered: let the request through rather than stall it
+      this.logger.warn({ err: String(refusal), bucket }, 'rate limit not counted');
+      return { allowed: true, retryAfterSeconds: 0 };
+    }
+  }
+}
