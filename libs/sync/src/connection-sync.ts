@@ -96,6 +96,35 @@ class RetryLater extends Error {
 type Outcome = 'done' | 'retry' | 'skipped';
 
 /**
+ * The SET clause that records what a run pushed as what the marketplace holds (`synced_stock`);
+ * its parameters are appended to `parameters`. The figures are recorded only if the record's
+ * version is still the one the run read before it pushed. Otherwise something wrote the record
+ * meanwhile — another run that took this one's job over after a stall and pushed a newer figure,
+ * or an order after which the marketplace moved its own stock — and nobody can tell in which order
+ * the marketplace applied the pushes: the SKUs this run pushed are forgotten instead, and the
+ * listing made to lag, so the next run pushes the figure of that moment. `merge` adds the figures
+ * to the record (a stock push); `replace` makes them the record (a full update).
+ */
+export function stockRecord(
+  listing: Pick<Listing, 'syncedStockVersion'>,
+  mode: 'merge' | 'replace',
+  stock: Record<string, number>,
+  pushed: string[],
+  parameters: unknown[],
+): string {
+  const at = (value: unknown) => `$${parameters.push(value)}`;
+  const version = at(listing.syncedStockVersion);
+  const figures = at(JSON.stringify(stock));
+  const skus = at(pushed);
+  const recorded = mode === 'merge' ? `synced_stock || ${figures}::jsonb` : `${figures}::jsonb`;
+  return `synced_stock = CASE WHEN synced_stock_version = ${version} THEN ${recorded}
+                              ELSE synced_stock - ${skus}::text[] END,
+          desired_version = desired_version + CASE
+            WHEN synced_stock_version = ${version} OR cardinality(${skus}::text[]) = 0 THEN 0 ELSE 1 END,
+          synced_stock_version = synced_stock_version + 1`;
+}
+
+/**
  * Brings every lagging listing of one connection to its newest desired state (ARCHITECTURE.md
  * §3): publishes, updates or delists one listing at a time, and pushes stock-only changes of many
  * listings in as few calls as the marketplace's bulk endpoint allows. It reads the desired version
@@ -294,6 +323,10 @@ export class ConnectionSyncProcessor extends WorkerHost {
     }
   }
 
+  /**
+   * Records a publish or full update. Its stock figures are recorded only over the record this run
+   * read (see stockRecord); the rest (ids, badge, versions) is what the marketplace now has either way.
+   */
   private async recordPushed(
     listing: Listing,
     content: ListingContent,
@@ -301,21 +334,22 @@ export class ConnectionSyncProcessor extends WorkerHost {
     variantIds: Record<string, string>,
   ): Promise<void> {
     const stock = Object.fromEntries(content.variants.map((v) => [v.skuCode, v.quantity]));
+    const parameters: unknown[] = [
+      listing.id,
+      externalId,
+      JSON.stringify(variantIds),
+      content.ocopStars,
+      listing.desiredVersion,
+      listing.contentVersion,
+    ];
+    const record = stockRecord(listing, 'replace', stock, Object.keys(stock), parameters);
     await this.dataSource.query(
-      `UPDATE listings SET external_id = $2, variant_ids = $3, synced_stock = $4, synced_badge_stars = $5,
-              status = 'synced', synced_version = GREATEST(synced_version, $6),
-              synced_content_version = GREATEST(synced_content_version, $7), failed_version = NULL,
+      `UPDATE listings SET external_id = $2, variant_ids = $3, synced_badge_stars = $4, ${record},
+              status = 'synced', synced_version = GREATEST(synced_version, $5),
+              synced_content_version = GREATEST(synced_content_version, $6), failed_version = NULL,
               last_error = NULL, last_synced_at = now(), publish_claimed_until = NULL, updated_at = now()
        WHERE id = $1`,
-      [
-        listing.id,
-        externalId,
-        JSON.stringify(variantIds),
-        JSON.stringify(stock),
-        content.ocopStars,
-        listing.desiredVersion,
-        listing.contentVersion,
-      ],
+      parameters,
     );
   }
 
@@ -371,12 +405,20 @@ export class ConnectionSyncProcessor extends WorkerHost {
         continue;
       }
       const stock = Object.fromEntries(content.variants.map((v) => [v.skuCode, v.quantity]));
+      const parameters: unknown[] = [listing.id, listing.desiredVersion];
+      const record = stockRecord(
+        listing,
+        'merge',
+        stock,
+        changed.map((v) => v.skuCode),
+        parameters,
+      );
       await this.dataSource.query(
-        `UPDATE listings SET synced_stock = synced_stock || $2::jsonb, status = 'synced',
-                synced_version = GREATEST(synced_version, $3), last_error = NULL, last_synced_at = now(),
+        `UPDATE listings SET ${record}, status = 'synced',
+                synced_version = GREATEST(synced_version, $2), last_error = NULL, last_synced_at = now(),
                 updated_at = now()
          WHERE id = $1`,
-        [listing.id, JSON.stringify(stock), listing.desiredVersion],
+        parameters,
       );
       outcomes.push([listing, 'done', 0]);
     }

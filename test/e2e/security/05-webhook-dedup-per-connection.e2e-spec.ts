@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sandboxControl } from '../../support/marketplaces';
 import { eventually } from '../../support/worker';
-import {
-  ordersOf,
-  postmartPushOf,
-  type SandboxOrder,
-  sellerOnAllThree,
-  vosoPushOf,
-} from '../orders/support';
+import { ordersOf, postmartPushOf, type SandboxOrder, sellerOnAllThree, vosoPushOf } from '../orders/support';
 import { type OrdersWorld, startOrdersWorld } from './orders-world';
 
 /**
@@ -85,9 +79,13 @@ describe('issue 13 #5: webhook de-duplication is per connection', () => {
   it('Postmart: a push on one shop naming another shop’s order state does not suppress that shop’s own', async () => {
     const { first, second } = await twoSellers();
     const postmart = sandboxControl(world.sandbox.urls.postmart);
-    const placed = await postmart.placeOrder(second.shops.postmart.shopId, [{ sku: second.code, quantity: 3 }], {
-      notify: false,
-    });
+    const placed = await postmart.placeOrder(
+      second.shops.postmart.shopId,
+      [{ sku: second.code, quantity: 3 }],
+      {
+        notify: false,
+      },
+    );
     const order = (await postmart.order(second.shops.postmart.shopId, placed.orderId)) as SandboxOrder;
     // Postmart's event id is the order's id, status and update time: the first cooperative signs,
     // with its own secret, a push on its own shop carrying the second's order
