@@ -24,7 +24,8 @@ export interface WebhookAnswer {
  * the inbox (see InboxRelay), so the answer never waits for it and a crash after the answer loses
  * nothing. The key is per connection, the shop whose secret signed the push: keyed per marketplace,
  * one cooperative could send another shop's coming event id first and have it dropped as a
- * duplicate.
+ * duplicate. What a push says of its order is only a hint: the row is stored as it came, and the
+ * order is read from the marketplace when the row is processed (OrderIntake.takePush).
  */
 @Injectable()
 export class WebhookInbox {

@@ -226,3 +226,34 @@ export function postmartPushOf(
     })),
   });
 }
+
+/**
+ * A product the seller lists on a Voso shop directly, through Voso's own seller API and not through
+ * the connector: its SKU code is one the connector does not know.
+ */
+export async function listOnVosoDirectly(
+  vosoUrl: string,
+  shopId: string,
+  sku: { code: string; priceVnd: number; quantity: number },
+): Promise<void> {
+  const shop = await (await fetch(`${vosoUrl}/_sandbox/shops/${shopId}`)).json();
+  const login = await (
+    await fetch(`${vosoUrl}/v2/user/Login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(shop.credentials),
+    })
+  ).json();
+  const created = await (
+    await fetch(`${vosoUrl}/v2/products`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', Token: login.data.token },
+      body: JSON.stringify({
+        PRODUCT_NAME: 'Mật ong rừng (đăng thẳng trên sàn)',
+        CATEGORY_CODE: 'VS-THUC-PHAM',
+        VARIANTS: [{ PRODUCT_SKU: sku.code, PRICE: sku.priceVnd, QUANTITY: sku.quantity, WEIGHT: 500 }],
+      }),
+    })
+  ).json();
+  if (created.error) throw new Error(`voso refused the product: ${JSON.stringify(created)}`);
+}
