@@ -54,7 +54,15 @@ export class Listing {
     transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) },
   })
   failedVersion: number | null;
+  /**
+   * What the marketplace holds of each SKU, as far as the connector knows: the figure it last
+   * pushed, forgotten when the marketplace moved its own stock (a buyer's order or cancellation).
+   * A SKU missing here is pushed whatever its figure.
+   */
   @Column({ name: 'synced_stock', type: 'jsonb' }) syncedStock: Record<string, number>;
+  /** Moves with every write of `syncedStock`; a sync run records only over the version it read. */
+  @Column({ name: 'synced_stock_version', type: 'bigint', transformer: version })
+  syncedStockVersion: number;
   @Column({ name: 'synced_badge_stars', type: 'smallint', nullable: true }) syncedBadgeStars: number | null;
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError: string | null;
   @Column({ name: 'last_synced_at', type: 'timestamptz', nullable: true }) lastSyncedAt: Date | null;

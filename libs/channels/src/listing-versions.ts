@@ -46,6 +46,38 @@ export class ListingVersions {
     this.announce(manager, [connectionId]);
   }
 
+  /**
+   * A marketplace moved its own held stock of some of a connection's products: a buyer's order took
+   * units, a cancellation gave them back. Adjusting the record by the order's quantities would be
+   * wrong whenever a push of ours crossed the order on the way (the marketplace applied our
+   * absolute figure after its own decrement, or before), and nothing tells which; so the record of
+   * those SKUs is forgotten and the listings lag, and the next push sets each marketplace to the
+   * available figure whatever it did meanwhile. The version moves too, so a push already in flight
+   * cannot record its figure over this. Rows are locked in id order, as every multi-listing
+   * writer here should, so two such writers cannot deadlock.
+   */
+  async forgetHeldStock(
+    manager: EntityManager,
+    connectionId: string,
+    productIds: string[],
+    skuCodes: string[],
+  ): Promise<void> {
+    if (productIds.length === 0) return;
+    const [rows]: [{ id: string }[], number] = await manager.query(
+      `WITH target AS (
+         SELECT id FROM listings
+         WHERE connection_id = $1 AND product_id = ANY($2::uuid[]) AND status <> 'delisted'
+         ORDER BY id FOR UPDATE)
+       UPDATE listings l SET synced_stock = l.synced_stock - $3::text[],
+              synced_stock_version = l.synced_stock_version + 1,
+              desired_version = l.desired_version + 1, updated_at = now()
+       FROM target WHERE l.id = target.id
+       RETURNING l.id`,
+      [connectionId, [...new Set(productIds)], [...new Set(skuCodes)]],
+    );
+    if (rows.length > 0) this.announce(manager, [connectionId]);
+  }
+
   /** Nothing changed, but the connection may have work waiting (e.g. it was resumed). */
   async wake(manager: EntityManager, connectionId: string): Promise<void> {
     this.announce(manager, [connectionId]);

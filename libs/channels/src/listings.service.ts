@@ -80,6 +80,7 @@ export class ListingsService {
             externalId: null,
             variantIds: {},
             syncedStock: {},
+            syncedStockVersion: () => 'synced_stock_version + 1',
             syncedBadgeStars: null,
             failedVersion: null,
             lastError: null,
@@ -180,7 +181,8 @@ export class ListingsService {
     await this.connections.find(scope, connectionId);
     return this.transactions.run(async (manager) => {
       const [rows]: [unknown[], number] = await manager.query(
-        `UPDATE listings SET external_id = NULL, variant_ids = '{}', synced_stock = '{}', synced_badge_stars = NULL,
+        `UPDATE listings SET external_id = NULL, variant_ids = '{}', synced_stock = '{}',
+                synced_stock_version = synced_stock_version + 1, synced_badge_stars = NULL,
                 status = 'pending', failed_version = NULL, last_error = NULL, publish_claimed_until = NULL,
                 synced_version = 0, synced_content_version = 0,
                 desired_version = desired_version + 1, content_version = content_version + 1, updated_at = now()

@@ -1,6 +1,8 @@
 import {
+  earliestHint,
   isoField,
   moveOrder,
+  ordersMetInSearch,
   readWebhookBody,
   sameDigest,
   searchError,
@@ -8,7 +10,7 @@ import {
   unixSecondsField,
   UnreadableOrder,
 } from './order-support';
-import { MalformedWebhookError, MarketplaceError, WebhookEvent } from './port';
+import { MalformedWebhookError, MarketplaceError, MarketplaceOrder, OrderChange, WebhookEvent } from './port';
 
 const delivery = (text: string) => ({ rawBody: Buffer.from(text), headers: {} });
 const event: WebhookEvent = {
@@ -130,5 +132,72 @@ describe('moveOrder', () => {
     await expect(moveOrder('confirmed', async () => Promise.reject(busy), current)).rejects.toBe(busy);
     await expect(moveOrder('confirmed', async () => Promise.reject(unknown), current)).rejects.toBe(unknown);
     expect(current).not.toHaveBeenCalled();
+  });
+});
+
+describe('reading pushed orders back from a search', () => {
+  const order = (id: string, updatedAt: string, totalVnd = 100): MarketplaceOrder => ({
+    externalOrderId: id,
+    status: 'pending',
+    marketplaceStatus: 'pending',
+    placedAt: new Date(updatedAt),
+    updatedAt: new Date(updatedAt),
+    totalVnd,
+    lines: [],
+  });
+  const change = (o: MarketplaceOrder): OrderChange => ({
+    externalOrderId: o.externalOrderId,
+    status: o.status,
+    updatedAt: o.updatedAt,
+    order: o,
+  });
+  /** A search answering `pages`, counting how many it was asked for. */
+  function search(pages: MarketplaceOrder[][]) {
+    const read = { pages: 0 };
+    async function* walk() {
+      for (const page of pages) {
+        read.pages += 1;
+        yield page.map(change);
+      }
+    }
+    return { walk: walk(), read };
+  }
+  const hint = (id: string, at = '2026-11-30T01:00:00Z') => ({
+    externalOrderId: id,
+    updatedAt: new Date(at),
+  });
+
+  it('starts from the earliest hint', () => {
+    expect(earliestHint([hint('a', '2026-11-30T02:00:00Z'), hint('b', '2026-11-29T02:00:00Z')])).toEqual(
+      new Date('2026-11-29T02:00:00Z'),
+    );
+  });
+
+  it('answers the marketplace’s order, not the push’s, and stops reading once every one is met', async () => {
+    const { walk, read } = search([
+      [order('x', '2026-11-30T01:00:00Z'), order('a', '2026-11-30T01:00:00Z', 360_000)],
+      [order('b', '2026-11-30T01:05:00Z', 540_000)],
+      [order('never-read', '2026-11-30T02:00:00Z')],
+    ]);
+    const found = await ordersMetInSearch(walk, [hint('a'), hint('b')]);
+    expect([...found.keys()].sort()).toEqual(['a', 'b']);
+    expect(found.get('a')?.totalVnd).toBe(360_000);
+    expect(read.pages).toBe(2);
+  });
+
+  it('leaves out an order the search never meets, after reading all of it', async () => {
+    const { walk, read } = search([
+      [order('a', '2026-11-30T01:00:00Z')],
+      [order('b', '2026-11-30T01:01:00Z')],
+    ]);
+    const found = await ordersMetInSearch(walk, [hint('a'), hint('ghost')]);
+    expect([...found.keys()]).toEqual(['a']);
+    expect(read.pages).toBe(2);
+  });
+
+  it('reads nothing for no hints', async () => {
+    const { walk, read } = search([[order('a', '2026-11-30T01:00:00Z')]]);
+    expect((await ordersMetInSearch(walk, [])).size).toBe(0);
+    expect(read.pages).toBe(0);
   });
 });

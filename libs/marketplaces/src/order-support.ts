@@ -4,6 +4,9 @@ import {
   MalformedWebhookError,
   Marketplace,
   MarketplaceError,
+  MarketplaceOrder,
+  OrderChange,
+  OrderHint,
   OrderStatus,
   WebhookDelivery,
   WebhookEvent,
@@ -175,4 +178,31 @@ export async function moveOrder(
     }
     throw error;
   }
+}
+
+/** The earliest time among hints: a search from there meets every genuine order they name. */
+export function earliestHint(hints: readonly OrderHint[]): Date {
+  return new Date(Math.min(...hints.map((hint) => hint.updatedAt.getTime())));
+}
+
+/**
+ * The orders named by `hints` met in a search of changed orders (pages of full orders, oldest change
+ * first), read only until each has been met: an order changes only forward in time, so a genuine
+ * one turns up at or after the time its push gave, and whatever is not met by the end of the
+ * search is unknown to the marketplace.
+ */
+export async function ordersMetInSearch(
+  search: AsyncIterable<OrderChange[]>,
+  hints: readonly OrderHint[],
+): Promise<Map<string, MarketplaceOrder>> {
+  const wanted = new Set(hints.map((hint) => hint.externalOrderId));
+  const found = new Map<string, MarketplaceOrder>();
+  if (wanted.size === 0) return found;
+  for await (const page of search) {
+    for (const change of page) {
+      if (change.order && wanted.has(change.externalOrderId)) found.set(change.externalOrderId, change.order);
+    }
+    if (found.size === wanted.size) break;
+  }
+  return found;
 }

@@ -123,13 +123,22 @@ export interface MarketplaceOrder {
 /**
  * That an order changed, as an order search or a webhook tells it. Sendo's search and push carry
  * only the number, status and time (`order` absent): the importer fetches the order when it needs
- * the lines. Voso and Postmart carry the whole order.
+ * the lines. Voso and Postmart carry the whole order — but a webhook's is only what its sender
+ * claims, signed with a secret the seller itself supplies: the importer reads the order from the
+ * marketplace (`readOrders`) and never imports a pushed one as it came.
  */
 export interface OrderChange {
   externalOrderId: string;
   status: OrderStatus;
   updatedAt: Date;
   order?: MarketplaceOrder;
+}
+
+/** What a push says of an order, enough to find it on the marketplace. */
+export interface OrderHint {
+  externalOrderId: string;
+  /** when the push says the order changed; a genuine order has changed then or since */
+  updatedAt: Date;
 }
 
 /** A webhook body the adapter could read (its signature is checked separately, with the shop's secret). */
@@ -191,6 +200,13 @@ export interface MarketplaceOrderPort {
   ordersChangedSince(shop: ShopAccess, since: Date): AsyncIterable<OrderChange[]>;
   /** one order with its lines */
   fetchOrder(shop: ShopAccess, externalOrderId: string): Promise<MarketplaceOrder>;
+  /**
+   * The orders pushes named, as the marketplace holds them now, in as few calls as its API allows
+   * (Voso and Postmart: one search of the orders changed since the earliest hint; Sendo: one read
+   * per order). An order the marketplace does not know, or no longer lets the connector read, is
+   * absent from the answer; any other failure throws.
+   */
+  readOrders(shop: ShopAccess, hints: OrderHint[]): Promise<Map<string, MarketplaceOrder>>;
   confirmOrder(shop: ShopAccess, externalOrderId: string): Promise<void>;
   cancelOrder(shop: ShopAccess, externalOrderId: string, reason: CancelReason): Promise<void>;
 

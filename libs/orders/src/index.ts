@@ -5,6 +5,7 @@ export * from './order-lifecycle';
 export * from './webhook-inbox';
 export * from './order-actions';
 export * from './order-jobs';
+export * from './order-reads';
 export * from './entities';
 export * from './inbox-relay';
 export * from './order-changes';

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ProductsService, StockLedger } from '@ocop/catalogue';
-import { ListingsService } from '@ocop/channels';
+import { ListingsService, ListingVersions } from '@ocop/channels';
 import { Transactions } from '@ocop/database';
 import type { Marketplace, MarketplaceOrder, MarketplaceOrderLine } from '@ocop/marketplaces';
 import { Order, OrderLine } from './entities';
 import { OrderChanges, type OrderSnapshot } from './order-changes';
 import { ordersImported, ordersOversold } from './order-metrics';
-import { isNewer, stockPlan, type StockStep } from './order-lifecycle';
+import { isNewer, marketplaceMovedStock, stockPlan, type StockStep } from './order-lifecycle';
 
 /** Whose order it is: the connection it came through. */
 export interface OrderSource {
@@ -41,6 +41,7 @@ export class OrderImport {
     private readonly transactions: Transactions,
     private readonly products: ProductsService,
     private readonly listings: ListingsService,
+    private readonly versions: ListingVersions,
     private readonly ledger: StockLedger,
     private readonly changes: OrderChanges,
   ) {}
@@ -76,6 +77,16 @@ export class OrderImport {
       });
       const plan = stockPlan(created ? 'none' : order.stockPhase, incoming.status);
       for (const step of plan.steps) await this.applyStep(manager, order, orderLines, step, incoming);
+      if (marketplaceMovedStock(before?.status ?? null, incoming.status)) {
+        // what this connection's listings record as held no longer is: the next push corrects it
+        const known = orderLines.filter((line) => line.productId !== null && line.skuCode !== null);
+        await this.versions.forgetHeldStock(
+          manager,
+          source.connectionId,
+          known.map((line) => line.productId as string),
+          known.map((line) => line.skuCode as string),
+        );
+      }
       const short = orderLines.some(
         (line) => line.skuId !== null && line.reservedQuantity + line.fulfilledQuantity < line.quantity,
       );

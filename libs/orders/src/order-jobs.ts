@@ -4,13 +4,15 @@ import { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
 import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
-import { MarketplaceError, type MarketplaceOrder, type ShopAccess } from '@ocop/marketplaces';
+import { MarketplaceError, type MarketplaceOrder, type OrderHint, type ShopAccess } from '@ocop/marketplaces';
 import { QUEUES, RecurringJobs } from '@ocop/sync';
 import { DeadWebhooks } from './dead-webhooks';
 import { WebhookInboxEntry } from './entities';
 import { OrderActions } from './order-actions';
 import { OrderImport, type ImportSource, type OrderSource } from './order-import';
 import { isNewer } from './order-lifecycle';
+import { orderPushesUnconfirmed } from './order-metrics';
+import { OrderReads } from './order-reads';
 import { readChange } from './stored-change';
 
 /** Polls re-read this far behind their cursor: orders sharing the cursor's instant are not skipped. */
@@ -22,9 +24,27 @@ const UPKEEP_EVERY_MS = 3_000;
 export const pollJobId = (connectionId: string) => `poll-${connectionId}`;
 
 /**
- * Imports one order state for a connection: the order itself when the event carried it, else
- * fetched from the marketplace (Sendo's thin pushes and search rows). Also confirms new orders
- * automatically where the connection asks for it.
+ * A push named an order its marketplace does not know: nothing is imported, and the inbox row
+ * keeps this as its reason. It fails like any other try, so an order the marketplace shows a
+ * moment after its push is still taken on a later try.
+ */
+export class UnconfirmedPush extends Error {
+  constructor(marketplace: string, hint: OrderHint) {
+    super(
+      `order ${hint.externalOrderId} is not known to ${marketplace}: none of the shop's orders changed ` +
+        `at or after ${hint.updatedAt.toISOString()} has this id (as far back as its API reads); ` +
+        `the push is not imported`,
+    );
+    this.name = 'UnconfirmedPush';
+  }
+}
+
+/**
+ * Imports one order state for a connection. What counts in stock and metrics always comes from
+ * the marketplace's API: a search row's order (polling), an order fetched by number (Sendo's thin
+ * rows), or, for a webhook, the order read back from the marketplace — a push is signed with a
+ * secret the seller itself supplies, so what it carries is only a hint of which order to read.
+ * Also confirms new orders automatically where the connection asks for it.
  */
 @Injectable()
 export class OrderIntake {
@@ -33,6 +53,7 @@ export class OrderIntake {
     @Inject(MARKETPLACE_ADAPTERS) private readonly adapters: MarketplaceAdapters,
     private readonly imports: OrderImport,
     private readonly actions: OrderActions,
+    private readonly reads: OrderReads,
   ) {}
 
   async source(
@@ -47,6 +68,20 @@ export class OrderIntake {
     };
   }
 
+  /** A webhook's order, read from the marketplace; UnconfirmedPush when the marketplace does not know it. */
+  async takePush(
+    context: { source: OrderSource; shop: ShopAccess; autoConfirm: boolean },
+    hint: OrderHint,
+  ): Promise<void> {
+    const order = await this.reads.read(context.shop, hint);
+    if (!order) {
+      orderPushesUnconfirmed.inc({ marketplace: context.shop.marketplace });
+      throw new UnconfirmedPush(context.shop.marketplace, hint);
+    }
+    await this.take(context, order, order.externalOrderId, 'webhook');
+  }
+
+  /** An order as the marketplace's API gave it, or (Sendo's search rows) fetched by number first. */
   async take(
     context: { source: OrderSource; shop: ShopAccess; autoConfirm: boolean },
     order: MarketplaceOrder | undefined,
@@ -93,13 +128,12 @@ export class InboxProcessor extends WorkerHost {
     if (!entry || entry.processedAt) return 'already processed';
     if (entry.deadAt) return 'dead';
     try {
-      const change = readChange(entry.change);
-      await this.intake.take(
-        await this.intake.source(entry.connectionId),
-        change.order,
-        change.externalOrderId,
-        'webhook',
-      );
+      // the order the push carried (Voso, Postmart) is never imported as it came: only its id and time
+      const { externalOrderId, updatedAt } = readChange(entry.change);
+      await this.intake.takePush(await this.intake.source(entry.connectionId), {
+        externalOrderId,
+        updatedAt,
+      });
       await this.dataSource.query(
         `UPDATE webhook_inbox SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
         [entry.id],

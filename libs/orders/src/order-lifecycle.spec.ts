@@ -1,4 +1,4 @@
-import { allowedActions, isNewer, stockPlan, stockStatus } from './order-lifecycle';
+import { allowedActions, isNewer, marketplaceMovedStock, stockPlan, stockStatus } from './order-lifecycle';
 
 const at = (iso: string) => new Date(iso);
 
@@ -33,6 +33,28 @@ describe('stockPlan', () => {
   it('never takes stock again for an order whose goods already left or came back', () => {
     expect(stockPlan('fulfilled', 'confirmed').steps).toEqual([]);
     expect(stockPlan('returned', 'shipped').steps).toEqual([]);
+  });
+});
+
+describe('marketplaceMovedStock', () => {
+  it('is true the first time the connector sees an order, whatever its status: it was placed', () => {
+    for (const status of ['pending', 'confirmed', 'shipped', 'delivered', 'cancelled', 'returned'] as const) {
+      expect(marketplaceMovedStock(null, status)).toBe(true);
+    }
+  });
+
+  it('is true when an order becomes cancelled or returned: the marketplace may put its units back', () => {
+    expect(marketplaceMovedStock('pending', 'cancelled')).toBe(true);
+    expect(marketplaceMovedStock('confirmed', 'cancelled')).toBe(true);
+    expect(marketplaceMovedStock('delivered', 'returned')).toBe(true);
+  });
+
+  it('is false for the steps in between and for a repeat', () => {
+    expect(marketplaceMovedStock('pending', 'confirmed')).toBe(false);
+    expect(marketplaceMovedStock('confirmed', 'shipped')).toBe(false);
+    expect(marketplaceMovedStock('shipped', 'delivered')).toBe(false);
+    expect(marketplaceMovedStock('cancelled', 'cancelled')).toBe(false);
+    expect(marketplaceMovedStock('returned', 'returned')).toBe(false);
   });
 });
 

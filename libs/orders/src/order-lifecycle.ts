@@ -50,6 +50,20 @@ export function stockPlan(current: StockPhase, status: OrderStatus): StockPlan {
   }
 }
 
+/**
+ * Whether the marketplace moved its own held stock of the order's SKUs between the state the
+ * connector knew (`previous`, null for an order it sees for the first time, whatever its status)
+ * and the incoming one. Every style takes the units from its listing when the buyer orders and
+ * gives them back when the order is cancelled (apps/marketplace-sandbox, "Orders"). Whether a
+ * marketplace puts returned units back on sale is not documented: a return counts too, since
+ * forgetting what a listing holds costs at most one push of the same figure.
+ */
+export function marketplaceMovedStock(previous: OrderStatus | null, next: OrderStatus): boolean {
+  if (previous === null) return true;
+  if (previous === next) return false;
+  return next === 'cancelled' || next === 'returned';
+}
+
 /** Forward order of the lifecycle, for events that carry the same marketplace time. */
 const RANK: Record<OrderStatus, number> = {
   pending: 0,

@@ -30,3 +30,13 @@ export const ordersOversold = singletonMetric(
       labelNames: ['marketplace'],
     }),
 );
+
+export const orderPushesUnconfirmed = singletonMetric(
+  'order_pushes_unconfirmed_total',
+  () =>
+    new Counter({
+      name: 'order_pushes_unconfirmed_total',
+      help: 'Order pushes whose order the marketplace does not know (forged, or beyond what its API reads), by marketplace; each try counts',
+      labelNames: ['marketplace'],
+    }),
+);

@@ -9,6 +9,7 @@ import { InboxRelay } from './inbox-relay';
 import { IntakeActivity } from './intake-activity';
 import { OrderChanges } from './order-changes';
 import { OrderImport } from './order-import';
+import { OrderReads } from './order-reads';
 import {
   InboxProcessor,
   OrderIntake,
@@ -51,6 +52,7 @@ export class OrdersModule {}
   imports: [OrdersModule, SyncModule],
   providers: [
     OrderIntake,
+    OrderReads,
     InboxRelay,
     InboxProcessor,
     InboxRetention,

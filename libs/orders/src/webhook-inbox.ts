@@ -21,9 +21,12 @@ export interface WebhookAnswer {
 
 /**
  * Store, then acknowledge (ARCHITECTURE.md §3): a webhook is answered only once its event is
- * committed to the inbox under a unique (marketplace, event id); processing happens later, from
+ * committed to the inbox under a unique (connection, event id); processing happens later, from
  * the inbox (see InboxRelay), so the answer never waits for it and a crash after the answer loses
- * nothing.
+ * nothing. The key is per connection, the shop whose secret signed the push: keyed per marketplace,
+ * one cooperative could send another shop's coming event id first and have it dropped as a
+ * duplicate. What a push says of its order is only a hint: the row is stored as it came, and the
+ * order is read from the marketplace when the row is processed (OrderIntake.takePush).
  */
 @Injectable()
 export class WebhookInbox {
@@ -73,7 +76,7 @@ export class WebhookInbox {
     const stored: { id: string }[] = await this.dataSource.query(
       `INSERT INTO webhook_inbox (marketplace, event_id, connection_id, external_order_id, change, raw_body)
        VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (marketplace, event_id) DO NOTHING
+       ON CONFLICT (connection_id, event_id) DO NOTHING
        RETURNING id`,
       [
         marketplace,

@@ -22,6 +22,7 @@ import {
   type StockPush,
 } from '@ocop/marketplaces';
 import { backoffDelay } from './backoff';
+import { stockRecord } from './stock-record';
 import { QUEUES } from './queues';
 import { singletonMetric } from './metrics';
 import { RecurringJobs } from './recurring-jobs';
@@ -300,6 +301,10 @@ export class ConnectionSyncProcessor extends WorkerHost {
     }
   }
 
+  /**
+   * Records a publish or full update. Its stock figures are recorded only over the record this run
+   * read (see stockRecord); the rest (ids, badge, versions) is what the marketplace now has either way.
+   */
   private async recordPushed(
     listing: Listing,
     content: ListingContent,
@@ -307,21 +312,22 @@ export class ConnectionSyncProcessor extends WorkerHost {
     variantIds: Record<string, string>,
   ): Promise<void> {
     const stock = Object.fromEntries(content.variants.map((v) => [v.skuCode, v.quantity]));
+    const parameters: unknown[] = [
+      listing.id,
+      externalId,
+      JSON.stringify(variantIds),
+      content.ocopStars,
+      listing.desiredVersion,
+      listing.contentVersion,
+    ];
+    const record = stockRecord(listing, 'replace', stock, Object.keys(stock), parameters);
     await this.dataSource.query(
-      `UPDATE listings SET external_id = $2, variant_ids = $3, synced_stock = $4, synced_badge_stars = $5,
-              status = 'synced', synced_version = GREATEST(synced_version, $6),
-              synced_content_version = GREATEST(synced_content_version, $7), failed_version = NULL,
+      `UPDATE listings SET external_id = $2, variant_ids = $3, synced_badge_stars = $4, ${record},
+              status = 'synced', synced_version = GREATEST(synced_version, $5),
+              synced_content_version = GREATEST(synced_content_version, $6), failed_version = NULL,
               last_error = NULL, last_synced_at = now(), publish_claimed_until = NULL, updated_at = now()
        WHERE id = $1`,
-      [
-        listing.id,
-        externalId,
-        JSON.stringify(variantIds),
-        JSON.stringify(stock),
-        content.ocopStars,
-        listing.desiredVersion,
-        listing.contentVersion,
-      ],
+      parameters,
     );
   }
 
@@ -377,12 +383,20 @@ export class ConnectionSyncProcessor extends WorkerHost {
         continue;
       }
       const stock = Object.fromEntries(content.variants.map((v) => [v.skuCode, v.quantity]));
+      const parameters: unknown[] = [listing.id, listing.desiredVersion];
+      const record = stockRecord(
+        listing,
+        'merge',
+        stock,
+        changed.map((v) => v.skuCode),
+        parameters,
+      );
       await this.dataSource.query(
-        `UPDATE listings SET synced_stock = synced_stock || $2::jsonb, status = 'synced',
-                synced_version = GREATEST(synced_version, $3), last_error = NULL, last_synced_at = now(),
+        `UPDATE listings SET ${record}, status = 'synced',
+                synced_version = GREATEST(synced_version, $2), last_error = NULL, last_synced_at = now(),
                 updated_at = now()
          WHERE id = $1`,
-        [listing.id, JSON.stringify(stock), listing.desiredVersion],
+        parameters,
       );
       outcomes.push([listing, 'done', 0]);
     }

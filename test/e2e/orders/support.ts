@@ -129,3 +129,131 @@ export const vosoOrderNumber = () => `VOSO${String(Math.floor(Math.random() * 1e
 export function vietnamIso(at: Date): string {
   return new Date(at.getTime() + 7 * 3_600_000).toISOString().replace('Z', '+07:00');
 }
+
+/** One of a sandbox shop's orders as its control API shows it (`GET /_sandbox/shops/:id/orders/:id`). */
+export interface SandboxOrder {
+  orderId: string;
+  status: string | number;
+  connectorStatus: string;
+  placedAt: string;
+  updatedAt: string;
+  total: number;
+  lines: { sku: string; variantId: string; productId: string; quantity: number; price: number }[];
+}
+
+/**
+ * A Voso-style push of a sandbox order, signed with `secret`; `lines` replaces the order's own
+ * lines (a forger's figures), `eventId` names the event.
+ */
+export function vosoPushOf(
+  shopId: string,
+  secret: string,
+  order: SandboxOrder,
+  options: { eventId?: string; lines?: { sku: string; quantity: number; price: number }[] } = {},
+) {
+  return signedVosoWebhook(
+    shopId,
+    secret,
+    {
+      number: order.orderId,
+      status: String(order.status),
+      updatedAt: vietnamIso(new Date(order.updatedAt)),
+      lines: options.lines ?? order.lines,
+    },
+    { eventId: options.eventId },
+  );
+}
+
+/** A Postmart-style webhook signed as MARKETPLACES.md says, written here independently of the adapter. */
+export function signedPostmartWebhook(
+  shopId: string,
+  secret: string,
+  order: {
+    id: string;
+    status: string;
+    placedAt: string;
+    updatedAt: string;
+    lines: { sku: string; skuId: string; quantity: number; price: number }[];
+  },
+) {
+  const body = JSON.stringify({
+    event: 'order.created',
+    shop_id: shopId,
+    occurred_at: order.updatedAt,
+    order: {
+      order_id: order.id,
+      shop_id: shopId,
+      status: order.status,
+      placed_at: order.placedAt,
+      updated_at: order.updatedAt,
+      total: order.lines.reduce((sum, line) => sum + line.quantity * line.price, 0),
+      cancel_reason_code: null,
+      lines: order.lines.map((line) => ({
+        product_id: randomUUID(),
+        seller_sku: line.sku,
+        sku_id: line.skuId,
+        quantity: line.quantity,
+        unit_price: line.price,
+      })),
+    },
+  });
+  return {
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-postmart-transaction': randomUUID(),
+      'x-postmart-hmac-sha256': createHmac('sha256', secret).update(body).digest('base64'),
+    },
+  };
+}
+
+/** A Postmart-style push of a sandbox order, signed with `secret`; `lines` replaces its own lines. */
+export function postmartPushOf(
+  shopId: string,
+  secret: string,
+  order: SandboxOrder,
+  options: { lines?: { sku: string; quantity: number; price: number }[] } = {},
+) {
+  const skuIds = new Map(order.lines.map((line) => [line.sku, line.variantId]));
+  return signedPostmartWebhook(shopId, secret, {
+    id: order.orderId,
+    status: String(order.status),
+    placedAt: order.placedAt,
+    updatedAt: order.updatedAt,
+    lines: (options.lines ?? order.lines).map((line) => ({
+      ...line,
+      skuId: skuIds.get(line.sku) ?? randomUUID(),
+    })),
+  });
+}
+
+/**
+ * A product the seller lists on a Voso shop directly, through Voso's own seller API and not through
+ * the connector: its SKU code is one the connector does not know.
+ */
+export async function listOnVosoDirectly(
+  vosoUrl: string,
+  shopId: string,
+  sku: { code: string; priceVnd: number; quantity: number },
+): Promise<void> {
+  const shop = await (await fetch(`${vosoUrl}/_sandbox/shops/${shopId}`)).json();
+  const login = await (
+    await fetch(`${vosoUrl}/v2/user/Login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(shop.credentials),
+    })
+  ).json();
+  const created = await (
+    await fetch(`${vosoUrl}/v2/products`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', Token: login.data.token },
+      body: JSON.stringify({
+        PRODUCT_NAME: 'Mật ong rừng (đăng thẳng trên sàn)',
+        CATEGORY_CODE: 'VS-THUC-PHAM',
+        VARIANTS: [{ PRODUCT_SKU: sku.code, PRICE: sku.priceVnd, QUANTITY: sku.quantity, WEIGHT: 500 }],
+      }),
+    })
+  ).json();
+  if (created.error) throw new Error(`voso refused the product: ${JSON.stringify(created)}`);
+}

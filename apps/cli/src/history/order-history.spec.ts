@@ -3,6 +3,8 @@ import {
   daysFromTet,
   type HistoryProduct,
   orderKey,
+  pickChannel,
+  POSTMART_HISTORY_DAYS,
   planHistory,
   productTraits,
   ratingFactor,
@@ -153,12 +155,33 @@ describe('demo order history: orders', () => {
     expect(share('returned')).toBeLessThan(0.08);
   });
 
-  it('covers two years ending today and keeps one order per shop and second', () => {
+  it('covers two years ending today and keeps one order per producer and second', () => {
     expect(orders[0].placedAt < '2024-12-15').toBe(true);
     expect(orders[0].placedAt >= '2024-11-20').toBe(true);
     expect((orders.at(-1)?.placedAt ?? '').slice(0, 10) >= '2026-11-20').toBe(true);
-    const keys = orders.map((o) => orderKey(o.cooperativeId, o.marketplace, o.placedAt));
+    const keys = orders.map((o) => orderKey(o.cooperativeId, o.placedAt));
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('places Postmart orders only within the days Postmart’s order search reaches', () => {
+    const reach = now.getTime() - POSTMART_HISTORY_DAYS * 86_400_000;
+    const recent = orders.filter((o) => Date.parse(o.placedAt) >= reach);
+    const older = orders.filter((o) => Date.parse(o.placedAt) < reach);
+    expect(older.some((o) => o.marketplace === 'postmart')).toBe(false);
+    expect(recent.some((o) => o.marketplace === 'postmart')).toBe(true);
+    const share = (m: string) => older.filter((o) => o.marketplace === m).length / older.length;
+    // Postmart's 30% goes to Sendo and Voso in their own 3 : 4
+    expect(share('sendo')).toBeGreaterThan(0.38);
+    expect(share('sendo')).toBeLessThan(0.48);
+    expect(share('voso')).toBeGreaterThan(0.52);
+    expect(share('voso')).toBeLessThan(0.62);
+  });
+
+  it('picks a marketplace by the channel mix, spreading Postmart’s share where it is left out', () => {
+    expect([0.1, 0.5, 0.9].map((draw) => pickChannel(draw))).toEqual(['sendo', 'voso', 'postmart']);
+    expect([0.1, 0.5, 0.9].map((draw) => pickChannel(draw, false))).toEqual(['sendo', 'voso', 'voso']);
+    expect(pickChannel(0.42, false)).toBe('sendo');
+    expect(pickChannel(0.43, false)).toBe('voso');
   });
 
   it('adds up the units each shop must hold', () => {
@@ -172,7 +195,7 @@ describe('demo order history: running the demo again', () => {
   const products = ['AA', 'BB', 'CC', 'DD'].flatMap((p) => [1, 2, 3].map((n) => product(`${p}-${n}`)));
   const plan = planHistory({ products, today, now });
   const heldKeys = (orders: typeof plan) =>
-    new Set(orders.map((o) => orderKey(o.cooperativeId, o.marketplace, new Date(o.placedAt))));
+    new Set(orders.map((o) => orderKey(o.cooperativeId, new Date(o.placedAt))));
 
   it('plans the same orders every time', () => {
     expect(planHistory({ products, today, now })).toEqual(plan);

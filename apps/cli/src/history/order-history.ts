@@ -32,6 +32,13 @@ export const UPLIFT_WINDOW_DAYS = 90;
 const MORE_LINES = 0.8;
 /** Share of the marketplaces in the orders of every producer (the province's channel mix). */
 const CHANNEL_MIX: Record<HistoryMarketplace, number> = { voso: 0.4, postmart: 0.3, sendo: 0.3 };
+/**
+ * How far back Postmart orders are placed. The connector imports a pushed order only as the
+ * marketplace's API shows it (issue 13 #7), and Postmart's order search reaches 15 days back
+ * (MARKETPLACES.md): an order placed and last moved before that could never be confirmed, so the
+ * older orders Postmart's share would take go to Sendo and Voso instead, in their own proportion.
+ */
+export const POSTMART_HISTORY_DAYS = 14;
 /** Orders that do not end delivered come on top of the demand: cancelled and returned ones. */
 const CANCEL_SHARE = 0.08;
 const RETURN_SHARE = 0.03;
@@ -328,13 +335,15 @@ export function planHistory(input: PlanInput): PlannedOrder[] {
         const group = sales.slice(i, i + size);
         i += size;
         const day = group[0].day;
-        const marketplace = pickChannel(random.next());
-        // buyers order between 07:00 and 23:00 Vietnam time; one order per second and shop
+        const channelDraw = random.next();
+        // buyers order between 07:00 and 23:00 Vietnam time; one order per second and producer,
+        // so that an order is recognised by producer and instant whichever shop took it
         let placedS = instantOf(day, 7 * 3600 + random.int(0, 16 * 3600 - 1));
-        while (taken.has(`${cooperativeId}|${marketplace}|${placedS}`)) placedS += 1;
+        while (taken.has(`${cooperativeId}|${placedS}`)) placedS += 1;
+        const marketplace = pickChannel(channelDraw, placedS >= nowS - POSTMART_HISTORY_DAYS * 86_400);
         const steps = stepsFor(group[0].ending, placedS, random, nowS);
         if (placedS > nowS - 60) continue; // later today: not yet happened
-        taken.add(`${cooperativeId}|${marketplace}|${placedS}`);
+        taken.add(`${cooperativeId}|${placedS}`);
         orders.push({
           cooperativeId,
           marketplace,
@@ -350,10 +359,13 @@ export function planHistory(input: PlanInput): PlannedOrder[] {
   return orders.sort((a, b) => (a.placedAt < b.placedAt ? -1 : a.placedAt > b.placedAt ? 1 : 0));
 }
 
-function pickChannel(draw: number): HistoryMarketplace {
+/** The marketplace a draw in [0, 1) picks; without Postmart, its share is spread over the others. */
+export function pickChannel(draw: number, postmart = true): HistoryMarketplace {
+  const channels = HISTORY_MARKETPLACES.filter((m) => postmart || m !== 'postmart');
+  const total = channels.reduce((sum, m) => sum + CHANNEL_MIX[m], 0);
   let sum = 0;
-  for (const marketplace of HISTORY_MARKETPLACES) {
-    sum += CHANNEL_MIX[marketplace];
+  for (const marketplace of channels) {
+    sum += CHANNEL_MIX[marketplace] / total;
     if (draw < sum) return marketplace;
   }
   return 'voso';
@@ -400,9 +412,13 @@ function stepsFor(
   return partial.slice(-1);
 }
 
-/** The shop-and-instant key by which a planned order is recognised among the connector's orders. */
-export const orderKey = (cooperativeId: string, marketplace: string, placedAt: string | Date) =>
-  `${cooperativeId}|${marketplace}|${new Date(placedAt).getTime()}`;
+/**
+ * The producer-and-instant key by which a planned order is recognised among the connector's
+ * orders. Not the shop: an order a run placed on Postmart while recent is planned on Sendo or Voso
+ * once older than POSTMART_HISTORY_DAYS, and must still be recognised as placed.
+ */
+export const orderKey = (cooperativeId: string, placedAt: string | Date) =>
+  `${cooperativeId}|${new Date(placedAt).getTime()}`;
 
 /**
  * The planned orders the connector does not hold yet. An earlier run placed the same orders at the
@@ -411,7 +427,7 @@ export const orderKey = (cooperativeId: string, marketplace: string, placedAt: s
  * stopped half-way did not place), never a second copy of the history.
  */
 export function remainingOrders(plan: readonly PlannedOrder[], held: ReadonlySet<string>): PlannedOrder[] {
-  return plan.filter((order) => !held.has(orderKey(order.cooperativeId, order.marketplace, order.placedAt)));
+  return plan.filter((order) => !held.has(orderKey(order.cooperativeId, order.placedAt)));
 }
 
 /** Units each SKU of each shop must hold for the orders to be placed: `${shop}|${sku}` → units. */

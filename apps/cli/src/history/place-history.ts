@@ -77,12 +77,9 @@ export async function placeHistory(
     now,
   });
   const held = new Set(
-    (
-      await allPages<{ cooperativeId: string; marketplace: string; placedAt: string }>(
-        endpoints,
-        '/v1/orders',
-      )
-    ).map((order) => orderKey(order.cooperativeId, order.marketplace, order.placedAt)),
+    (await allPages<{ cooperativeId: string; placedAt: string }>(endpoints, '/v1/orders')).map((order) =>
+      orderKey(order.cooperativeId, order.placedAt),
+    ),
   );
   const todo = remainingOrders(plan, held);
   const report: HistoryReport = {

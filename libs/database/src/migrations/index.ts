@@ -6,6 +6,8 @@ import { SalesRollups1764340000000 } from './1764340000000-sales-rollups';
 import { SalesProductDaysRevenue1764350000000 } from './1764350000000-sales-product-days-revenue';
 import { SalesProducerMonths1764360000000 } from './1764360000000-sales-producer-months';
 import { InboxRelaySchedule1764370000000 } from './1764370000000-inbox-relay-schedule';
+import { ListingStockRecordVersion1764420000000 } from './1764420000000-listing-stock-record-version';
+import { WebhookInboxOncePerConnection1764421000000 } from './1764421000000-webhook-inbox-once-per-connection';
 import { RetentionAndDeadWebhooks1764430000000 } from './1764430000000-retention-and-dead-webhooks';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
@@ -18,5 +20,7 @@ export const migrations = [
   SalesProductDaysRevenue1764350000000,
   SalesProducerMonths1764360000000,
   InboxRelaySchedule1764370000000,
+  ListingStockRecordVersion1764420000000,
+  WebhookInboxOncePerConnection1764421000000,
   RetentionAndDeadWebhooks1764430000000,
 ];

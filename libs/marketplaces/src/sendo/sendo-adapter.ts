@@ -18,6 +18,7 @@ import {
   MarketplaceOrder,
   OPEN_GATE,
   OrderChange,
+  OrderHint,
   PublishedListing,
   ShopAccess,
   StockPush,
@@ -264,6 +265,22 @@ export class SendoAdapter implements MarketplaceAdapter {
     } catch (error) {
       throw searchError(error, 'sendo');
     }
+  }
+
+  /** Sendo reads one order per call; an unknown number is absent from the answer. */
+  async readOrders(shop: ShopAccess, hints: OrderHint[]): Promise<Map<string, MarketplaceOrder>> {
+    const ids = [...new Set(hints.map((hint) => hint.externalOrderId))];
+    const orders = await Promise.all(
+      ids.map((id) =>
+        this.fetchOrder(shop, id).catch((error: unknown) => {
+          if (error instanceof MarketplaceError && error.options.code === 'order_not_found') return undefined;
+          throw error;
+        }),
+      ),
+    );
+    return new Map(
+      orders.filter((order) => order !== undefined).map((order) => [order.externalOrderId, order]),
+    );
   }
 
   async confirmOrder(shop: ShopAccess, externalOrderId: string): Promise<void> {

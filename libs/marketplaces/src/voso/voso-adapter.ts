@@ -7,7 +7,14 @@ import {
   okResult,
 } from '../adapter-support';
 import { MarketplaceHttp, MarketplaceRequest } from '../http-client';
-import { moveOrder, orderNotFound, readWebhookBody, searchError } from '../order-support';
+import {
+  earliestHint,
+  moveOrder,
+  orderNotFound,
+  ordersMetInSearch,
+  readWebhookBody,
+  searchError,
+} from '../order-support';
 import {
   CancelReason,
   CategoryCodes,
@@ -17,6 +24,7 @@ import {
   MarketplaceOrder,
   OPEN_GATE,
   OrderChange,
+  OrderHint,
   PublishedListing,
   ShopAccess,
   StockPush,
@@ -199,6 +207,16 @@ export class VosoAdapter implements MarketplaceAdapter {
       }
     }
     throw orderNotFound('voso', externalOrderId);
+  }
+
+  /**
+   * One walk of the order list from the earliest hint: the orders pushes name have just changed
+   * and sit at its end, so a batch of recent pushes costs one call (MARKETPLACES.md lists no call
+   * for one order).
+   */
+  async readOrders(shop: ShopAccess, hints: OrderHint[]): Promise<Map<string, MarketplaceOrder>> {
+    if (hints.length === 0) return new Map();
+    return ordersMetInSearch(this.ordersChangedSince(shop, earliestHint(hints)), hints);
   }
 
   async confirmOrder(shop: ShopAccess, externalOrderId: string): Promise<void> {
