@@ -1,6 +1,7 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueModule } from '@ocop/catalogue';
+import { ConnectionsService } from '@ocop/channels';
 import { SyncModule } from '@ocop/sync';
 import { orderEntities } from './entities';
 import { OrderActionProcessor, OrderActions } from './order-actions';
@@ -9,6 +10,7 @@ import { IntakeActivity } from './intake-activity';
 import { OrderChanges } from './order-changes';
 import { OrderImport } from './order-import';
 import {
+  forgetOrderCursor,
   InboxProcessor,
   OrderIntake,
   OrderPollProcessor,
@@ -27,7 +29,13 @@ import { WebhooksController } from './webhooks.controller';
   providers: [WebhookInbox, OrdersService, OrderActions, OrderImport, OrderChanges, IntakeActivity],
   exports: [WebhookInbox, OrdersService, OrderActions, OrderImport, OrderChanges, IntakeActivity],
 })
-export class OrdersModule {}
+export class OrdersModule implements OnModuleInit {
+  constructor(private readonly connections: ConnectionsService) {}
+
+  onModuleInit(): void {
+    this.connections.onTransfer(forgetOrderCursor);
+  }
+}
 
 /** The order processors; only the worker imports this module. */
 @Module({

@@ -203,7 +203,7 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
         marketplace: 'voso',
         shopId: shop.shopId,
         baseUrl: own.urls.voso,
-        credentials: { USERNAME: 'x', PASSWORD: 'y' },
+        credentials: { USERNAME: 'x', PASSWORD: 'y', webhookSecret: shop.webhookSecret },
       },
     });
     expect(badCredentials.status).toBe(422);
@@ -214,7 +214,7 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
         marketplace: 'voso',
         shopId: shop.shopId,
         baseUrl: own.urls.voso,
-        credentials: shop.credentials,
+        credentials: { ...shop.credentials, webhookSecret: shop.webhookSecret },
       },
     });
     expect(connection.status).toBe(201);
@@ -247,7 +247,7 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
     expect(stillPending.body).toMatchObject({ status: 'pending', externalId: null });
     const wrongAgain = await api.call('PATCH', `/v1/connections/${connection.body.id}`, {
       key: coop.key,
-      body: { credentials: { USERNAME: 'x', PASSWORD: 'y' } },
+      body: { credentials: { USERNAME: 'x', PASSWORD: 'y', webhookSecret: shop.webhookSecret } },
     });
     expect(wrongAgain.status).toBe(422);
   });
@@ -259,7 +259,12 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
     const first = await sandboxControl(own.urls.voso).createShop({ shopId });
     const connection = await api.call('POST', `/v1/cooperatives/${coop.id}/connections`, {
       key: coop.key,
-      body: { marketplace: 'voso', shopId, baseUrl: own.urls.voso, credentials: first.credentials },
+      body: {
+        marketplace: 'voso',
+        shopId,
+        baseUrl: own.urls.voso,
+        credentials: { ...first.credentials, webhookSecret: first.webhookSecret },
+      },
     });
     const product = (
       await api.call('POST', '/v1/products', {
@@ -287,7 +292,7 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
       (
         await api.call('PATCH', `/v1/connections/${connection.body.id}`, {
           key: coop.key,
-          body: { credentials: again.credentials },
+          body: { credentials: { ...again.credentials, webhookSecret: again.webhookSecret } },
         })
       ).status,
     ).toBe(200);
