@@ -306,5 +306,5 @@ describe('security 02: a connection reaches only the marketplace origins configu
     // the same processes start when it is set
     const worker = await spawnWorker({ NODE_ENV: 'production', MARKETPLACE_ORIGINS: sandbox.origins });
     await worker.kill();
-  });
+  }, 120_000);
 });
