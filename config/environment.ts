@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  parseMarketplaceOrigins,
+  sandboxOrigins,
+  type MarketplaceOrigins,
+} from '../libs/marketplaces/src/origins';
 
 /**
  * Every setting a process reads, validated once at start. A missing or malformed variable stops
@@ -63,6 +68,55 @@ export const environmentSchema = z.object({
   SANDBOX_SENDO_PORT: port(4101),
   SANDBOX_VOSO_PORT: port(4102),
   SANDBOX_POSTMART_PORT: port(4103),
+  /**
+   * The only origins marketplace calls may go to: comma-separated `marketplace=origin` pairs, a
+   * marketplace once per origin, its first the default for new connections. Unset: the sandbox's
+   * outside production, and a production process refuses to start (see `marketplaceOrigins`).
+   */
+  MARKETPLACE_ORIGINS: z
+    .string()
+    .optional()
+    .transform((text, context): MarketplaceOrigins | undefined => {
+      if (text === undefined || text.trim() === '') return undefined;
+      try {
+        return parseMarketplaceOrigins(text);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** The largest marketplace answer read; a bigger one is cut off and the call fails (retried later). */
+  MARKETPLACE_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
+  /** The longest one marketplace call may take, answer included, however the bytes trickle in. */
+  MARKETPLACE_CALL_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  /**
+   * Where marketplaces reach this API (behind a reverse proxy: its public https address); the
+   * connections' `webhookUrl` is built from it. Default `http://<HOST>:<PORT>`.
+   */
+  PUBLIC_BASE_URL: z
+    .string()
+    .optional()
+    .transform((text, context): string | undefined => {
+      if (text === undefined || text.trim() === '') return undefined;
+      let url: URL | undefined;
+      try {
+        url = new URL(text);
+      } catch {
+        // reported below
+      }
+      if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username) {
+        context.addIssue({
+          code: 'custom',
+          message: 'must be an absolute http(s) URL without query, fragment or user name',
+        });
+        return z.NEVER;
+      }
+      return url.href.replace(/\/+$/, '');
+    }),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;
@@ -78,6 +132,33 @@ export const sandboxEnvironmentSchema = environmentSchema.pick({
 export type SandboxEnvironment = z.infer<typeof sandboxEnvironmentSchema>;
 
 export class EnvironmentError extends Error {}
+
+/**
+ * The origins marketplace calls may go to (MARKETPLACE_ORIGINS). Unset, a development or test
+ * process may call the local sandbox (SANDBOX_HOST, SANDBOX_*_PORT); a production process may call
+ * nothing, so it refuses to start instead of refusing every connection.
+ */
+export function marketplaceOrigins(env: Environment): MarketplaceOrigins {
+  if (env.MARKETPLACE_ORIGINS) return env.MARKETPLACE_ORIGINS;
+  if (env.NODE_ENV === 'production') {
+    throw new EnvironmentError(
+      'Invalid environment (see .env.example):\n  MARKETPLACE_ORIGINS: is required when NODE_ENV=production ' +
+        "(the marketplaces' API origins, e.g. sendo=https://open.sendo.vn)",
+    );
+  }
+  return sandboxOrigins(env.SANDBOX_HOST, {
+    sendo: env.SANDBOX_SENDO_PORT,
+    voso: env.SANDBOX_VOSO_PORT,
+    postmart: env.SANDBOX_POSTMART_PORT,
+  });
+}
+
+/** This API's address as marketplaces reach it (PUBLIC_BASE_URL), without a trailing slash. */
+export function publicBaseUrl(env: Environment): string {
+  if (env.PUBLIC_BASE_URL) return env.PUBLIC_BASE_URL;
+  const host = env.HOST.includes(':') && !env.HOST.startsWith('[') ? `[${env.HOST}]` : env.HOST;
+  return `http://${host}:${env.PORT}`;
+}
 
 /** Parses `source` (default: process.env); throws an EnvironmentError naming every bad variable. */
 export function loadEnvironment<S extends z.ZodType>(

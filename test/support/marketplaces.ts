@@ -5,9 +5,25 @@ import type { RunningApi } from './api';
 export type MarketplaceName = 'sendo' | 'voso' | 'postmart';
 export const MARKETPLACE_NAMES: MarketplaceName[] = ['sendo', 'voso', 'postmart'];
 
-/** The three sandbox marketplaces in this process, on ephemeral ports, reached over HTTP. */
+/**
+ * The three sandbox marketplaces in this process, on ephemeral ports, reached over HTTP. Their
+ * origins join this test file's MARKETPLACE_ORIGINS (see `allowOrigins`), so the API and workers
+ * started after them (startApi, startWorker, spawnWorker) may call them; `sandbox.origins` is the
+ * same list for a process given its environment explicitly.
+ */
 export async function startMarketplaces(): Promise<Sandbox> {
-  return startSandbox({ host: '127.0.0.1', ports: { sendo: 0, voso: 0, postmart: 0 } });
+  const sandbox = await startSandbox({ host: '127.0.0.1', ports: { sendo: 0, voso: 0, postmart: 0 } });
+  allowOrigins(sandbox.origins);
+  return sandbox;
+}
+
+/**
+ * Adds `marketplace=origin` pairs to MARKETPLACE_ORIGINS of this test file (Jest gives each file
+ * its own copy of process.env), for the processes it starts afterwards: the connector calls only
+ * the origins it was started with.
+ */
+export function allowOrigins(origins: string): void {
+  process.env.MARKETPLACE_ORIGINS = [process.env.MARKETPLACE_ORIGINS, origins].filter(Boolean).join(',');
 }
 
 async function json(method: string, url: string, body?: unknown): Promise<any> {

@@ -1,7 +1,13 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { environmentSchema, EnvironmentError, loadEnvironment } from '../../config/environment';
+import {
+  environmentSchema,
+  EnvironmentError,
+  loadEnvironment,
+  marketplaceOrigins,
+  publicBaseUrl,
+} from '../../config/environment';
 import { loadReferenceData, ReferenceDataError } from '../../config/reference-data';
 
 const good = {
@@ -32,6 +38,61 @@ describe('environment', () => {
     expect(() => loadEnvironment(environmentSchema, { ...good, DATABASE_URL: 'mysql://x' })).toThrow(
       EnvironmentError,
     );
+  });
+});
+
+describe('marketplace origins and the public address', () => {
+  it('reads MARKETPLACE_ORIGINS, and names it when a pair is bad', () => {
+    const env = loadEnvironment(environmentSchema, {
+      ...good,
+      MARKETPLACE_ORIGINS: 'sendo=https://open.sendo.vn,voso=http://127.0.0.1:4102,voso=https://voso.vn',
+    });
+    expect(marketplaceOrigins(env)).toEqual({
+      sendo: ['https://open.sendo.vn'],
+      voso: ['http://127.0.0.1:4102', 'https://voso.vn'],
+      postmart: [],
+    });
+    expect(() =>
+      loadEnvironment(environmentSchema, { ...good, MARKETPLACE_ORIGINS: 'sendo=https://open.sendo.vn/api' }),
+    ).toThrow(/MARKETPLACE_ORIGINS: .*without a path/);
+    expect(() =>
+      loadEnvironment(environmentSchema, { ...good, MARKETPLACE_ORIGINS: 'tiki=https://tiki.vn' }),
+    ).toThrow(/MARKETPLACE_ORIGINS/);
+  });
+
+  it('unset: the sandbox outside production, and a refusal naming it in production', () => {
+    const dev = loadEnvironment(environmentSchema, { ...good, SANDBOX_VOSO_PORT: '5102' });
+    expect(marketplaceOrigins(dev).voso).toEqual(['http://127.0.0.1:5102']);
+    const production = loadEnvironment(environmentSchema, {
+      ...good,
+      NODE_ENV: 'production',
+      MARKETPLACE_ORIGINS: '',
+    });
+    expect(() => marketplaceOrigins(production)).toThrow(EnvironmentError);
+    expect(() => marketplaceOrigins(production)).toThrow(
+      /MARKETPLACE_ORIGINS: is required when NODE_ENV=production/,
+    );
+  });
+
+  it('PUBLIC_BASE_URL defaults to the listening address, and loses a trailing slash', () => {
+    expect(publicBaseUrl(loadEnvironment(environmentSchema, { ...good, PORT: '8080' }))).toBe(
+      'http://127.0.0.1:8080',
+    );
+    expect(
+      publicBaseUrl(
+        loadEnvironment(environmentSchema, { ...good, PUBLIC_BASE_URL: 'https://ocop.example.vn/ket-noi/' }),
+      ),
+    ).toBe('https://ocop.example.vn/ket-noi');
+    expect(() => loadEnvironment(environmentSchema, { ...good, PUBLIC_BASE_URL: 'ocop.example.vn' })).toThrow(
+      /PUBLIC_BASE_URL/,
+    );
+  });
+
+  it('bounds marketplace answers by default: 10 MiB and 30 s', () => {
+    expect(loadEnvironment(environmentSchema, { ...good })).toMatchObject({
+      MARKETPLACE_MAX_RESPONSE_BYTES: 10 * 1024 * 1024,
+      MARKETPLACE_CALL_DEADLINE_MS: 30_000,
+    });
   });
 });
 

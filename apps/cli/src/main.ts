@@ -2,7 +2,12 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { environmentSchema, EnvironmentError, loadEnvironment } from '../../../config/environment';
+import {
+  environmentSchema,
+  EnvironmentError,
+  loadEnvironment,
+  marketplaceOrigins,
+} from '../../../config/environment';
 import { ReferenceDataError } from '../../../config/reference-data';
 import { ensureDatabase, migrate } from '@ocop/database';
 import { type CommandName, runCommandLine } from './command-line';
@@ -75,6 +80,14 @@ function printWelcome(
 ────────────────────────────────────────────────────────────────────────`);
 }
 
+/** MARKETPLACE_ORIGINS for the sandbox the demo runs (SANDBOX_HOST, SANDBOX_*_PORT). */
+function demoOrigins(env: ReturnType<typeof loadEnvironment<typeof environmentSchema>>): string {
+  const origins = marketplaceOrigins({ ...env, NODE_ENV: 'development', MARKETPLACE_ORIGINS: undefined });
+  return Object.entries(origins)
+    .flatMap(([marketplace, list]) => list.map((origin) => `${marketplace}=${origin}`))
+    .join(',');
+}
+
 const pct = (value: number | null) => (value === null ? '–' : `${value}%`);
 
 /** The province report and the OCOP uplift summary, as the API computes them from the orders. */
@@ -129,6 +142,8 @@ async function main(command: CommandName): Promise<number> {
       // the history sends some 16,000 webhooks: a line for each would bury what the demo prints
       process.env.LOG_LEVEL ??= 'warn';
       const env = loadEnvironment(environmentSchema);
+      // the sandbox it starts is the only marketplace the demo's API and worker may call
+      process.env.MARKETPLACE_ORIGINS ||= demoOrigins(env);
       await prepareDatabase(env.DATABASE_URL);
       const report = await seedDemo(env);
       console.log(
@@ -197,7 +212,8 @@ async function main(command: CommandName): Promise<number> {
       return 0;
     }
     case 'start': {
-      loadEnvironment(environmentSchema);
+      // what the api and worker would refuse (e.g. production without MARKETPLACE_ORIGINS), refused before starting them
+      marketplaceOrigins(loadEnvironment(environmentSchema));
       return runProcesses(['api', 'worker'], process.env).exited;
     }
   }

@@ -18,6 +18,11 @@ export interface SandboxOptions {
 export interface Sandbox {
   /** Base URLs, e.g. { sendo: "http://127.0.0.1:4101", … }. */
   urls: Record<MarketplaceName, string>;
+  /**
+   * The same three as the connector's MARKETPLACE_ORIGINS wants them
+   * (`sendo=http://127.0.0.1:4101,voso=…,postmart=…`), for a connector that is to reach this sandbox.
+   */
+  origins: string;
   /** In-process access to each marketplace (state, clock), for benchmarks and white-box checks. */
   marketplaces: Record<MarketplaceName, Marketplace>;
   close(): Promise<void>;
@@ -50,6 +55,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   return {
     urls,
+    origins: names.map((name) => `${name}=${urls[name]}`).join(','),
     marketplaces,
     close: async () => {
       await Promise.all(names.map((name) => marketplaces[name].close()));

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CooperativesService } from '@ocop/catalogue';
-import type { Scope } from '@ocop/common';
+import { ConnectorConfig, type Scope } from '@ocop/common';
 import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
 import { connectionView, type ConnectionView } from './connections.service';
 import { Connection } from './entities';
@@ -86,6 +86,7 @@ export class ChannelHealth {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly cooperatives: CooperativesService,
+    private readonly config: ConnectorConfig,
   ) {}
 
   /** One producer's listings and connections; another producer's id answers 404 for a cooperative key. */
@@ -115,7 +116,10 @@ export class ChannelHealth {
     return {
       cooperativeId,
       listings: { counts, items: rows.map(itemOf) },
-      connections: connections.map((c) => ({ ...connectionView(c), listings: byConnection.get(c.id)! })),
+      connections: connections.map((c) => ({
+        ...connectionView(c, this.config.publicBaseUrl),
+        listings: byConnection.get(c.id)!,
+      })),
     };
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import { CooperativesService } from '@ocop/catalogue';
 import {
   Conflict,
@@ -10,22 +10,41 @@ import {
   RuleViolation,
   Scope,
   ServiceUnavailable,
+  ValidationFailed,
 } from '@ocop/common';
 import { byCreation, fetchPage, Transactions } from '@ocop/database';
-import { MarketplaceError, type Marketplace, type ShopAccess } from '@ocop/marketplaces';
+import {
+  connectionOrigin,
+  MarketplaceError,
+  ORIGIN_NOT_ALLOWED,
+  type CredentialsCheck,
+  type Marketplace,
+  type ShopAccess,
+} from '@ocop/marketplaces';
 import { MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from './adapters';
 import { openCredentials, sealCredentials } from './credentials';
-import { ConnectionListQuery, CreateConnectionBody, UpdateConnectionBody } from './dto';
+import {
+  ConnectionListQuery,
+  CreateConnectionBody,
+  TransferConnectionBody,
+  UpdateConnectionBody,
+} from './dto';
 import { Connection } from './entities';
+import { connectionProblems } from './connection-rules';
 import { ListingVersions } from './listing-versions';
 
-export function connectionView(c: Connection) {
+/** Where the marketplace must send the shop's webhooks: this API's route for its marketplace. */
+export const webhookUrl = (publicBaseUrl: string, marketplace: Marketplace) =>
+  `${publicBaseUrl}/v1/webhooks/${marketplace}`;
+
+export function connectionView(c: Connection, publicBaseUrl: string) {
   return {
     id: c.id,
     cooperativeId: c.cooperativeId,
     marketplace: c.marketplace,
     shopId: c.shopId,
     baseUrl: c.baseUrl,
+    webhookUrl: webhookUrl(publicBaseUrl, c.marketplace),
     status: c.status,
     statusReason: c.statusReason,
     stockBufferPercent: c.stockBufferPercent,
@@ -37,6 +56,8 @@ export function connectionView(c: Connection) {
 export type ConnectionView = ReturnType<typeof connectionView>;
 
 const shopIdentity = (marketplace: Marketplace, shopId: string) => `${marketplace}:${shopId}`;
+
+export type ConnectionTransferred = (manager: EntityManager, connectionId: string) => Promise<void>;
 
 export const WEBHOOK_TARGET_TTL_MS = 10_000;
 
@@ -52,6 +73,7 @@ export interface WebhookTarget {
 export class ConnectionsService {
   private readonly key: Buffer;
   private readonly webhookTargets = new Map<string, { target: WebhookTarget | undefined; until: number }>();
+  private readonly transferListeners: ConnectionTransferred[] = [];
 
   constructor(
     @InjectRepository(Connection) private readonly connections: Repository<Connection>,
@@ -64,27 +86,24 @@ export class ConnectionsService {
     this.key = Buffer.from(config.env.CREDENTIALS_KEY, 'base64');
   }
 
-  /** The local sandbox marketplace, for the demo and for integrators trying the connector. */
-  private defaultBaseUrl(marketplace: Marketplace): string {
-    const env = this.config.env;
-    const port = {
-      sendo: env.SANDBOX_SENDO_PORT,
-      voso: env.SANDBOX_VOSO_PORT,
-      postmart: env.SANDBOX_POSTMART_PORT,
-    }[marketplace];
-    return `http://${env.SANDBOX_HOST}:${port}`;
-  }
-
   async create(scope: Scope, cooperativeId: string, body: CreateConnectionBody): Promise<ConnectionView> {
     await this.cooperatives.find(scope, cooperativeId);
-    const baseUrl = (body.baseUrl ?? this.defaultBaseUrl(body.marketplace)).replace(/\/+$/, '');
-    await this.verify({
+    const origins = this.config.marketplaceOrigins;
+    const problems = connectionProblems(origins, body.marketplace, body, true);
+    if (problems.length > 0) throw new ValidationFailed(problems);
+    const baseUrl = connectionOrigin(origins, body.marketplace, body.baseUrl).origin as string;
+    const proven = await this.verify({
       connectionId: `unsaved:${body.marketplace}:${body.shopId}`,
       marketplace: body.marketplace,
       shopId: body.shopId,
       baseUrl,
       credentials: body.credentials,
     });
+    if (proven.shopId !== null && proven.shopId !== body.shopId) {
+      throw new RuleViolation(
+        `The ${body.marketplace} marketplace says these credentials are for shop "${proven.shopId}", not "${body.shopId}"`,
+      );
+    }
     try {
       const saved = await this.connections.save(
         this.connections.create({
@@ -106,14 +125,28 @@ export class ConnectionsService {
       return this.get(scope, saved.id);
     } catch (error) {
       if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') {
-        throw new Conflict(`This ${body.marketplace} shop is already connected`);
+        throw await this.alreadyConnected(cooperativeId, body.marketplace, body.shopId);
       }
       throw error;
     }
   }
 
+  /**
+   * One connection per shop: a second claim is refused. Whoever holds it is not named; the owner of
+   * a shop another cooperative claimed gets it back through an administrator (`transfer`).
+   */
+  private async alreadyConnected(cooperativeId: string, marketplace: Marketplace, shopId: string) {
+    const holder = await this.connections.findOne({ where: { marketplace, shopId } });
+    if (holder?.cooperativeId === cooperativeId) {
+      return new Conflict(`This ${marketplace} shop is already connected to this cooperative`, [
+        { connectionId: holder.id },
+      ]);
+    }
+    return new Conflict(`This shop is connected by another cooperative; ask an administrator to transfer it`);
+  }
+
   async get(scope: Scope, id: string): Promise<ConnectionView> {
-    return connectionView(await this.find(scope, id));
+    return connectionView(await this.find(scope, id), this.config.publicBaseUrl);
   }
 
   async find(scope: Scope, id: string): Promise<Connection> {
@@ -132,14 +165,32 @@ export class ConnectionsService {
     if (query.marketplace) qb.andWhere('c.marketplace = :marketplace', { marketplace: query.marketplace });
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
     const { rows, nextCursor } = await fetchPage(qb, query, byCreation);
-    return { items: rows.map(connectionView), nextCursor };
+    return { items: rows.map((row) => connectionView(row, this.config.publicBaseUrl)), nextCursor };
   }
 
   async update(scope: Scope, id: string, body: UpdateConnectionBody): Promise<ConnectionView> {
     const current = await this.find(scope, id);
     const changes: Partial<Connection> = {};
     if (body.credentials) {
-      await this.verify({ ...(await this.access(id)), credentials: body.credentials });
+      const problems = connectionProblems(
+        this.config.marketplaceOrigins,
+        current.marketplace,
+        { credentials: body.credentials },
+        false,
+      );
+      if (problems.length > 0) throw new ValidationFailed(problems);
+      if (!this.originAllowed(current)) {
+        throw new RuleViolation(
+          `This connection's marketplace address ${current.baseUrl} is not one of the ${current.marketplace} origins ` +
+            'this connector may call (MARKETPLACE_ORIGINS); ask an administrator',
+        );
+      }
+      const proven = await this.verify({ ...(await this.access(id)), credentials: body.credentials });
+      if (proven.shopId !== null && proven.shopId !== current.shopId) {
+        throw new RuleViolation(
+          `The ${current.marketplace} marketplace says these credentials are for shop "${proven.shopId}", not "${current.shopId}"`,
+        );
+      }
       changes.credentialsSealed = sealCredentials(
         this.key,
         shopIdentity(current.marketplace, current.shopId),
@@ -167,7 +218,62 @@ export class ConnectionsService {
     return this.get(scope, id);
   }
 
-  /** Decrypted access for the sync engine; never returned by the API or logged. */
+  /**
+   * An administrator hands the shop to another cooperative (its real owner, when another claimed
+   * it first). The connection keeps its id and the shop's webhook route, but is not used again
+   * until the new owner gives the shop's credentials and webhook secret (PATCH): the ones sealed
+   * now are the old holder's. A connection whose listings are still on the marketplace is not
+   * moved: those are the old holder's products, to be delisted first.
+   */
+  async transfer(id: string, body: TransferConnectionBody): Promise<ConnectionView> {
+    const target = await this.cooperatives.find({}, body.cooperativeId);
+    const moved = await this.transactions.run(async (manager) => {
+      const [connection]: { cooperative_id: string; marketplace: Marketplace; shop_id: string }[] =
+        await manager.query(
+          `SELECT cooperative_id, marketplace, shop_id FROM connections WHERE id = $1 FOR UPDATE`,
+          [id],
+        );
+      if (!connection) throw new NotFound('No such connection');
+      if (connection.cooperative_id === target.id) return undefined;
+      const [{ live }]: { live: number }[] = await manager.query(
+        `SELECT count(*)::int AS live FROM listings WHERE connection_id = $1 AND status <> 'delisted'`,
+        [id],
+      );
+      if (live > 0) {
+        throw new Conflict(
+          `The connection still has ${live} listing(s) of its cooperative's products on the marketplace; ` +
+            'delist them (DELETE /v1/listings/:id) before transferring the shop',
+        );
+      }
+      await manager.update(
+        Connection,
+        { id },
+        {
+          cooperativeId: target.id,
+          status: 'auth_failed',
+          statusReason:
+            'Transferred to this cooperative by an administrator: send the shop’s credentials with its ' +
+            'webhookSecret (PATCH /v1/connections/:id) to use it',
+        },
+      );
+      for (const listener of this.transferListeners) await listener(manager, id);
+      return connection;
+    });
+    if (moved) this.webhookTargets.delete(shopIdentity(moved.marketplace, moved.shop_id));
+    return this.get({}, id);
+  }
+
+  /** Other contexts forget what they keep per connection for its old holder, in the transfer's transaction. */
+  onTransfer(listener: ConnectionTransferred): void {
+    this.transferListeners.push(listener);
+  }
+
+  /**
+   * Decrypted access for the sync engine; never returned by the API or logged. A connection whose
+   * stored baseUrl is not one of its marketplace's origins (stored before origins were
+   * configuration, or an origin since removed) is not handed out: it is marked, and a permanent
+   * MarketplaceError (`origin_not_allowed`) thrown instead, so nothing is sent there.
+   */
   async access(connectionId: string): Promise<ShopAccess> {
     const row = await this.connections
       .createQueryBuilder('c')
@@ -175,6 +281,7 @@ export class ConnectionsService {
       .where('c.id = :connectionId', { connectionId })
       .getOne();
     if (!row) throw new NotFound('No such connection');
+    if (!this.originAllowed(row)) throw await this.refuseOrigin(row);
     return {
       connectionId: row.id,
       marketplace: row.marketplace,
@@ -251,9 +358,32 @@ export class ConnectionsService {
     );
   }
 
-  private async verify(shop: ShopAccess): Promise<void> {
+  private originAllowed(connection: Pick<Connection, 'marketplace' | 'baseUrl'>): boolean {
+    const { origin } = connectionOrigin(
+      this.config.marketplaceOrigins,
+      connection.marketplace,
+      connection.baseUrl,
+    );
+    return origin !== undefined && origin === connection.baseUrl.replace(/\/+$/, '');
+  }
+
+  private async refuseOrigin(connection: Connection): Promise<MarketplaceError> {
+    const reason =
+      `Not called: ${connection.baseUrl} is not one of the ${connection.marketplace} origins this connector may ` +
+      'call (MARKETPLACE_ORIGINS); once an administrator allows it, set the connection active again';
+    await this.connections.update(
+      { id: connection.id, status: In(['active', 'paused']) },
+      { status: 'auth_failed', statusReason: reason },
+    );
+    return new MarketplaceError('permanent', reason, {
+      code: ORIGIN_NOT_ALLOWED,
+      marketplace: connection.marketplace,
+    });
+  }
+
+  private async verify(shop: ShopAccess): Promise<CredentialsCheck> {
     try {
-      await this.adapters[shop.marketplace].verifyCredentials(shop);
+      return await this.adapters[shop.marketplace].verifyCredentials(shop);
     } catch (error) {
       if (error instanceof MarketplaceError && error.kind === 'auth') {
         throw new RuleViolation(

@@ -9,6 +9,7 @@ import {
   CreateConnectionBody,
   CreateListingBody,
   ListingListQuery,
+  TransferConnectionBody,
   UpdateConnectionBody,
 } from './dto';
 import { ListingsService } from './listings.service';
@@ -64,6 +65,17 @@ export class ChannelsController {
     @Body() body: UpdateConnectionBody,
   ) {
     return this.connections.update(who.scope, id, body);
+  }
+
+  @Post('connections/:id/transfer')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      'Hands the shop to another cooperative (admin); it is used again once the new owner sends its credentials',
+  })
+  transferConnection(@Param('id', ParseIdPipe) id: string, @Body() body: TransferConnectionBody) {
+    return this.connections.transfer(id, body);
   }
 
   /** Extension of API.md: publish every listing of the connection again (the marketplace lost them). */

@@ -7,7 +7,6 @@ import {
   IsObject,
   IsOptional,
   IsString,
-  IsUrl,
   IsUUID,
   Max,
   MaxLength,
@@ -42,14 +41,19 @@ export class CreateConnectionBody {
   @ApiProperty({ enum: MARKETPLACES }) @IsIn(MARKETPLACES) marketplace: Marketplace;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) shopId: string;
   @ApiProperty({
-    description: 'what the marketplace gave the seller, e.g. {shop_key, secret_key}; also webhookSecret',
+    description:
+      'what the marketplace gave the seller, e.g. {shop_key, secret_key}, and webhookSecret (required): the secret it signs webhooks with',
   })
   @IsObject()
   @IsCredentials()
   credentials: Record<string, string>;
-  @ApiPropertyOptional({ description: 'the marketplace API root; defaults to the local sandbox' })
+  @ApiPropertyOptional({
+    description:
+      'the marketplace API origin (scheme, host, port): one of its origins in MARKETPLACE_ORIGINS, the first when omitted',
+  })
   @IsOptional()
-  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  @IsString()
+  @MaxLength(2048)
   baseUrl?: string;
   @ApiPropertyOptional({ minimum: 0, maximum: 100 })
   @IsOptional()
@@ -64,7 +68,11 @@ export class CreateConnectionBody {
 }
 
 export class UpdateConnectionBody {
-  @ApiPropertyOptional() @IsOptional() @IsObject() @IsCredentials() credentials?: Record<string, string>;
+  @ApiPropertyOptional({ description: 'replaces all the credentials; webhookSecret included (required)' })
+  @IsOptional()
+  @IsObject()
+  @IsCredentials()
+  credentials?: Record<string, string>;
   @ApiPropertyOptional({ minimum: 0, maximum: 100 })
   @IsOptional()
   @IsInt()
@@ -77,6 +85,12 @@ export class UpdateConnectionBody {
   @IsOptional()
   @IsBoolean()
   autoConfirmOrders?: boolean;
+}
+
+export class TransferConnectionBody {
+  @ApiProperty({ format: 'uuid', description: 'the cooperative the shop now belongs to' })
+  @IsUUID()
+  cooperativeId: string;
 }
 
 export class CreateListingBody {

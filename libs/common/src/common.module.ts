@@ -1,16 +1,24 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { Environment } from '../../../config/environment';
+import { Environment, marketplaceOrigins, publicBaseUrl } from '../../../config/environment';
 import { loadReferenceData, ReferenceData } from '../../../config/reference-data';
 import { Clock } from './clock';
 import { createLogger } from './logger';
 
 /** Settings every context reads: the validated environment and the reference data. */
 export class ConnectorConfig {
+  /** where marketplace calls may go, by marketplace; a production process without them fails here */
+  readonly marketplaceOrigins: ReturnType<typeof marketplaceOrigins>;
+  /** this API's address as marketplaces reach it, without a trailing slash */
+  readonly publicBaseUrl: string;
+
   constructor(
     readonly env: Environment,
     readonly reference: ReferenceData,
-  ) {}
+  ) {
+    this.marketplaceOrigins = marketplaceOrigins(env);
+    this.publicBaseUrl = publicBaseUrl(env);
+  }
 }
 
 export const LOGGER = Symbol('LOGGER');

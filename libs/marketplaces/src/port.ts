@@ -63,6 +63,15 @@ export interface StockPushResult {
   error?: MarketplaceError;
 }
 
+/** What a successful login proves. */
+export interface CredentialsCheck {
+  /**
+   * The shop id the marketplace names for these credentials (Sendo's token carries it as its
+   * subject); null when the style does not tell it (Voso's opaque token, Postmart's signed calls).
+   */
+  shopId: string | null;
+}
+
 export type FailureKind = 'retryable' | 'permanent' | 'auth';
 
 /**
@@ -178,8 +187,12 @@ export interface MarketplaceAdapter extends MarketplaceOrderPort {
    * (Sendo), `sku` when each SKU is an item; the engine needs it to tell a full batch from a partial one
    */
   readonly stockBatchUnit: 'product' | 'sku';
-  /** throws MarketplaceError('auth') when the credentials are refused */
-  verifyCredentials(shop: ShopAccess): Promise<void>;
+  /**
+   * Logs in (or makes a call that changes nothing) with the shop's credentials; throws
+   * MarketplaceError('auth') when they are refused. Answers the shop the marketplace says they
+   * belong to, where its style tells it.
+   */
+  verifyCredentials(shop: ShopAccess): Promise<CredentialsCheck>;
   /** creates the listing with all its variants, title, price, weight and stock */
   publish(shop: ShopAccess, content: ListingContent): Promise<PublishedListing>;
   /** replaces title, description, category, images, prices, weights and stock of an existing listing */

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
-import { CANCEL_REASONS, MarketplaceError, type CancelReason } from '@ocop/marketplaces';
+import { CANCEL_REASONS, MarketplaceError, type CancelReason, type ShopAccess } from '@ocop/marketplaces';
 import { LOGGER, type Logger } from '@ocop/common';
 import { AFTER_COMMIT_WAIT_MS } from '@ocop/database';
 import { QUEUES, within } from '@ocop/sync';
@@ -75,9 +75,11 @@ export class OrderActionProcessor extends WorkerHost {
   async process(job: Job<{ orderId: string }>): Promise<string> {
     const order = await this.dataSource.manager.findOne(Order, { where: { id: job.data.orderId } });
     if (!order?.requestedAction) return 'nothing requested';
-    const shop = await this.connections.access(order.connectionId);
     const adapter = this.adapters[order.marketplace];
+    let shop: ShopAccess;
     try {
+      // inside: a connection that may not be called any more refuses the action like its marketplace would
+      shop = await this.connections.access(order.connectionId);
       if (order.requestedAction === 'confirm') {
         await adapter.confirmOrder(shop, order.externalOrderId);
       } else {

@@ -1,11 +1,11 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
 import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { MarketplaceError, type MarketplaceOrder, type OrderHint, type ShopAccess } from '@ocop/marketplaces';
-import { QUEUES, RecurringJobs } from '@ocop/sync';
+import { CONNECTION_JOB_CONCURRENCY, QUEUES, RecurringJobs } from '@ocop/sync';
 import { DeadWebhooks } from './dead-webhooks';
 import { WebhookInboxEntry } from './entities';
 import { OrderActions } from './order-actions';
@@ -22,6 +22,15 @@ export const FIRST_POLL_LOOKBACK_MS = 14 * 24 * 3_600_000;
 const UPKEEP_EVERY_MS = 3_000;
 
 export const pollJobId = (connectionId: string) => `poll-${connectionId}`;
+
+/**
+ * A shop handed to another cooperative is read again from FIRST_POLL_LOOKBACK_MS back once its new
+ * owner's credentials work: the cursor was moved by whoever held it before, perhaps with another
+ * shop's credentials, and the owner's orders that were refused meanwhile must not be skipped.
+ */
+export async function forgetOrderCursor(manager: EntityManager, connectionId: string): Promise<void> {
+  await manager.query(`DELETE FROM order_polls WHERE connection_id = $1`, [connectionId]);
+}
 
 /**
  * A push named an order its marketplace does not know: nothing is imported, and the inbox row
@@ -185,9 +194,11 @@ export class OrderUpkeep extends WorkerHost {
     const due: { connection_id: string }[] = await this.dataSource.query(
       `SELECT c.id AS connection_id FROM unnest($1::uuid[]) AS c(id)
        LEFT JOIN order_polls p ON p.connection_id = c.id
-       WHERE p.polled_at IS NULL OR p.polled_at < now() - make_interval(secs => $2)`,
+       WHERE p.polled_at IS NULL OR p.polled_at < now() - make_interval(secs => $2)
+       ORDER BY p.polled_at NULLS FIRST`,
       [pollable, this.config.env.ORDER_POLL_INTERVAL_MS / 1000],
     );
+    // longest waiting first: a shop whose poll just ended, however slowly, queues behind the others
     await this.polls.addBulk(
       due.map((row) => ({
         name: 'poll',
@@ -222,7 +233,7 @@ export class OrderUpkeepSchedule implements OnModuleInit {
  * marketplace's own time (the newest `updatedAt` seen), so a marketplace clock that differs from
  * ours skips nothing.
  */
-@Processor(QUEUES.orderPolling, { concurrency: 4 })
+@Processor(QUEUES.orderPolling, { concurrency: CONNECTION_JOB_CONCURRENCY })
 export class OrderPollProcessor extends WorkerHost {
   constructor(
     private readonly dataSource: DataSource,

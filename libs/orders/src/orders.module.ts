@@ -1,6 +1,7 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueModule } from '@ocop/catalogue';
+import { ConnectionsService } from '@ocop/channels';
 import { SyncModule } from '@ocop/sync';
 import { orderEntities } from './entities';
 import { OrderActionProcessor, OrderActions } from './order-actions';
@@ -11,6 +12,7 @@ import { OrderChanges } from './order-changes';
 import { OrderImport } from './order-import';
 import { OrderReads } from './order-reads';
 import {
+  forgetOrderCursor,
   InboxProcessor,
   OrderIntake,
   OrderPollProcessor,
@@ -45,7 +47,13 @@ import { WebhooksController } from './webhooks.controller';
     DeadWebhooks,
   ],
 })
-export class OrdersModule {}
+export class OrdersModule implements OnModuleInit {
+  constructor(private readonly connections: ConnectionsService) {}
+
+  onModuleInit(): void {
+    this.connections.onTransfer(forgetOrderCursor);
+  }
+}
 
 /** The order processors; only the worker imports this module. */
 @Module({

@@ -16,6 +16,7 @@ import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { afterCommit } from '@ocop/database';
 import {
   MarketplaceError,
+  ORIGIN_NOT_ALLOWED,
   productHoldingSku,
   type ListingContent,
   type ShopAccess,
@@ -43,6 +44,15 @@ const PAGE = 200;
 const PUBLISH_CONCURRENCY = 4;
 
 export const connectionJobId = (connectionId: string) => `connection-${connectionId}`;
+
+/**
+ * Jobs one worker runs at once in each per-connection queue (sync, order polls). Each connection
+ * has one job id there, so it holds at most one slot; a slow marketplace holds it for at most
+ * MARKETPLACE_CALL_DEADLINE_MS a call, and jobs are taken in the order they became due. With
+ * this many slots a handful of slow shops leave the rest to everyone else (the work is waiting on
+ * HTTP, not on this process).
+ */
+export const CONNECTION_JOB_CONCURRENCY = 16;
 
 /** The one way sync work is enqueued: one job per connection, however many changes arrived. */
 @Injectable()
@@ -109,7 +119,7 @@ type Outcome = 'done' | 'retry' | 'skipped';
  * first and the catalogue after, so what it pushes is never older than the version it records.
  */
 @Processor(QUEUES.connectionSync, {
-  concurrency: 6,
+  concurrency: CONNECTION_JOB_CONCURRENCY,
   // A killed worker's job is taken over within seconds, not the default minute.
   lockDuration: 15_000,
   stalledInterval: 5_000,
@@ -141,7 +151,16 @@ export class ConnectionSyncProcessor extends WorkerHost {
     const { connectionId } = job.data;
     const connection = await this.connections.statusOf(connectionId).catch(() => undefined);
     if (!connection || connection.status !== 'active') return 'connection not active';
-    const shop = await this.connections.access(connectionId);
+    let shop: ShopAccess;
+    try {
+      shop = await this.connections.access(connectionId);
+    } catch (error) {
+      // marked by access(): nothing to retry until an administrator acts
+      if (error instanceof MarketplaceError && error.options.code === ORIGIN_NOT_ALLOWED) {
+        return 'stopped: origin not allowed';
+      }
+      throw error;
+    }
     const started = Date.now();
     const retrying = new Map<string, number>();
     const handled = new Set<string>();

@@ -13,7 +13,8 @@ import { RetentionProcessor, RetentionSchedule, RetiredQueues } from './retentio
 
 /**
  * The marketplace adapters, every process's: calls to one shop share a rate limit held in Redis
- * whichever process makes them.
+ * whichever process makes them, and go only to the configured origins, within the configured
+ * deadline and answer size.
  */
 @Global()
 @Module({
@@ -23,7 +24,11 @@ import { RetentionProcessor, RetentionSchedule, RetiredQueues } from './retentio
       provide: MARKETPLACE_ADAPTERS,
       inject: [ConnectorConfig, RedisCallGate],
       useFactory: (config: ConnectorConfig, gate: RedisCallGate) =>
-        createAdapters(categoryCodesFrom(config.reference.categories), gate),
+        createAdapters(categoryCodesFrom(config.reference.categories), gate, {
+          deadlineMs: config.env.MARKETPLACE_CALL_DEADLINE_MS,
+          maxResponseBytes: config.env.MARKETPLACE_MAX_RESPONSE_BYTES,
+          origins: config.marketplaceOrigins,
+        }),
     },
   ],
   exports: [MARKETPLACE_ADAPTERS],

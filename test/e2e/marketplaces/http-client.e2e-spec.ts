@@ -96,7 +96,7 @@ describe('MarketplaceHttp', () => {
     answer = () => undefined; // never answers
     const started = Date.now();
     const error = await rejection(
-      new MarketplaceHttp('sendo', undefined, 150).send(shop(), { method: 'GET', path: '/' }),
+      new MarketplaceHttp('sendo', undefined, { deadlineMs: 150 }).send(shop(), { method: 'GET', path: '/' }),
     );
     expect(error).toMatchObject({ kind: 'retryable', options: { code: 'timeout' } });
     expect(Date.now() - started).toBeLessThan(2000);

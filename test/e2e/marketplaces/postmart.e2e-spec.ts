@@ -186,7 +186,7 @@ describe('PostmartAdapter against the sandbox', () => {
 
   it('a wrong app_secret or an unknown app_key is an auth error', async () => {
     const { shop } = await newShop(sandbox, 'postmart');
-    await expect(adapter.verifyCredentials(shop)).resolves.toBeUndefined();
+    await expect(adapter.verifyCredentials(shop)).resolves.toEqual({ shopId: null });
     const badSecret = { ...shop, credentials: { ...shop.credentials, app_secret: 'nope' } };
     const refused = await rejection(adapter.verifyCredentials(badSecret));
     expect(refused).toBeInstanceOf(MarketplaceError);

@@ -204,7 +204,8 @@ describe('SendoAdapter against the sandbox', () => {
     expect(refused).toBeInstanceOf(MarketplaceError);
     expect(refused).toMatchObject({ kind: 'auth', options: { status: 401, marketplace: 'sendo' } });
     expect((await rejection(adapter.publish(wrong, teaProduct('E')))).kind).toBe('auth');
-    await expect(adapter.verifyCredentials(shop)).resolves.toBeUndefined();
+    // the token names the shop it was issued to
+    await expect(adapter.verifyCredentials(shop)).resolves.toEqual({ shopId: shop.shopId });
   });
 
   it('logs in again transparently once the 8-hour token expires, and once only for concurrent calls', async () => {

@@ -135,7 +135,7 @@ describe('VosoAdapter against the sandbox', () => {
     expect(refused).toBeInstanceOf(MarketplaceError);
     expect(refused).toMatchObject({ kind: 'auth', options: { status: 401, marketplace: 'voso' } });
     expect((await rejection(adapter.publish(wrong, teaProduct('F')))).kind).toBe('auth');
-    await expect(adapter.verifyCredentials(shop)).resolves.toBeUndefined();
+    await expect(adapter.verifyCredentials(shop)).resolves.toEqual({ shopId: null });
   });
 
   it('a stale token answered inside an HTTP 200 logs in again and repeats the call once', async () => {

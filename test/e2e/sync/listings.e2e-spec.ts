@@ -22,10 +22,16 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
   let api: RunningApi;
   let worker: INestApplicationContext;
   let sandbox: Sandbox;
+  // marketplaces of their own for the tests that make one forget its shops; started before the
+  // API and the worker, which call only the origins they were started with
+  let forgetful: Sandbox;
+  let losing: Sandbox;
   let officer: string;
 
   beforeAll(async () => {
     sandbox = await startMarketplaces();
+    forgetful = await startMarketplaces();
+    losing = await startMarketplaces();
     api = await startApi();
     worker = await startWorker();
     officer = await newKey(api, 'officer');
@@ -34,6 +40,8 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
     await worker?.close();
     await api?.close();
     await sandbox?.close();
+    await forgetful?.close();
+    await losing?.close();
   });
 
   it('keeps a three-SKU product true on Sendo, Voso and Postmart', async () => {
@@ -186,129 +194,122 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
   });
 
   it('turns a connection whose credentials stop working auth_failed, and stops pushing to it', async () => {
-    const own = await startMarketplaces(); // a marketplace of its own, to forget the shop
-    try {
-      const coop = await newCooperative(api);
-      const shop = await sandboxControl(own.urls.voso).createShop({ shopId: `voso-${uniqueCode('AUTH')}` });
-      const badCredentials = await api.call('POST', `/v1/cooperatives/${coop.id}/connections`, {
-        key: coop.key,
-        body: {
-          marketplace: 'voso',
-          shopId: shop.shopId,
-          baseUrl: own.urls.voso,
-          credentials: { USERNAME: 'x', PASSWORD: 'y' },
-        },
-      });
-      expect(badCredentials.status).toBe(422);
-      expect(badCredentials.body.error.code).toBe('rule_violation');
-      const connection = await api.call('POST', `/v1/cooperatives/${coop.id}/connections`, {
-        key: coop.key,
-        body: {
-          marketplace: 'voso',
-          shopId: shop.shopId,
-          baseUrl: own.urls.voso,
-          credentials: shop.credentials,
-        },
-      });
-      expect(connection.status).toBe(201);
-      expect(JSON.stringify(connection.body)).not.toContain(shop.credentials.PASSWORD);
-      const listed = await api.call('GET', `/v1/cooperatives/${coop.id}/connections`, { key: officer });
-      expect(JSON.stringify(listed.body)).not.toContain(shop.credentials.PASSWORD);
+    const own = forgetful; // a marketplace of its own, to forget the shop
+    const coop = await newCooperative(api);
+    const shop = await sandboxControl(own.urls.voso).createShop({ shopId: `voso-${uniqueCode('AUTH')}` });
+    const badCredentials = await api.call('POST', `/v1/cooperatives/${coop.id}/connections`, {
+      key: coop.key,
+      body: {
+        marketplace: 'voso',
+        shopId: shop.shopId,
+        baseUrl: own.urls.voso,
+        credentials: { USERNAME: 'x', PASSWORD: 'y', webhookSecret: shop.webhookSecret },
+      },
+    });
+    expect(badCredentials.status).toBe(422);
+    expect(badCredentials.body.error.code).toBe('rule_violation');
+    const connection = await api.call('POST', `/v1/cooperatives/${coop.id}/connections`, {
+      key: coop.key,
+      body: {
+        marketplace: 'voso',
+        shopId: shop.shopId,
+        baseUrl: own.urls.voso,
+        credentials: { ...shop.credentials, webhookSecret: shop.webhookSecret },
+      },
+    });
+    expect(connection.status).toBe(201);
+    expect(JSON.stringify(connection.body)).not.toContain(shop.credentials.PASSWORD);
+    const listed = await api.call('GET', `/v1/cooperatives/${coop.id}/connections`, { key: officer });
+    expect(JSON.stringify(listed.body)).not.toContain(shop.credentials.PASSWORD);
 
-      await fetch(`${own.urls.voso}/_sandbox/reset`, { method: 'POST' }); // the marketplace forgets the shop
-      const product = (
-        await api.call('POST', '/v1/products', {
-          key: coop.key,
-          body: {
-            cooperativeId: coop.id,
-            name: 'Nấm hương Phú Gia',
-            category: 'mushrooms',
-            skus: [
-              { code: uniqueCode('NH'), name: 'Túi 100g', priceVnd: 95000, weightGrams: 100, onHand: 4 },
-            ],
-          },
-        })
-      ).body;
-      const listing = await api.call('POST', '/v1/listings', {
+    await fetch(`${own.urls.voso}/_sandbox/reset`, { method: 'POST' }); // the marketplace forgets the shop
+    const product = (
+      await api.call('POST', '/v1/products', {
         key: coop.key,
-        body: { productId: product.id, connectionId: connection.body.id },
-      });
-      const failed = await eventually(async () => {
-        const res = await api.call('GET', `/v1/connections/${connection.body.id}`, { key: coop.key });
-        return res.body.status === 'auth_failed' ? res.body : undefined;
-      });
-      expect(failed.statusReason).toMatch(/refused the credentials/);
-      const stillPending = await api.call('GET', `/v1/listings/${listing.body.id}`, { key: coop.key });
-      expect(stillPending.body).toMatchObject({ status: 'pending', externalId: null });
-      const wrongAgain = await api.call('PATCH', `/v1/connections/${connection.body.id}`, {
-        key: coop.key,
-        body: { credentials: { USERNAME: 'x', PASSWORD: 'y' } },
-      });
-      expect(wrongAgain.status).toBe(422);
-    } finally {
-      await own.close();
-    }
+        body: {
+          cooperativeId: coop.id,
+          name: 'Nấm hương Phú Gia',
+          category: 'mushrooms',
+          skus: [{ code: uniqueCode('NH'), name: 'Túi 100g', priceVnd: 95000, weightGrams: 100, onHand: 4 }],
+        },
+      })
+    ).body;
+    const listing = await api.call('POST', '/v1/listings', {
+      key: coop.key,
+      body: { productId: product.id, connectionId: connection.body.id },
+    });
+    const failed = await eventually(async () => {
+      const res = await api.call('GET', `/v1/connections/${connection.body.id}`, { key: coop.key });
+      return res.body.status === 'auth_failed' ? res.body : undefined;
+    });
+    expect(failed.statusReason).toMatch(/refused the credentials/);
+    const stillPending = await api.call('GET', `/v1/listings/${listing.body.id}`, { key: coop.key });
+    expect(stillPending.body).toMatchObject({ status: 'pending', externalId: null });
+    const wrongAgain = await api.call('PATCH', `/v1/connections/${connection.body.id}`, {
+      key: coop.key,
+      body: { credentials: { USERNAME: 'x', PASSWORD: 'y', webhookSecret: shop.webhookSecret } },
+    });
+    expect(wrongAgain.status).toBe(422);
   });
 
   it('publishes a connection again after the marketplace lost its listings', async () => {
-    const own = await startMarketplaces();
-    try {
-      const coop = await newCooperative(api);
-      const shopId = `voso-${uniqueCode('AGAIN')}`;
-      const first = await sandboxControl(own.urls.voso).createShop({ shopId });
-      const connection = await api.call('POST', `/v1/cooperatives/${coop.id}/connections`, {
+    const own = losing;
+    const coop = await newCooperative(api);
+    const shopId = `voso-${uniqueCode('AGAIN')}`;
+    const first = await sandboxControl(own.urls.voso).createShop({ shopId });
+    const connection = await api.call('POST', `/v1/cooperatives/${coop.id}/connections`, {
+      key: coop.key,
+      body: {
+        marketplace: 'voso',
+        shopId,
+        baseUrl: own.urls.voso,
+        credentials: { ...first.credentials, webhookSecret: first.webhookSecret },
+      },
+    });
+    const product = (
+      await api.call('POST', '/v1/products', {
         key: coop.key,
-        body: { marketplace: 'voso', shopId, baseUrl: own.urls.voso, credentials: first.credentials },
-      });
-      const product = (
-        await api.call('POST', '/v1/products', {
-          key: coop.key,
-          body: {
-            cooperativeId: coop.id,
-            name: 'Miến dong sợi nhỏ',
-            category: 'noodles',
-            skus: [
-              { code: uniqueCode('MD'), name: 'Gói 500g', priceVnd: 48000, weightGrams: 500, onHand: 30 },
-            ],
-          },
-        })
-      ).body;
-      const listing = await api.call('POST', '/v1/listings', {
-        key: coop.key,
-        body: { productId: product.id, connectionId: connection.body.id },
-      });
-      await eventually(async () => {
-        const res = await api.call('GET', `/v1/listings/${listing.body.id}`, { key: coop.key });
-        return res.body.status === 'synced' ? res.body : undefined;
-      });
+        body: {
+          cooperativeId: coop.id,
+          name: 'Miến dong sợi nhỏ',
+          category: 'noodles',
+          skus: [{ code: uniqueCode('MD'), name: 'Gói 500g', priceVnd: 48000, weightGrams: 500, onHand: 30 }],
+        },
+      })
+    ).body;
+    const listing = await api.call('POST', '/v1/listings', {
+      key: coop.key,
+      body: { productId: product.id, connectionId: connection.body.id },
+    });
+    await eventually(async () => {
+      const res = await api.call('GET', `/v1/listings/${listing.body.id}`, { key: coop.key });
+      return res.body.status === 'synced' ? res.body : undefined;
+    });
 
-      await fetch(`${own.urls.voso}/_sandbox/reset`, { method: 'POST' });
-      const again = await sandboxControl(own.urls.voso).createShop({ shopId });
-      expect(
-        (
-          await api.call('PATCH', `/v1/connections/${connection.body.id}`, {
-            key: coop.key,
-            body: { credentials: again.credentials },
-          })
-        ).status,
-      ).toBe(200);
-      const republish = await api.call('POST', `/v1/connections/${connection.body.id}/republish`, {
-        key: coop.key,
-      });
-      expect(republish.status).toBe(202);
-      expect(republish.body.listings).toBe(1);
-      await eventually(async () => {
-        const held = await sandboxControl(own.urls.voso).listings(shopId);
-        return held.length === 1 && held[0].variants[0].quantity === 30 ? held : undefined;
-      });
-      const synced = await eventually(async () => {
-        const res = await api.call('GET', `/v1/listings/${listing.body.id}`, { key: coop.key });
-        return res.body.status === 'synced' && res.body.lag === 0 ? res.body : undefined;
-      });
-      expect(synced.externalId).toBeTruthy();
-    } finally {
-      await own.close();
-    }
+    await fetch(`${own.urls.voso}/_sandbox/reset`, { method: 'POST' });
+    const again = await sandboxControl(own.urls.voso).createShop({ shopId });
+    expect(
+      (
+        await api.call('PATCH', `/v1/connections/${connection.body.id}`, {
+          key: coop.key,
+          body: { credentials: { ...again.credentials, webhookSecret: again.webhookSecret } },
+        })
+      ).status,
+    ).toBe(200);
+    const republish = await api.call('POST', `/v1/connections/${connection.body.id}/republish`, {
+      key: coop.key,
+    });
+    expect(republish.status).toBe(202);
+    expect(republish.body.listings).toBe(1);
+    await eventually(async () => {
+      const held = await sandboxControl(own.urls.voso).listings(shopId);
+      return held.length === 1 && held[0].variants[0].quantity === 30 ? held : undefined;
+    });
+    const synced = await eventually(async () => {
+      const res = await api.call('GET', `/v1/listings/${listing.body.id}`, { key: coop.key });
+      return res.body.status === 'synced' && res.body.lag === 0 ? res.body : undefined;
+    });
+    expect(synced.externalId).toBeTruthy();
   });
 });
 

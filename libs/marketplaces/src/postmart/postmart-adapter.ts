@@ -1,6 +1,6 @@
 import { asMarketplaceError, categoryCode, checkContent, failedResult, okResult } from '../adapter-support';
 import { mapWithConcurrency } from '../batching';
-import { MarketplaceHttp, MarketplaceRequest } from '../http-client';
+import { callLimits, MarketplaceHttp, MarketplaceRequest } from '../http-client';
 import {
   earliestHint,
   headerOf,
@@ -13,6 +13,7 @@ import {
 import {
   CancelReason,
   CategoryCodes,
+  CredentialsCheck,
   ListingContent,
   MarketplaceAdapter,
   MarketplaceError,
@@ -66,17 +67,21 @@ export class PostmartAdapter implements MarketplaceAdapter {
     private readonly categories: CategoryCodes,
     options: PostmartAdapterOptions = {},
   ) {
-    this.http = new MarketplaceHttp('postmart', options.gate ?? OPEN_GATE, options.timeoutMs);
+    this.http = new MarketplaceHttp('postmart', options.gate ?? OPEN_GATE, callLimits('postmart', options));
     this.now = options.now ?? Date.now;
   }
 
-  /** A signed read that changes nothing: refused when the app_key or app_secret is wrong. */
-  async verifyCredentials(shop: ShopAccess): Promise<void> {
+  /**
+   * A signed read that changes nothing: refused when the app_key or app_secret is wrong. It does
+   * not tell which shop the app_key is for (a product write naming another shop_id is refused).
+   */
+  async verifyCredentials(shop: ShopAccess): Promise<CredentialsCheck> {
     await this.call(shop, {
       method: 'GET',
       path: '/api/v1/orders',
       query: { updated_after: new Date(this.now() - 60_000).toISOString(), limit: '1' },
     });
+    return { shopId: null };
   }
 
   async publish(shop: ShopAccess, content: ListingContent): Promise<PublishedListing> {

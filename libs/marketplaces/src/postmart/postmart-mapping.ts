@@ -1,4 +1,5 @@
 import { grams, isRecord, messageOf, units, vnd } from '../adapter-support';
+import { unreachable } from '../http-client';
 import { listingTitle } from '../listing-title';
 import { ListingContent, MarketplaceError } from '../port';
 
@@ -62,11 +63,8 @@ export function postmartPublished(
 export function postmartFailure(httpStatus: number, body: unknown): MarketplaceError | null {
   const marketplace = 'postmart' as const;
   if (!isRecord(body) || typeof body.code !== 'string') {
-    return new MarketplaceError('retryable', `postmart: unreadable answer (HTTP ${httpStatus})`, {
-      status: httpStatus,
-      code: 'unreadable',
-      marketplace,
-    });
+    // not the marketplace's API answering (a web page, another service): nothing of it is told
+    return unreachable(marketplace, 'unreadable', { status: httpStatus });
   }
   if (body.code === '0' && httpStatus < 400) return null;
   const code = body.code;

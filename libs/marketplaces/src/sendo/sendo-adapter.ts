@@ -6,12 +6,14 @@ import {
   isRecord,
   okResult,
 } from '../adapter-support';
-import { MarketplaceHttp, MarketplaceRequest } from '../http-client';
+import { callLimits, MarketplaceHttp, MarketplaceRequest } from '../http-client';
+import type { MarketplaceOrigins } from '../origins';
 import { moveOrder, orderNotFound, readWebhookBody, searchError } from '../order-support';
 import {
   CallGate,
   CancelReason,
   CategoryCodes,
+  CredentialsCheck,
   ListingContent,
   MarketplaceAdapter,
   MarketplaceError,
@@ -52,11 +54,17 @@ import {
   sendoSoldOutCalls,
   sendoStockCalls,
   sendoTokenLifetimeMs,
+  sendoTokenShopId,
 } from './sendo-mapping';
 
 export interface AdapterOptions {
   gate?: CallGate;
-  timeoutMs?: number;
+  /** MARKETPLACE_CALL_DEADLINE_MS: the longest one call may take, answer included */
+  deadlineMs?: number;
+  /** MARKETPLACE_MAX_RESPONSE_BYTES: the largest answer read */
+  maxResponseBytes?: number;
+  /** MARKETPLACE_ORIGINS: where each marketplace may be called; undefined: anywhere (adapter tests) */
+  origins?: Partial<MarketplaceOrigins>;
   /** the clock searches and signatures are dated from (unix ms); tests may fix it */
   now?: () => number;
 }
@@ -83,12 +91,13 @@ export class SendoAdapter implements MarketplaceAdapter {
     private readonly categories: CategoryCodes,
     options: AdapterOptions = {},
   ) {
-    this.http = new MarketplaceHttp('sendo', options.gate ?? OPEN_GATE, options.timeoutMs);
+    this.http = new MarketplaceHttp('sendo', options.gate ?? OPEN_GATE, callLimits('sendo', options));
     this.now = options.now ?? Date.now;
   }
 
-  async verifyCredentials(shop: ShopAccess): Promise<void> {
-    await this.login(shop);
+  /** The login's token names the shop it was issued to. */
+  async verifyCredentials(shop: ShopAccess): Promise<CredentialsCheck> {
+    return { shopId: sendoTokenShopId(await this.login(shop)) };
   }
 
   private async session(shop: ShopAccess): Promise<{ token: string; lifetimeMs?: number }> {

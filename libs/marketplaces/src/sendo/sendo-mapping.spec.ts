@@ -6,6 +6,7 @@ import {
   sendoProductId,
   sendoProductSku,
   sendoTokenLifetimeMs,
+  sendoTokenShopId,
   sendoRefusal,
   SENDO_REVIEW_RETRY_MS,
   sendoStockCalls,
@@ -143,6 +144,13 @@ describe('sendoTokenLifetimeMs', () => {
     expect(sendoTokenLifetimeMs('opaque')).toBeUndefined();
     expect(sendoTokenLifetimeMs('a.!!!.c')).toBeUndefined();
     expect(sendoTokenLifetimeMs(jwt({ exp: 5 }))).toBeUndefined();
+  });
+  it('names the shop the token was issued to (its subject), or null', () => {
+    expect(sendoTokenShopId(jwt({ sub: 'shop-42', iat: 0, exp: 1 }))).toBe('shop-42');
+    expect(sendoTokenShopId(jwt({ iat: 0, exp: 1 }))).toBeNull();
+    expect(sendoTokenShopId(jwt({ sub: 42 }))).toBeNull();
+    expect(sendoTokenShopId('opaque')).toBeNull();
+    expect(sendoTokenShopId(`x.${Buffer.from('[1]').toString('base64url')}.y`)).toBeNull();
   });
 });
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { grams, isRecord, messageOf, units, vnd } from '../adapter-support';
 import { chunk, groupBy } from '../batching';
+import { unreachable } from '../http-client';
 import { listingTitle } from '../listing-title';
 import { ListingContent, MarketplaceError, StockPush } from '../port';
 
@@ -149,25 +150,39 @@ export function sendoSoldOutCalls(soldOut: SendoStockCall): SendoStockCall[] {
   }));
 }
 
+/** The claims of a Sendo token (a JWT), or undefined when it is not a readable one. */
+function sendoTokenClaims(token: string): Record<string, unknown> | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    return typeof claims === 'object' && claims !== null && !Array.isArray(claims)
+      ? (claims as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * How long a Sendo token lives, read from its JWT claims (exp − iat): a shop may be issued shorter
  * tokens than 8 hours, and renewing before they lapse saves a refused call and its repeat.
  * Undefined when the token is not a readable JWT (the 8-hour default applies).
  */
 export function sendoTokenLifetimeMs(token: string): number | undefined {
-  const payload = token.split('.')[1];
-  if (payload === undefined) return undefined;
-  try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
-      exp?: unknown;
-      iat?: unknown;
-    };
-    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || claims.exp <= claims.iat)
-      return undefined;
-    return (claims.exp - claims.iat) * 1000;
-  } catch {
+  const claims = sendoTokenClaims(token);
+  if (!claims || typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || claims.exp <= claims.iat)
     return undefined;
-  }
+  return (claims.exp - claims.iat) * 1000;
+}
+
+/**
+ * The shop a Sendo token was issued to: its subject (`sub`), or null when the token does not say.
+ * The token comes straight from the marketplace's login, so its signature need not be checked here.
+ */
+export function sendoTokenShopId(token: string): string | null {
+  const subject = sendoTokenClaims(token)?.sub;
+  return typeof subject === 'string' && subject !== '' ? subject : null;
 }
 
 /** Sendo product ids are numbers; anything else cannot be one of its listings. */
@@ -183,11 +198,8 @@ export function sendoProductId(externalId: string): number | null {
 export function sendoFailure(httpStatus: number, body: unknown): MarketplaceError | null {
   const marketplace = 'sendo' as const;
   if (!isRecord(body) || typeof body.success !== 'boolean') {
-    return new MarketplaceError('retryable', `sendo: unreadable answer (HTTP ${httpStatus})`, {
-      status: httpStatus,
-      code: 'unreadable',
-      marketplace,
-    });
+    // not the marketplace's API answering (a web page, another service): nothing of it is told
+    return unreachable(marketplace, 'unreadable', { status: httpStatus });
   }
   const status = typeof body.status_code === 'number' ? body.status_code : httpStatus;
   if (body.success && httpStatus < 400 && status < 400) return null;

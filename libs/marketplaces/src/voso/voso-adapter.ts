@@ -6,7 +6,7 @@ import {
   isRecord,
   okResult,
 } from '../adapter-support';
-import { MarketplaceHttp, MarketplaceRequest } from '../http-client';
+import { callLimits, MarketplaceHttp, MarketplaceRequest } from '../http-client';
 import {
   earliestHint,
   moveOrder,
@@ -18,6 +18,7 @@ import {
 import {
   CancelReason,
   CategoryCodes,
+  CredentialsCheck,
   ListingContent,
   MarketplaceAdapter,
   MarketplaceError,
@@ -70,11 +71,13 @@ export class VosoAdapter implements MarketplaceAdapter {
     private readonly categories: CategoryCodes,
     options: AdapterOptions = {},
   ) {
-    this.http = new MarketplaceHttp('voso', options.gate ?? OPEN_GATE, options.timeoutMs);
+    this.http = new MarketplaceHttp('voso', options.gate ?? OPEN_GATE, callLimits('voso', options));
   }
 
-  async verifyCredentials(shop: ShopAccess): Promise<void> {
+  /** Voso's token is opaque: the login proves the credentials, not which shop they are for. */
+  async verifyCredentials(shop: ShopAccess): Promise<CredentialsCheck> {
     await this.login(shop);
+    return { shopId: null };
   }
 
   async publish(shop: ShopAccess, content: ListingContent): Promise<PublishedListing> {

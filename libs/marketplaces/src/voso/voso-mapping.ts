@@ -1,5 +1,6 @@
 import { grams, isRecord, messageOf, units, vnd } from '../adapter-support';
 import { chunk } from '../batching';
+import { unreachable } from '../http-client';
 import { listingTitle } from '../listing-title';
 import { ListingContent, MarketplaceError, StockPush } from '../port';
 
@@ -63,11 +64,8 @@ export function vosoStockCalls(
 export function vosoFailure(httpStatus: number, body: unknown): MarketplaceError | null {
   const marketplace = 'voso' as const;
   if (!isRecord(body) || typeof body.status !== 'number') {
-    return new MarketplaceError('retryable', `voso: unreadable answer (HTTP ${httpStatus})`, {
-      status: httpStatus,
-      code: 'unreadable',
-      marketplace,
-    });
+    // not the marketplace's API answering (a web page, another service): nothing of it is told
+    return unreachable(marketplace, 'unreadable', { status: httpStatus });
   }
   const status = body.status;
   if (status < 400 && body.error !== true && httpStatus < 400) return null;
