@@ -3,11 +3,15 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Environment } from '../../../config/environment';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { ApiKeysService, Principal } from '@ocop/auth';
-import { describeError, InputValidationPipe, JsonNestLogger, Logger, LOGGER } from '@ocop/common';
+import { ALL_QUEUES } from '@ocop/sync';
+import { InputValidationPipe, JsonNestLogger, Logger, LOGGER } from '@ocop/common';
 import { ApiModule } from './api.module';
 import { serveDashboard } from './dashboard';
 import { httpMetrics } from './operations';
+import { mountQueueDashboard } from './queue-dashboard';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -53,26 +57,11 @@ export async function createApiApp(env: Environment): Promise<NestFastifyApplica
     );
   });
 
-  // The queue dashboard is for admins; browsers send the key as Basic auth (any user, key as password).
-  const keys = app.get(ApiKeysService);
-  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.url.startsWith('/admin/queues')) return;
-    const header = request.headers.authorization ?? '';
-    const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    const basic = /^Basic\s+(\S+)$/i.exec(header)?.[1];
-    const presented =
-      bearer ??
-      (basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').slice(1).join(':') : undefined);
-    const principal = presented ? await keys.authenticate(presented) : undefined;
-    if (principal?.role === 'admin') return;
-    const { status, body } = describeError(
-      principal
-        ? Object.assign(new Error('The queue dashboard is for admin keys'), { statusCode: 403 })
-        : Object.assign(new Error('An admin key is required'), { statusCode: 401 }),
-    );
-    await reply.status(status).header('www-authenticate', 'Basic realm="OCOP connector queues"').send(body);
-  });
-
+  await mountQueueDashboard(
+    fastify,
+    ALL_QUEUES.map((name) => app.get<Queue>(getQueueToken(name), { strict: false })),
+    app.get(ApiKeysService),
+  );
   await serveDashboard(fastify);
 
   const openApi = SwaggerModule.createDocument(
