@@ -10,6 +10,7 @@ import { ALL_QUEUES } from '@ocop/sync';
 import { InputValidationPipe, JsonNestLogger, Logger, LOGGER } from '@ocop/common';
 import { ApiModule } from './api.module';
 import { serveDashboard } from './dashboard';
+import { answerClientError } from './error-shape.filter';
 import { httpMetrics } from './operations';
 import { mountQueueDashboard } from './queue-dashboard';
 
@@ -22,7 +23,11 @@ type RequestWithPrincipal = FastifyRequest & { principal?: Principal };
  * on an ephemeral port.
  */
 export async function createApiApp(env: Environment): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, logger: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    logger: false,
+    clientErrorHandler: answerClientError,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(env), adapter, {
     bufferLogs: true,
     abortOnError: false,
