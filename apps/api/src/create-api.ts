@@ -7,7 +7,16 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { ApiKeysService, Principal } from '@ocop/auth';
 import { ALL_QUEUES } from '@ocop/sync';
-import { InputValidationPipe, JsonNestLogger, Logger, LOGGER } from '@ocop/common';
+import {
+  BadRequest,
+  describeError,
+  InputValidationPipe,
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
+  JsonNestLogger,
+  Logger,
+  LOGGER,
+} from '@ocop/common';
 import { ApiModule } from './api.module';
 import { serveDashboard } from './dashboard';
 import { answerClientError } from './error-shape.filter';
@@ -60,6 +69,15 @@ export async function createApiApp(env: Environment): Promise<NestFastifyApplica
       },
       'request',
     );
+  });
+
+  // Before any handler (Nest's pipes, Bull Board's routes, the webhooks) walks a parsed body.
+  fastify.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!nestsDeeperThan(request.body)) return;
+    const { status, body } = describeError(
+      new BadRequest(`The request body nests more than ${MAX_JSON_DEPTH} levels of objects and arrays`),
+    );
+    return reply.status(status).send(body);
   });
 
   await mountQueueDashboard(
