@@ -112,6 +112,9 @@ export class SalesRollups implements OnModuleInit {
    */
   async rebuild(): Promise<{ productDays: number; producerDays: number; producerMonths: number }> {
     return this.transactions.run(async (manager) => {
+      // an operator's command over the whole order history, whose length grows with it: the pool's
+      // statement timeout is for requests and jobs, and a rollback here would only start it over
+      await manager.query(`SET LOCAL statement_timeout = 0`);
       await manager.query(
         `LOCK TABLE sales_product_days, sales_producer_days, sales_producer_months IN EXCLUSIVE MODE`,
       );
