@@ -36,6 +36,11 @@ export async function createApiApp(env: Environment): Promise<NestFastifyApplica
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
     clientErrorHandler: answerClientError,
+    // URLs the router refuses (a broken percent-escape, an over-long path segment) before Nest sees them
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+      const { status, body } = describeError(error);
+      void reply.status(status).send(body);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(env), adapter, {
     bufferLogs: true,
