@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { type RunningApi, startApi } from '../../support/api';
 import { newCooperative, newKey, newProduct } from '../../support/factories';
 import { connectAll, startMarketplaces } from '../../support/marketplaces';
@@ -17,8 +17,9 @@ import type { Sandbox } from '../orders/support';
  *
  * What is not fuzzed here, and why:
  * - GET bodies: fetch cannot send them, and no GET route reads one.
- * - The webhooks need the marketplace's signature, so nothing gets past the check; they are still
- *   fuzzed (every marketplace name, bodies, content types) and must answer 4xx, never 5xx.
+ * - The webhooks need the marketplace's signature. They are fuzzed unsigned (every marketplace
+ *   name, bodies shaped like each marketplace's with each field spoiled, content types), and Voso's
+ *   also signed with the shop's real secret, so the spoiled fields reach the inbox's insert.
  * - Routes outside the OpenAPI document: /health and /metrics take no input (fuzzed below with junk
  *   queries); /docs* and /dashboard/* are static files; /admin/queues/* is Bull Board, whose own
  *   answers keep its own shape and whose access is tested route by route in
@@ -204,6 +205,7 @@ describe('fuzz: every route of the OpenAPI document', () => {
   let doc: { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, Schema> } };
   let operations: Operation[];
   const ids: Record<string, string> = {};
+  let shops: Awaited<ReturnType<typeof connectAll>>;
 
   beforeAll(async () => {
     sandbox = await startMarketplaces();
@@ -211,7 +213,7 @@ describe('fuzz: every route of the OpenAPI document', () => {
     api = await startApi({ API_RATE_LIMIT_PER_MINUTE: '1000000' });
     const coop = await newCooperative(api);
     const product = await newProduct(api, coop);
-    const shops = await connectAll(api, sandbox, coop);
+    shops = await connectAll(api, sandbox, coop);
     const listing = await api.call('POST', '/v1/listings', {
       key: coop.key,
       body: { productId: product.id, connectionId: shops.sendo.connectionId },
@@ -481,6 +483,82 @@ describe('fuzz: every route of the OpenAPI document', () => {
           undefined,
         ),
       );
+    }
+    // bodies shaped like each marketplace's (MARKETPLACES.md), for a real shop, one field spoiled at a time
+    const orderAt = '2026-11-28T02:00:00.000Z';
+    const shaped: Record<string, Record<string, unknown>> = {
+      sendo: {
+        type: 'SALESORDER.UPDATE',
+        shop_id: shops.sendo.shopId,
+        data: { order_number: '2600000001', order_status: 6, updated_at: 1_793_000_000 },
+      },
+      voso: {
+        EVENT_ID: 'evt-1',
+        EVENT_TYPE: 'ORDER_CREATED',
+        SHOP_ID: shops.voso.shopId,
+        DATA: {
+          ORDER_NUMBER: 'VOSO0000000001',
+          SHOP_ID: shops.voso.shopId,
+          STATUS: 'CHO_DUYET',
+          CREATED_AT: orderAt,
+          UPDATED_AT: orderAt,
+          TOTAL_AMOUNT: 240_000,
+          CANCEL_REASON: null,
+          ITEMS: [{ PRODUCT_ID: 1, PRODUCT_SKU: 'CHE-100', QUANTITY: 2, PRICE: 120_000 }],
+        },
+      },
+      postmart: {
+        event: 'order.updated',
+        shop_id: shops.postmart.shopId,
+        occurred_at: orderAt,
+        order: {
+          order_id: randomUUID(),
+          shop_id: shops.postmart.shopId,
+          status: 'confirmed',
+          placed_at: orderAt,
+          updated_at: orderAt,
+          total: 240_000,
+          cancel_reason_code: null,
+          lines: [{ product_id: 'p', seller_sku: 'CHE-100', sku_id: 's', quantity: 2, unit_price: 120_000 }],
+        },
+      },
+    };
+    const signedByVoso = (body: string): Record<string, string> => {
+      const t = Math.floor(Date.now() / 1000);
+      const v1 = createHmac('sha256', shops.voso.webhookSecret).update(`${t}.${body}`).digest('hex');
+      return { 'content-type': 'application/json', 'x-voso-signature': `t=${t},v1=${v1}` };
+    };
+    // the plausible signed body is taken, so the spoiled ones below get as far as the inbox
+    const taken = await fetch(`${api.url}/v1/webhooks/voso`, {
+      method: 'POST',
+      headers: signedByVoso(JSON.stringify(shaped.voso)),
+      body: JSON.stringify(shaped.voso),
+    });
+    expect(taken.status).toBe(200);
+    for (const [marketplace, body] of Object.entries(shaped)) {
+      for (const path of propertyPaths(body)) {
+        for (const [name, value] of valuesFor(BODY_VALUES, 4, 6)) {
+          const text = JSON.stringify(replaced(body, path, value));
+          const webhookCase = {
+            who: 'no key',
+            method: 'POST',
+            url: `/v1/webhooks/${marketplace}`,
+            body: text,
+          };
+          cases.push({
+            ...webhookCase,
+            what: `${marketplace}-shaped body ${path.join('.')} = ${name}`,
+            headers: { 'content-type': 'application/json' },
+          });
+          if (marketplace === 'voso') {
+            cases.push({
+              ...webhookCase,
+              what: `signed voso body ${path.join('.')} = ${name}`,
+              headers: signedByVoso(text),
+            });
+          }
+        }
+      }
     }
     // outside the document, with junk in the query
     for (const path of ['/health', '/metrics']) {
