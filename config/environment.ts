@@ -1,9 +1,5 @@
 import { z } from 'zod';
-import {
-  parseMarketplaceOrigins,
-  sandboxOrigins,
-  type MarketplaceOrigins,
-} from '../libs/marketplaces/src/origins';
+import { parseMarketplaceOrigins, sandboxOrigins, type MarketplaceOrigins } from './marketplace-origins';
 
 /**
  * Every setting a process reads, validated once at start. A missing or malformed variable stops
@@ -28,6 +24,13 @@ export const environmentSchema = z.object({
     .default('redis://127.0.0.1:6379'),
   /** BullMQ key prefix; the braces make a Redis Cluster hash tag so every queue key lives in one slot. */
   QUEUE_PREFIX: z.string().min(1).default('{ocop}'),
+  /**
+   * The longest one SQL statement of the API or the worker may run, lock waits included, before
+   * PostgreSQL cancels it; 0 means no limit. The metrics rebuild (an operator's command) sets its own.
+   */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
+  /** The longest to wait for a database connection: opening a new one, or a free one of the pool. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
   PORT: port(3000),
   HOST: z.string().default('127.0.0.1'),
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters'),

@@ -10,10 +10,7 @@ import { OcopModule } from '@ocop/ocop';
 import { MetricsModule } from '@ocop/metrics';
 import { OrdersModule } from '@ocop/orders';
 import { DatabaseModule } from '@ocop/database';
-import { ALL_QUEUES, QueueModule, SyncModule } from '@ocop/sync';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { FastifyAdapter as BullBoardFastifyAdapter } from '@bull-board/fastify';
-import { BullBoardModule, type BullBoardModuleOptions } from '@bull-board/nestjs';
+import { QueueModule, SyncModule } from '@ocop/sync';
 import { ErrorShapeFilter } from './error-shape.filter';
 import { HealthController, MetricsController, SyncGauges } from './operations';
 import { SyncHealthController } from './sync-health.controller';
@@ -39,13 +36,6 @@ export class ApiModule {
         SyncModule,
         OrdersModule,
         MetricsModule,
-        // The queue dashboard; create-api.ts lets only admin keys reach it.
-        BullBoardModule.forRoot({
-          route: '/admin/queues',
-          // @bull-board/fastify types its routes against its own copy of Fastify's types.
-          adapter: BullBoardFastifyAdapter as unknown as BullBoardModuleOptions['adapter'],
-        }),
-        BullBoardModule.forFeature(...ALL_QUEUES.map((name) => ({ name, adapter: BullMQAdapter }))),
       ],
       controllers: [HealthController, SyncHealthController],
       providers: [{ provide: APP_FILTER, useClass: ErrorShapeFilter }, SyncGauges],

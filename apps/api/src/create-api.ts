@@ -3,11 +3,25 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Environment } from '../../../config/environment';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { ApiKeysService, Principal } from '@ocop/auth';
-import { describeError, InputValidationPipe, JsonNestLogger, Logger, LOGGER } from '@ocop/common';
+import { ALL_QUEUES } from '@ocop/sync';
+import {
+  BadRequest,
+  describeError,
+  InputValidationPipe,
+  MAX_JSON_DEPTH,
+  nestsDeeperThan,
+  JsonNestLogger,
+  Logger,
+  LOGGER,
+} from '@ocop/common';
 import { ApiModule } from './api.module';
 import { serveDashboard } from './dashboard';
+import { answerClientError } from './error-shape.filter';
 import { httpMetrics } from './operations';
+import { mountQueueDashboard } from './queue-dashboard';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -34,6 +48,12 @@ export async function createApiApp(env: Environment): Promise<NestFastifyApplica
     bodyLimit: BODY_LIMIT_BYTES,
     logger: false,
     trustProxy: trustedProxies(env.TRUST_PROXY),
+    clientErrorHandler: answerClientError,
+    // URLs the router refuses (a broken percent-escape, an over-long path segment) before Nest sees them
+    frameworkErrors: (error: Error, _request: FastifyRequest, reply: FastifyReply) => {
+      const { status, body } = describeError(error);
+      void reply.status(status).send(body);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(ApiModule.forRoot(env), adapter, {
     bufferLogs: true,
@@ -69,26 +89,20 @@ export async function createApiApp(env: Environment): Promise<NestFastifyApplica
     );
   });
 
-  // The queue dashboard is for admins; browsers send the key as Basic auth (any user, key as password).
-  const keys = app.get(ApiKeysService);
-  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.url.startsWith('/admin/queues')) return;
-    const header = request.headers.authorization ?? '';
-    const bearer = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
-    const basic = /^Basic\s+(\S+)$/i.exec(header)?.[1];
-    const presented =
-      bearer ??
-      (basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').slice(1).join(':') : undefined);
-    const principal = presented ? await keys.authenticate(presented) : undefined;
-    if (principal?.role === 'admin') return;
+  // Before any handler (Nest's pipes, Bull Board's routes, the webhooks) walks a parsed body.
+  fastify.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!nestsDeeperThan(request.body)) return;
     const { status, body } = describeError(
-      principal
-        ? Object.assign(new Error('The queue dashboard is for admin keys'), { statusCode: 403 })
-        : Object.assign(new Error('An admin key is required'), { statusCode: 401 }),
+      new BadRequest(`The request body nests more than ${MAX_JSON_DEPTH} levels of objects and arrays`),
     );
-    await reply.status(status).header('www-authenticate', 'Basic realm="OCOP connector queues"').send(body);
+    return reply.status(status).send(body);
   });
 
+  await mountQueueDashboard(
+    fastify,
+    ALL_QUEUES.map((name) => app.get<Queue>(getQueueToken(name), { strict: false })),
+    app.get(ApiKeysService),
+  );
   await serveDashboard(fastify);
 
   const openApi = SwaggerModule.createDocument(

@@ -17,7 +17,7 @@ import {
   NotEquals,
   ValidateNested,
 } from 'class-validator';
-import { IsVnd, PageQuery } from '@ocop/common';
+import { IsVnd, Omittable, PageQuery } from '@ocop/common';
 import { PRODUCER_KINDS, PRODUCT_STATUSES, type ProducerKind, type ProductStatus } from './entities';
 
 const MAX_STOCK = 10_000_000;
@@ -41,10 +41,11 @@ export class CreateCooperativeBody {
 }
 
 export class UpdateCooperativeBody {
-  @ApiPropertyOptional() @IsOptional() @Text(200) name?: string;
-  @ApiPropertyOptional({ enum: PRODUCER_KINDS }) @IsOptional() @IsIn(PRODUCER_KINDS) kind?: ProducerKind;
-  @ApiPropertyOptional() @IsOptional() @Text(100) province?: string;
-  @ApiPropertyOptional() @IsOptional() @Text(100) commune?: string;
+  // null clears the optional details below, but the name, kind, province and commune stay
+  @ApiPropertyOptional() @Omittable() @Text(200) name?: string;
+  @ApiPropertyOptional({ enum: PRODUCER_KINDS }) @Omittable() @IsIn(PRODUCER_KINDS) kind?: ProducerKind;
+  @ApiPropertyOptional() @Omittable() @Text(100) province?: string;
+  @ApiPropertyOptional() @Omittable() @Text(100) commune?: string;
   @ApiPropertyOptional() @IsOptional() @Text(100) district?: string;
   @ApiPropertyOptional() @IsOptional() @Text(300) address?: string;
   @ApiPropertyOptional() @IsOptional() @Text(20) taxCode?: string;
@@ -127,10 +128,10 @@ export class ProductListQuery extends PageQuery {
 }
 
 export class UpdateSkuBody {
-  @ApiPropertyOptional() @IsOptional() @Text(200) name?: string;
-  @ApiPropertyOptional() @IsOptional() @IsVnd() priceVnd?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) @Max(1_000_000) weightGrams?: number;
-  @ApiPropertyOptional() @IsOptional() @IsInt() @Min(0) @Max(MAX_STOCK) safetyStock?: number;
+  @ApiPropertyOptional() @Omittable() @Text(200) name?: string;
+  @ApiPropertyOptional() @Omittable() @IsVnd() priceVnd?: number;
+  @ApiPropertyOptional() @Omittable() @IsInt() @Min(1) @Max(1_000_000) weightGrams?: number;
+  @ApiPropertyOptional() @Omittable() @IsInt() @Min(0) @Max(MAX_STOCK) safetyStock?: number;
 }
 
 export class StockAdjustmentBody {

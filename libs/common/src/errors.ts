@@ -91,11 +91,14 @@ const codeByStatus: Record<number, string> = {
   404: 'not_found',
   405: 'method_not_allowed',
   406: 'not_acceptable',
+  408: 'request_timeout',
   409: 'conflict',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   422: 'rule_violation',
   429: 'rate_limited',
+  431: 'headers_too_large',
   503: 'service_unavailable',
 };
 
@@ -145,6 +148,8 @@ function messageOf(error: unknown, status: number): string {
   if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'The request says it carries JSON but the body is empty';
   if (error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY')
     return 'The request body is not valid JSON';
+  if (code === 'FST_ERR_BAD_URL') return 'The URL is not valid (a broken percent-escape)';
+  if (code === 'FST_ERR_MAX_PARAM_LENGTH') return 'A part of the URL path is longer than 100 characters';
   if (status === 404) return 'No such resource';
   const message = (error as { message?: unknown }).message;
   return typeof message === 'string' && message.length > 0 ? message : 'The request cannot be served';

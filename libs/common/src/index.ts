@@ -8,3 +8,4 @@ export * from './common.module';
 export * from './scope';
 export * from './ids';
 export * from './calendar-date';
+export * from './json-depth';

@@ -9,9 +9,16 @@ types.setTypeParser(types.builtins.DATE, (value) => value);
 /** One counter per process: tests read it to prove a list costs a constant number of queries. */
 export const queryCounter = new QueryCounter();
 
+/** How long a statement may run and a connection may take (unset: no limit, as for migrations). */
+export interface DatabaseLimits {
+  statementTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
 export function dataSourceOptions(
   url: string,
   entities: DataSourceOptions['entities'] = [],
+  limits: DatabaseLimits = {},
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -21,7 +28,14 @@ export function dataSourceOptions(
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     logger: queryCounter,
-    extra: { max: 10, application_name: 'ocop-connector' },
+    extra: {
+      max: 10,
+      application_name: 'ocop-connector',
+      // sent when each connection opens, so it holds for every statement of the pool; 0 is no limit
+      statement_timeout: limits.statementTimeoutMs || undefined,
+      // node-postgres applies it to opening a connection and to waiting for a free one
+      connectionTimeoutMillis: limits.connectTimeoutMs,
+    },
   };
 }
 

@@ -12,7 +12,10 @@ import { Transactions } from './transactions';
     TypeOrmModule.forRootAsync({
       inject: [ConnectorConfig],
       useFactory: (config: ConnectorConfig) => ({
-        ...dataSourceOptions(config.env.DATABASE_URL),
+        ...dataSourceOptions(config.env.DATABASE_URL, [], {
+          statementTimeoutMs: config.env.DATABASE_STATEMENT_TIMEOUT_MS,
+          connectTimeoutMs: config.env.DATABASE_CONNECT_TIMEOUT_MS,
+        }),
         autoLoadEntities: true,
         retryAttempts: 2,
         retryDelay: 500,

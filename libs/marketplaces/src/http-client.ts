@@ -1,6 +1,6 @@
 import axios, { AxiosInstance } from 'axios';
 import { CallGate, Marketplace, MarketplaceError, OPEN_GATE, ShopAccess } from './port';
-import { originOf, type MarketplaceOrigins } from './origins';
+import { originOf, type MarketplaceOrigins } from '../../../config/marketplace-origins';
 
 /** A request as an adapter builds it: the body is already serialised, because Postmart signs the exact bytes. */
 export interface MarketplaceRequest {

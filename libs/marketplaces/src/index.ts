@@ -1,6 +1,6 @@
 export * from './port';
 export * from './http-client';
-export * from './origins';
+export * from '../../../config/marketplace-origins';
 export * from './listing-title';
 export * from './batching';
 export * from './session-tokens';

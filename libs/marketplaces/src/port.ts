@@ -3,8 +3,8 @@
  * adapter behind it; the engine never sees a marketplace's URLs, envelopes, status codes or
  * signing.
  */
-export const MARKETPLACES = ['sendo', 'voso', 'postmart'] as const;
-export type Marketplace = (typeof MARKETPLACES)[number];
+export { MARKETPLACES, type Marketplace } from '../../../config/marketplace-origins';
+import type { Marketplace } from '../../../config/marketplace-origins';
 
 /** What an adapter needs to act for one shop: decrypted credentials, never stored by the adapter. */
 export interface ShopAccess {

@@ -30,8 +30,23 @@ export function wantsCsv(request: Pick<FastifyRequest, 'query' | 'headers'>): bo
 }
 
 /**
- * Turns a report's JSON answer into CSV when asked. A UTF-8 byte order mark leads the file, or
- * Excel — what officers open it with — reads Vietnamese names as mojibake.
+ * The table as CSV text. A text cell that a spreadsheet would read as a formula (it starts with
+ * =, +, -, @, tab or CR, or their full-width forms) gets a leading apostrophe, so a producer named
+ * `=HYPERLINK(…)` shows as text instead of running when an officer opens the file. Cells typed as
+ * numbers are figures this API computed (a growth of -12.5) and stay numbers: only text, which can
+ * come from a user, is neutralised. A UTF-8 byte order mark leads the file, or Excel — what
+ * officers open it with — reads Vietnamese names as mojibake.
+ */
+export function csvText(table: Pick<CsvTable, 'columns' | 'rows'>): string {
+  return stringify([table.columns, ...table.rows], {
+    bom: true,
+    escape_formulas: true,
+    cast: { number: (value) => ({ value: String(value), escape_formulas: false }) },
+  });
+}
+
+/**
+ * Turns a report's JSON answer into CSV when asked (every CSV the API writes goes through here).
  */
 @Injectable()
 export class CsvReportInterceptor implements NestInterceptor {
@@ -51,7 +66,7 @@ export class CsvReportInterceptor implements NestInterceptor {
         const table = toTable(body);
         reply.header('content-type', 'text/csv; charset=utf-8');
         reply.header('content-disposition', `attachment; filename="${table.filename}.csv"`);
-        return stringify([table.columns, ...table.rows], { bom: true });
+        return csvText(table);
       }),
     );
   }

@@ -117,6 +117,9 @@ export class SalesRollups implements OnModuleInit {
     rebuilt?: (table: RollupTable, rows: number, ms: number) => void,
   ): Promise<{ productDays: number; producerDays: number; producerMonths: number }> {
     return this.transactions.run(async (manager) => {
+      // an operator's command over the whole order history, whose length grows with it: the pool's
+      // statement timeout is for requests and jobs, and a rollback here would only start it over
+      await manager.query(`SET LOCAL statement_timeout = 0`);
       let started = Date.now();
       const step = (table: RollupTable, inserted: { count: string }[]) => {
         const rows = Number(inserted[0].count);

@@ -7,7 +7,7 @@ import {
   okResult,
 } from '../adapter-support';
 import { callLimits, MarketplaceHttp, MarketplaceRequest } from '../http-client';
-import type { MarketplaceOrigins } from '../origins';
+import type { MarketplaceOrigins } from '../../../../config/marketplace-origins';
 import { moveOrder, orderNotFound, readWebhookBody, searchError } from '../order-support';
 import {
   CallGate,

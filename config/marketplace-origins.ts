@@ -1,4 +1,9 @@
-import { MARKETPLACES, type Marketplace } from './port';
+/**
+ * The marketplaces the connector speaks to. Settings name them (MARKETPLACE_ORIGINS, the sandbox
+ * ports), so the list lives with the settings; the adapters' port re-exports it.
+ */
+export const MARKETPLACES = ['sendo', 'voso', 'postmart'] as const;
+export type Marketplace = (typeof MARKETPLACES)[number];
 
 /**
  * Where each marketplace may be called: origins (scheme, host and port) only, normalised as the

@@ -1,4 +1,9 @@
-import { connectionOrigin, originOf, parseMarketplaceOrigins, sandboxOrigins } from './origins';
+import {
+  connectionOrigin,
+  originOf,
+  parseMarketplaceOrigins,
+  sandboxOrigins,
+} from '../../config/marketplace-origins';
 
 describe('originOf', () => {
   it('normalises an origin however it is written', () => {
