@@ -28,12 +28,28 @@ export function limitAfterThrottle(current: number): number {
  */
 @Injectable()
 export class RedisCallGate implements CallGate {
+  /** Calls per shop and second counted by this process alone, while Redis cannot be reached. */
+  private readonly local = new Map<string, number>();
+
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   async beforeCall(shop: ShopAccess): Promise<void> {
     for (;;) {
       const now = Date.now();
       const second = Math.floor(now / 1000);
+      if (await this.admitted(shop, second)) return;
+      await new Promise((resolve) => setTimeout(resolve, 1000 - (now % 1000) + Math.random() * 20));
+    }
+  }
+
+  /**
+   * Counts the call in Redis, so the limit holds across every process. While Redis is away (the
+   * API's client fails fast then), each process counts alone: a shop's limit may be exceeded by as
+   * many processes as there are, for as long as the outage lasts, and its throttle answers then
+   * slow the calls down; refusing the call instead would fail a seller's connect for a hint store.
+   */
+  private async admitted(shop: ShopAccess, second: number): Promise<boolean> {
+    try {
       const key = `ocop:rate:{${shop.connectionId}}:${second}`;
       const [[, count], , [, learned]] = (await this.redis
         .multi()
@@ -41,8 +57,13 @@ export class RedisCallGate implements CallGate {
         .pexpire(key, 2000)
         .get(this.learnedKey(shop))
         .exec()) as [[null, number], unknown, [null, string | null]];
-      if (count <= this.limit(shop, learned)) return;
-      await new Promise((resolve) => setTimeout(resolve, 1000 - (now % 1000) + Math.random() * 20));
+      return count <= this.limit(shop, learned);
+    } catch {
+      const key = `${shop.connectionId}:${second}`;
+      const count = (this.local.get(key) ?? 0) + 1;
+      if (this.local.size > 10_000) this.local.clear();
+      this.local.set(key, count);
+      return count <= this.limit(shop, null);
     }
   }
 
@@ -52,6 +73,11 @@ export class RedisCallGate implements CallGate {
    * cuts this shop's limit, so retries stop eating the calls.
    */
   async throttled(shop: ShopAccess): Promise<void> {
+    // a lesson that cannot be kept while Redis is away is not kept: the default limit holds
+    await this.learnThrottle(shop).catch(() => undefined);
+  }
+
+  private async learnThrottle(shop: ShopAccess): Promise<void> {
     const cut = await this.redis.set(`ocop:rate-cut:{${shop.connectionId}}`, '1', 'PX', CUT_SPACING_MS, 'NX');
     if (cut !== 'OK') return;
     const learned = await this.redis.get(this.learnedKey(shop));

@@ -110,6 +110,18 @@ describe('a Redis outage: the API keeps answering, and nothing is lost once Redi
     // and one the sandbox delivers by itself
     await sendo.placeOrder(seller.shops.sendo.shopId, [{ sku: seller.code, quantity: 1 }]);
 
+    // A seller connects another shop: the credentials check calls the marketplace through the
+    // per-shop call gate, which counts in Redis when it can and in this process while it cannot.
+    const newShop = await sendo.createShop({ shopId: `sendo-outage-${Date.now()}` });
+    const connected = await send('POST', `/v1/cooperatives/${seller.coop.id}/connections`, {
+      marketplace: 'sendo',
+      shopId: newShop.shopId,
+      baseUrl: sandbox.urls.sendo,
+      credentials: { ...newShop.credentials, webhookSecret: newShop.webhookSecret },
+    });
+    expect(connected.status).toBe(201);
+    expect(connected.ms).toBeLessThan(ANSWER_WITHIN_MS * 3);
+
     const read = await send('GET', `/v1/products/${seller.productId}`);
     expect(read.status).toBe(200);
     expect(read.body.skus[0]).toMatchObject({ onHand: 106 });
