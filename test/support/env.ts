@@ -1,4 +1,5 @@
-// Settings for every e2e test process: a database of their own (never the demo's), a queue prefix
+// Settings for every e2e test process: the test database (never the demo's; each file then works on
+// its own copy of it, see own-database.ts), a queue prefix
 // of their own, fixed secrets, quiet logs.
 process.env.NODE_ENV = 'test';
 process.env.DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ocop_test';

@@ -1,9 +1,13 @@
 import Redis from 'ioredis';
 import { freshDatabase } from './database';
+import { dropOwnDatabases } from './global-teardown';
 
 /** A fresh test database for every run: dropped, created and migrated (never the demo's). */
 export default async function globalSetup(): Promise<void> {
-  await freshDatabase(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ocop_test');
+  const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ocop_test';
+  // copies an interrupted run left behind
+  await dropOwnDatabases(url);
+  await freshDatabase(url);
   await forgetTestQueues();
 }
 

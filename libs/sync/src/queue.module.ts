@@ -54,6 +54,33 @@ class QueueErrors implements OnModuleInit {
   }
 }
 
+/** How long a process waits at start for its queues' connections before it carries on without. */
+const QUEUES_READY_WAIT_MS = 5_000;
+
+/**
+ * Each queue opens its own connection. The API's fail fast, with no offline queue, so a command
+ * sent before a connection is ready fails at once: the first jobs enqueued after start would be
+ * left to the reconcilers and the first scrapes would lack the queue depths. A process therefore
+ * waits for its queues at start — boundedly: with Redis away it starts anyway, /health/ready says
+ * so, and the connections come up when Redis does.
+ */
+@Injectable()
+class QueuesReady implements OnModuleInit {
+  constructor(private readonly moduleRef: ModuleRef) {}
+
+  async onModuleInit(): Promise<void> {
+    const queues = ALL_QUEUES.map((name) =>
+      this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(queues.map((queue) => queue.waitUntilReady())),
+      new Promise((resolve) => (timer = setTimeout(resolve, QUEUES_READY_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+  }
+}
+
 /**
  * How a process uses its queues. `serving` (the API): it only produces jobs, while answering
  * requests, so its queues fail fast when Redis is away and the reconcilers enqueue later what it
@@ -89,6 +116,7 @@ export class QueueModule {
         },
         RedisCloser,
         QueueErrors,
+        QueuesReady,
         RecurringJobs,
         Retention,
         RateLimits,
