@@ -345,7 +345,7 @@ export class ConnectionSyncProcessor extends WorkerHost {
               status = 'synced', synced_version = GREATEST(synced_version, $5),
               synced_content_version = GREATEST(synced_content_version, $6), failed_version = NULL,
               last_error = NULL, last_synced_at = now(), publish_claimed_until = NULL, updated_at = now()
-       WHERE id = $1`,
+       WHERE id = $1 AND ${sameMarketplaceListing(listing, parameters)}`,
       parameters,
     );
   }
@@ -414,7 +414,7 @@ export class ConnectionSyncProcessor extends WorkerHost {
         `UPDATE listings SET ${record}, status = 'synced',
                 synced_version = GREATEST(synced_version, $2), last_error = NULL, last_synced_at = now(),
                 updated_at = now()
-         WHERE id = $1`,
+         WHERE id = $1 AND ${sameMarketplaceListing(listing, parameters)}`,
         parameters,
       );
       outcomes.push([listing, 'done', 0]);
@@ -514,4 +514,14 @@ export class SyncReconcilerSchedule implements OnModuleInit {
       template: { name: 'reconcile', opts: { removeOnComplete: true, removeOnFail: 50 } },
     });
   }
+}
+
+/**
+ * A run records what it pushed only onto the marketplace listing it pushed to. A republish (the
+ * marketplace lost the shop's listings) clears `external_id` while a run that read the old id may
+ * still be pushing to it: that run's record would bring the lost id back, mark the listing synced,
+ * and every later run would update a listing the marketplace no longer has.
+ */
+function sameMarketplaceListing(listing: Pick<Listing, 'externalId'>, parameters: unknown[]): string {
+  return `external_id IS NOT DISTINCT FROM $${parameters.push(listing.externalId ?? null)}`;
 }
