@@ -30,33 +30,26 @@ function urlOf(path: string, params: Params): string {
   return text ? `${path}?${text}` : path;
 }
 
-export async function apiGet<T>(path: string, params: Params = {}): Promise<T> {
+export function apiGet<T>(path: string, params: Params = {}): Promise<T> {
+  return request<T>('GET', urlOf(path, params));
+}
+
+/** A POST without a body (an admin's action such as a retry); answers the API's JSON. */
+export function apiPost<T>(path: string): Promise<T> {
+  return request<T>('POST', path);
+}
+
+async function request<T>(method: 'GET' | 'POST', url: string): Promise<T> {
   const key = session.key();
   if (!key) throw new ApiError(401, 'unauthorized', 'Chưa đăng nhập (not signed in)');
-  const res = await fetch(urlOf(path, params), {
+  const res = await fetch(url, {
+    method,
     headers: { authorization: `Bearer ${key}`, accept: 'application/json' },
     cache: 'no-store',
   });
   const body: unknown = await res.json().catch(() => undefined);
   if (!res.ok) {
     // API.md's error shape: {"error": {"code", "message", "details"}}
-    const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new ApiError(res.status, error?.code ?? 'error', error?.message ?? `HTTP ${res.status}`);
-  }
-  return body as T;
-}
-
-/** A POST without a body (an admin's action such as a retry); answers the API's JSON. */
-export async function apiPost<T>(path: string): Promise<T> {
-  const key = session.key();
-  if (!key) throw new ApiError(401, 'unauthorized', 'Chưa đăng nhập (not signed in)');
-  const res = await fetch(path, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, accept: 'application/json' },
-    cache: 'no-store',
-  });
-  const body: unknown = await res.json().catch(() => undefined);
-  if (!res.ok) {
     const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
     throw new ApiError(res.status, error?.code ?? 'error', error?.message ?? `HTTP ${res.status}`);
   }
