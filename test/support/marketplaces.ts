@@ -72,6 +72,18 @@ export function sandboxControl(baseUrl: string) {
   };
 }
 
+/** A new shop on one sandbox marketplace, its id unique across suites (they share nothing else). */
+export function openShop(
+  sandbox: Sandbox,
+  marketplace: MarketplaceName,
+  extra: { webhookUrl?: string } = {},
+): Promise<{ shopId: string; credentials: Record<string, string>; webhookSecret: string }> {
+  return sandboxControl(sandbox.urls[marketplace]).createShop({
+    shopId: `${marketplace}-${randomUUID().slice(0, 8)}`,
+    ...(extra.webhookUrl ? { webhookUrl: extra.webhookUrl } : {}),
+  });
+}
+
 export interface ConnectedShop {
   connectionId: string;
   shopId: string;
@@ -88,10 +100,8 @@ export async function connectAll(
 ): Promise<Record<MarketplaceName, ConnectedShop>> {
   const out = {} as Record<MarketplaceName, ConnectedShop>;
   for (const marketplace of MARKETPLACE_NAMES) {
-    // shop ids unique across suites: each suite has its own sandbox but all share one database
-    const shop = await sandboxControl(sandbox.urls[marketplace]).createShop({
-      shopId: `${marketplace}-${randomUUID().slice(0, 8)}`,
-      ...(options.webhooks ? { webhookUrl: `${api.url}/v1/webhooks/${marketplace}` } : {}),
+    const shop = await openShop(sandbox, marketplace, {
+      webhookUrl: options.webhooks ? `${api.url}/v1/webhooks/${marketplace}` : undefined,
     });
     const res = await api.call('POST', `/v1/cooperatives/${cooperative.id}/connections`, {
       key: cooperative.key,

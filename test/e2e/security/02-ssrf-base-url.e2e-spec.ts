@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -7,12 +6,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RunningApi, startApi } from '../../support/api';
 import { newCooperative, newProduct } from '../../support/factories';
-import {
-  allowOrigins,
-  sandboxControl,
-  startMarketplaces,
-  type MarketplaceName,
-} from '../../support/marketplaces';
+import { allowOrigins, openShop, startMarketplaces, type MarketplaceName } from '../../support/marketplaces';
 import { spawnWorker } from '../../support/worker-process';
 import { eventually, startWorker } from '../../support/worker';
 import type { Sandbox } from '../orders/support';
@@ -131,12 +125,6 @@ describe('security 02: a connection reaches only the marketplace origins configu
     await htmlSite?.close();
   });
 
-  async function shopOn(marketplace: MarketplaceName) {
-    return sandboxControl(sandbox.urls[marketplace]).createShop({
-      shopId: `${marketplace}-${randomUUID().slice(0, 8)}`,
-    });
-  }
-
   function connect(
     coop: { id: string; key: string },
     marketplace: MarketplaceName,
@@ -164,7 +152,7 @@ describe('security 02: a connection reaches only the marketplace origins configu
 
   it('refuses every baseUrl that is not one of the marketplace’s origins, and calls none of them', async () => {
     const coop = await newCooperative(api);
-    const shop = await shopOn('sendo');
+    const shop = await openShop(sandbox, 'sendo');
     const sendo = new URL(sandbox.urls.sendo);
     const refused = [
       internal.origin, // anything inside the network (the issue tried 127.0.0.1:5432)
@@ -204,13 +192,13 @@ describe('security 02: a connection reaches only the marketplace origins configu
 
   it('takes the marketplace’s first origin when baseUrl is omitted, and the same origin written differently', async () => {
     const coop = await newCooperative(api);
-    const omitted = await connect(coop, 'voso', await shopOn('voso'));
+    const omitted = await connect(coop, 'voso', await openShop(sandbox, 'voso'));
     expect(omitted.status).toBe(201);
     expect(omitted.body.baseUrl).toBe(sandbox.urls.voso);
     const shouted = await connect(
       coop,
       'sendo',
-      await shopOn('sendo'),
+      await openShop(sandbox, 'sendo'),
       `${sandbox.urls.sendo.toUpperCase()}/`,
     );
     expect(shouted.status).toBe(201);
@@ -220,7 +208,7 @@ describe('security 02: a connection reaches only the marketplace origins configu
 
   it('tells a marketplace’s own refusal, and network trouble only as "marketplace unreachable"', async () => {
     const coop = await newCooperative(api);
-    const shop = await shopOn('voso');
+    const shop = await openShop(sandbox, 'voso');
     const wrong = await api.call('POST', `/v1/cooperatives/${coop.id}/connections`, {
       key: coop.key,
       body: {
@@ -236,7 +224,7 @@ describe('security 02: a connection reaches only the marketplace origins configu
     expect(wrong.status).toBe(422);
     expect(wrong.body.error.message).toMatch(/voso/i);
 
-    const postmart = await shopOn('postmart');
+    const postmart = await openShop(sandbox, 'postmart');
     const port = new URL(refusingOrigin).port;
     for (const baseUrl of [refusingOrigin, htmlSite.origin]) {
       const res = await connect(coop, 'postmart', postmart, baseUrl);
@@ -258,7 +246,7 @@ describe('security 02: a connection reaches only the marketplace origins configu
 
   it('the worker does not call a stored connection whose baseUrl is not allowed (any more): it marks it', async () => {
     const coop = await newCooperative(api);
-    const shop = await shopOn('sendo');
+    const shop = await openShop(sandbox, 'sendo');
     const connection = await connect(coop, 'sendo', shop, sandbox.urls.sendo);
     expect(connection.status).toBe(201);
     // as a connection stored before origins were configuration, or whose origin was since removed

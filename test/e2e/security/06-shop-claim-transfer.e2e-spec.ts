@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { RunningApi, startApi } from '../../support/api';
 import { newCooperative, newKey, newProduct } from '../../support/factories';
-import { sandboxControl, startMarketplaces, type MarketplaceName } from '../../support/marketplaces';
+import { openShop, startMarketplaces, type MarketplaceName } from '../../support/marketplaces';
 import { startWorker } from '../../support/worker';
 import { signedVosoWebhook, type Sandbox, vietnamIso, vosoOrderNumber } from '../orders/support';
 
@@ -29,12 +29,6 @@ describe('security 06: shop ids are proven, and an admin hands a shop to its own
     await api?.close();
     await sandbox?.close();
   });
-
-  async function shopOn(marketplace: MarketplaceName) {
-    return sandboxControl(sandbox.urls[marketplace]).createShop({
-      shopId: `${marketplace}-${randomUUID().slice(0, 8)}`,
-    });
-  }
 
   function connect(
     coop: { id: string; key: string },
@@ -68,8 +62,8 @@ describe('security 06: shop ids are proven, and an admin hands a shop to its own
   it('Sendo: the credentials of one shop cannot claim another shop id', async () => {
     const squatter = await newCooperative(api);
     const owner = await newCooperative(api);
-    const victim = await shopOn('sendo');
-    const own = await shopOn('sendo');
+    const victim = await openShop(sandbox, 'sendo');
+    const own = await openShop(sandbox, 'sendo');
 
     const claim = await connect(squatter, 'sendo', victim.shopId, own);
     expect(claim.status).toBe(422);
@@ -84,8 +78,8 @@ describe('security 06: shop ids are proven, and an admin hands a shop to its own
   it('a shop connected by another cooperative answers 409 saying to ask for a transfer; the admin transfers it', async () => {
     const squatter = await newCooperative(api);
     const owner = await newCooperative(api);
-    const victim = await shopOn('voso');
-    const own = await shopOn('voso');
+    const victim = await openShop(sandbox, 'voso');
+    const own = await openShop(sandbox, 'voso');
 
     // Voso's login does not name the shop: the first claim goes through
     const claimed = await connect(squatter, 'voso', victim.shopId, own);
@@ -145,7 +139,7 @@ describe('security 06: shop ids are proven, and an admin hands a shop to its own
   it('only admins transfer; unknown ids answer 404 and bad bodies 400', async () => {
     const coop = await newCooperative(api);
     const other = await newCooperative(api);
-    const shop = await shopOn('postmart');
+    const shop = await openShop(sandbox, 'postmart');
     const connection = await connect(coop, 'postmart', shop.shopId, shop);
     expect(connection.status).toBe(201);
     const path = `/v1/connections/${connection.body.id}/transfer`;
@@ -194,7 +188,7 @@ describe('security 06: shop ids are proven, and an admin hands a shop to its own
   it('a shop whose listings are still on the marketplace is not transferred', async () => {
     const coop = await newCooperative(api);
     const other = await newCooperative(api);
-    const shop = await shopOn('voso');
+    const shop = await openShop(sandbox, 'voso');
     const connection = await connect(coop, 'voso', shop.shopId, shop);
     const product = await newProduct(api, coop);
     const listing = await api.call('POST', '/v1/listings', {

@@ -1,13 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { RunningApi, startApi } from '../../support/api';
 import { newCooperative, uniqueCode } from '../../support/factories';
-import {
-  MARKETPLACE_NAMES,
-  sandboxControl,
-  startMarketplaces,
-  type MarketplaceName,
-} from '../../support/marketplaces';
+import { MARKETPLACE_NAMES, openShop, sandboxControl, startMarketplaces } from '../../support/marketplaces';
 import { eventually, startWorker } from '../../support/worker';
 import { ordersOf, type Sandbox } from '../orders/support';
 
@@ -33,18 +27,11 @@ describe('security 11: connections need a webhook secret and say where webhooks 
     await sandbox?.close();
   });
 
-  async function shopOn(marketplace: MarketplaceName, webhookUrl?: string) {
-    return sandboxControl(sandbox.urls[marketplace]).createShop({
-      shopId: `${marketplace}-${randomUUID().slice(0, 8)}`,
-      ...(webhookUrl ? { webhookUrl } : {}),
-    });
-  }
-
   it.each(MARKETPLACE_NAMES)(
     '%s: a connection without webhookSecret is refused, naming it',
     async (marketplace) => {
       const coop = await newCooperative(api);
-      const shop = await shopOn(marketplace);
+      const shop = await openShop(sandbox, marketplace);
       const res = await api.call('POST', `/v1/cooperatives/${coop.id}/connections`, {
         key: coop.key,
         body: {
@@ -80,7 +67,7 @@ describe('security 11: connections need a webhook secret and say where webhooks 
 
   it('answers webhookUrl on create, read and list; new credentials must keep a secret', async () => {
     const coop = await newCooperative(api);
-    const shop = await shopOn('voso');
+    const shop = await openShop(sandbox, 'voso');
     const created = await api.call('POST', `/v1/cooperatives/${coop.id}/connections`, {
       key: coop.key,
       body: {
@@ -118,7 +105,7 @@ describe('security 11: connections need a webhook secret and say where webhooks 
   it('the secret given is the one webhooks are checked with: an order pushed by the marketplace is imported', async () => {
     const coop = await newCooperative(api);
     // the API in this test listens on an ephemeral port, not at PUBLIC_BASE_URL
-    const shop = await shopOn('postmart', `${api.url}/v1/webhooks/postmart`);
+    const shop = await openShop(sandbox, 'postmart', { webhookUrl: `${api.url}/v1/webhooks/postmart` });
     const connection = await api.call('POST', `/v1/cooperatives/${coop.id}/connections`, {
       key: coop.key,
       body: {
