@@ -10,6 +10,7 @@ import type Redis from 'ioredis';
 import { Counter, Gauge, Histogram, register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { Public } from '@ocop/auth';
+import { within } from '@ocop/common';
 import { ChannelHealth } from '@ocop/channels';
 import { DeadWebhooks } from '@ocop/orders';
 import { ALL_QUEUES, REDIS } from '@ocop/sync';
@@ -17,20 +18,10 @@ import { ALL_QUEUES, REDIS } from '@ocop/sync';
 const CHECK_TIMEOUT_MS = 1500;
 
 async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    await Promise.race([
-      check(),
-      new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS);
-      }),
-    ]);
-    return 'up';
-  } catch {
-    return 'down';
-  } finally {
-    clearTimeout(timer);
-  }
+  return within(Promise.resolve().then(check), CHECK_TIMEOUT_MS, 'a health check').then(
+    () => 'up',
+    () => 'down',
+  );
 }
 
 /**

@@ -9,3 +9,4 @@ export * from './scope';
 export * from './ids';
 export * from './calendar-date';
 export * from './json-depth';
+export * from './within';

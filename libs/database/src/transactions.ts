@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { within } from '@ocop/common';
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 const AFTER_COMMIT = 'ocop:afterCommit';
@@ -35,9 +36,7 @@ export function afterCommit(manager: EntityManager, callback: Callback): void {
 async function settle(callbacks: Callback[], ms: number): Promise<void> {
   if (callbacks.length === 0) return;
   const all = Promise.allSettled(callbacks.map((callback) => Promise.resolve().then(callback)));
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
+  await within(all, ms, 'after-commit work').catch(() => undefined);
 }
 
 /**

@@ -4,9 +4,9 @@ import { Job, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
 import { CANCEL_REASONS, MarketplaceError, type CancelReason, type ShopAccess } from '@ocop/marketplaces';
-import { LOGGER, type Logger } from '@ocop/common';
+import { LOGGER, type Logger, within } from '@ocop/common';
 import { AFTER_COMMIT_WAIT_MS } from '@ocop/database';
-import { QUEUES, within } from '@ocop/sync';
+import { QUEUES } from '@ocop/sync';
 import { Order } from './entities';
 import { OrderImport } from './order-import';
 

@@ -10,7 +10,7 @@ import {
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import Redis from 'ioredis';
-import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
+import { ConnectorConfig, LOGGER, type Logger, within } from '@ocop/common';
 import { registeredQueues } from './queue.registry';
 import { ALL_QUEUES } from './queues';
 import { RecurringJobs } from './recurring-jobs';
@@ -72,12 +72,11 @@ class QueuesReady implements OnModuleInit {
     const queues = ALL_QUEUES.map((name) =>
       this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }),
     );
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
+    await within(
       Promise.allSettled(queues.map((queue) => queue.waitUntilReady())),
-      new Promise((resolve) => (timer = setTimeout(resolve, QUEUES_READY_WAIT_MS))),
-    ]);
-    clearTimeout(timer);
+      QUEUES_READY_WAIT_MS,
+      'connecting the queues',
+    ).catch(() => undefined);
   }
 }
 

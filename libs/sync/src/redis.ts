@@ -72,18 +72,3 @@ export async function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<void
     redis.on('ready', onReady);
   });
 }
-
-/** Resolves with `work`'s result, or rejects once `ms` have passed (the work itself goes on). */
-export async function within<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
