@@ -25,43 +25,12 @@ const ALLOWED = {
   orders: ['auth', 'catalogue', 'channels', 'common', 'database', 'marketplaces', 'config', 'jobs'],
   // A read model: it reads what orders, ocop and catalogue export, and nobody imports it back.
   metrics: ['auth', 'catalogue', 'common', 'database', 'marketplaces', 'ocop', 'orders', 'config', 'jobs'],
-  // Not created yet: issue 16 item 1 moves the queue plumbing out of sync into its own lib, which
-  // every context may use and which depends on no context. Rename it here if it gets another name.
+  // The queue plumbing (queue names, the queue module, Redis, recurring schedules, backoff, the
+  // metric helper, the retention sweep): every context may use it, and it knows no context.
   jobs: ['common', 'database', 'config'],
 };
 
-/**
- * Arrows the architecture forbids but the code has today, each allowed only from the files named.
- * Delete an entry when its import goes; test/unit/boundaries.spec.ts fails while an entry is stale.
- */
-const ITEM_1 = 'issue 16 item 1';
-const KNOWN_EXCEPTIONS = [
-  // Issue 16 item 1: the queue plumbing (queue names, recurring schedules, the metric helper, the
-  // adapter wiring) lives in libs/sync, so contexts that enqueue import the sync engine's lib.
-  { from: 'libs/ocop/src/certificate-expiry.ts', to: 'sync', uses: 'QUEUES, RecurringJobs', until: ITEM_1 },
-  { from: 'libs/orders/src/inbox-relay.ts', to: 'sync', uses: 'QUEUES', until: ITEM_1 },
-  { from: 'libs/orders/src/order-actions.ts', to: 'sync', uses: 'QUEUES', until: ITEM_1 },
-  { from: 'libs/orders/src/order-jobs.ts', to: 'sync', uses: 'QUEUES, RecurringJobs', until: ITEM_1 },
-  { from: 'libs/orders/src/order-metrics.ts', to: 'sync', uses: 'singletonMetric', until: ITEM_1 },
-  // SyncModule provides the adapter factory and the per-connection call gate, which item 1 moves
-  // into channels.
-  { from: 'libs/orders/src/orders.module.ts', to: 'sync', uses: 'SyncModule', until: ITEM_1 },
-  // The retention sweep and the Redis-backed rate limits sit beside the Redis connection and the
-  // recurring schedules in sync; with the plumbing in its own lib, RateLimits moves into auth.
-  { from: 'libs/orders/src/dead-webhooks.ts', to: 'sync', uses: 'Retention', until: ITEM_1 },
-  { from: 'libs/orders/src/webhook-inbox.ts', to: 'sync', uses: 'RateLimits', until: ITEM_1 },
-  { from: 'libs/sync/src/rate-limits.ts', to: 'auth', uses: 'RequestBudget', until: ITEM_1 },
-  { from: 'libs/sync/src/queue.module.ts', to: 'auth', uses: 'RequestBudget', until: ITEM_1 },
-];
-
 const LIBS = Object.keys(ALLOWED);
-for (const exception of KNOWN_EXCEPTIONS) {
-  const lib = exception.from.split('/')[1];
-  if (!ALLOWED[lib] || ALLOWED[lib].includes(exception.to)) {
-    throw new Error(`KNOWN_EXCEPTIONS: ${exception.from} → ${exception.to} is not a forbidden arrow`);
-  }
-}
-const literal = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const folder = (name) => (name === 'config' ? '^config/' : `^libs/${name}/`);
 const anyOf = (names) =>
   `^(${names.map((name) => (name === 'config' ? 'config' : `libs/${name}`)).join('|')})/`;
@@ -69,37 +38,18 @@ const anyOf = (names) =>
 function arrowRules() {
   return LIBS.flatMap((lib) => {
     const forbidden = [...LIBS, 'config'].filter((name) => name !== lib && !ALLOWED[lib].includes(name));
-    const excepted = [
-      ...new Set(
-        KNOWN_EXCEPTIONS.filter((e) => e.to !== lib && e.from.startsWith(`libs/${lib}/`)).map((e) => e.to),
-      ),
-    ];
-    const plain = forbidden.filter((name) => !excepted.includes(name));
-    const rules = [];
-    if (plain.length > 0) {
-      rules.push({
+    if (forbidden.length === 0) return [];
+    return [
+      {
         name: `${lib}-imports-only-its-allowed-libs`,
         comment:
           `libs/${lib} may import only ${ALLOWED[lib].join(', ') || 'nothing of ours'} ` +
           `(ALLOWED in .dependency-cruiser.cjs; docs/architecture.md, "Bounded contexts").`,
         severity: 'error',
         from: { path: folder(lib) },
-        to: { path: anyOf(plain) },
-      });
-    }
-    for (const target of excepted) {
-      const files = KNOWN_EXCEPTIONS.filter((e) => e.to === target && e.from.startsWith(`libs/${lib}/`));
-      rules.push({
-        name: `${lib}-not-to-${target}`,
-        comment:
-          `libs/${lib} must not import libs/${target}; known exceptions (KNOWN_EXCEPTIONS in ` +
-          `.dependency-cruiser.cjs) until ${files[0].until}: ${files.map((e) => e.from).join(', ')}.`,
-        severity: 'error',
-        from: { path: folder(lib), pathNot: files.map((e) => `^${literal(e.from)}$`) },
-        to: { path: folder(target) },
-      });
-    }
-    return rules;
+        to: { path: anyOf(forbidden) },
+      },
+    ];
   });
 }
 
@@ -236,6 +186,6 @@ const configuration = {
 module.exports = configuration;
 // For test/unit/boundaries.spec.ts; not part of dependency-cruiser's configuration.
 Object.defineProperty(module.exports, 'boundaries', {
-  value: { ALLOWED, KNOWN_EXCEPTIONS },
+  value: { ALLOWED },
   enumerable: false,
 });

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { addDays, addMonths, Clock, vietnamDate } from '@ocop/common';
 import { Outbox } from '@ocop/database';
 import { validUntil } from '@ocop/ocop';
-import { QUEUES } from '@ocop/sync';
+import { QUEUES } from '@ocop/jobs';
 import { RunningApi, startApi } from '../support/api';
 import { newCooperative, newKey, newProduct } from '../support/factories';
 import { startWorker } from '../support/worker';

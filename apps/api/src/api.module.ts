@@ -5,12 +5,14 @@ import { register } from 'prom-client';
 import { Environment } from '../../../config/environment';
 import { AuthModule } from '@ocop/auth';
 import { CatalogueModule } from '@ocop/catalogue';
+import { ChannelsModule } from '@ocop/channels';
 import { CommonModule } from '@ocop/common';
 import { OcopModule } from '@ocop/ocop';
 import { MetricsModule } from '@ocop/metrics';
 import { OrdersModule } from '@ocop/orders';
 import { DatabaseModule } from '@ocop/database';
-import { QueueModule, SyncModule } from '@ocop/sync';
+import { QueueModule } from '@ocop/jobs';
+import { SyncModule } from '@ocop/sync';
 import { ErrorShapeFilter } from './error-shape.filter';
 import { HealthController, MetricsController, SyncGauges } from './operations';
 import { SyncHealthController } from './sync-health.controller';
@@ -33,6 +35,7 @@ export class ApiModule {
         AuthModule,
         CatalogueModule,
         OcopModule,
+        ChannelsModule,
         SyncModule,
         OrdersModule,
         MetricsModule,

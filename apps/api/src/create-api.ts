@@ -6,7 +6,7 @@ import { Environment } from '../../../config/environment';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { ApiKeysService, Principal } from '@ocop/auth';
-import { ALL_QUEUES } from '@ocop/sync';
+import { ALL_QUEUES } from '@ocop/jobs';
 import {
   BadRequest,
   describeError,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { environmentSchema, EnvironmentError, loadEnvironment } from '../../../config/environment';
 import { ReferenceDataError } from '../../../config/reference-data';
 import type Redis from 'ioredis';
-import { REDIS, waitForRedis } from '@ocop/sync';
+import { REDIS, waitForRedis } from '@ocop/jobs';
 import { createApiApp } from './create-api';
 
 async function main(): Promise<void> {

@@ -13,7 +13,7 @@ import { Public } from '@ocop/auth';
 import { within } from '@ocop/common';
 import { ChannelHealth } from '@ocop/channels';
 import { DeadWebhooks } from '@ocop/orders';
-import { ALL_QUEUES, REDIS } from '@ocop/sync';
+import { ALL_QUEUES, REDIS } from '@ocop/jobs';
 
 const CHECK_TIMEOUT_MS = 1500;
 

@@ -4,7 +4,7 @@ import type { Environment } from '../../../config/environment';
 import { CommonModule } from '@ocop/common';
 import { DatabaseModule } from '@ocop/database';
 import { MetricsModule, type RollupTable, SalesRollups } from '@ocop/metrics';
-import { QueueModule } from '@ocop/sync';
+import { QueueModule } from '@ocop/jobs';
 
 /** The metrics context on its own, without HTTP or processors, for commands and benchmarks. */
 export async function metricsContext(env: Environment): Promise<INestApplicationContext> {

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type Redis from 'ioredis';
 import { Environment } from '../../../config/environment';
 import { JsonNestLogger, Logger, LOGGER } from '@ocop/common';
-import { RecurringJobs, REDIS, waitForRedis } from '@ocop/sync';
+import { RecurringJobs, REDIS, waitForRedis } from '@ocop/jobs';
 import { startMetricsServer } from './metrics-server';
 import { WorkerModule } from './worker.module';
 

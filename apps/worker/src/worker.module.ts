@@ -5,7 +5,8 @@ import { DatabaseModule } from '@ocop/database';
 import { MetricsModule } from '@ocop/metrics';
 import { OcopWorkerModule } from '@ocop/ocop';
 import { OrdersWorkerModule } from '@ocop/orders';
-import { QueueModule, SyncWorkerModule } from '@ocop/sync';
+import { JobsWorkerModule, QueueModule } from '@ocop/jobs';
+import { SyncWorkerModule } from '@ocop/sync';
 
 /** The worker process: BullMQ processors of every context, sharing one Redis and one PostgreSQL. */
 @Module({})
@@ -17,6 +18,7 @@ export class WorkerModule {
         CommonModule.forRoot(env, 'worker'),
         DatabaseModule,
         QueueModule.forRole('working'),
+        JobsWorkerModule,
         SyncWorkerModule,
         OcopWorkerModule,
         OrdersWorkerModule,

@@ -1,9 +1,9 @@
-import { CanActivate, ExecutionContext, Injectable, Optional } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { Forbidden, RateLimited, Unauthorized } from '@ocop/common';
 import { ApiKeysService } from './api-keys.service';
 import { ALLOWED_ROLES, IS_PUBLIC, OWN_RATE_LIMIT, Principal, Role } from './principal';
-import { RequestBudget, type RequestBucket } from './request-budget';
+import { RateLimits } from './rate-limits';
 
 /**
  * The one guard of the API: authenticates the bearer key, refuses roles a route does not allow
@@ -16,7 +16,7 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeysService,
-    @Optional() private readonly budget?: RequestBudget,
+    private readonly limits: RateLimits,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -51,9 +51,8 @@ export class ApiKeyGuard implements CanActivate {
     return true;
   }
 
-  private async spend(bucket: RequestBucket, id: string): Promise<void> {
-    if (!this.budget) return;
-    const decision = await this.budget.spend(bucket, id);
+  private async spend(bucket: 'key' | 'address', id: string): Promise<void> {
+    const decision = await this.limits.spend(bucket, id);
     if (!decision.allowed) {
       throw new RateLimited(
         bucket === 'key'

@@ -1,4 +1,4 @@
 export * from './auth.module';
 export * from './api-keys.service';
 export * from './principal';
-export * from './request-budget';
+export { RateLimits, RateLimitsModule, type RateBucket } from './rate-limits';

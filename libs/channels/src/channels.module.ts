@@ -8,13 +8,14 @@ import { channelEntities } from './entities';
 import { ListingContents } from './listing-content';
 import { ListingVersions } from './listing-versions';
 import { ListingsService } from './listings.service';
+import { MarketplaceAdaptersModule } from './marketplace-adapters.module';
 
 /**
- * Connections and listings. Needs MARKETPLACE_ADAPTERS from the process that runs it. Every
+ * Connections and listings, and the marketplace adapters that reach them. Every
  * catalogue change bumps the affected listings inside the change's own transaction.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature(channelEntities), CatalogueModule],
+  imports: [TypeOrmModule.forFeature(channelEntities), CatalogueModule, MarketplaceAdaptersModule],
   controllers: [ChannelsController],
   providers: [ConnectionsService, ListingsService, ListingVersions, ListingContents, ChannelHealth],
   exports: [ConnectionsService, ListingsService, ListingVersions, ListingContents, ChannelHealth],

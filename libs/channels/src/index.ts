@@ -6,3 +6,5 @@ export * from './listing-versions';
 export * from './listing-content';
 export * from './entities';
 export * from './channel-health';
+export { RedisCallGate } from './call-gate';
+export { MarketplaceAdaptersModule } from './marketplace-adapters.module';

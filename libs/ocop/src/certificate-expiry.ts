@@ -2,7 +2,7 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { LOGGER, VIETNAM_TIME_ZONE, type Logger } from '@ocop/common';
-import { QUEUES, RecurringJobs } from '@ocop/sync';
+import { QUEUES, RecurringJobs } from '@ocop/jobs';
 import { CertificatesService } from './certificates.service';
 import { OcopModule } from './ocop.module';
 

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Conflict, ConnectorConfig, NotFound } from '@ocop/common';
 import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
-import { Retention } from '@ocop/sync';
+import { Retention } from '@ocop/jobs';
 import type { WebhookInboxEntry } from './entities';
 
 /** The longest wait between two attempts at a stored webhook, however many failures came before. */

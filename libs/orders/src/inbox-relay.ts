@@ -3,7 +3,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { LOGGER, type Logger } from '@ocop/common';
-import { QUEUES } from '@ocop/sync';
+import { QUEUES } from '@ocop/jobs';
 
 export const inboxJobId = (inboxId: string) => `inbox-${inboxId}`;
 

@@ -6,7 +6,7 @@ import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } fr
 import { CANCEL_REASONS, MarketplaceError, type CancelReason, type ShopAccess } from '@ocop/marketplaces';
 import { LOGGER, type Logger, within } from '@ocop/common';
 import { AFTER_COMMIT_WAIT_MS } from '@ocop/database';
-import { QUEUES } from '@ocop/sync';
+import { QUEUES } from '@ocop/jobs';
 import { Order } from './entities';
 import { OrderImport } from './order-import';
 

@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
 import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { MarketplaceError, type MarketplaceOrder, type OrderHint, type ShopAccess } from '@ocop/marketplaces';
-import { CONNECTION_JOB_CONCURRENCY, QUEUES, RecurringJobs } from '@ocop/sync';
+import { CONNECTION_JOB_CONCURRENCY, QUEUES, RecurringJobs } from '@ocop/jobs';
 import { DeadWebhooks } from './dead-webhooks';
 import { WebhookInboxEntry } from './entities';
 import { OrderActions } from './order-actions';

@@ -1,5 +1,5 @@
 import { Counter } from 'prom-client';
-import { singletonMetric } from '@ocop/sync';
+import { singletonMetric } from '@ocop/jobs';
 
 export const webhooksReceived = singletonMetric(
   'webhooks_received_total',

@@ -1,8 +1,8 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueModule } from '@ocop/catalogue';
-import { ConnectionsService } from '@ocop/channels';
-import { SyncModule } from '@ocop/sync';
+import { RateLimitsModule } from '@ocop/auth';
+import { ChannelsModule, ConnectionsService } from '@ocop/channels';
 import { orderEntities } from './entities';
 import { OrderActionProcessor, OrderActions } from './order-actions';
 import { DeadWebhooks, InboxRetention } from './dead-webhooks';
@@ -26,7 +26,7 @@ import { WebhooksController } from './webhooks.controller';
 
 /** Webhooks into the inbox, the Orders API and order actions: what the API process serves. */
 @Module({
-  imports: [TypeOrmModule.forFeature(orderEntities), CatalogueModule, SyncModule],
+  imports: [TypeOrmModule.forFeature(orderEntities), CatalogueModule, ChannelsModule, RateLimitsModule],
   controllers: [WebhooksController, OrdersController],
   providers: [
     WebhookInbox,
@@ -57,7 +57,7 @@ export class OrdersModule implements OnModuleInit {
 
 /** The order processors; only the worker imports this module. */
 @Module({
-  imports: [OrdersModule, SyncModule],
+  imports: [OrdersModule, ChannelsModule],
   providers: [
     OrderIntake,
     OrderReads,

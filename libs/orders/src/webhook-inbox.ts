@@ -9,7 +9,7 @@ import {
   type WebhookDelivery,
   type WebhookEvent,
 } from '@ocop/marketplaces';
-import { RateLimits } from '@ocop/sync';
+import { RateLimits } from '@ocop/auth';
 import { webhooksReceived } from './order-metrics';
 import { storeChange } from './stored-change';
 

@@ -22,11 +22,8 @@ import {
   type ShopAccess,
   type StockPush,
 } from '@ocop/marketplaces';
-import { backoffDelay } from './backoff';
+import { backoffDelay, CONNECTION_JOB_CONCURRENCY, QUEUES, RecurringJobs, singletonMetric } from '@ocop/jobs';
 import { stockRecord } from './stock-record';
-import { QUEUES } from './queues';
-import { singletonMetric } from './metrics';
-import { RecurringJobs } from './recurring-jobs';
 
 export const marketplaceCalls = singletonMetric(
   'marketplace_calls_total',
@@ -44,15 +41,6 @@ const PAGE = 200;
 const PUBLISH_CONCURRENCY = 4;
 
 export const connectionJobId = (connectionId: string) => `connection-${connectionId}`;
-
-/**
- * Jobs one worker runs at once in each per-connection queue (sync, order polls). Each connection
- * has one job id there, so it holds at most one slot; a slow marketplace holds it for at most
- * MARKETPLACE_CALL_DEADLINE_MS a call, and jobs are taken in the order they became due. With
- * this many slots a handful of slow shops leave the rest to everyone else (the work is waiting on
- * HTTP, not on this process).
- */
-export const CONNECTION_JOB_CONCURRENCY = 16;
 
 /** The one way sync work is enqueued: one job per connection, however many changes arrived. */
 @Injectable()

@@ -1,11 +1,2 @@
-export * from './queue.module';
-export * from './queues';
-export * from './redis';
-export * from './connection-sync';
-export * from './call-gate';
-export * from './backoff';
-export * from './sync.module';
-export * from './recurring-jobs';
-export * from './metrics';
-export * from './rate-limits';
-export * from './retention';
+export { SyncModule, SyncWorkerModule } from './sync.module';
+export { SyncScheduler, ConnectionSyncProcessor, marketplaceCalls } from './connection-sync';

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../libs/database/src/data-source';
 import { createLogger } from '../../../libs/common/src/logger';
 import { InboxRelay, inboxJobId } from '../../../libs/orders/src/inbox-relay';
-import { QUEUES } from '../../../libs/sync/src/queues';
+import { QUEUES } from '@ocop/jobs';
 import { dropDatabase, freshDatabase } from '../../support/database';
 
 /**

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { Queue } from 'bullmq';
-import { QUEUES } from '@ocop/sync';
+import { QUEUES } from '@ocop/jobs';
 import { RunningApi, startApi } from '../../support/api';
 import { dropDatabase, freshDatabase } from '../../support/database';
 import { MARKETPLACE_NAMES, sandboxControl, startMarketplaces } from '../../support/marketplaces';

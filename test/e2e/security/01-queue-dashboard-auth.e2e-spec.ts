@@ -1,5 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
-import { ALL_QUEUES } from '@ocop/sync';
+import { ALL_QUEUES } from '@ocop/jobs';
 import { type RunningApi, startApi } from '../../support/api';
 import { newCooperative, newKey } from '../../support/factories';
 

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { Pool } from 'pg';
-import { QUEUES } from '@ocop/sync';
+import { QUEUES } from '@ocop/jobs';
 import { type RunningApi, startApi } from '../../support/api';
 import { dropDatabase, freshDatabase } from '../../support/database';
 import { startMarketplaces } from '../../support/marketplaces';

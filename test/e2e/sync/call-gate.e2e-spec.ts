@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import type { ShopAccess } from '@ocop/marketplaces';
-import { RedisCallGate } from '@ocop/sync';
+import { RedisCallGate } from '@ocop/channels';
 
 const shop = (): ShopAccess => ({
   connectionId: randomUUID(),

@@ -3,7 +3,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { QueueEvents, type Queue } from 'bullmq';
 import { register } from 'prom-client';
 import { addDays, addMonths, Clock, vietnamDate } from '@ocop/common';
-import { QUEUES } from '@ocop/sync';
+import { QUEUES } from '@ocop/jobs';
 import { RunningApi, startApi } from '../../support/api';
 import { newCooperative, newKey, uniqueCode } from '../../support/factories';
 import {

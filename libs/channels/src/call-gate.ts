@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { CallGate, Marketplace, ShopAccess } from '@ocop/marketplaces';
-import { REDIS } from './redis';
+import { REDIS } from '@ocop/jobs';
 
 /**
  * Calls a second per shop to start from: Voso's documented 20; Sendo and Postmart publish none,

@@ -15,8 +15,6 @@ import { registeredQueues } from './queue.registry';
 import { ALL_QUEUES } from './queues';
 import { RecurringJobs } from './recurring-jobs';
 import { Retention } from './retention';
-import { RequestBudget } from '@ocop/auth';
-import { RateLimits } from './rate-limits';
 import { failFastRedisOptions, patientRedisOptions, REDIS } from './redis';
 
 class RedisCloser implements OnApplicationShutdown {
@@ -118,10 +116,8 @@ export class QueueModule {
         QueuesReady,
         RecurringJobs,
         Retention,
-        RateLimits,
-        { provide: RequestBudget, useExisting: RateLimits },
       ],
-      exports: [REDIS, BullModule, registeredQueues, RecurringJobs, Retention, RateLimits, RequestBudget],
+      exports: [REDIS, BullModule, registeredQueues, RecurringJobs, Retention],
     };
   }
 }

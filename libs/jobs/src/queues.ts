@@ -31,3 +31,12 @@ export const ALL_QUEUES: QueueName[] = Object.values(QUEUES);
  * process read: the outbox table stays the record of domain events.
  */
 export const RETIRED_QUEUES = ['outbox-relay', 'domain-events'] as const;
+
+/**
+ * Jobs one worker runs at once in each per-connection queue (sync, order polls). Each connection
+ * has one job id there, so it holds at most one slot; a slow marketplace holds it for at most
+ * MARKETPLACE_CALL_DEADLINE_MS a call, and jobs are taken in the order they became due. With
+ * this many slots a handful of slow shops leave the rest to everyone else (the work is waiting on
+ * HTTP, not on this process).
+ */
+export const CONNECTION_JOB_CONCURRENCY = 16;

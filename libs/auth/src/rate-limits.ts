@@ -1,23 +1,28 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Module } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { type BudgetDecision, RequestBudget } from '@ocop/auth';
 import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
-import { REDIS } from './redis';
+import { REDIS } from '@ocop/jobs';
 
 /** Whose requests a limit counts: an API key's, a client address's, or a marketplace connection's webhooks. */
 export type RateBucket = 'key' | 'address' | 'webhook';
 
+export interface BudgetDecision {
+  allowed: boolean;
+  /** when refused: how long until a request would be allowed again */
+  retryAfterSeconds: number;
+}
+
 const WINDOW_SECONDS = 60;
 
 /**
- * The API's rate limits, per minute, counted in Redis so that every API process shares them. While
+ * The API's rate limits (API.md: 429 `rate_limited` with Retry-After), per minute, counted in Redis so that every API process shares them. While
  * Redis is away each process counts in its own memory instead (rate-limiter-flexible's insurance
  * limiter): the limit then holds per process rather than for the whole deployment, and a request
  * never waits on the outage (the Redis connection fails fast).
  */
 @Injectable()
-export class RateLimits extends RequestBudget {
+export class RateLimits {
   private readonly limiters: Record<RateBucket, RateLimiterRedis>;
   private insured = false;
 
@@ -26,7 +31,6 @@ export class RateLimits extends RequestBudget {
     config: ConnectorConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    super();
     const limiter = (bucket: RateBucket, points: number) => {
       const keyPrefix = `${config.env.QUEUE_PREFIX}:rate:${bucket}`;
       return new RateLimiterRedis({
@@ -69,3 +73,7 @@ export class RateLimits extends RequestBudget {
     }
   }
 }
+
+/** The rate limits, for the API's guard and the webhook inbox; needs the Redis connection of QueueModule. */
+@Module({ providers: [RateLimits], exports: [RateLimits] })
+export class RateLimitsModule {}
