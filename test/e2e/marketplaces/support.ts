@@ -1,25 +1,57 @@
 import { randomUUID } from 'node:crypto';
-import type { CallGate, ListingContent, Marketplace, MarketplaceError, ShopAccess } from '@ocop/marketplaces';
+import { readFileSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { categoryCodesFrom } from '@ocop/marketplaces';
+import type {
+  CallGate,
+  CategoryCodes,
+  ListingContent,
+  Marketplace,
+  MarketplaceAdapter,
+  MarketplaceError,
+  OrderChange,
+  ShopAccess,
+  WebhookDelivery,
+} from '@ocop/marketplaces';
 import { Sandbox } from '../../../apps/marketplace-sandbox/src/sandbox';
 import { control } from '../sandbox/helpers';
 
 export { startTestSandbox, control, http } from '../sandbox/helpers';
 
-/** The category codes of config/reference/categories.json for the categories these suites use. */
-export const CATEGORY_CODES = {
-  tea: { sendo: 2318, voso: 'THUC_PHAM_CHE', postmart: 'food-tea' },
-  honey: { sendo: 2322, voso: 'THUC_PHAM_MAT_ONG', postmart: 'food-honey' },
-};
+/**
+ * The marketplaces' category codes as the connector reads them from config/reference/categories.json,
+ * so a marketplace added there needs nothing here.
+ */
+export const CATEGORY_CODES: CategoryCodes = categoryCodesFrom(
+  JSON.parse(readFileSync(join(__dirname, '../../../config/reference/categories.json'), 'utf8')).categories,
+);
 
 export type Control = ReturnType<typeof control>;
+
+export interface SandboxShop {
+  shop: ShopAccess;
+  ctl: Control;
+  shopId: string;
+}
 
 /** A fresh sandbox shop and the ShopAccess the connector would hold for it. */
 export async function newShop(
   sandbox: Sandbox,
   marketplace: Marketplace,
   faults: Record<string, unknown> = {},
-): Promise<{ shop: ShopAccess; ctl: Control; shopId: string }> {
-  const ctl = control(sandbox.urls[marketplace]);
+): Promise<SandboxShop> {
+  return openShop(marketplace, sandbox.urls[marketplace], control(sandbox.urls[marketplace]), faults);
+}
+
+/** A fresh shop at one marketplace's address, opened through its control API. */
+export async function openShop(
+  marketplace: Marketplace,
+  baseUrl: string,
+  ctl: Control,
+  faults: Record<string, unknown> = {},
+): Promise<SandboxShop> {
   const created = await ctl.createShop();
   if (Object.keys(faults).length > 0) expect((await ctl.faults(created.shopId, faults)).status).toBe(200);
   return {
@@ -29,7 +61,7 @@ export async function newShop(
       connectionId: randomUUID(),
       marketplace,
       shopId: created.shopId,
-      baseUrl: sandbox.urls[marketplace],
+      baseUrl,
       credentials: created.credentials,
     },
   };
@@ -100,4 +132,78 @@ export function countingGate(): CallGate & { calls: number } {
 
 export function byStatus(variants: { sku: string }[]): Record<string, any> {
   return Object.fromEntries(variants.map((variant) => [variant.sku, variant]));
+}
+
+/** Two SKUs with stock for hundreds of orders. */
+export function stockedProduct(tag: string): ListingContent {
+  return {
+    productId: randomUUID(),
+    name: 'Mật ong hoa nhãn Hưng Yên',
+    description: 'Mật ong nguyên chất',
+    category: 'honey',
+    imageUrls: [],
+    ocopStars: 4,
+    variants: [
+      { skuCode: `${tag}-250`, name: 'Chai 250 ml', priceVnd: 95_000, weightGrams: 300, quantity: 5_000 },
+      { skuCode: `${tag}-500`, name: 'Chai 500 ml', priceVnd: 170_000, weightGrams: 600, quantity: 5_000 },
+    ],
+  };
+}
+
+export async function collect(pages: AsyncIterable<OrderChange[]>): Promise<OrderChange[]> {
+  const changes: OrderChange[] = [];
+  for await (const page of pages) changes.push(...page);
+  return changes;
+}
+
+/** Places orders in one bulk call (the sandbox's extension); answers their ids in the order given. */
+export async function placeOrders(
+  ctl: Control,
+  shopId: string,
+  orders: { lines: { sku: string; quantity: number }[]; placedAt?: string }[],
+): Promise<string[]> {
+  const response = await ctl.placeOrder(shopId, {
+    orders: orders.map((order) => ({ ...order, notify: false })),
+  });
+  expect(response.status).toBe(201);
+  return response.body.orders.map((placed: { orderId?: string; error?: string }) => {
+    if (!placed.orderId) throw new Error(`order refused: ${placed.error}`);
+    return placed.orderId;
+  });
+}
+
+export async function placeOrder(
+  ctl: Control,
+  shopId: string,
+  lines: { sku: string; quantity: number }[],
+): Promise<string> {
+  const response = await ctl.placeOrder(shopId, { lines });
+  expect(response.status).toBe(201);
+  return response.body.orderId as string;
+}
+
+/** A webhook receiver that keeps the raw bytes and answers as the connector would. */
+export async function startDeliveryReceiver(adapter: MarketplaceAdapter) {
+  const received: WebhookDelivery[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const headers: Record<string, string | undefined> = {};
+      for (const [name, value] of Object.entries(request.headers)) {
+        headers[name] = Array.isArray(value) ? value.join(',') : value;
+      }
+      const delivery = { rawBody: Buffer.concat(chunks), headers };
+      received.push(delivery);
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ received: true, ...adapter.webhookAcknowledgement(delivery) }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/webhooks`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
