@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConnectorConfig } from '@ocop/common';
 import { dataSourceOptions } from './data-source';
+import { EventBus } from './events';
 import { IdempotencyStore } from './idempotency';
 import { Outbox } from './outbox';
 import { Transactions } from './transactions';
@@ -22,7 +23,7 @@ import { Transactions } from './transactions';
       }),
     }),
   ],
-  providers: [Transactions, IdempotencyStore, Outbox],
-  exports: [Transactions, IdempotencyStore, Outbox],
+  providers: [Transactions, IdempotencyStore, Outbox, EventBus],
+  exports: [Transactions, IdempotencyStore, Outbox, EventBus],
 })
 export class DatabaseModule {}

@@ -4,4 +4,5 @@ export * from './idempotency';
 export * from './transactions';
 export { migrations } from './migrations';
 export * from './outbox';
+export * from './events';
 export * from './keyset-page';
