@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CatalogueChanges } from './catalogue-changes';
 import { CooperativesController, ProductsController, ReferenceController } from './controllers';
 import { CooperativesService } from './cooperatives.service';
 import { catalogueEntities } from './entities';
@@ -10,7 +9,7 @@ import { StockLedger } from './stock-ledger';
 @Module({
   imports: [TypeOrmModule.forFeature(catalogueEntities)],
   controllers: [CooperativesController, ProductsController, ReferenceController],
-  providers: [CooperativesService, ProductsService, StockLedger, CatalogueChanges],
-  exports: [CooperativesService, ProductsService, StockLedger, CatalogueChanges],
+  providers: [CooperativesService, ProductsService, StockLedger],
+  exports: [CooperativesService, ProductsService, StockLedger],
 })
 export class CatalogueModule {}

@@ -1,25 +1,13 @@
-import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-
 /** What changed in the catalogue, as other contexts need to hear it. */
 export type CatalogueChange =
   { kind: 'product'; productId: string } | { kind: 'stock'; productId: string; skuId: string };
 
-export type CatalogueChangeListener = (manager: EntityManager, change: CatalogueChange) => Promise<void>;
-
 /**
- * Lets other contexts react to catalogue changes inside the same transaction (the listings bump
- * their desired version there), without the catalogue knowing who listens.
+ * A product or its stock changed. Published inside the change's transaction, so a context that
+ * must move with it (channels bumps the listings' desired versions) does so atomically, without
+ * the catalogue knowing who listens. Not `mustBeHandled`: the seed command loads the catalogue
+ * alone, before any listing exists.
  */
-@Injectable()
-export class CatalogueChanges {
-  private readonly listeners: CatalogueChangeListener[] = [];
-
-  subscribe(listener: CatalogueChangeListener): void {
-    this.listeners.push(listener);
-  }
-
-  async publish(manager: EntityManager, change: CatalogueChange): Promise<void> {
-    for (const listener of this.listeners) await listener(manager, change);
-  }
+export class CatalogueChanged {
+  constructor(readonly change: CatalogueChange) {}
 }

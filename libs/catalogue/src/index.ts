@@ -6,4 +6,4 @@ export * from './views';
 export * from './dto';
 export { PRODUCER_KINDS, PRODUCT_STATUSES } from './entities';
 export type { ProducerKind, ProductStatus, MovementKind } from './entities';
-export * from './catalogue-changes';
+export * from './events';

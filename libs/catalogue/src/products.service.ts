@@ -16,14 +16,15 @@ import {
 } from '@ocop/common';
 import {
   byCreation,
+  EventBus,
   fetchPage,
   IdempotencyStore,
   requestFingerprint,
   StoredAnswer,
   Transactions,
 } from '@ocop/database';
-import { CatalogueChanges } from './catalogue-changes';
 import { CooperativesService } from './cooperatives.service';
+import { CatalogueChanged } from './events';
 import {
   CreateProductBody,
   MovementListQuery,
@@ -65,7 +66,7 @@ export class ProductsService {
     private readonly idempotency: IdempotencyStore,
     private readonly config: ConnectorConfig,
     private readonly clock: Clock,
-    private readonly changes: CatalogueChanges,
+    private readonly events: EventBus,
   ) {}
 
   async create(scope: Scope, body: CreateProductBody): Promise<ProductView> {
@@ -148,7 +149,7 @@ export class ProductsService {
         { id },
         { ...body, ...(body.name !== undefined ? { searchText: foldVietnamese(body.name) } : {}) },
       );
-      await this.changes.publish(manager, { kind: 'product', productId: id });
+      await this.events.publish(manager, new CatalogueChanged({ kind: 'product', productId: id }));
     });
     return this.get(scope, id);
   }
@@ -157,7 +158,7 @@ export class ProductsService {
     const product = await this.findProduct(scope, productId);
     const sku = await this.transactions.run(async (manager) => {
       const added = await this.insertSku(manager, product, input);
-      await this.changes.publish(manager, { kind: 'product', productId: product.id });
+      await this.events.publish(manager, new CatalogueChanged({ kind: 'product', productId: product.id }));
       return added;
     });
     return skuView(sku);
@@ -168,7 +169,10 @@ export class ProductsService {
     if (Object.keys(body).length > 0) {
       await this.transactions.run(async (manager) => {
         await manager.update(Sku, { id: skuId }, body);
-        await this.changes.publish(manager, { kind: 'product', productId: sku.productId });
+        await this.events.publish(
+          manager,
+          new CatalogueChanged({ kind: 'product', productId: sku.productId }),
+        );
       });
     }
     return skuView(await this.findSku(scope, skuId));
@@ -277,7 +281,7 @@ export class ProductsService {
         ocopValidUntil: badge?.validUntil ?? null,
       },
     );
-    await this.changes.publish(manager, { kind: 'product', productId });
+    await this.events.publish(manager, new CatalogueChanged({ kind: 'product', productId }));
   }
 
   /** Removes the badge if it is still this certificate's (the nightly expiry of certificates). */
@@ -287,7 +291,8 @@ export class ProductsService {
       { id: productId, ocopCertificateId: certificateId },
       { ocopCertificateId: null, ocopStars: null, ocopValidUntil: null },
     );
-    if (cleared.affected) await this.changes.publish(manager, { kind: 'product', productId });
+    if (cleared.affected)
+      await this.events.publish(manager, new CatalogueChanged({ kind: 'product', productId }));
   }
 
   private today(): string {

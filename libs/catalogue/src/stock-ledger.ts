@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { CatalogueChanges } from './catalogue-changes';
+import { EventBus } from '@ocop/database';
+import { CatalogueChanged } from './events';
 import { MovementKind, Sku } from './entities';
 
 export interface StockChange {
@@ -62,7 +63,7 @@ export function skuFromRow(row: SkuRow): Sku {
  */
 @Injectable()
 export class StockLedger {
-  constructor(private readonly changes: CatalogueChanges) {}
+  constructor(private readonly events: EventBus) {}
 
   /**
    * The SKU after the change with what actually moved, or undefined when the change would break
@@ -113,7 +114,10 @@ export class StockLedger {
     );
     if (!rows[0]) return undefined;
     const sku = skuFromRow(rows[0]);
-    await this.changes.publish(manager, { kind: 'stock', productId: sku.productId, skuId: sku.id });
+    await this.events.publish(
+      manager,
+      new CatalogueChanged({ kind: 'stock', productId: sku.productId, skuId: sku.id }),
+    );
     return sku;
   }
 

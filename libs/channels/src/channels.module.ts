@@ -1,6 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CatalogueChanges, CatalogueModule } from '@ocop/catalogue';
+import { CatalogueChanged, CatalogueModule } from '@ocop/catalogue';
+import { EventBus } from '@ocop/database';
 import { ChannelHealth } from './channel-health';
 import { ConnectionsService } from './connections.service';
 import { ChannelsController } from './controllers';
@@ -22,12 +23,12 @@ import { MarketplaceAdaptersModule } from './marketplace-adapters.module';
 })
 export class ChannelsModule implements OnModuleInit {
   constructor(
-    private readonly changes: CatalogueChanges,
+    private readonly events: EventBus,
     private readonly versions: ListingVersions,
   ) {}
 
   onModuleInit(): void {
-    this.changes.subscribe((manager, change) =>
+    this.events.on(CatalogueChanged, 'in-transaction', ({ change }, manager) =>
       this.versions.bumpProduct(manager, change.productId, change.kind === 'stock' ? 'stock' : 'content'),
     );
   }

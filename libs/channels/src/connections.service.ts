@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, QueryFailedError, Repository } from 'typeorm';
+import { In, QueryFailedError, Repository } from 'typeorm';
 import { CooperativesService } from '@ocop/catalogue';
 import {
   Conflict,
@@ -12,7 +12,7 @@ import {
   ServiceUnavailable,
   ValidationFailed,
 } from '@ocop/common';
-import { byCreation, fetchPage, Transactions } from '@ocop/database';
+import { byCreation, EventBus, fetchPage, Transactions } from '@ocop/database';
 import {
   connectionOrigin,
   MarketplaceError,
@@ -31,6 +31,7 @@ import {
 } from './dto';
 import { Connection } from './entities';
 import { connectionProblems } from './connection-rules';
+import { ConnectionTransferred } from './events';
 import { ListingVersions } from './listing-versions';
 
 /** Where the marketplace must send the shop's webhooks: this API's route for its marketplace. */
@@ -57,8 +58,6 @@ export type ConnectionView = ReturnType<typeof connectionView>;
 
 const shopIdentity = (marketplace: Marketplace, shopId: string) => `${marketplace}:${shopId}`;
 
-export type ConnectionTransferred = (manager: EntityManager, connectionId: string) => Promise<void>;
-
 export const WEBHOOK_TARGET_TTL_MS = 10_000;
 
 export interface WebhookTarget {
@@ -73,7 +72,6 @@ export interface WebhookTarget {
 export class ConnectionsService {
   private readonly key: Buffer;
   private readonly webhookTargets = new Map<string, { target: WebhookTarget | undefined; until: number }>();
-  private readonly transferListeners: ConnectionTransferred[] = [];
 
   constructor(
     @InjectRepository(Connection) private readonly connections: Repository<Connection>,
@@ -81,6 +79,7 @@ export class ConnectionsService {
     private readonly cooperatives: CooperativesService,
     private readonly transactions: Transactions,
     private readonly versions: ListingVersions,
+    private readonly events: EventBus,
     private readonly config: ConnectorConfig,
   ) {
     this.key = Buffer.from(config.env.CREDENTIALS_KEY, 'base64');
@@ -256,16 +255,11 @@ export class ConnectionsService {
             'webhookSecret (PATCH /v1/connections/:id) to use it',
         },
       );
-      for (const listener of this.transferListeners) await listener(manager, id);
+      await this.events.publish(manager, new ConnectionTransferred(id));
       return connection;
     });
     if (moved) this.webhookTargets.delete(shopIdentity(moved.marketplace, moved.shop_id));
     return this.get({}, id);
-  }
-
-  /** Other contexts forget what they keep per connection for its old holder, in the transfer's transaction. */
-  onTransfer(listener: ConnectionTransferred): void {
-    this.transferListeners.push(listener);
   }
 
   /**

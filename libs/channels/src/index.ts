@@ -3,6 +3,7 @@ export * from './channels.module';
 export * from './connections.service';
 export * from './listings.service';
 export * from './listing-versions';
+export * from './events';
 export * from './listing-content';
 export * from './entities';
 export * from './channel-health';

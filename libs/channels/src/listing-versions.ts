@@ -1,20 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-
-export type ListingsBumped = (manager: EntityManager, connectionIds: string[]) => void;
+import { EventBus } from '@ocop/database';
+import { ListingsBumped } from './events';
 
 /**
  * Moves listings' desired versions, always inside the transaction of the change that causes it
- * (ARCHITECTURE.md §3, level-triggered sync). Whoever drives the sync subscribes to hear which
- * connections now lag, to enqueue their work once the transaction commits.
+ * (ADR 1, level-triggered sync), and publishes ListingsBumped for the connections that now lag, so
+ * whoever drives the sync enqueues their work once the transaction commits.
  */
 @Injectable()
 export class ListingVersions {
-  private readonly listeners: ListingsBumped[] = [];
-
-  subscribe(listener: ListingsBumped): void {
-    this.listeners.push(listener);
-  }
+  constructor(private readonly events: EventBus) {}
 
   /** `content`: title, price, badge… (a full update); `stock`: only quantities changed. */
   async bumpProduct(manager: EntityManager, productId: string, what: 'content' | 'stock'): Promise<void> {
@@ -26,7 +22,7 @@ export class ListingVersions {
        RETURNING connection_id`,
       [productId, what === 'content' ? 1 : 0],
     );
-    this.announce(
+    await this.announce(
       manager,
       rows.map((r) => r.connection_id),
     );
@@ -43,7 +39,7 @@ export class ListingVersions {
        WHERE connection_id = $1 AND status <> 'delisted'`,
       [connectionId, what === 'content' ? 1 : 0],
     );
-    this.announce(manager, [connectionId]);
+    await this.announce(manager, [connectionId]);
   }
 
   /**
@@ -75,17 +71,17 @@ export class ListingVersions {
        RETURNING l.id`,
       [connectionId, [...new Set(productIds)], [...new Set(skuCodes)]],
     );
-    if (rows.length > 0) this.announce(manager, [connectionId]);
+    if (rows.length > 0) await this.announce(manager, [connectionId]);
   }
 
   /** Nothing changed, but the connection may have work waiting (e.g. it was resumed). */
   async wake(manager: EntityManager, connectionId: string): Promise<void> {
-    this.announce(manager, [connectionId]);
+    await this.announce(manager, [connectionId]);
   }
 
-  announce(manager: EntityManager, connectionIds: string[]): void {
+  async announce(manager: EntityManager, connectionIds: string[]): Promise<void> {
     const unique = [...new Set(connectionIds)];
     if (unique.length === 0) return;
-    for (const listener of this.listeners) listener(manager, unique);
+    await this.events.publish(manager, new ListingsBumped(unique));
   }
 }

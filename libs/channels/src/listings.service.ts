@@ -88,7 +88,7 @@ export class ListingsService {
             contentVersion: existing.contentVersion + 1,
           },
         );
-        this.versions.announce(manager, [connection.id]);
+        await this.versions.announce(manager, [connection.id]);
         return existing.id;
       }
       try {
@@ -114,7 +114,7 @@ export class ListingsService {
             publishClaimedUntil: null,
           }),
         );
-        this.versions.announce(manager, [connection.id]);
+        await this.versions.announce(manager, [connection.id]);
         return saved.id;
       } catch (error) {
         if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') {
@@ -153,7 +153,7 @@ export class ListingsService {
                 failed_version = NULL, updated_at = now() WHERE id = $1`,
         [id],
       );
-      this.versions.announce(manager, [listing.connectionId]);
+      await this.versions.announce(manager, [listing.connectionId]);
     });
     return this.get(scope, id);
   }
@@ -168,7 +168,7 @@ export class ListingsService {
                 content_version = content_version + 1, failed_version = NULL, updated_at = now() WHERE id = $1`,
         [id],
       );
-      this.versions.announce(manager, [listing.connectionId]);
+      await this.versions.announce(manager, [listing.connectionId]);
     });
     return this.get(scope, id);
   }
@@ -189,7 +189,7 @@ export class ListingsService {
          WHERE connection_id = $1 AND status <> 'delisted' RETURNING id`,
         [connectionId],
       );
-      this.versions.announce(manager, [connectionId]);
+      await this.versions.announce(manager, [connectionId]);
       return rows.length;
     });
   }

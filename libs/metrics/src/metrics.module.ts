@@ -7,8 +7,9 @@ import { SalesMetrics } from './sales-metrics';
 import { SalesRollups } from './sales-rollups';
 
 /**
- * Sales roll-ups and the reports read from them. Every process that changes orders imports it, so
- * the roll-ups change in the same transaction as the orders (SalesRollups listens to OrderChanges).
+ * Sales roll-ups and the reports read from them. SalesRollups handles OrderChanged inside the
+ * order's transaction; a process that imports orders without this module has its imports refused
+ * (OrderChanged must be handled), so the roll-ups cannot silently fall behind.
  */
 @Module({
   imports: [OrdersModule, CatalogueModule, OcopModule],

@@ -2,8 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { vietnamDate } from '@ocop/common';
 import { monthOf } from './calendar';
-import { Transactions } from '@ocop/database';
-import { OrderChanges, type OrderSnapshot } from '@ocop/orders';
+import { EventBus, Transactions } from '@ocop/database';
+import { OrderChanged, type OrderSnapshot } from '@ocop/orders';
 
 /** Stands for "no product" (lines whose SKU the connector does not know) in the roll-up key. */
 export const NO_PRODUCT = '00000000-0000-0000-0000-000000000000';
@@ -42,13 +42,15 @@ export type RollupTable = 'sales_product_days' | 'sales_producer_days' | 'sales_
 @Injectable()
 export class SalesRollups implements OnModuleInit {
   constructor(
-    private readonly orderChanges: OrderChanges,
+    private readonly events: EventBus,
     private readonly transactions: Transactions,
     private readonly dataSource: DataSource,
   ) {}
 
   onModuleInit(): void {
-    this.orderChanges.subscribe((manager, before, after) => this.apply(manager, before, after));
+    this.events.on(OrderChanged, 'in-transaction', ({ before, after }, manager) =>
+      this.apply(manager, before, after),
+    );
   }
 
   async apply(manager: EntityManager, before: OrderSnapshot | null, after: OrderSnapshot): Promise<void> {

@@ -1,5 +1,3 @@
-import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { Marketplace, OrderStatus } from '@ocop/marketplaces';
 
 /** What another context may know of an order's state: enough to count its sales. */
@@ -12,25 +10,18 @@ export interface OrderSnapshot {
   lines: { productId: string | null; quantity: number; unitPriceVnd: number }[];
 }
 
-export type OrderChangeListener = (
-  manager: EntityManager,
-  before: OrderSnapshot | null,
-  after: OrderSnapshot,
-) => Promise<void>;
-
 /**
- * Announces each change of an order inside the transaction that makes it, so a context that
- * keeps figures derived from orders (the sales roll-ups) changes them atomically with the order.
+ * An order was created or changed, published inside the transaction that makes the change, so a
+ * context that keeps figures derived from orders (the sales roll-ups) changes them atomically
+ * with the order. Those figures are wrong for ever if an import commits without them, so the bus
+ * refuses to publish it (and the import rolls back) in a process that loaded no in-transaction
+ * handler — the mistake of forgetting MetricsModule fails the first import instead of going unseen.
  */
-@Injectable()
-export class OrderChanges {
-  private readonly listeners: OrderChangeListener[] = [];
+export class OrderChanged {
+  static readonly mustBeHandled = 'in-transaction';
 
-  subscribe(listener: OrderChangeListener): void {
-    this.listeners.push(listener);
-  }
-
-  async publish(manager: EntityManager, before: OrderSnapshot | null, after: OrderSnapshot): Promise<void> {
-    for (const listener of this.listeners) await listener(manager, before, after);
-  }
+  constructor(
+    readonly before: OrderSnapshot | null,
+    readonly after: OrderSnapshot,
+  ) {}
 }

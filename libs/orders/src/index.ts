@@ -8,6 +8,6 @@ export * from './order-jobs';
 export * from './order-reads';
 export * from './entities';
 export * from './inbox-relay';
-export * from './order-changes';
+export * from './events';
 export * from './intake-activity';
 export * from './dead-webhooks';

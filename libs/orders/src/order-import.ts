@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ProductsService, StockLedger } from '@ocop/catalogue';
 import { ListingsService, ListingVersions } from '@ocop/channels';
-import { Transactions } from '@ocop/database';
+import { EventBus, Transactions } from '@ocop/database';
 import type { Marketplace, MarketplaceOrder, MarketplaceOrderLine } from '@ocop/marketplaces';
 import { Order, OrderLine } from './entities';
-import { OrderChanges, type OrderSnapshot } from './order-changes';
+import { OrderChanged, type OrderSnapshot } from './events';
 import { ordersImported, ordersOversold } from './order-metrics';
 import { isNewer, marketplaceMovedStock, stockPlan, type StockStep } from './order-lifecycle';
 
@@ -43,7 +43,7 @@ export class OrderImport {
     private readonly listings: ListingsService,
     private readonly versions: ListingVersions,
     private readonly ledger: StockLedger,
-    private readonly changes: OrderChanges,
+    private readonly events: EventBus,
   ) {}
 
   async import(
@@ -125,7 +125,10 @@ export class OrderImport {
           unitPriceVnd: line.unitPriceVnd,
         })),
       });
-      await this.changes.publish(manager, before ? snapshot(before.status) : null, snapshot(order.status));
+      await this.events.publish(
+        manager,
+        new OrderChanged(before ? snapshot(before.status) : null, snapshot(order.status)),
+      );
       return { order, outcome: created ? ('created' as const) : ('updated' as const) };
     }, within);
     ordersImported.inc({ marketplace: source.marketplace, source: via, outcome: result.outcome });

@@ -2,13 +2,13 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueModule } from '@ocop/catalogue';
 import { RateLimitsModule } from '@ocop/auth';
-import { ChannelsModule, ConnectionsService } from '@ocop/channels';
+import { ChannelsModule, ConnectionTransferred } from '@ocop/channels';
+import { EventBus } from '@ocop/database';
 import { orderEntities } from './entities';
 import { OrderActionProcessor, OrderActions } from './order-actions';
 import { DeadWebhooks, InboxRetention } from './dead-webhooks';
 import { InboxRelay } from './inbox-relay';
 import { IntakeActivity } from './intake-activity';
-import { OrderChanges } from './order-changes';
 import { OrderImport } from './order-import';
 import { OrderReads } from './order-reads';
 import {
@@ -28,30 +28,16 @@ import { WebhooksController } from './webhooks.controller';
 @Module({
   imports: [TypeOrmModule.forFeature(orderEntities), CatalogueModule, ChannelsModule, RateLimitsModule],
   controllers: [WebhooksController, OrdersController],
-  providers: [
-    WebhookInbox,
-    OrdersService,
-    OrderActions,
-    OrderImport,
-    OrderChanges,
-    IntakeActivity,
-    DeadWebhooks,
-  ],
-  exports: [
-    WebhookInbox,
-    OrdersService,
-    OrderActions,
-    OrderImport,
-    OrderChanges,
-    IntakeActivity,
-    DeadWebhooks,
-  ],
+  providers: [WebhookInbox, OrdersService, OrderActions, OrderImport, IntakeActivity, DeadWebhooks],
+  exports: [WebhookInbox, OrdersService, OrderActions, OrderImport, IntakeActivity, DeadWebhooks],
 })
 export class OrdersModule implements OnModuleInit {
-  constructor(private readonly connections: ConnectionsService) {}
+  constructor(private readonly events: EventBus) {}
 
   onModuleInit(): void {
-    this.connections.onTransfer(forgetOrderCursor);
+    this.events.on(ConnectionTransferred, 'in-transaction', ({ connectionId }, manager) =>
+      forgetOrderCursor(manager, connectionId),
+    );
   }
 }
 

@@ -3,17 +3,17 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { Counter } from 'prom-client';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import {
   ConnectionsService,
   Listing,
   ListingContents,
-  ListingVersions,
+  ListingsBumped,
   MARKETPLACE_ADAPTERS,
   type MarketplaceAdapters,
 } from '@ocop/channels';
 import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
-import { afterCommit } from '@ocop/database';
+import { EventBus } from '@ocop/database';
 import {
   MarketplaceError,
   ORIGIN_NOT_ALLOWED,
@@ -47,17 +47,15 @@ export const connectionJobId = (connectionId: string) => `connection-${connectio
 export class SyncScheduler implements OnModuleInit {
   constructor(
     @InjectQueue(QUEUES.connectionSync) private readonly queue: Queue,
-    private readonly versions: ListingVersions,
+    private readonly events: EventBus,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
-    this.versions.subscribe((manager: EntityManager, connectionIds: string[]) =>
-      afterCommit(manager, () =>
-        this.enqueue(connectionIds, GATHER_MS).catch((error: unknown) =>
-          // the listings lag in PostgreSQL, so the reconciler enqueues them once Redis answers
-          this.logger.warn({ err: String(error), connectionIds }, 'sync not enqueued; the reconciler will'),
-        ),
+    this.events.on(ListingsBumped, 'after-commit', ({ connectionIds }) =>
+      this.enqueue(connectionIds, GATHER_MS).catch((error: unknown) =>
+        // the listings lag in PostgreSQL, so the reconciler enqueues them once Redis answers
+        this.logger.warn({ err: String(error), connectionIds }, 'sync not enqueued; the reconciler will'),
       ),
     );
   }

@@ -1,0 +1,21 @@
+/**
+ * Some listings of these connections now lag (their desired version moved, or they may have work
+ * waiting), announced in the transaction that made them lag. Whoever drives the sync enqueues the
+ * connections' work after the commit; if nobody does, the sync reconciler finds the lagging
+ * listings in PostgreSQL, so no handler is required.
+ */
+export class ListingsBumped {
+  constructor(readonly connectionIds: string[]) {}
+}
+
+/**
+ * A shop's connection moved to another cooperative, in the transfer's transaction: what other
+ * contexts keep per connection for its old holder must go in that same transaction (the orders
+ * context forgets its order cursor, or the new holder would never be sent the shop's older
+ * orders). A process that can transfer without that handler loaded refuses to.
+ */
+export class ConnectionTransferred {
+  static readonly mustBeHandled = 'in-transaction';
+
+  constructor(readonly connectionId: string) {}
+}
