@@ -11,11 +11,12 @@ export interface DomainEvent<P = Record<string, unknown>> {
 
 /**
  * The transactional outbox: an event is recorded in the same transaction as the change it
- * describes, so it cannot be lost if the process dies right after the commit. It is the durable
- * record of domain events for the contexts that will react to them (notifications). No process
- * reads it from a queue today: events were once copied into a Redis queue nobody consumed, where
- * they only grew. Rows are kept `OUTBOX_RETENTION_DAYS` (the retention sweep deletes older ones),
- * so a consumer added later reads from a cursor of its own within that window.
+ * describes, so it cannot be lost if the process dies right after the commit. The EventBus writes
+ * here every RecordedEvent it publishes, before handing it to the handlers; in-process handlers
+ * hear it after commit, and this table stays the durable record for whatever must not miss one
+ * (a consumer reading from a cursor of its own). Events were once copied into a Redis queue nobody
+ * consumed, where they only grew; that relay and queue are gone. Rows are kept
+ * `OUTBOX_RETENTION_DAYS` (the retention sweep deletes older ones).
  */
 export const OUTBOX_RETENTION_DAYS = 7;
 

@@ -16,9 +16,10 @@ import {
   isCalendarDate,
   vietnamDate,
 } from '@ocop/common';
-import { fetchPage, type Keyset, Outbox, Transactions } from '@ocop/database';
+import { EventBus, fetchPage, type Keyset, Transactions } from '@ocop/database';
 import { Assessment } from './assessment.entity';
 import { AssessmentListQuery, CertificateListQuery, RecordAssessmentBody } from './dto';
+import { CertificateActivated, CertificateDeactivated, type CertificateEventPayload } from './events';
 import {
   certifies,
   effectiveStatus,
@@ -29,19 +30,6 @@ import {
   StoredStatus,
   validUntil,
 } from './rules';
-
-/** Domain events of certificates, recorded in the outbox with the change that causes them. */
-export const CERTIFICATE_ACTIVATED = 'ocop.certificate.activated';
-export const CERTIFICATE_DEACTIVATED = 'ocop.certificate.deactivated';
-
-export interface CertificateEventPayload {
-  certificateId: string;
-  productId: string;
-  cooperativeId: string;
-  stars: number;
-  validUntil: string;
-  reason?: 'expired' | 'superseded' | 'revoked';
-}
 
 export function assessmentView(a: Assessment, today: string) {
   return {
@@ -84,7 +72,7 @@ export class CertificatesService {
     @InjectRepository(Assessment) private readonly assessments: Repository<Assessment>,
     private readonly products: ProductsService,
     private readonly transactions: Transactions,
-    private readonly outbox: Outbox,
+    private readonly events: EventBus,
     private readonly config: ConnectorConfig,
     private readonly clock: Clock,
   ) {}
@@ -173,10 +161,10 @@ export class CertificatesService {
         { id: current.id },
         lapsed ? { status: 'expired' } : { status: 'superseded', supersededBy: draft.id },
       );
-      await this.announce(manager, CERTIFICATE_DEACTIVATED, current, lapsed ? 'expired' : 'superseded');
+      await this.announce(manager, CertificateDeactivated, current, lapsed ? 'expired' : 'superseded');
     }
     await manager.insert(Assessment, { ...draft, status: 'active' });
-    await this.announce(manager, CERTIFICATE_ACTIVATED, draft);
+    await this.announce(manager, CertificateActivated, draft);
     await this.products.recordOcopBadge(manager, draft.productId, {
       certificateId: draft.id,
       stars: draft.stars,
@@ -200,7 +188,7 @@ export class CertificatesService {
         { id: certificateId },
         { status: 'revoked', revokedReason: reason, revokedAt: this.clock.now() },
       );
-      await this.announce(manager, CERTIFICATE_DEACTIVATED, certificate, 'revoked');
+      await this.announce(manager, CertificateDeactivated, certificate, 'revoked');
       await this.products.recordOcopBadge(manager, certificate.productId, null);
     });
     return this.get(scope, certificateId);
@@ -236,7 +224,7 @@ export class CertificatesService {
           }),
       );
       for (const certificate of expired) {
-        await this.announce(manager, CERTIFICATE_DEACTIVATED, certificate, 'expired');
+        await this.announce(manager, CertificateDeactivated, certificate, 'expired');
         await this.products.clearOcopBadge(manager, certificate.productId, certificate.id);
       }
       return expired.length;
@@ -357,7 +345,7 @@ export class CertificatesService {
 
   private async announce(
     manager: EntityManager,
-    type: string,
+    Event: typeof CertificateActivated | typeof CertificateDeactivated,
     certificate: Assessment,
     reason?: CertificateEventPayload['reason'],
   ): Promise<void> {
@@ -369,6 +357,6 @@ export class CertificatesService {
       validUntil: certificate.validUntil as string,
       ...(reason ? { reason } : {}),
     };
-    await this.outbox.record(manager, type, certificate.id, payload);
+    await this.events.publish(manager, new Event(certificate.id, payload));
   }
 }
