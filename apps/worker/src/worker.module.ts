@@ -22,7 +22,8 @@ export class WorkerModule {
         SyncWorkerModule,
         OcopWorkerModule,
         OrdersWorkerModule,
-        // keeps the sales roll-ups in the transaction of every order the workers import
+        // handles OrderChanged in the transaction of every order the workers import (the sales
+        // roll-ups); without it the bus refuses every import
         MetricsModule,
       ],
     };
