@@ -3,3 +3,4 @@ export * from './certificates.service';
 export * from './certificate-expiry';
 export * from './rules';
 export { LEVELS, STATUSES } from './dto';
+export * from './responses';

@@ -11,3 +11,4 @@ export * from './inbox-relay';
 export * from './order-changes';
 export * from './intake-activity';
 export * from './dead-webhooks';
+export * from './responses';
