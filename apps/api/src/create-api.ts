@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Environment } from '../../../config/environment';
 import { getQueueToken } from '@nestjs/bullmq';
@@ -20,6 +20,7 @@ import {
 import { ApiModule } from './api.module';
 import { serveDashboard } from './dashboard';
 import { answerClientError } from './error-shape.filter';
+import { openApiDocument } from './openapi';
 import { httpMetrics } from './operations';
 import { mountQueueDashboard } from './queue-dashboard';
 
@@ -105,18 +106,7 @@ export async function createApiApp(env: Environment): Promise<NestFastifyApplica
   );
   await serveDashboard(fastify);
 
-  const openApi = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('OCOP marketplace connector')
-      .setDescription(
-        'One catalogue for OCOP producers on several marketplaces, and OCOP sales uplift for trade officers. ' +
-          'Authenticate with "Authorization: Bearer <api key>".',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const openApi = openApiDocument(app);
   SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs-json' });
 
   return app;

@@ -1,8 +1,24 @@
-import { Controller, Get, Inject, Injectable, OnModuleDestroy, OnModuleInit, Res } from '@nestjs/common';
+import {
+  applyDecorators,
+  Controller,
+  Get,
+  Inject,
+  Injectable,
+  OnModuleDestroy,
+  OnModuleInit,
+  Res,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { ApiExcludeController } from '@nestjs/swagger';
+import {
+  ApiExcludeController,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PrometheusController } from '@willsoto/nestjs-prometheus';
 import type { FastifyReply } from 'fastify';
@@ -10,7 +26,7 @@ import type Redis from 'ioredis';
 import { Counter, Gauge, Histogram, register } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { Public } from '@ocop/auth';
-import { within } from '@ocop/common';
+import { ApiErrors, ErrorContent, within } from '@ocop/common';
 import { ChannelHealth } from '@ocop/channels';
 import { DeadWebhooks } from '@ocop/orders';
 import { ALL_QUEUES, REDIS } from '@ocop/jobs';
@@ -24,6 +40,40 @@ async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
   );
 }
 
+const CHECK_STATES = ['up', 'down'] as const;
+
+export class HealthChecksResponse {
+  @ApiProperty({ enum: CHECK_STATES, enumName: 'CheckState' }) database: 'up' | 'down';
+  @ApiProperty({ enum: CHECK_STATES, enumName: 'CheckState' }) redis: 'up' | 'down';
+}
+
+export class LiveResponse {
+  @ApiProperty({ enum: ['ok'] }) status: 'ok';
+}
+
+export class ReadyResponse {
+  @ApiProperty({ enum: ['ok'] }) status: 'ok';
+  @ApiProperty({ type: HealthChecksResponse }) checks: HealthChecksResponse;
+}
+
+/** A 503 of the probes: the error shape beside the checks. */
+export class NotReadyResponse {
+  @ApiProperty({ enum: ['error'] }) status: 'error';
+  @ApiProperty({ type: HealthChecksResponse }) checks: HealthChecksResponse;
+  @ApiProperty({ type: ErrorContent }) error: ErrorContent;
+}
+
+/** Both probes: ready, or not with the error shape beside the checks. */
+function ApiReadiness() {
+  return applyDecorators(
+    ApiOkResponse({ type: ReadyResponse }),
+    ApiServiceUnavailableResponse({
+      type: NotReadyResponse,
+      description: 'PostgreSQL or Redis cannot be reached: `error` says which, in the error shape',
+    }),
+  );
+}
+
 /**
  * The probes (API.md "Operations"): `/health/live` says the process serves requests (an
  * orchestrator restarts it when not); `/health/ready` says it can do its work, with PostgreSQL
@@ -32,7 +82,8 @@ async function probe(check: () => Promise<unknown>): Promise<'up' | 'down'> {
  * (error.message) read it. @nestjs/terminus is not used: two probes with a timeout and this exact
  * answer shape are shorter written out than mapped from terminus's own shape.
  */
-@ApiExcludeController()
+@ApiTags('Operations')
+@ApiErrors(429)
 @Controller('health')
 @Public()
 export class HealthController {
@@ -42,12 +93,16 @@ export class HealthController {
   ) {}
 
   @Get('live')
-  live() {
+  @ApiOperation({ summary: 'Liveness: the process serves requests', security: [] })
+  @ApiOkResponse({ type: LiveResponse })
+  live(): LiveResponse {
     return { status: 'ok' };
   }
 
   @Get('ready')
-  async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis can be reached', security: [] })
+  @ApiReadiness()
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadyResponse | NotReadyResponse> {
     const [database, redis] = await Promise.all([
       probe(() => this.dataSource.query('SELECT 1')),
       probe(() => this.redis.ping()),
@@ -68,7 +123,9 @@ export class HealthController {
   }
 
   @Get()
-  async health(@Res({ passthrough: true }) reply: FastifyReply) {
+  @ApiOperation({ summary: 'Readiness, as /health/ready', security: [] })
+  @ApiReadiness()
+  async health(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadyResponse | NotReadyResponse> {
     return this.ready(reply);
   }
 }

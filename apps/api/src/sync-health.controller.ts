@@ -1,9 +1,40 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@ocop/auth';
-import { ChannelHealth } from '@ocop/channels';
-import { ParseIdPipe } from '@ocop/common';
-import { DeadWebhooks, IntakeActivity } from '@ocop/orders';
+import { ChannelHealth, ListingProblemResponse, MarketplaceListingHealthResponse } from '@ocop/channels';
+import { ApiCaller, ApiErrors, ParseIdPipe } from '@ocop/common';
+import {
+  DeadWebhookResponse,
+  DeadWebhooks,
+  IntakeActivity,
+  PollingResponse,
+  WebhookCountsResponse,
+} from '@ocop/orders';
+
+export class MarketplaceSyncHealthResponse extends MarketplaceListingHealthResponse {
+  @ApiProperty({ type: WebhookCountsResponse, description: 'webhooks stored in the window' })
+  webhooks: WebhookCountsResponse;
+  @ApiProperty({ type: PollingResponse, description: 'the latest poll of each connection' })
+  polling: PollingResponse;
+  @ApiProperty({ type: 'integer', description: 'dead webhooks of this marketplace, whenever received' })
+  deadWebhooks: number;
+}
+
+export class DeadWebhooksResponse {
+  @ApiProperty({ type: 'integer' }) total: number;
+  @ApiProperty({ type: [DeadWebhookResponse], description: 'the latest 100 at most' })
+  items: DeadWebhookResponse[];
+}
+
+export class SyncHealthResponse {
+  @ApiProperty({ type: 'integer', description: 'how far back the webhook counts look' }) windowHours: number;
+  @ApiProperty({ type: [MarketplaceSyncHealthResponse] }) marketplaces: MarketplaceSyncHealthResponse[];
+  @ApiProperty({ type: [ListingProblemResponse], description: 'listings in error, 100 at most' })
+  errors: ListingProblemResponse[];
+  @ApiProperty({ type: DeadWebhooksResponse }) deadWebhooks: DeadWebhooksResponse;
+  @ApiProperty({ example: '/admin/queues', description: 'where the queue dashboard is' })
+  queueDashboard: string;
+}
 
 /**
  * Extension for the dashboard's admin view: what the queue dashboard cannot say — listings the
@@ -12,7 +43,8 @@ import { DeadWebhooks, IntakeActivity } from '@ocop/orders';
  * context that owns it.
  */
 @ApiTags('Operations')
-@ApiBearerAuth()
+@ApiCaller()
+@ApiErrors(403)
 @Controller('v1/operations')
 @Roles('admin')
 export class SyncHealthController {
@@ -27,7 +59,8 @@ export class SyncHealthController {
     summary:
       'Extension (admins): listings by health and oldest lag per marketplace, listings in error, webhooks of the last 24 h, the latest polls and dead webhooks',
   })
-  async syncHealth() {
+  @ApiOkResponse({ type: SyncHealthResponse })
+  async syncHealth(): Promise<SyncHealthResponse> {
     const [listings, problems, intake, deadCounts, dead] = await Promise.all([
       this.channels.byMarketplace(),
       this.channels.problems(),
@@ -56,7 +89,9 @@ export class SyncHealthController {
   @ApiOperation({
     summary: 'Admins: a dead stored webhook waits again with its attempts reset (404 unknown, 409 not dead)',
   })
-  retryWebhook(@Param('id', ParseIdPipe) id: string) {
+  @ApiOkResponse({ type: DeadWebhookResponse, description: 'The stored webhook, waiting again' })
+  @ApiErrors(404, { 409: 'The stored webhook is not dead' })
+  retryWebhook(@Param('id', ParseIdPipe) id: string): Promise<DeadWebhookResponse> {
     return this.deadWebhooks.retry(id);
   }
 }

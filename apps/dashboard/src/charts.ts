@@ -1,7 +1,7 @@
 import type { Chart as ChartJs, ChartConfiguration } from 'chart.js';
 import { formatNumber, formatPeriod, formatVnd } from './format.js';
 import { MARKETPLACE_COLOURS, MARKETPLACE_LABELS, MARKETPLACES } from './labels.js';
-import type { SalesSeries } from './types.js';
+import type { SalesSeries } from './api.js';
 
 /** Chart.js's browser build (vendor/chart.umd.min.js) defines this global with every chart type registered. */
 declare global {

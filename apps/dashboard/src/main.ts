@@ -5,7 +5,7 @@ import { NO_DISTRICT, ROLE_LABELS } from './labels.js';
 import { renderProducer } from './producer-page.js';
 import { renderProvince } from './province-page.js';
 import { renderSyncHealth } from './sync-page.js';
-import type { Cooperative, Me } from './types.js';
+import type { Cooperative, Me } from './api.js';
 
 const main = document.getElementById('content') as HTMLElement;
 const nav = document.getElementById('nav') as HTMLElement;
@@ -126,13 +126,11 @@ async function route(): Promise<void> {
 async function start(): Promise<void> {
   if (!session.key()) return showLogin();
   try {
-    me = await apiGet<Me>('/v1/me');
+    me = await apiGet('/v1/me');
     producers =
       me.role === 'cooperative'
         ? []
-        : (await apiGetAll<Cooperative>('/v1/cooperatives')).sort((a, b) =>
-            a.name.localeCompare(b.name, 'vi'),
-          );
+        : (await apiGetAll('/v1/cooperatives')).sort((a, b) => a.name.localeCompare(b.name, 'vi'));
   } catch (error) {
     session.clear();
     me = null;

@@ -20,7 +20,7 @@ import {
   NO_DISTRICT,
   stars,
 } from './labels.js';
-import type { Certificate, ChannelHealth, Cooperative, Growth, Product, SalesSeries } from './types.js';
+import type { Certificate, Product } from './api.js';
 
 /** A blank name is a reason a marketplace refuses a listing; the row must still be readable. */
 const nameOf = (product: Product): string => product.name.trim() || '(chưa có tên · unnamed)';
@@ -43,16 +43,17 @@ function certificateCell(product: Product, latest: Certificate | undefined, toda
  */
 export async function renderProducer(main: HTMLElement, cooperativeId: string): Promise<void> {
   const [producer, sales, growth, health] = await Promise.all([
-    apiGet<Cooperative>(`/v1/cooperatives/${encodeURIComponent(cooperativeId)}`),
-    apiGet<SalesSeries>(`/v1/metrics/cooperatives/${encodeURIComponent(cooperativeId)}/sales`, {
-      granularity: 'month',
+    apiGet('/v1/cooperatives/{id}', { path: { id: cooperativeId } }),
+    apiGet('/v1/metrics/cooperatives/{id}/sales', {
+      path: { id: cooperativeId },
+      query: { granularity: 'month' },
     }),
-    apiGet<Growth>(`/v1/metrics/cooperatives/${encodeURIComponent(cooperativeId)}/growth`),
-    apiGet<ChannelHealth>(`/v1/cooperatives/${encodeURIComponent(cooperativeId)}/channel-health`),
+    apiGet('/v1/metrics/cooperatives/{id}/growth', { path: { id: cooperativeId } }),
+    apiGet('/v1/cooperatives/{id}/channel-health', { path: { id: cooperativeId } }),
   ]);
   const [products, certificates] = await Promise.all([
-    apiGetAll<Product>('/v1/products', { cooperativeId }),
-    apiGetAll<Certificate>('/v1/ocop-certificates', { cooperativeId }),
+    apiGetAll('/v1/products', { query: { cooperativeId } }),
+    apiGetAll('/v1/ocop-certificates', { query: { cooperativeId } }),
   ]);
   const today = vietnamToday();
   // certificates come newest decision first, so the first seen per product is its latest

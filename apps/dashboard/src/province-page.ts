@@ -19,18 +19,9 @@ import {
   vietnamToday,
 } from './format.js';
 import { NO_DISTRICT, stars } from './labels.js';
-import type {
-  Category,
-  Certificate,
-  Cooperative,
-  Product,
-  ProducersByGrowth,
-  Province,
-  SalesSeries,
-  Uplift,
-} from './types.js';
+import type { Cooperative, Product } from './api.js';
 
-const STAR_LEVELS = ['3', '4', '5'];
+const STAR_LEVELS = ['3', '4', '5'] as const;
 const EXPIRY_LABELS: Record<number, string> = {
   30: 'Trong 30 ngày (≤ 30 days)',
   60: '31–60 ngày (days)',
@@ -40,15 +31,15 @@ const EXPIRY_LABELS: Record<number, string> = {
 /** The province overview for officers and admins: every figure from the metrics endpoints. */
 export async function renderProvince(main: HTMLElement, producers: Cooperative[]): Promise<void> {
   const [province, sales, uplift, growth, expiring, categories] = await Promise.all([
-    apiGet<Province>('/v1/metrics/province'),
-    apiGet<SalesSeries>('/v1/metrics/province/sales', { granularity: 'month' }),
-    apiGet<Uplift>('/v1/metrics/ocop-uplift', { windowDays: 90 }),
-    apiGet<ProducersByGrowth>('/v1/metrics/growth', { limit: 10 }),
-    apiGetAll<Certificate>('/v1/ocop-certificates', { expiringWithinDays: 90 }),
-    apiGet<{ items: Category[] }>('/v1/reference/categories'),
+    apiGet('/v1/metrics/province'),
+    apiGet('/v1/metrics/province/sales', { query: { granularity: 'month' } }),
+    apiGet('/v1/metrics/ocop-uplift', { query: { windowDays: 90 } }),
+    apiGet('/v1/metrics/growth', { query: { limit: 10 } }),
+    apiGetAll('/v1/ocop-certificates', { query: { expiringWithinDays: 90 } }),
+    apiGet('/v1/reference/categories'),
   ]);
   // Names of the products about to lose their badge: one list read, not one call per product.
-  const products = expiring.length > 0 ? await apiGetAll<Product>('/v1/products') : ([] as Product[]);
+  const products = expiring.length > 0 ? await apiGetAll('/v1/products') : ([] as Product[]);
   const productName = new Map(products.map((p) => [p.id, p.name]));
   const producerName = new Map(producers.map((c) => [c.id, c.name]));
   const categoryName = new Map(categories.items.map((c) => [c.slug, c.nameVi]));
@@ -210,21 +201,21 @@ export async function renderProvince(main: HTMLElement, producers: Cooperative[]
   draw('upliftByStars', uplift$.canvas, {
     type: 'bar',
     data: {
-      labels: STAR_LEVELS.map((s) => `${stars(Number(s))} (n=${uplift.summary.byStars[s]?.n ?? 0})`),
+      labels: STAR_LEVELS.map((s) => `${stars(Number(s))} (n=${uplift.summary.byStars[s].n})`),
       datasets: [
         {
           label: 'P25 (%)',
-          data: STAR_LEVELS.map((s) => uplift.summary.byStars[s]?.p25Pct ?? null),
+          data: STAR_LEVELS.map((s) => uplift.summary.byStars[s].p25Pct ?? null),
           backgroundColor: '#a8dadc',
         },
         {
           label: 'Trung vị (median %)',
-          data: STAR_LEVELS.map((s) => uplift.summary.byStars[s]?.medianPct ?? null),
+          data: STAR_LEVELS.map((s) => uplift.summary.byStars[s].medianPct ?? null),
           backgroundColor: '#457b9d',
         },
         {
           label: 'P75 (%)',
-          data: STAR_LEVELS.map((s) => uplift.summary.byStars[s]?.p75Pct ?? null),
+          data: STAR_LEVELS.map((s) => uplift.summary.byStars[s].p75Pct ?? null),
           backgroundColor: '#1d3557',
         },
       ],

@@ -69,7 +69,7 @@ export class ApiKeysService {
     }
   }
 
-  async list(): Promise<Omit<IssuedKey, 'key'>[]> {
+  async list(): Promise<(Omit<IssuedKey, 'key'> & { keyPrefix: string })[]> {
     const rows = await this.keys.find({ where: { revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
     return rows.map((k) => ({
       id: k.id,

@@ -1,9 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCaller } from '@ocop/common';
 import { CurrentPrincipal, type Principal } from './principal';
+import { MeResponse } from './responses';
 
 @ApiTags('API keys')
-@ApiBearerAuth()
+@ApiCaller()
 @Controller('v1/me')
 export class MeController {
   /**
@@ -14,7 +16,8 @@ export class MeController {
   @ApiOperation({
     summary: 'Extension: the role of the calling key and, for a cooperative key, its cooperativeId',
   })
-  me(@CurrentPrincipal() who: Principal) {
+  @ApiOkResponse({ type: MeResponse })
+  me(@CurrentPrincipal() who: Principal): MeResponse {
     return { role: who.role, cooperativeId: who.cooperativeId ?? null };
   }
 }

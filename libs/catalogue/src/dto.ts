@@ -64,9 +64,14 @@ export class CooperativeListQuery extends PageQuery {
 export class SkuInput {
   @ApiProperty({ example: 'HD-TOMNON-100' }) @Text(64) code: string;
   @ApiProperty({ example: 'Hộp 100g' }) @Text(200) name: string;
-  @ApiProperty({ example: 120000, description: 'integer VND' }) @IsVnd() priceVnd: number;
-  @ApiProperty({ example: 100 }) @IsInt() @Min(1) @Max(1_000_000) weightGrams: number;
-  @ApiPropertyOptional({ example: 50 }) @IsOptional() @IsInt() @Min(0) @Max(MAX_STOCK) onHand?: number;
+  @ApiProperty({ type: 'integer', example: 120000, description: 'integer VND' }) @IsVnd() priceVnd: number;
+  @ApiProperty({ type: 'integer', example: 100 }) @IsInt() @Min(1) @Max(1_000_000) weightGrams: number;
+  @ApiPropertyOptional({ type: 'integer', example: 50 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_STOCK)
+  onHand?: number;
 }
 
 export class CreateProductBody {
@@ -110,7 +115,7 @@ export class UpdateProductBody {
 export class ProductListQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() cooperativeId?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(64) category?: string;
-  @ApiPropertyOptional({ enum: [3, 4, 5] })
+  @ApiPropertyOptional({ type: 'integer', enum: [3, 4, 5] })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -129,13 +134,23 @@ export class ProductListQuery extends PageQuery {
 
 export class UpdateSkuBody {
   @ApiPropertyOptional() @Omittable() @Text(200) name?: string;
-  @ApiPropertyOptional() @Omittable() @IsVnd() priceVnd?: number;
-  @ApiPropertyOptional() @Omittable() @IsInt() @Min(1) @Max(1_000_000) weightGrams?: number;
-  @ApiPropertyOptional() @Omittable() @IsInt() @Min(0) @Max(MAX_STOCK) safetyStock?: number;
+  @ApiPropertyOptional({ type: 'integer' }) @Omittable() @IsVnd() priceVnd?: number;
+  @ApiPropertyOptional({ type: 'integer' })
+  @Omittable()
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  weightGrams?: number;
+  @ApiPropertyOptional({ type: 'integer' })
+  @Omittable()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_STOCK)
+  safetyStock?: number;
 }
 
 export class StockAdjustmentBody {
-  @ApiProperty({ example: 10, description: 'non-zero integer' })
+  @ApiProperty({ type: 'integer', example: 10, description: 'non-zero integer' })
   @IsInt()
   @NotEquals(0)
   @Min(-MAX_STOCK)
@@ -145,7 +160,7 @@ export class StockAdjustmentBody {
 }
 
 export class StockTakeBody {
-  @ApiProperty({ example: 42 }) @IsInt() @Min(0) @Max(MAX_STOCK) onHand: number;
+  @ApiProperty({ type: 'integer', example: 42 }) @IsInt() @Min(0) @Max(MAX_STOCK) onHand: number;
   @ApiProperty({ example: 'monthly count' }) @Text(500) reason: string;
 }
 

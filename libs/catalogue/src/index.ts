@@ -7,3 +7,4 @@ export * from './dto';
 export { PRODUCER_KINDS, PRODUCT_STATUSES } from './entities';
 export type { ProducerKind, ProductStatus, MovementKind } from './entities';
 export * from './events';
+export * from './responses';

@@ -1,7 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@ocop/auth';
-import { ParseIdPipe } from '@ocop/common';
+import { ApiCaller, ApiErrors, ParseIdPipe } from '@ocop/common';
 import { ChannelHealth } from './channel-health';
 import { ConnectionsService } from './connections.service';
 import {
@@ -13,9 +19,17 @@ import {
   UpdateConnectionBody,
 } from './dto';
 import { ListingsService } from './listings.service';
+import {
+  ChannelHealthResponse,
+  ConnectionPage,
+  ConnectionResponse,
+  ListingPage,
+  ListingResponse,
+  RepublishResponse,
+} from './responses';
 
 @ApiTags('Marketplace connections and listings')
-@ApiBearerAuth()
+@ApiCaller()
 @Controller('v1')
 export class ChannelsController {
   constructor(
@@ -26,20 +40,37 @@ export class ChannelsController {
 
   @Post('cooperatives/:id/connections')
   @Roles('admin', 'cooperative')
+  @ApiOperation({
+    summary: 'Connect a marketplace shop; the marketplace checks the credentials (admin, its cooperative)',
+  })
+  @ApiCreatedResponse({ type: ConnectionResponse })
+  @ApiErrors(
+    400,
+    403,
+    404,
+    { 409: 'The shop is already connected, to this cooperative (details name the connectionId) or another' },
+    413,
+    415,
+    { 422: 'The marketplace refused the credentials, or says they are for another shop' },
+    { 503: 'The marketplace could not check the credentials now' },
+  )
   connect(
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseIdPipe) id: string,
     @Body() body: CreateConnectionBody,
-  ) {
+  ): Promise<ConnectionResponse> {
     return this.connections.create(who.scope, id, body);
   }
 
   @Get('cooperatives/:id/connections')
+  @ApiOperation({ summary: 'A producer’s marketplace connections' })
+  @ApiOkResponse({ type: ConnectionPage })
+  @ApiErrors(400, 404)
   connectionsOf(
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseIdPipe) id: string,
     @Query() query: ConnectionListQuery,
-  ) {
+  ): Promise<ConnectionPage> {
     return this.connections.list(who.scope, id, query);
   }
 
@@ -48,22 +79,46 @@ export class ChannelsController {
     summary:
       'Extension: a producer’s listings by health (synced, lagging, pending, error with the marketplace’s message) and its connections',
   })
-  channelHealth(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string) {
+  @ApiOkResponse({ type: ChannelHealthResponse })
+  @ApiErrors(404)
+  channelHealth(
+    @CurrentPrincipal() who: Principal,
+    @Param('id', ParseIdPipe) id: string,
+  ): Promise<ChannelHealthResponse> {
     return this.health.ofCooperative(who.scope, id);
   }
 
   @Get('connections/:id')
-  connection(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string) {
+  @ApiOperation({ summary: 'Get a marketplace connection (never its credentials)' })
+  @ApiOkResponse({ type: ConnectionResponse })
+  @ApiErrors(404)
+  connection(
+    @CurrentPrincipal() who: Principal,
+    @Param('id', ParseIdPipe) id: string,
+  ): Promise<ConnectionResponse> {
     return this.connections.get(who.scope, id);
   }
 
   @Patch('connections/:id')
   @Roles('admin', 'cooperative')
+  @ApiOperation({
+    summary: 'Pause, resume, or change a connection’s credentials and settings (admin, its cooperative)',
+  })
+  @ApiOkResponse({ type: ConnectionResponse })
+  @ApiErrors(
+    400,
+    403,
+    404,
+    413,
+    415,
+    { 422: 'The marketplace refused the credentials, or the connection’s address is not allowed' },
+    { 503: 'The marketplace could not check the credentials now' },
+  )
   updateConnection(
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseIdPipe) id: string,
     @Body() body: UpdateConnectionBody,
-  ) {
+  ): Promise<ConnectionResponse> {
     return this.connections.update(who.scope, id, body);
   }
 
@@ -74,7 +129,19 @@ export class ChannelsController {
     summary:
       'Hands the shop to another cooperative (admin); it is used again once the new owner sends its credentials',
   })
-  transferConnection(@Param('id', ParseIdPipe) id: string, @Body() body: TransferConnectionBody) {
+  @ApiOkResponse({ type: ConnectionResponse })
+  @ApiErrors(
+    400,
+    403,
+    { 404: 'No such connection or cooperative' },
+    { 409: 'The connection still has listings that are not delisted' },
+    413,
+    415,
+  )
+  transferConnection(
+    @Param('id', ParseIdPipe) id: string,
+    @Body() body: TransferConnectionBody,
+  ): Promise<ConnectionResponse> {
     return this.connections.transfer(id, body);
   }
 
@@ -82,38 +149,74 @@ export class ChannelsController {
   @Post('connections/:id/republish')
   @HttpCode(202)
   @Roles('admin', 'cooperative')
-  async republish(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string) {
+  @ApiOperation({
+    summary: 'Extension: publish every listing of the connection again (admin, its cooperative)',
+  })
+  @ApiAcceptedResponse({ type: RepublishResponse })
+  @ApiErrors(403, 404)
+  async republish(
+    @CurrentPrincipal() who: Principal,
+    @Param('id', ParseIdPipe) id: string,
+  ): Promise<RepublishResponse> {
     return { connectionId: id, listings: await this.listings.republishAll(who.scope, id) };
   }
 
   @Post('listings')
   @HttpCode(202)
   @Roles('admin', 'cooperative')
-  publish(@CurrentPrincipal() who: Principal, @Body() body: CreateListingBody) {
+  @ApiOperation({
+    summary: 'List a product on a connection; the worker publishes it (admin, its cooperative)',
+  })
+  @ApiAcceptedResponse({ type: ListingResponse, description: 'The listing, pending' })
+  @ApiErrors(
+    400,
+    403,
+    { 404: 'No such product or connection' },
+    { 409: 'The product is already listed on this connection' },
+    413,
+    415,
+    { 422: 'The connection belongs to another cooperative than the product' },
+  )
+  publish(@CurrentPrincipal() who: Principal, @Body() body: CreateListingBody): Promise<ListingResponse> {
     return this.listings.create(who.scope, body);
   }
 
   @Get('listings')
-  findListings(@CurrentPrincipal() who: Principal, @Query() query: ListingListQuery) {
+  @ApiOperation({ summary: 'List listings, by product, connection, status or marketplace' })
+  @ApiOkResponse({ type: ListingPage })
+  @ApiErrors(400)
+  findListings(@CurrentPrincipal() who: Principal, @Query() query: ListingListQuery): Promise<ListingPage> {
     return this.listings.list(who.scope, query);
   }
 
   @Get('listings/:id')
-  listing(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string) {
+  @ApiOperation({ summary: 'Get a listing and how far it is in step with its marketplace' })
+  @ApiOkResponse({ type: ListingResponse })
+  @ApiErrors(404)
+  listing(
+    @CurrentPrincipal() who: Principal,
+    @Param('id', ParseIdPipe) id: string,
+  ): Promise<ListingResponse> {
     return this.listings.get(who.scope, id);
   }
 
   @Post('listings/:id/resync')
   @HttpCode(202)
   @Roles('admin', 'cooperative')
-  resync(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string) {
+  @ApiOperation({ summary: 'Push a listing again, lifting an error (admin, its cooperative)' })
+  @ApiAcceptedResponse({ type: ListingResponse })
+  @ApiErrors(403, 404, { 409: 'The listing is delisted; list the product again' })
+  resync(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string): Promise<ListingResponse> {
     return this.listings.resync(who.scope, id);
   }
 
   @Delete('listings/:id')
   @HttpCode(202)
   @Roles('admin', 'cooperative')
-  delist(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string) {
+  @ApiOperation({ summary: 'Take a listing down from its marketplace (admin, its cooperative)' })
+  @ApiAcceptedResponse({ type: ListingResponse })
+  @ApiErrors(403, 404)
+  delist(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string): Promise<ListingResponse> {
     return this.listings.delist(who.scope, id);
   }
 }

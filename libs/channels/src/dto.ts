@@ -55,7 +55,7 @@ export class CreateConnectionBody {
   @IsString()
   @MaxLength(2048)
   baseUrl?: string;
-  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 100 })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -73,7 +73,7 @@ export class UpdateConnectionBody {
   @IsObject()
   @IsCredentials()
   credentials?: Record<string, string>;
-  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 100 })
   @IsOptional()
   @IsInt()
   @Min(0)

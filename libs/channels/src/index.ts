@@ -9,3 +9,4 @@ export * from './entities';
 export * from './channel-health';
 export { RedisCallGate } from './call-gate';
 export { MarketplaceAdaptersModule } from './marketplace-adapters.module';
+export * from './responses';

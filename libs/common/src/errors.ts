@@ -102,6 +102,11 @@ const codeByStatus: Record<number, string> = {
   503: 'service_unavailable',
 };
 
+/** Every `error.code` an answer can carry: the OpenAPI document lists them as an enum. */
+export const ERROR_CODES = [
+  ...new Set(['validation_failed', ...Object.values(codeByStatus), 'internal']),
+] as readonly string[];
+
 /**
  * Maps anything thrown while serving a request to a status and an API.md error body. Errors that
  * carry a 4xx status (framework or body-parser errors) keep it; everything else is a 500 whose

@@ -10,3 +10,4 @@ export * from './ids';
 export * from './calendar-date';
 export * from './json-depth';
 export * from './within';
+export * from './openapi';

@@ -35,7 +35,7 @@ export class SalesQuery extends WindowQuery {
 }
 
 export class ProducersByGrowthQuery extends WindowQuery {
-  @ApiPropertyOptional({ default: 20, minimum: 1, maximum: 200 })
+  @ApiPropertyOptional({ type: 'integer', default: 20, minimum: 1, maximum: 200 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -45,7 +45,7 @@ export class ProducersByGrowthQuery extends WindowQuery {
 }
 
 export class UpliftQuery extends ReportQuery {
-  @ApiPropertyOptional({ default: 90, minimum: 1, maximum: 1095 })
+  @ApiPropertyOptional({ type: 'integer', default: 90, minimum: 1, maximum: 1095 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -53,7 +53,7 @@ export class UpliftQuery extends ReportQuery {
   @Max(1095)
   windowDays?: number;
 
-  @ApiPropertyOptional({ enum: [3, 4, 5] })
+  @ApiPropertyOptional({ type: 'integer', enum: [3, 4, 5] })
   @IsOptional()
   @Type(() => Number)
   @IsIn([3, 4, 5])

@@ -3,3 +3,4 @@ export * from './sales-metrics';
 export * from './sales-rollups';
 export * from './calendar';
 export * from './percentiles';
+export * from './responses';

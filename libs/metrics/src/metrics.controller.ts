@@ -1,15 +1,24 @@
 import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@ocop/auth';
-import { ParseIdPipe } from '@ocop/common';
+import { ApiCaller, ApiErrors, ParseIdPipe } from '@ocop/common';
 import { CsvReport, CsvReportInterceptor } from './csv-report';
 import { ProducersByGrowthQuery, ProvinceQuery, SalesQuery, UpliftQuery, WindowQuery } from './dto';
 import { growthTable, producersByGrowthTable, provinceTable, salesTable, upliftTable } from './report-tables';
+import {
+  ApiReport,
+  CooperativeSalesResponse,
+  OcopUpliftResponse,
+  ProducersByGrowthResponse,
+  ProvinceReportResponse,
+  SalesGrowthResponse,
+  SalesSeriesResponse,
+} from './responses';
 import { SalesMetrics } from './sales-metrics';
 
 @ApiTags('Sales metrics')
-@ApiBearerAuth()
-@ApiProduces('application/json', 'text/csv')
+@ApiCaller()
+@ApiErrors({ 400: 'A query value is not valid, or the window runs backwards or spans more than 3,660 days' })
 @UseInterceptors(CsvReportInterceptor)
 @Controller('v1/metrics')
 export class MetricsController {
@@ -17,21 +26,27 @@ export class MetricsController {
 
   @Get('cooperatives/:id/sales')
   @CsvReport(salesTable)
+  @ApiOperation({ summary: 'A producer’s sales per period and marketplace (default by day, one year)' })
+  @ApiReport(CooperativeSalesResponse)
+  @ApiErrors(404)
   sales(
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseIdPipe) id: string,
     @Query() query: SalesQuery,
-  ) {
+  ): Promise<CooperativeSalesResponse> {
     return this.metrics.sales(who.scope, id, query);
   }
 
   @Get('cooperatives/:id/growth')
   @CsvReport(growthTable)
+  @ApiOperation({ summary: 'A producer’s revenue in a window against the same number of days before it' })
+  @ApiReport(SalesGrowthResponse)
+  @ApiErrors(404)
   growth(
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseIdPipe) id: string,
     @Query() query: WindowQuery,
-  ) {
+  ): Promise<SalesGrowthResponse> {
     return this.metrics.growth(who.scope, id, query);
   }
 
@@ -41,7 +56,9 @@ export class MetricsController {
   @ApiOperation({
     summary: 'Extension: the province’s sales per period and marketplace (default by month, one year)',
   })
-  provinceSales(@Query() query: SalesQuery) {
+  @ApiReport(SalesSeriesResponse)
+  @ApiErrors(403)
+  provinceSales(@Query() query: SalesQuery): Promise<SalesSeriesResponse> {
     return this.metrics.provinceSales(query);
   }
 
@@ -52,7 +69,9 @@ export class MetricsController {
     summary:
       'Extension: producers by growth against the same-length window before (default the last 90 days)',
   })
-  producersByGrowth(@Query() query: ProducersByGrowthQuery) {
+  @ApiReport(ProducersByGrowthResponse)
+  @ApiErrors(403)
+  producersByGrowth(@Query() query: ProducersByGrowthQuery): Promise<ProducersByGrowthResponse> {
     return this.metrics.producersByGrowth(query);
   }
 
@@ -63,7 +82,9 @@ export class MetricsController {
     summary:
       'Revenue before and after each certificate’s decision date; certificates whose after-window has not ended are left out',
   })
-  uplift(@Query() query: UpliftQuery) {
+  @ApiReport(OcopUpliftResponse)
+  @ApiErrors(403)
+  uplift(@Query() query: UpliftQuery): Promise<OcopUpliftResponse> {
     return this.metrics.ocopUplift(query);
   }
 
@@ -74,7 +95,9 @@ export class MetricsController {
     summary:
       'The province on asOf; extension: revenueWindow (the 365 days ending asOf) and cooperatives per district',
   })
-  province(@Query() query: ProvinceQuery) {
+  @ApiReport(ProvinceReportResponse)
+  @ApiErrors(403)
+  province(@Query() query: ProvinceQuery): Promise<ProvinceReportResponse> {
     return this.metrics.province(query);
   }
 }

@@ -1,49 +1,69 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@ocop/auth';
-import { ParseIdPipe } from '@ocop/common';
+import { ApiCaller, ApiErrors, ParseIdPipe } from '@ocop/common';
 import { CertificatesService } from './certificates.service';
 import { AssessmentListQuery, CertificateListQuery, RecordAssessmentBody, RevokeBody } from './dto';
+import { AssessmentPage, AssessmentResponse } from './responses';
 
 @ApiTags('OCOP assessments and certificates')
-@ApiBearerAuth()
+@ApiCaller()
 @Controller('v1')
 export class OcopController {
   constructor(private readonly certificates: CertificatesService) {}
 
   @Post('products/:id/ocop-assessments')
   @Roles('admin', 'officer')
+  @ApiOperation({ summary: 'Record an OCOP council decision on a product (admin, officer)' })
+  @ApiCreatedResponse({ type: AssessmentResponse })
+  @ApiErrors(400, 403, 404, { 422: 'The stars do not fit the level and date' }, 413, 415)
   record(
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseIdPipe) id: string,
     @Body() body: RecordAssessmentBody,
-  ) {
+  ): Promise<AssessmentResponse> {
     return this.certificates.record(who.scope, id, body);
   }
 
   @Get('products/:id/ocop-assessments')
+  @ApiOperation({ summary: 'A product’s OCOP assessments, newest decision first' })
+  @ApiOkResponse({ type: AssessmentPage })
+  @ApiErrors(400, 404)
   listForProduct(
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseIdPipe) id: string,
     @Query() query: AssessmentListQuery,
-  ) {
+  ): Promise<AssessmentPage> {
     return this.certificates.listForProduct(who.scope, id, query);
   }
 
   @Post('ocop-certificates/:id/revoke')
   @HttpCode(200)
   @Roles('admin', 'officer')
-  revoke(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: RevokeBody) {
+  @ApiOperation({ summary: 'Revoke an active certificate, with the reason (admin, officer)' })
+  @ApiOkResponse({ type: AssessmentResponse })
+  @ApiErrors(400, 403, 404, { 409: 'The certificate is not active' }, 413, 415)
+  revoke(
+    @CurrentPrincipal() who: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Body() body: RevokeBody,
+  ): Promise<AssessmentResponse> {
     return this.certificates.revoke(who.scope, id, body.reason);
   }
 
   @Get('ocop-certificates')
-  list(@CurrentPrincipal() who: Principal, @Query() query: CertificateListQuery) {
+  @ApiOperation({ summary: 'List OCOP certificates, filtered by status, stars, expiry and producer' })
+  @ApiOkResponse({ type: AssessmentPage })
+  @ApiErrors(400)
+  list(@CurrentPrincipal() who: Principal, @Query() query: CertificateListQuery): Promise<AssessmentPage> {
     return this.certificates.list(who.scope, query);
   }
 
   @Get('ocop-certificates/:id')
-  get(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string) {
+  @ApiOperation({ summary: 'Get an OCOP certificate or assessment' })
+  @ApiOkResponse({ type: AssessmentResponse })
+  @ApiErrors(404)
+  get(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string): Promise<AssessmentResponse> {
     return this.certificates.get(who.scope, id);
   }
 }

@@ -58,7 +58,7 @@ export class RevokeBody {
 export class CertificateListQuery extends PageQuery {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: (typeof STATUSES)[number];
 
-  @ApiPropertyOptional({ enum: [1, 2, 3, 4, 5] })
+  @ApiPropertyOptional({ type: 'integer', enum: [1, 2, 3, 4, 5] })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -66,7 +66,10 @@ export class CertificateListQuery extends PageQuery {
   @Max(5)
   stars?: number;
 
-  @ApiPropertyOptional({ description: 'active certificates whose last day falls within the next N days' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'active certificates whose last day falls within the next N days',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()

@@ -4,3 +4,4 @@ export * from './events';
 export * from './certificate-expiry';
 export * from './rules';
 export { LEVELS, STATUSES } from './dto';
+export * from './responses';

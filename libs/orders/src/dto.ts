@@ -15,7 +15,10 @@ export class OrderListQuery extends PageQuery {
   @IsOptional()
   @IsIn(STOCK_STATUSES)
   stockStatus?: StockStatus;
-  @ApiPropertyOptional({ description: 'extension: orders with lines whose SKU is unknown (flagged)' })
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'extension: orders with lines whose SKU is unknown (flagged)',
+  })
   @IsOptional()
   @IsIn(['true', 'false'])
   flagged?: 'true' | 'false';

@@ -11,3 +11,4 @@ export * from './inbox-relay';
 export * from './events';
 export * from './intake-activity';
 export * from './dead-webhooks';
+export * from './responses';

@@ -1,23 +1,30 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@ocop/auth';
-import { ParseIdPipe } from '@ocop/common';
+import { ApiCaller, ApiErrors, ParseIdPipe } from '@ocop/common';
 import { CancelOrderBody, OrderListQuery } from './dto';
 import { OrdersService } from './orders.service';
+import { OrderPage, OrderResponse } from './responses';
 
 @ApiTags('Orders')
-@ApiBearerAuth()
+@ApiCaller()
 @Controller('v1/orders')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
 
   @Get()
-  list(@CurrentPrincipal() who: Principal, @Query() query: OrderListQuery) {
+  @ApiOperation({ summary: 'List orders, filtered by producer, marketplace, status, days placed and stock' })
+  @ApiOkResponse({ type: OrderPage })
+  @ApiErrors(400)
+  list(@CurrentPrincipal() who: Principal, @Query() query: OrderListQuery): Promise<OrderPage> {
     return this.orders.list(who.scope, query);
   }
 
   @Get(':id')
-  get(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string) {
+  @ApiOperation({ summary: 'Get an order with its lines' })
+  @ApiOkResponse({ type: OrderResponse })
+  @ApiErrors(404)
+  get(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string): Promise<OrderResponse> {
     return this.orders.get(who.scope, id);
   }
 
@@ -25,7 +32,9 @@ export class OrdersController {
   @HttpCode(202)
   @Roles('admin', 'cooperative')
   @ApiOperation({ summary: 'Extension: confirm a pending order on its marketplace (pushed by the worker)' })
-  confirm(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string) {
+  @ApiAcceptedResponse({ type: OrderResponse, description: 'The order, its confirmation requested' })
+  @ApiErrors(403, 404, { 409: 'The order’s status no longer allows it' })
+  confirm(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string): Promise<OrderResponse> {
     return this.orders.confirm(who.scope, id);
   }
 
@@ -35,11 +44,13 @@ export class OrdersController {
   @ApiOperation({
     summary: 'Extension: cancel a pending or confirmed order on its marketplace (pushed by the worker)',
   })
+  @ApiAcceptedResponse({ type: OrderResponse, description: 'The order, its cancellation requested' })
+  @ApiErrors(400, 403, 404, { 409: 'The order’s status no longer allows it' }, 413, 415)
   cancel(
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseIdPipe) id: string,
     @Body() body: CancelOrderBody,
-  ) {
+  ): Promise<OrderResponse> {
     return this.orders.cancel(who.scope, id, body);
   }
 }

@@ -1,9 +1,11 @@
 import { Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { RawBodyRequest } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { OwnRateLimit, Public } from '@ocop/auth';
-import { BadRequest } from '@ocop/common';
+import { ApiErrors, BadRequest } from '@ocop/common';
+import { MARKETPLACES } from '@ocop/marketplaces';
+import { WebhookAnswerResponse } from './responses';
 import { WebhookInbox } from './webhook-inbox';
 
 @ApiTags('Marketplace webhooks')
@@ -18,8 +20,29 @@ export class WebhooksController {
   @ApiOperation({
     summary:
       'A marketplace pushes an order event (sendo, voso, postmart); authenticated by its signature only',
+    description:
+      'The body and signature headers are each marketplace’s own (docs/marketplaces.md, "Webhooks"). No API key: ' +
+      'the signature over the exact bytes, with the shop’s webhookSecret, is the authentication.',
+    // public: no API key or session; the signature is checked instead
+    security: [],
   })
-  receive(@Param('marketplace') marketplace: string, @Req() request: RawBodyRequest<FastifyRequest>) {
+  @ApiParam({ name: 'marketplace', enum: MARKETPLACES, enumName: 'Marketplace' })
+  @ApiOkResponse({ type: WebhookAnswerResponse, description: 'Stored (or a duplicate of a stored event)' })
+  @ApiErrors(
+    { 400: 'Not a webhook of that marketplace (unreadable body, unknown event type or status)' },
+    {
+      401: 'The signature is missing or wrong, the connection has no webhookSecret, or the signed time is too old',
+    },
+    { 404: 'No connection for the shop the body names, or an unknown marketplace' },
+    413,
+    {
+      429: 'The shop’s connection sent too many verified webhooks this minute; Retry-After says when to send again',
+    },
+  )
+  receive(
+    @Param('marketplace') marketplace: string,
+    @Req() request: RawBodyRequest<FastifyRequest>,
+  ): Promise<WebhookAnswerResponse> {
     // the signature covers the exact bytes, so the parsed body is never used
     if (!request.rawBody) throw new BadRequest('A JSON body is required');
     const headers: Record<string, string | undefined> = {};

@@ -20,10 +20,10 @@ import type { Sandbox } from '../orders/support';
  * - The webhooks need the marketplace's signature. They are fuzzed unsigned (every marketplace
  *   name, bodies shaped like each marketplace's with each field spoiled, content types), and Voso's
  *   also signed with the shop's real secret, so the spoiled fields reach the inbox's insert.
- * - Routes outside the OpenAPI document: /health and /metrics take no input (fuzzed below with junk
- *   queries); /docs* and /dashboard/* are static files; /admin/queues/* is Bull Board, whose own
- *   answers keep its own shape and whose access is tested route by route in
- *   01-queue-dashboard-auth.e2e-spec.ts.
+ * - Routes outside the OpenAPI document: /metrics takes no input (fuzzed below with junk queries,
+ *   as /health is, which the document has); /docs* and /dashboard/* are static files;
+ *   /admin/queues/* is Bull Board, whose own answers keep its own shape and whose access is tested
+ *   route by route in 01-queue-dashboard-auth.e2e-spec.ts.
  * - Orders have no real id here (importing one needs the worker), so order routes get unknown ids;
  *   their bodies are still validated before the lookup.
  */

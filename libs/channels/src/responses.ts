@@ -1,0 +1,121 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '@ocop/common';
+import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
+import { LISTING_HEALTH, type ListingHealth } from './channel-health';
+import { CONNECTION_STATUSES, LISTING_STATUSES, type ConnectionStatus, type ListingStatus } from './entities';
+
+/** The answers of the connection and listing routes, as the OpenAPI document describes them. */
+
+export class ConnectionResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) cooperativeId: string;
+  @ApiProperty({ enum: MARKETPLACES, enumName: 'Marketplace' }) marketplace: Marketplace;
+  @ApiProperty() shopId: string;
+  @ApiProperty({ format: 'uri', description: 'the marketplace API’s origin' }) baseUrl: string;
+  @ApiProperty({
+    format: 'uri',
+    description: 'register this address with the marketplace for the shop’s webhooks',
+  })
+  webhookUrl: string;
+  @ApiProperty({ enum: CONNECTION_STATUSES, enumName: 'ConnectionStatus' }) status: ConnectionStatus;
+  @ApiProperty({ type: String, nullable: true, description: 'why the connection is auth_failed' })
+  statusReason: string | null;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 100 }) stockBufferPercent: number;
+  @ApiProperty() autoConfirmOrders: boolean;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastOrderSyncAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class ConnectionPage extends PageOf(ConnectionResponse) {}
+
+export class ListingBadgeResponse {
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 5 }) stars: number;
+}
+
+export class ListingResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) productId: string;
+  @ApiProperty({ format: 'uuid' }) connectionId: string;
+  @ApiProperty({ enum: MARKETPLACES, enumName: 'Marketplace' }) marketplace: Marketplace;
+  @ApiProperty({ type: String, nullable: true, description: 'the marketplace’s id, once published' })
+  externalId: string | null;
+  @ApiProperty({ enum: LISTING_STATUSES, enumName: 'ListingStatus' }) status: ListingStatus;
+  @ApiProperty({ type: 'integer' }) desiredVersion: number;
+  @ApiProperty({ type: 'integer' }) syncedVersion: number;
+  @ApiProperty({ type: 'integer', description: 'versions the marketplace is behind (0 when in step)' })
+  lag: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    description: 'the stock last pushed, per SKU code',
+  })
+  syncedStock: Record<string, number>;
+  @ApiProperty({ type: ListingBadgeResponse, nullable: true, description: 'the OCOP badge as pushed' })
+  ocopBadge: ListingBadgeResponse | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the marketplace’s own message' })
+  lastError: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastSyncedAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class ListingPage extends PageOf(ListingResponse) {}
+
+export class RepublishResponse {
+  @ApiProperty({ format: 'uuid' }) connectionId: string;
+  @ApiProperty({ type: 'integer', description: 'listings set to be published again' }) listings: number;
+}
+
+export class HealthCountsResponse {
+  @ApiProperty({ type: 'integer' }) synced: number;
+  @ApiProperty({ type: 'integer' }) lagging: number;
+  @ApiProperty({ type: 'integer' }) pending: number;
+  @ApiProperty({ type: 'integer' }) error: number;
+}
+
+export class ListingHealthResponse {
+  @ApiProperty({ format: 'uuid' }) listingId: string;
+  @ApiProperty({ format: 'uuid' }) productId: string;
+  @ApiProperty({ format: 'uuid' }) connectionId: string;
+  @ApiProperty({ enum: MARKETPLACES, enumName: 'Marketplace' }) marketplace: Marketplace;
+  @ApiProperty({ enum: LISTING_HEALTH, enumName: 'ListingHealth' }) health: ListingHealth;
+  @ApiProperty({ type: 'integer' }) lag: number;
+  @ApiProperty({ type: String, nullable: true }) lastError: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastSyncedAt: string | null;
+}
+
+export class ListingsHealthResponse {
+  @ApiProperty({ type: HealthCountsResponse }) counts: HealthCountsResponse;
+  @ApiProperty({ type: [ListingHealthResponse] }) items: ListingHealthResponse[];
+}
+
+export class ConnectionHealthResponse extends ConnectionResponse {
+  @ApiProperty({ type: HealthCountsResponse }) listings: HealthCountsResponse;
+}
+
+export class ChannelHealthResponse {
+  @ApiProperty({ format: 'uuid' }) cooperativeId: string;
+  @ApiProperty({ type: ListingsHealthResponse }) listings: ListingsHealthResponse;
+  @ApiProperty({ type: [ConnectionHealthResponse] }) connections: ConnectionHealthResponse[];
+}
+
+export class ConnectionCountsResponse {
+  @ApiProperty({ type: 'integer' }) active: number;
+  @ApiProperty({ type: 'integer' }) paused: number;
+  @ApiProperty({ type: 'integer' }) auth_failed: number;
+}
+
+/** One marketplace's listings by health (the admins' sync view). */
+export class MarketplaceListingHealthResponse {
+  @ApiProperty({ enum: MARKETPLACES, enumName: 'Marketplace' }) marketplace: Marketplace;
+  @ApiProperty({ type: HealthCountsResponse }) counts: HealthCountsResponse;
+  @ApiProperty({ type: 'integer', description: 'listings behind the desired state, whatever their health' })
+  behind: number;
+  @ApiProperty({ type: 'integer', description: 'how long the longest-waiting lagging listing has waited' })
+  oldestLagSeconds: number;
+  @ApiProperty({ type: ConnectionCountsResponse }) connections: ConnectionCountsResponse;
+}
+
+export class ListingProblemResponse extends ListingHealthResponse {
+  @ApiProperty({ format: 'uuid' }) cooperativeId: string;
+  @ApiProperty({ type: String, nullable: true }) cooperativeName: string | null;
+}
