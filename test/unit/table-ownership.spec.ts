@@ -38,16 +38,6 @@ const OWNERS: Record<string, string> = {
  */
 const KNOWN_EXCEPTIONS: { file: string; table: string; why: string }[] = [
   {
-    file: 'libs/sync/src/connection-sync.ts',
-    table: 'listings',
-    why: 'the sync processor claims, marks synced and marks failed listings in its own SQL',
-  },
-  {
-    file: 'libs/sync/src/connection-sync.ts',
-    table: 'connections',
-    why: 'the reconciler joins connections to skip those that are not active',
-  },
-  {
     file: 'libs/ocop/src/certificates.service.ts',
     table: 'products',
     why: 'row-locks the product to serialise certificate changes',

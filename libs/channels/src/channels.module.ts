@@ -7,6 +7,7 @@ import { ConnectionsService } from './connections.service';
 import { ChannelsController } from './controllers';
 import { channelEntities } from './entities';
 import { ListingContents } from './listing-content';
+import { ListingSyncState } from './listing-sync-state.repository';
 import { ListingVersions } from './listing-versions';
 import { ListingsService } from './listings.service';
 import { MarketplaceAdaptersModule } from './marketplace-adapters.module';
@@ -18,8 +19,22 @@ import { MarketplaceAdaptersModule } from './marketplace-adapters.module';
 @Module({
   imports: [TypeOrmModule.forFeature(channelEntities), CatalogueModule, MarketplaceAdaptersModule],
   controllers: [ChannelsController],
-  providers: [ConnectionsService, ListingsService, ListingVersions, ListingContents, ChannelHealth],
-  exports: [ConnectionsService, ListingsService, ListingVersions, ListingContents, ChannelHealth],
+  providers: [
+    ConnectionsService,
+    ListingsService,
+    ListingVersions,
+    ListingSyncState,
+    ListingContents,
+    ChannelHealth,
+  ],
+  exports: [
+    ConnectionsService,
+    ListingsService,
+    ListingVersions,
+    ListingSyncState,
+    ListingContents,
+    ChannelHealth,
+  ],
 })
 export class ChannelsModule implements OnModuleInit {
   constructor(

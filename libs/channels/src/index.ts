@@ -4,6 +4,7 @@ export * from './connections.service';
 export * from './listings.service';
 export * from './listing-versions';
 export * from './events';
+export * from './listing-sync-state.repository';
 export * from './listing-content';
 export * from './entities';
 export * from './channel-health';

@@ -3,12 +3,12 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { Counter } from 'prom-client';
-import { DataSource } from 'typeorm';
 import {
   ConnectionsService,
   Listing,
   ListingContents,
   ListingsBumped,
+  ListingSyncState,
   MARKETPLACE_ADAPTERS,
   type MarketplaceAdapters,
 } from '@ocop/channels';
@@ -23,7 +23,6 @@ import {
   type StockPush,
 } from '@ocop/marketplaces';
 import { backoffDelay, CONNECTION_JOB_CONCURRENCY, QUEUES, RecurringJobs, singletonMetric } from '@ocop/jobs';
-import { stockRecord } from './stock-record';
 
 export const marketplaceCalls = singletonMetric(
   'marketplace_calls_total',
@@ -96,7 +95,22 @@ class RetryLater extends Error {
   }
 }
 
+/**
+ * What became of a listing: `done` (synced, or refused for good and marked), `retry` after
+ * `retryAfterMs`, or `skipped` (the marketplace refused the credentials: the run stops).
+ */
 type Outcome = 'done' | 'retry' | 'skipped';
+
+interface SyncResult {
+  outcome: Outcome;
+  retryAfterMs: number;
+}
+
+interface ListingResult extends SyncResult {
+  listing: Listing;
+}
+
+const done: SyncResult = { outcome: 'done', retryAfterMs: 0 };
 
 /**
  * Brings every lagging listing of one connection to its newest desired state (ARCHITECTURE.md
@@ -121,7 +135,7 @@ export class ConnectionSyncProcessor extends WorkerHost {
   private readonly maxHoldMs: number;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly state: ListingSyncState,
     private readonly connections: ConnectionsService,
     private readonly contents: ListingContents,
     @Inject(MARKETPLACE_ADAPTERS) private readonly adapters: MarketplaceAdapters,
@@ -156,7 +170,7 @@ export class ConnectionSyncProcessor extends WorkerHost {
     let synced = 0;
     while (Date.now() - started < RUN_BUDGET_MS) {
       // each listing once a run: changes arriving meanwhile gather for the next run
-      const lagging = await this.lagging(connectionId, [...retrying.keys(), ...handled]);
+      const lagging = await this.state.lagging(connectionId, [...retrying.keys(), ...handled], PAGE);
       if (lagging.length === 0) break;
       for (const l of lagging) if (!firstSeen.has(l.id)) firstSeen.set(l.id, Date.now());
       const stockOnly = lagging
@@ -167,30 +181,27 @@ export class ConnectionSyncProcessor extends WorkerHost {
       const whole = lagging.filter((l) => !stockOnly.includes(l));
       const held = await this.partialBatchToHold(shop.marketplace, stockOnly, firstSeen);
       const pushNow = stockOnly.slice(0, stockOnly.length - held);
-      const outcomes: [Listing, Outcome, number][] = [];
+      const results: ListingResult[] = [];
       for (let i = 0; i < whole.length; i += PUBLISH_CONCURRENCY) {
         const slice = whole.slice(i, i + PUBLISH_CONCURRENCY);
-        const results = await Promise.all(
-          slice.map((l) => this.syncWhole(shop, connection.stockBufferPercent, l)),
+        const sliceResults = await Promise.all(
+          slice.map(async (listing) => ({
+            listing,
+            ...(await this.syncWhole(shop, connection.stockBufferPercent, listing)),
+          })),
         );
-        results.forEach(([outcome, wait], k) => outcomes.push([slice[k], outcome, wait]));
-        if (results.some(([outcome]) => outcome === 'skipped')) break;
+        results.push(...sliceResults);
+        if (sliceResults.some((result) => result.outcome === 'skipped')) break;
       }
       if (pushNow.length > 0) {
-        for (const [listing, outcome, wait] of await this.pushStock(
-          shop,
-          connection.stockBufferPercent,
-          pushNow,
-        )) {
-          outcomes.push([listing, outcome, wait]);
-        }
+        results.push(...(await this.pushStock(shop, connection.stockBufferPercent, pushNow)));
       }
       // Only a held partial batch is left: give the burst a moment to add to it before looking again.
-      if (outcomes.length === 0 && held > 0) await sleep(this.settleMs);
-      if (outcomes.some(([, outcome]) => outcome === 'skipped')) return 'stopped: credentials refused';
-      for (const [listing, outcome, waitMs] of outcomes) {
+      if (results.length === 0 && held > 0) await sleep(this.settleMs);
+      if (results.some((result) => result.outcome === 'skipped')) return 'stopped: credentials refused';
+      for (const { listing, outcome, retryAfterMs } of results) {
         handled.add(listing.id);
-        if (outcome === 'retry') retrying.set(listing.id, waitMs);
+        if (outcome === 'retry') retrying.set(listing.id, retryAfterMs);
         if (outcome === 'done') synced += 1;
       }
     }
@@ -199,7 +210,7 @@ export class ConnectionSyncProcessor extends WorkerHost {
       await job.updateData({ ...job.data, stalls });
       throw new RetryLater(`${retrying.size} listing(s) to retry`, Math.max(0, ...retrying.values()), stalls);
     }
-    const more = await this.lagging(connectionId, [], 1);
+    const more = await this.state.lagging(connectionId, [], 1);
     if (more.length > 0) throw new RetryLater('more to do', GATHER_MS, 0);
     return `synced ${synced}`;
   }
@@ -235,30 +246,12 @@ export class ConnectionSyncProcessor extends WorkerHost {
     const tail = stockOnly.slice(cut);
     const now = Date.now();
     if (tail.some((l) => now - (firstSeen.get(l.id) ?? now) >= this.maxHoldMs)) return 0;
-    // the database's clock, which stamped the changes, so another machine's clock cannot skew it
-    const [{ quiet_ms: quietMs }]: { quiet_ms: number | null }[] = await this.dataSource.query(
-      `SELECT (EXTRACT(EPOCH FROM clock_timestamp() - max(updated_at)) * 1000)::float8 AS quiet_ms
-       FROM listings WHERE id = ANY($1::uuid[])`,
-      [stockOnly.map((l) => l.id)],
-    );
+    const quietMs = await this.state.quietForMs(stockOnly.map((l) => l.id));
     return quietMs !== null && quietMs < this.settleMs ? tail.length : 0;
   }
 
-  private async lagging(connectionId: string, skip: string[], limit = PAGE): Promise<Listing[]> {
-    return this.dataSource
-      .getRepository(Listing)
-      .createQueryBuilder('l')
-      .where('l.connection_id = :connectionId', { connectionId })
-      .andWhere('l.desired_version > l.synced_version')
-      .andWhere('(l.failed_version IS NULL OR l.desired_version > l.failed_version)')
-      .andWhere(skip.length ? 'l.id NOT IN (:...skip)' : '1=1', { skip })
-      .orderBy('l.created_at', 'ASC')
-      .limit(limit)
-      .getMany();
-  }
-
   /** Publish, update or delist one listing. */
-  private async syncWhole(shop: ShopAccess, buffer: number, listing: Listing): Promise<[Outcome, number]> {
+  private async syncWhole(shop: ShopAccess, buffer: number, listing: Listing): Promise<SyncResult> {
     const adapter = this.adapters[shop.marketplace];
     const content = await this.contents.of(listing.productId, buffer);
     let operation = 'update';
@@ -266,22 +259,11 @@ export class ConnectionSyncProcessor extends WorkerHost {
       if (listing.delistRequested || content.archived) {
         operation = 'delist';
         if (listing.externalId) await adapter.delist(shop, listing.externalId);
-        await this.dataSource.query(
-          `UPDATE listings SET status = 'delisted', synced_version = GREATEST(synced_version, $2),
-                  synced_content_version = GREATEST(synced_content_version, $3), last_error = NULL,
-                  last_synced_at = now(), updated_at = now() WHERE id = $1`,
-          [listing.id, listing.desiredVersion, listing.contentVersion],
-        );
+        await this.state.markDelisted(listing);
       } else if (!listing.externalId) {
         operation = 'publish';
         // One marketplace listing per connector listing: only the worker holding the claim publishes.
-        const [claimed]: [unknown[], number] = await this.dataSource.query(
-          `UPDATE listings SET publish_claimed_until = now() + interval '30 seconds'
-           WHERE id = $1 AND external_id IS NULL
-             AND (publish_claimed_until IS NULL OR publish_claimed_until < now()) RETURNING id`,
-          [listing.id],
-        );
-        if (claimed.length === 0) return ['retry', 2000];
+        if (!(await this.state.claimPublish(listing.id))) return { outcome: 'retry', retryAfterMs: 2000 };
         const published = await adapter.publish(shop, content).catch(async (error: unknown) => {
           const holder = productHoldingSku(
             error,
@@ -300,7 +282,7 @@ export class ConnectionSyncProcessor extends WorkerHost {
         await this.recordPushed(listing, content, listing.externalId, published.variantIds);
       }
       marketplaceCalls.inc({ marketplace: shop.marketplace, operation, outcome: 'ok' });
-      return ['done', 0];
+      return done;
     } catch (error) {
       return this.failed(shop, [listing], operation, error);
     }
@@ -316,32 +298,16 @@ export class ConnectionSyncProcessor extends WorkerHost {
     externalId: string,
     variantIds: Record<string, string>,
   ): Promise<void> {
-    const stock = Object.fromEntries(content.variants.map((v) => [v.skuCode, v.quantity]));
-    const parameters: unknown[] = [
-      listing.id,
+    await this.state.markSynced(listing, {
       externalId,
-      JSON.stringify(variantIds),
-      content.ocopStars,
-      listing.desiredVersion,
-      listing.contentVersion,
-    ];
-    const record = stockRecord(listing, 'replace', stock, Object.keys(stock), parameters);
-    await this.dataSource.query(
-      `UPDATE listings SET external_id = $2, variant_ids = $3, synced_badge_stars = $4, ${record},
-              status = 'synced', synced_version = GREATEST(synced_version, $5),
-              synced_content_version = GREATEST(synced_content_version, $6), failed_version = NULL,
-              last_error = NULL, last_synced_at = now(), publish_claimed_until = NULL, updated_at = now()
-       WHERE id = $1 AND ${sameMarketplaceListing(listing, parameters)}`,
-      parameters,
-    );
+      variantIds,
+      badgeStars: content.ocopStars,
+      stock: Object.fromEntries(content.variants.map((v) => [v.skuCode, v.quantity])),
+    });
   }
 
   /** Stock-only changes of many listings, batched into as few marketplace calls as allowed. */
-  private async pushStock(
-    shop: ShopAccess,
-    buffer: number,
-    listings: Listing[],
-  ): Promise<[Listing, Outcome, number][]> {
+  private async pushStock(shop: ShopAccess, buffer: number, listings: Listing[]): Promise<ListingResult[]> {
     const plans = await Promise.all(
       listings.map(async (listing) => {
         const content = await this.contents.of(listing.productId, buffer);
@@ -367,43 +333,34 @@ export class ConnectionSyncProcessor extends WorkerHost {
         results = await this.adapters[shop.marketplace].pushStock(shop, items);
         marketplaceCalls.inc({ marketplace: shop.marketplace, operation: 'stock', outcome: 'ok' }, 1);
       } catch (error) {
-        return this.failed(shop, listings, 'stock', error).then(([outcome, wait]) =>
-          listings.map((l) => [l, outcome, wait] as [Listing, Outcome, number]),
-        );
+        const result = await this.failed(shop, listings, 'stock', error);
+        return listings.map((listing) => ({ listing, ...result }));
       }
     }
-    const outcomes: [Listing, Outcome, number][] = [];
+    const outcomes: ListingResult[] = [];
     for (const { listing, content, changed } of plans) {
       const mine = results.filter(
         (r) => r.externalId === listing.externalId && changed.some((v) => v.skuCode === r.skuCode),
       );
       const refused = mine.find((r) => !r.ok);
       if (refused?.error && refused.error.kind !== 'permanent') {
-        outcomes.push([listing, 'retry', refused.error.options.retryAfterMs ?? 0]);
+        outcomes.push({ listing, outcome: 'retry', retryAfterMs: refused.error.options.retryAfterMs ?? 0 });
         continue;
       }
       if (refused) {
-        await this.markError(listing, refused.error?.message ?? 'the marketplace refused the stock update');
-        outcomes.push([listing, 'done', 0]);
+        await this.state.markError(
+          listing,
+          refused.error?.message ?? 'the marketplace refused the stock update',
+        );
+        outcomes.push({ listing, ...done });
         continue;
       }
-      const stock = Object.fromEntries(content.variants.map((v) => [v.skuCode, v.quantity]));
-      const parameters: unknown[] = [listing.id, listing.desiredVersion];
-      const record = stockRecord(
+      await this.state.markStockSynced(
         listing,
-        'merge',
-        stock,
+        Object.fromEntries(content.variants.map((v) => [v.skuCode, v.quantity])),
         changed.map((v) => v.skuCode),
-        parameters,
       );
-      await this.dataSource.query(
-        `UPDATE listings SET ${record}, status = 'synced',
-                synced_version = GREATEST(synced_version, $2), last_error = NULL, last_synced_at = now(),
-                updated_at = now()
-         WHERE id = $1 AND ${sameMarketplaceListing(listing, parameters)}`,
-        parameters,
-      );
-      outcomes.push([listing, 'done', 0]);
+      outcomes.push({ listing, ...done });
     }
     return outcomes;
   }
@@ -413,51 +370,32 @@ export class ConnectionSyncProcessor extends WorkerHost {
     listings: Listing[],
     operation: string,
     error: unknown,
-  ): Promise<[Outcome, number]> {
+  ): Promise<SyncResult> {
     if (!(error instanceof MarketplaceError)) {
       marketplaceCalls.inc({ marketplace: shop.marketplace, operation, outcome: 'crash' });
       this.logger.error(
         { err: error, connectionId: shop.connectionId, operation },
         'sync failed unexpectedly',
       );
-      await this.releaseClaims(listings);
-      return ['retry', 5000];
+      await this.state.releaseClaims(listings);
+      return { outcome: 'retry', retryAfterMs: 5000 };
     }
     marketplaceCalls.inc({ marketplace: shop.marketplace, operation, outcome: error.kind });
     if (error.kind === 'auth') {
       await this.connections.markAuthFailed(shop.connectionId, error.message);
-      await this.releaseClaims(listings);
+      await this.state.releaseClaims(listings);
       this.logger.warn(
         { connectionId: shop.connectionId },
         'marketplace refused the credentials; connection paused',
       );
-      return ['skipped', 0];
+      return { outcome: 'skipped', retryAfterMs: 0 };
     }
     if (error.kind === 'permanent') {
-      for (const listing of listings) await this.markError(listing, error.message);
-      return ['done', 0];
+      for (const listing of listings) await this.state.markError(listing, error.message);
+      return done;
     }
-    await this.dataSource.query(
-      `UPDATE listings SET last_error = $2, publish_claimed_until = NULL, updated_at = now() WHERE id = ANY($1::uuid[])`,
-      [listings.map((l) => l.id), `retrying: ${error.message}`],
-    );
-    return ['retry', error.options.retryAfterMs ?? 0];
-  }
-
-  /** The marketplace rejected the data: no retry until something about the listing changes. */
-  private async markError(listing: Listing, message: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE listings SET status = 'error', last_error = $2, failed_version = $3, publish_claimed_until = NULL,
-              updated_at = now() WHERE id = $1`,
-      [listing.id, message, listing.desiredVersion],
-    );
-  }
-
-  private async releaseClaims(listings: Listing[]): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE listings SET publish_claimed_until = NULL WHERE id = ANY($1::uuid[])`,
-      [listings.map((l) => l.id)],
-    );
+    await this.state.markRetrying(listings, error.message);
+    return { outcome: 'retry', retryAfterMs: error.options.retryAfterMs ?? 0 };
   }
 }
 
@@ -468,20 +406,16 @@ export class ConnectionSyncProcessor extends WorkerHost {
 @Processor(QUEUES.syncReconciler)
 export class SyncReconciler extends WorkerHost {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly state: ListingSyncState,
     private readonly scheduler: SyncScheduler,
   ) {
     super();
   }
 
   async process(): Promise<number> {
-    const rows: { connection_id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT l.connection_id FROM listings l JOIN connections c ON c.id = l.connection_id
-       WHERE c.status = 'active' AND l.desired_version > l.synced_version
-         AND (l.failed_version IS NULL OR l.desired_version > l.failed_version)`,
-    );
-    await this.scheduler.enqueue(rows.map((r) => r.connection_id));
-    return rows.length;
+    const connectionIds = await this.state.connectionsLagging();
+    await this.scheduler.enqueue(connectionIds);
+    return connectionIds.length;
   }
 }
 
@@ -500,14 +434,4 @@ export class SyncReconcilerSchedule implements OnModuleInit {
       template: { name: 'reconcile', opts: { removeOnComplete: true, removeOnFail: 50 } },
     });
   }
-}
-
-/**
- * A run records what it pushed only onto the marketplace listing it pushed to. A republish (the
- * marketplace lost the shop's listings) clears `external_id` while a run that read the old id may
- * still be pushing to it: that run's record would bring the lost id back, mark the listing synced,
- * and every later run would update a listing the marketplace no longer has.
- */
-function sameMarketplaceListing(listing: Pick<Listing, 'externalId'>, parameters: unknown[]): string {
-  return `external_id IS NOT DISTINCT FROM $${parameters.push(listing.externalId ?? null)}`;
 }

@@ -1,4 +1,4 @@
-import type { Listing } from '@ocop/channels';
+import type { Listing } from './entities';
 
 /**
  * The SET clause that records what a run pushed as what the marketplace holds (`synced_stock`);
