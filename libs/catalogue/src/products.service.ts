@@ -264,6 +264,14 @@ export class ProductsService {
   }
 
   /**
+   * Locks the product's row until the caller's transaction ends, so changes that must happen one
+   * at a time per product (the OCOP certificates, which write its badge) wait for each other.
+   */
+  async lockProduct(manager: EntityManager, productId: string): Promise<void> {
+    await manager.query(`SELECT id FROM products WHERE id = $1 FOR UPDATE`, [productId]);
+  }
+
+  /**
    * Records the product's active OCOP certificate (or none). Called by the OCOP context inside the
    * transaction that changes the certificate, so the badge never disagrees with it.
    */

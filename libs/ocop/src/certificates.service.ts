@@ -135,7 +135,7 @@ export class CertificatesService {
 
   private async placeCertificate(manager: EntityManager, draft: Assessment, today: string): Promise<void> {
     // One certificate change per product at a time: the product row is the lock.
-    await manager.query(`SELECT id FROM products WHERE id = $1 FOR UPDATE`, [draft.productId]);
+    await this.products.lockProduct(manager, draft.productId);
     const current = await manager.findOne(Assessment, {
       where: { productId: draft.productId, status: 'active' },
     });
@@ -175,7 +175,7 @@ export class CertificatesService {
   async revoke(scope: Scope, certificateId: string, reason: string): Promise<AssessmentView> {
     const found = await this.find(scope, certificateId);
     await this.transactions.run(async (manager) => {
-      await manager.query(`SELECT id FROM products WHERE id = $1 FOR UPDATE`, [found.productId]);
+      await this.products.lockProduct(manager, found.productId);
       const certificate = await manager.findOneOrFail(Assessment, { where: { id: certificateId } });
       const status = effectiveStatus(certificate.status, certificate.validUntil, this.today());
       if (status !== 'active') {
