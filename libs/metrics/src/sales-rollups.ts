@@ -111,8 +111,8 @@ export class SalesRollups implements OnModuleInit {
 
   /**
    * Recomputes both roll-ups from the orders, in one transaction (readers see the old figures
-   * until it commits). The one place the metrics context reads the order tables: a read model
-   * rebuilt from its source. `rebuilt` hears each table as it is written (rows, milliseconds), for a
+   * until it commits). A read model rebuilt from its source: the order lines as the orders context
+   * publishes them in the `order_sales_lines` view (never its tables). `rebuilt` hears each table as it is written (rows, milliseconds), for a
    * command that would otherwise say nothing for minutes on a large history.
    */
   async rebuild(
@@ -135,16 +135,16 @@ export class SalesRollups implements OnModuleInit {
       await manager.query(`DELETE FROM sales_product_days`);
       await manager.query(`DELETE FROM sales_producer_days`);
       await manager.query(`DELETE FROM sales_producer_months`);
-      const counted = `o.status NOT IN ('cancelled', 'returned')`;
-      const day = `(o.placed_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;
+      const counted = `s.status NOT IN ('cancelled', 'returned')`;
+      const day = `(s.placed_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;
       // rows stored by day, as the maintained ones arrive: a report's range of days then reads a
       // few contiguous pages, not rows strewn over the whole table in grouping order
       const products: { count: string }[] = await manager.query(
         `WITH inserted AS (
            INSERT INTO sales_product_days (cooperative_id, product_key, marketplace, day, revenue_vnd, units, orders)
-           SELECT o.cooperative_id, COALESCE(l.product_id, $1::uuid), o.marketplace, ${day},
-                  SUM(l.quantity * l.unit_price_vnd), SUM(l.quantity), COUNT(DISTINCT o.id)
-           FROM orders o JOIN order_lines l ON l.order_id = o.id
+           SELECT s.cooperative_id, COALESCE(s.product_id, $1::uuid), s.marketplace, ${day},
+                  SUM(s.quantity * s.unit_price_vnd), SUM(s.quantity), COUNT(DISTINCT s.order_id)
+           FROM order_sales_lines s
            WHERE ${counted}
            GROUP BY 1, 2, 3, 4
            ORDER BY 4
@@ -156,9 +156,9 @@ export class SalesRollups implements OnModuleInit {
       const producers: { count: string }[] = await manager.query(
         `WITH inserted AS (
            INSERT INTO sales_producer_days (cooperative_id, marketplace, day, revenue_vnd, units, orders)
-           SELECT o.cooperative_id, o.marketplace, ${day},
-                  SUM(l.quantity * l.unit_price_vnd), SUM(l.quantity), COUNT(DISTINCT o.id)
-           FROM orders o JOIN order_lines l ON l.order_id = o.id
+           SELECT s.cooperative_id, s.marketplace, ${day},
+                  SUM(s.quantity * s.unit_price_vnd), SUM(s.quantity), COUNT(DISTINCT s.order_id)
+           FROM order_sales_lines s
            WHERE ${counted}
            GROUP BY 1, 2, 3
            ORDER BY 3

@@ -9,6 +9,7 @@ import { InboxRelaySchedule1764370000000 } from './1764370000000-inbox-relay-sch
 import { ListingStockRecordVersion1764420000000 } from './1764420000000-listing-stock-record-version';
 import { WebhookInboxOncePerConnection1764421000000 } from './1764421000000-webhook-inbox-once-per-connection';
 import { RetentionAndDeadWebhooks1764430000000 } from './1764430000000-retention-and-dead-webhooks';
+import { OrderSalesLinesView1764440000000 } from './1764440000000-order-sales-lines-view';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   ListingStockRecordVersion1764420000000,
   WebhookInboxOncePerConnection1764421000000,
   RetentionAndDeadWebhooks1764430000000,
+  OrderSalesLinesView1764440000000,
 ];
