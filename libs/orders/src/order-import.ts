@@ -4,10 +4,11 @@ import { ProductsService, StockLedger } from '@ocop/catalogue';
 import { ListingsService, ListingVersions } from '@ocop/channels';
 import { EventBus, Transactions } from '@ocop/database';
 import type { Marketplace, MarketplaceOrder, MarketplaceOrderLine } from '@ocop/marketplaces';
-import { Order, OrderLine } from './entities';
+import type { Order, OrderLine } from './entities';
 import { OrderChanged, type OrderSnapshot } from './events';
 import { ordersImported, ordersOversold } from './order-metrics';
 import { isNewer, marketplaceMovedStock, stockPlan, type StockStep } from './order-lifecycle';
+import { OrderStore, type StoredOrderState } from './orders.repository';
 
 /** Whose order it is: the connection it came through. */
 export interface OrderSource {
@@ -39,6 +40,7 @@ interface MappedLine extends MarketplaceOrderLine {
 export class OrderImport {
   constructor(
     private readonly transactions: Transactions,
+    private readonly store: OrderStore,
     private readonly products: ProductsService,
     private readonly listings: ListingsService,
     private readonly versions: ListingVersions,
@@ -59,7 +61,8 @@ export class OrderImport {
         lines.map((line) => line.skuId).filter((id): id is string => id !== null),
       );
       const created = await this.insertIfNew(manager, source, incoming, lines);
-      const order = created ?? (await this.lockOrder(manager, source, incoming.externalOrderId));
+      const order =
+        created ?? (await this.store.lock(manager, source.connectionId, incoming.externalOrderId));
       if (
         !created &&
         !isNewer(
@@ -71,10 +74,7 @@ export class OrderImport {
       }
       const wasOversold = order.oversold;
       const before = created ? null : { status: order.status };
-      const orderLines = await manager.find(OrderLine, {
-        where: { orderId: order.id },
-        order: { skuId: 'ASC', lineNo: 'ASC' },
-      });
+      const orderLines = await this.store.lines(manager, order.id);
       const plan = stockPlan(created ? 'none' : order.stockPhase, incoming.status);
       for (const step of plan.steps) await this.applyStep(manager, order, orderLines, step, incoming);
       if (marketplaceMovedStock(before?.status ?? null, incoming.status)) {
@@ -98,20 +98,7 @@ export class OrderImport {
         stockPhase: plan.phase,
         oversold: (plan.phase === 'reserved' || plan.phase === 'fulfilled') && short,
       });
-      await manager.query(
-        `UPDATE orders SET status = $2, marketplace_status = $3, marketplace_updated_at = $4, total_vnd = $5,
-                stock_phase = $6, oversold = $7, updated_at = now()
-         WHERE id = $1`,
-        [
-          order.id,
-          order.status,
-          order.marketplaceStatus,
-          order.marketplaceUpdatedAt,
-          order.totalVnd,
-          order.stockPhase,
-          order.oversold,
-        ],
-      );
+      await this.store.saveState(manager, order);
       if (order.oversold && !wasOversold) ordersOversold.inc({ marketplace: source.marketplace });
       const snapshot = (status: Order['status']): OrderSnapshot => ({
         orderId: order.id,
@@ -139,21 +126,10 @@ export class OrderImport {
   async storedStates(
     connectionId: string,
     externalOrderIds: string[],
-  ): Promise<Map<string, { status: Order['status']; updatedAt: Date }>> {
+  ): Promise<Map<string, StoredOrderState>> {
     if (externalOrderIds.length === 0) return new Map();
-    const rows: { external_order_id: string; status: Order['status']; marketplace_updated_at: Date }[] =
-      await this.transactions.run((manager) =>
-        manager.query(
-          `SELECT external_order_id, status, marketplace_updated_at FROM orders
-           WHERE connection_id = $1 AND external_order_id = ANY($2::text[])`,
-          [connectionId, externalOrderIds],
-        ),
-      );
-    return new Map(
-      rows.map((row) => [
-        row.external_order_id,
-        { status: row.status, updatedAt: row.marketplace_updated_at },
-      ]),
+    return this.transactions.run((manager) =>
+      this.store.storedStates(manager, connectionId, externalOrderIds),
     );
   }
 
@@ -183,68 +159,36 @@ export class OrderImport {
     });
   }
 
+  /** The order and its lines, unless the connection already has it (undefined then). */
   private async insertIfNew(
     manager: EntityManager,
     source: OrderSource,
     incoming: MarketplaceOrder,
     lines: MappedLine[],
   ): Promise<Order | undefined> {
-    // A concurrent import of the same order waits here on the unique index until the first commits.
-    // an INSERT answers its RETURNING rows through TypeORM's PostgreSQL driver (unlike UPDATE)
-    const rows: { id: string }[] = await manager.query(
-      `INSERT INTO orders (cooperative_id, connection_id, marketplace, external_order_id, status,
-                           marketplace_status, marketplace_updated_at, placed_at, total_vnd, unknown_lines)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (connection_id, external_order_id) DO NOTHING
-       RETURNING id`,
-      [
-        source.cooperativeId,
-        source.connectionId,
-        source.marketplace,
-        incoming.externalOrderId,
-        incoming.status,
-        incoming.marketplaceStatus,
-        incoming.updatedAt,
-        incoming.placedAt,
-        incoming.totalVnd,
-        lines.filter((line) => line.skuId === null).length,
-      ],
-    );
-    const id = rows[0]?.id;
-    if (!id) return undefined;
-    if (lines.length > 0) {
-      await manager.insert(
-        OrderLine,
-        lines.map((line, index) => ({
-          orderId: id,
-          lineNo: index + 1,
-          skuId: line.skuId,
-          productId: line.productId,
-          skuCode: line.resolvedCode,
-          variantId: line.variantId,
-          quantity: line.quantity,
-          unitPriceVnd: line.unitPriceVnd,
-          reservedQuantity: 0,
-          fulfilledQuantity: 0,
-        })),
-      );
-    }
-    return manager.findOneOrFail(Order, { where: { id } });
-  }
-
-  private async lockOrder(
-    manager: EntityManager,
-    source: OrderSource,
-    externalOrderId: string,
-  ): Promise<Order> {
-    return manager
-      .createQueryBuilder(Order, 'o')
-      .setLock('pessimistic_write')
-      .where('o.connection_id = :connectionId AND o.external_order_id = :externalOrderId', {
+    return this.store.insertIfNew(
+      manager,
+      {
+        cooperativeId: source.cooperativeId,
         connectionId: source.connectionId,
-        externalOrderId,
-      })
-      .getOneOrFail();
+        marketplace: source.marketplace,
+        externalOrderId: incoming.externalOrderId,
+        status: incoming.status,
+        marketplaceStatus: incoming.marketplaceStatus,
+        marketplaceUpdatedAt: incoming.updatedAt,
+        placedAt: incoming.placedAt,
+        totalVnd: incoming.totalVnd,
+        unknownLines: lines.filter((line) => line.skuId === null).length,
+      },
+      lines.map((line) => ({
+        skuId: line.skuId,
+        productId: line.productId,
+        skuCode: line.resolvedCode,
+        variantId: line.variantId,
+        quantity: line.quantity,
+        unitPriceVnd: line.unitPriceVnd,
+      })),
+    );
   }
 
   private async applyStep(
@@ -278,11 +222,7 @@ export class OrderImport {
         line.fulfilledQuantity = 0;
       }
       if (line.reservedQuantity !== before.reserved || line.fulfilledQuantity !== before.fulfilled) {
-        await manager.update(
-          OrderLine,
-          { id: line.id },
-          { reservedQuantity: line.reservedQuantity, fulfilledQuantity: line.fulfilledQuantity },
-        );
+        await this.store.saveLineHoldings(manager, line);
       }
     }
   }

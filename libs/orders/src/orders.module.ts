@@ -11,6 +11,7 @@ import { InboxRelay } from './inbox-relay';
 import { IntakeActivity } from './intake-activity';
 import { OrderImport } from './order-import';
 import { OrderReads } from './order-reads';
+import { OrderStore } from './orders.repository';
 import {
   forgetOrderCursor,
   InboxProcessor,
@@ -28,7 +29,15 @@ import { WebhooksController } from './webhooks.controller';
 @Module({
   imports: [TypeOrmModule.forFeature(orderEntities), CatalogueModule, ChannelsModule, RateLimitsModule],
   controllers: [WebhooksController, OrdersController],
-  providers: [WebhookInbox, OrdersService, OrderActions, OrderImport, IntakeActivity, DeadWebhooks],
+  providers: [
+    WebhookInbox,
+    OrdersService,
+    OrderActions,
+    OrderImport,
+    OrderStore,
+    IntakeActivity,
+    DeadWebhooks,
+  ],
   exports: [WebhookInbox, OrdersService, OrderActions, OrderImport, IntakeActivity, DeadWebhooks],
 })
 export class OrdersModule implements OnModuleInit {
