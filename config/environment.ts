@@ -58,6 +58,18 @@ export const environmentSchema = z.object({
    * addresses/CIDRs.
    */
   TRUST_PROXY: z.string().default(''),
+  /**
+   * A sign-in session ends after this long without a request (default 12 h). Seconds, so a test
+   * can watch one expire.
+   */
+  SESSION_IDLE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .default(12 * 3600),
+  /** A session ends this many days after its sign-in however busy it is; the person signs in again. */
+  SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** Processed webhooks are kept this many days (for audits), then deleted by the worker. */
   INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** A stored webhook that failed this many times is set aside as dead until an admin retries it. */

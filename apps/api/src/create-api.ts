@@ -83,7 +83,10 @@ export async function createApiApp(env: Environment): Promise<NestFastifyApplica
         route,
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
-        keyId: request.principal?.keyId,
+        // who, by id only: a person's name or email is not for the request log
+        actor: request.principal
+          ? `${request.principal.actor.kind}:${request.principal.actor.id}`
+          : undefined,
         role: request.principal?.role,
       },
       'request',

@@ -90,13 +90,17 @@ export class ApiKeysService {
   async authenticate(presented: string): Promise<Principal | undefined> {
     const hash = hashKey(presented);
     if (timingSafeEqual(Buffer.from(hash, 'hex'), this.adminKeyHash)) {
-      return { keyId: ENVIRONMENT_ADMIN_KEY_ID, role: 'admin', scope: EVERYTHING };
+      return {
+        actor: { kind: 'key', id: ENVIRONMENT_ADMIN_KEY_ID, name: 'ADMIN_API_KEY' },
+        role: 'admin',
+        scope: EVERYTHING,
+      };
     }
     const key = await this.keys.findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
     if (!key) return undefined;
     const cooperativeId = key.role === 'cooperative' ? (key.cooperativeId ?? undefined) : undefined;
     return {
-      keyId: key.id,
+      actor: { kind: 'key', id: key.id, name: key.label ?? `key ${key.keyPrefix}…` },
       role: key.role,
       cooperativeId,
       scope: cooperativeId ? Object.freeze({ cooperativeId }) : EVERYTHING,

@@ -2,16 +2,20 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKey } from './api-key.entity';
-import { ApiKeyGuard } from './api-key.guard';
+import { AuthGuard } from './auth.guard';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 import { MeController } from './me.controller';
+import { InvitesController, SessionsController, UsersController } from './people.controllers';
+import { peopleEntities } from './people.entities';
 import { RateLimitsModule } from './rate-limits';
+import { SessionsService } from './sessions.service';
+import { UsersService } from './users.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKey]), RateLimitsModule],
-  controllers: [ApiKeysController, MeController],
-  providers: [ApiKeysService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
-  exports: [ApiKeysService],
+  imports: [TypeOrmModule.forFeature([ApiKey, ...peopleEntities]), RateLimitsModule],
+  controllers: [ApiKeysController, MeController, UsersController, SessionsController, InvitesController],
+  providers: [ApiKeysService, UsersService, SessionsService, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [ApiKeysService, UsersService],
 })
 export class AuthModule {}

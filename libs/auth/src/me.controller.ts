@@ -3,21 +3,32 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiCaller } from '@ocop/common';
 import { CurrentPrincipal, type Principal } from './principal';
 import { MeResponse } from './responses';
+import { UsersService } from './users.service';
 
-@ApiTags('API keys')
+@ApiTags('People and sign-in')
 @ApiCaller()
 @Controller('v1/me')
 export class MeController {
+  constructor(private readonly users: UsersService) {}
+
   /**
-   * The dashboard asks who a key belongs to before it chooses which pages to show; the answer
-   * names the role and, for a cooperative key, its producer (never the key or its hash).
+   * The web app and the dashboard ask who is calling before they choose which pages to show: a
+   * key or a person, the role and, for a cooperative, its producer (never a key, hash or cookie).
+   * For a session it also answers the CSRF token its writes must send.
    */
   @Get()
   @ApiOperation({
-    summary: 'Extension: the role of the calling key and, for a cooperative key, its cooperativeId',
+    summary:
+      'Who is calling: kind key or user, the role, the cooperativeId of a cooperative; for a session the person and the csrfToken',
   })
   @ApiOkResponse({ type: MeResponse })
-  me(@CurrentPrincipal() who: Principal): MeResponse {
-    return { role: who.role, cooperativeId: who.cooperativeId ?? null };
+  async me(@CurrentPrincipal() who: Principal): Promise<MeResponse> {
+    const answer: MeResponse = {
+      kind: who.actor.kind,
+      role: who.role,
+      cooperativeId: who.cooperativeId ?? null,
+    };
+    if (!who.session) return answer;
+    return { ...answer, user: await this.users.get(who.actor.id), csrfToken: who.session.csrfToken };
   }
 }

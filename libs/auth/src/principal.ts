@@ -4,19 +4,35 @@ import type { Scope } from '@ocop/common';
 export const ROLES = ['admin', 'officer', 'cooperative'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Who is calling, as established from the API key by the guard. */
+/**
+ * Who made a change, as it is recorded beside the change (the stock ledger's `actor`): an API key
+ * (named by its label, or its prefix when it has none) or a person (by name), as named at that moment.
+ */
+export interface Actor {
+  readonly kind: 'key' | 'user';
+  readonly id: string;
+  readonly name: string;
+}
+
+/** Who is calling, as established by the guard from an API key or a session cookie. */
 export interface Principal {
-  readonly keyId: string;
+  readonly actor: Actor;
   readonly role: Role;
   readonly cooperativeId?: string;
   readonly scope: Scope;
+  /** Only for a request authenticated by a session cookie. */
+  readonly session?: {
+    readonly id: string;
+    /** what a cookie-authenticated write must send as X-CSRF-Token */
+    readonly csrfToken: string;
+  };
 }
 
 export const IS_PUBLIC = 'ocop:public';
 export const OWN_RATE_LIMIT = 'ocop:ownRateLimit';
 export const ALLOWED_ROLES = 'ocop:roles';
 
-/** The route needs no API key (health, metrics, marketplace webhooks with their own signatures). */
+/** The route needs no API key or session (health, metrics, webhooks with their own signatures, sign-in). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
 
 /**

@@ -95,7 +95,7 @@ export class ProductsController {
     415,
   )
   create(@CurrentPrincipal() who: Principal, @Body() body: CreateProductBody): Promise<ProductResponse> {
-    return this.products.create(who.scope, body);
+    return this.products.create(who.scope, body, who.actor);
   }
 
   @Get('products')
@@ -137,7 +137,7 @@ export class ProductsController {
     @Param('id', ParseIdPipe) id: string,
     @Body() body: SkuInput,
   ): Promise<SkuResponse> {
-    return this.products.addSku(who.scope, id, body);
+    return this.products.addSku(who.scope, id, body, who.actor);
   }
 
   @Patch('skus/:id')
@@ -189,7 +189,7 @@ export class ProductsController {
         { field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' },
       ]);
     }
-    const answer = await this.products.adjustStock(who.scope, id, body, idempotencyKey);
+    const answer = await this.products.adjustStock(who.scope, id, body, who.actor, idempotencyKey);
     reply.status(answer.status);
     return answer.body;
   }
@@ -204,7 +204,7 @@ export class ProductsController {
     @Param('id', ParseIdPipe) id: string,
     @Body() body: StockTakeBody,
   ): Promise<SkuResponse> {
-    return this.products.takeStock(who.scope, id, body);
+    return this.products.takeStock(who.scope, id, body, who.actor);
   }
 
   @Get('skus/:id/stock-movements')

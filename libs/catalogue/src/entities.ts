@@ -81,6 +81,9 @@ export class StockMovement {
   @Column({ name: 'idempotency_key', type: 'text', nullable: true }) idempotencyKey: string | null;
   @Column({ name: 'on_hand_after', type: 'integer' }) onHandAfter: number;
   @Column({ name: 'reserved_after', type: 'integer' }) reservedAfter: number;
+  @Column({ name: 'actor_kind', type: 'text', nullable: true }) actorKind: 'key' | 'user' | null;
+  @Column({ name: 'actor_id', type: 'uuid', nullable: true }) actorId: string | null;
+  @Column({ name: 'actor_name', type: 'text', nullable: true }) actorName: string | null;
   @Column({ name: 'created_at', type: 'timestamptz', insert: false }) createdAt: Date;
 }
 

@@ -14,6 +14,7 @@ import {
   ValidationFailed,
   vietnamDate,
 } from '@ocop/common';
+import type { Actor } from '@ocop/auth';
 import {
   byCreation,
   EventBus,
@@ -69,7 +70,8 @@ export class ProductsService {
     private readonly events: EventBus,
   ) {}
 
-  async create(scope: Scope, body: CreateProductBody): Promise<ProductView> {
+  /** `actor`: who creates it, recorded on the opening stock's ledger rows (null: the connector). */
+  async create(scope: Scope, body: CreateProductBody, actor: Actor | null): Promise<ProductView> {
     await this.cooperatives.find(scope, body.cooperativeId);
     this.assertCategory(body.category);
     const codes = body.skus.map((s) => s.code);
@@ -87,7 +89,7 @@ export class ProductsService {
           searchText: foldVietnamese(body.name),
         }),
       );
-      for (const input of body.skus) await this.insertSku(manager, product, input);
+      for (const input of body.skus) await this.insertSku(manager, product, input, actor);
       return product.id;
     });
     return this.get(scope, id);
@@ -154,10 +156,10 @@ export class ProductsService {
     return this.get(scope, id);
   }
 
-  async addSku(scope: Scope, productId: string, input: SkuInput): Promise<SkuView> {
+  async addSku(scope: Scope, productId: string, input: SkuInput, actor: Actor | null): Promise<SkuView> {
     const product = await this.findProduct(scope, productId);
     const sku = await this.transactions.run(async (manager) => {
-      const added = await this.insertSku(manager, product, input);
+      const added = await this.insertSku(manager, product, input, actor);
       await this.events.publish(manager, new CatalogueChanged({ kind: 'product', productId: product.id }));
       return added;
     });
@@ -183,6 +185,7 @@ export class ProductsService {
     scope: Scope,
     skuId: string,
     body: StockAdjustmentBody,
+    actor: Actor | null,
     idempotencyKey?: string,
   ): Promise<StoredAnswer<SkuView>> {
     const sku = await this.findSku(scope, skuId);
@@ -191,7 +194,7 @@ export class ProductsService {
         manager,
         skuId,
         { onHandDelta: body.delta },
-        { kind: 'adjustment', reason: body.reason, idempotencyKey },
+        { kind: 'adjustment', reason: body.reason, idempotencyKey, actor },
       );
       if (!moved) throw this.belowReserved(sku);
       return { status: 201, body: skuView(moved) };
@@ -212,14 +215,14 @@ export class ProductsService {
   }
 
   /** A stock take: on-hand becomes the counted figure, the difference goes into the ledger. */
-  async takeStock(scope: Scope, skuId: string, body: StockTakeBody): Promise<SkuView> {
+  async takeStock(scope: Scope, skuId: string, body: StockTakeBody, actor: Actor | null): Promise<SkuView> {
     const sku = await this.findSku(scope, skuId);
     const moved = await this.transactions.run((manager) =>
       this.ledger.apply(
         manager,
         skuId,
         { setOnHand: body.onHand },
-        { kind: 'stock_take', reason: body.reason },
+        { kind: 'stock_take', reason: body.reason, actor },
       ),
     );
     if (!moved) throw this.belowReserved(sku);
@@ -322,7 +325,12 @@ export class ProductsService {
     }
   }
 
-  private async insertSku(manager: EntityManager, product: Product, input: SkuInput): Promise<Sku> {
+  private async insertSku(
+    manager: EntityManager,
+    product: Product,
+    input: SkuInput,
+    actor: Actor | null,
+  ): Promise<Sku> {
     let sku: Sku;
     try {
       sku = await manager.save(
@@ -349,7 +357,7 @@ export class ProductsService {
       manager,
       sku.id,
       { onHandDelta: input.onHand },
-      { kind: 'initial', reason: 'opening stock' },
+      { kind: 'initial', reason: 'opening stock', actor },
     );
     return stocked ?? sku;
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventBus } from '@ocop/database';
 import { CatalogueChanged } from './events';
+import type { Actor } from '@ocop/auth';
 import { MovementKind, Sku } from './entities';
 
 export interface StockChange {
@@ -22,6 +23,8 @@ export interface StockCause {
   reason: string;
   orderId?: string;
   idempotencyKey?: string;
+  /** the key or person who made the change; none when the connector made it (orders, the seed) */
+  actor?: Actor | null;
 }
 
 interface SkuRow {
@@ -96,8 +99,10 @@ export class StockLedger {
        ), logged AS (
          INSERT INTO stock_movements
            (sku_id, cooperative_id, on_hand_delta, reserved_delta, kind, reason, order_id, idempotency_key,
-            on_hand_after, reserved_after)
-         SELECT id, cooperative_id, on_hand_delta, reserved_delta, $5, $6, $7, $8, on_hand, reserved FROM moved
+            on_hand_after, reserved_after, actor_kind, actor_id, actor_name)
+         SELECT id, cooperative_id, on_hand_delta, reserved_delta, $5, $6, $7, $8, on_hand, reserved,
+                $10, $11::uuid, $12
+         FROM moved
        )
        SELECT * FROM moved`,
       [
@@ -110,6 +115,9 @@ export class StockLedger {
         cause.orderId ?? null,
         cause.idempotencyKey ?? null,
         change.reserveUpTo ?? null,
+        cause.actor?.kind ?? null,
+        cause.actor?.id ?? null,
+        cause.actor?.name ?? null,
       ],
     );
     if (!rows[0]) return undefined;

@@ -75,6 +75,11 @@ export function movementView(m: StockMovement) {
     orderId: m.orderId,
     onHandAfter: m.onHandAfter,
     reservedAfter: m.reservedAfter,
+    // who made it: a key or a person as named then; null when the connector did (orders, seed)
+    actor:
+      m.actorKind && m.actorId && m.actorName !== null
+        ? { kind: m.actorKind, id: m.actorId, name: m.actorName }
+        : null,
     createdAt: m.createdAt.toISOString(),
   };
 }

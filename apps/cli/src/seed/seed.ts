@@ -73,13 +73,18 @@ export async function seedDemo(env: Environment, progress?: (line: string) => vo
       for (const item of producer.products) {
         let product = await products.findByName(coop.id, item.name);
         if (!product) {
-          product = await products.create(EVERYTHING, {
-            cooperativeId: coop.id,
-            name: item.name,
-            category: item.category,
-            description: item.description,
-            skus: item.skus,
-          });
+          product = await products.create(
+            EVERYTHING,
+            {
+              cooperativeId: coop.id,
+              name: item.name,
+              category: item.category,
+              description: item.description,
+              skus: item.skus,
+            },
+            // the seed is the connector's own doing: its opening stock has no author
+            null,
+          );
           report.productsCreated += 1;
         }
         report.products += 1;

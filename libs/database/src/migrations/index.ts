@@ -10,6 +10,8 @@ import { ListingStockRecordVersion1764420000000 } from './1764420000000-listing-
 import { WebhookInboxOncePerConnection1764421000000 } from './1764421000000-webhook-inbox-once-per-connection';
 import { RetentionAndDeadWebhooks1764430000000 } from './1764430000000-retention-and-dead-webhooks';
 import { OrderSalesLinesView1764440000000 } from './1764440000000-order-sales-lines-view';
+import { PeopleAndSessions1764450000000 } from './1764450000000-people-and-sessions';
+import { StockMovementActor1764451000000 } from './1764451000000-stock-movement-actor';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -25,4 +27,6 @@ export const migrations = [
   WebhookInboxOncePerConnection1764421000000,
   RetentionAndDeadWebhooks1764430000000,
   OrderSalesLinesView1764440000000,
+  PeopleAndSessions1764450000000,
+  StockMovementActor1764451000000,
 ];

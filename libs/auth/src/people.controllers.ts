@@ -1,0 +1,157 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCookieAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ConnectorConfig, Forbidden, ParseIdPipe } from '@ocop/common';
+import { sessionCookie } from './cookies';
+import { AcceptInviteBody, CreateUserBody, SignInBody, UpdateUserBody, UserListQuery } from './people.dto';
+import { userView } from './people.entities';
+import { CurrentPrincipal, Public, Roles, type Principal } from './principal';
+import { SessionsService, type StartedSession } from './sessions.service';
+import { UsersService } from './users.service';
+
+const CSRF_HEADER_DOC = {
+  name: 'X-CSRF-Token',
+  required: false,
+  description:
+    'required when the request is authenticated by the session cookie: the csrfToken of GET /v1/me',
+};
+
+@ApiTags('People and sign-in')
+@ApiBearerAuth()
+@ApiCookieAuth('session')
+@ApiHeader(CSRF_HEADER_DOC)
+@Controller('v1/users')
+@Roles('admin')
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create a person; without a password the answer carries a one-time inviteUrl (7 days)',
+  })
+  create(@Body() body: CreateUserBody) {
+    return this.users.create(body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List people, newest first' })
+  list(@Query() query: UserListQuery) {
+    return this.users.list(query);
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Rename, change the role, disable (ends every session at once) or enable a person',
+  })
+  update(@Param('id', ParseIdPipe) id: string, @Body() body: UpdateUserBody) {
+    return this.users.update(id, body);
+  }
+
+  @Post(':id/invites')
+  @ApiOperation({
+    summary:
+      'Extension: a new one-time inviteUrl where the person sets a (new) password; earlier ones stop working',
+  })
+  invite(@Param('id', ParseIdPipe) id: string) {
+    return this.users.invite(id);
+  }
+}
+
+/**
+ * The cookie is Secure when people reach the API over https: PUBLIC_BASE_URL says so, or the
+ * request came over https (Fastify reads X-Forwarded-Proto only from a TRUST_PROXY proxy).
+ */
+function secureCookie(config: ConnectorConfig, request: FastifyRequest): boolean {
+  return config.publicBaseUrl.startsWith('https:') || request.protocol === 'https';
+}
+
+function setSession(
+  config: ConnectorConfig,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  started: StartedSession,
+): void {
+  const maxAgeSeconds = (started.expiresAt.getTime() - Date.now()) / 1000;
+  void reply.header(
+    'set-cookie',
+    sessionCookie(started.token, { maxAgeSeconds, secure: secureCookie(config, request) }),
+  );
+  // an answer that sets a session is nobody's to keep
+  void reply.header('cache-control', 'no-store');
+}
+
+@ApiTags('People and sign-in')
+@Controller('v1/sessions')
+export class SessionsController {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly config: ConnectorConfig,
+  ) {}
+
+  @Post()
+  @Public()
+  @ApiOperation({
+    summary:
+      'Sign in: sets the httpOnly session cookie; 401 on a wrong pair, 429 after 5 failures per email in 15 minutes',
+  })
+  async signIn(
+    @Body() body: SignInBody,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const started = await this.sessions.signIn(body.email, body.password);
+    setSession(this.config, request, reply, started);
+    return { user: userView(started.user) };
+  }
+
+  @Delete('current')
+  @HttpCode(204)
+  @ApiCookieAuth('session')
+  @ApiHeader({ ...CSRF_HEADER_DOC, required: true })
+  @ApiOperation({ summary: 'Sign out: the session ends and its cookie stops working' })
+  async signOut(
+    @CurrentPrincipal() who: Principal,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    if (!who.session) {
+      throw new Forbidden('Only a session signs out; an API key is revoked with DELETE /v1/api-keys/:id');
+    }
+    await this.sessions.end(who.session.id);
+    void reply.header(
+      'set-cookie',
+      sessionCookie('', { maxAgeSeconds: 0, secure: secureCookie(this.config, request) }),
+    );
+  }
+}
+
+@ApiTags('People and sign-in')
+@Controller('v1/invites')
+export class InvitesController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
+    private readonly config: ConnectorConfig,
+  ) {}
+
+  /**
+   * The token travels in the body, not the path, so it never reaches a request log; the page at
+   * the inviteUrl reads it from the URL's fragment.
+   */
+  @Post('accept')
+  @Public()
+  @ApiOperation({
+    summary:
+      'Extension: set the password of an invitation (once, within 7 days) and sign in: sets the session cookie',
+  })
+  async accept(
+    @Body() body: AcceptInviteBody,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const user = await this.users.acceptInvite(body.token, body.password);
+    const started = await this.sessions.start(user);
+    setSession(this.config, request, reply, started);
+    return { user: userView(user) };
+  }
+}

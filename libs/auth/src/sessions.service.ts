@@ -1,0 +1,147 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { LessThan, Repository } from 'typeorm';
+import { Clock, ConnectorConfig, EVERYTHING, RateLimited, Unauthorized } from '@ocop/common';
+import { hashKey } from './api-keys.service';
+import { hashPassword, needsRehash, verifyPassword } from './passwords';
+import { User, UserSession } from './people.entities';
+import type { Principal } from './principal';
+import { RateLimits } from './rate-limits';
+import { newToken } from './users.service';
+
+export interface StartedSession {
+  user: User;
+  /** the cookie's value; shown to nobody but the browser */
+  token: string;
+  expiresAt: Date;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** One answer for every refused sign-in, so it tells nobody which emails have accounts. */
+const REFUSED = 'The email or password is not right';
+
+/**
+ * The CSRF token of a session: an HMAC keyed by the session's own token. A page of this origin
+ * reads it from GET /v1/me and sends it back as X-CSRF-Token; another site can neither read that
+ * answer nor compute it (the cookie is httpOnly), and nothing needs storing.
+ */
+export function csrfTokenOf(sessionToken: string): string {
+  return createHmac('sha256', sessionToken).update('ocop csrf v1').digest('base64url');
+}
+
+export function csrfMatches(sessionToken: string, presented: string | undefined): boolean {
+  if (typeof presented !== 'string') return false;
+  const expected = Buffer.from(csrfTokenOf(sessionToken));
+  const given = Buffer.from(presented);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+@Injectable()
+export class SessionsService {
+  private readonly idleMs: number;
+  private readonly maxMs: number;
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(UserSession) private readonly sessions: Repository<UserSession>,
+    private readonly limits: RateLimits,
+    private readonly clock: Clock,
+    config: ConnectorConfig,
+  ) {
+    this.idleMs = config.env.SESSION_IDLE_SECONDS * 1000;
+    this.maxMs = config.env.SESSION_MAX_DAYS * DAY_MS;
+  }
+
+  /**
+   * Checks an email and password and opens a session. Every attempt spends one of the email's
+   * five tries in 15 minutes, before the password is looked at (so concurrent guesses cannot slip
+   * past the count); a success gives the email its tries back. Unknown emails are counted and
+   * hashed against alike, so neither the answer, its time nor the 429 tells whether one exists.
+   */
+  async signIn(email: string, password: string): Promise<StartedSession> {
+    const normalised = email.trim().toLowerCase();
+    const decision = await this.limits.spend('sign-in', hashKey(normalised));
+    if (!decision.allowed) {
+      throw new RateLimited(
+        'Too many failed sign-ins for this email; try again later',
+        decision.retryAfterSeconds,
+      );
+    }
+    const user = await this.users.findOne({ where: { email: normalised } });
+    const matches = await verifyPassword(password, user?.passwordHash);
+    if (!user || !matches || user.disabledAt !== null) throw new Unauthorized(REFUSED);
+    await this.limits.forgive('sign-in', hashKey(normalised));
+    if (needsRehash(user.passwordHash!)) {
+      await this.users.update({ id: user.id }, { passwordHash: await hashPassword(password) });
+    }
+    return this.start(user);
+  }
+
+  /** Opens a session for a person already proven (a sign-in, an accepted invitation). */
+  async start(user: User): Promise<StartedSession> {
+    const now = this.clock.now();
+    const token = newToken();
+    const expiresAt = new Date(now.getTime() + this.maxMs);
+    // sessions that ended on their own are swept when their person signs in again
+    await this.sessions.delete({ userId: user.id, expiresAt: LessThan(now) });
+    await this.sessions
+      .createQueryBuilder()
+      .delete()
+      .where('user_id = :userId AND last_seen_at < :idleSince', {
+        userId: user.id,
+        idleSince: new Date(now.getTime() - this.idleMs),
+      })
+      .execute();
+    await this.sessions.insert({
+      userId: user.id,
+      tokenHash: hashKey(token),
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt,
+    });
+    return { user, token, expiresAt };
+  }
+
+  /**
+   * The principal of a session cookie, or undefined when the session is unknown, idle too long,
+   * past its absolute end, or its person disabled. Reads the person on every request, so a change
+   * of role or producer applies at once. The last-seen time is written at most once per
+   * (idle time / 10, at most a minute), not on every request.
+   */
+  async authenticate(token: string): Promise<Principal | undefined> {
+    const found = await this.sessions
+      .createQueryBuilder('s')
+      .innerJoinAndMapOne('s.user', User, 'u', 'u.id = s.user_id')
+      .where('s.token_hash = :hash', { hash: hashKey(token) })
+      .getOne();
+    if (!found) return undefined;
+    const user = (found as UserSession & { user: User }).user;
+    const now = this.clock.now();
+    if (
+      user.disabledAt !== null ||
+      found.expiresAt.getTime() <= now.getTime() ||
+      now.getTime() - found.lastSeenAt.getTime() >= this.idleMs
+    ) {
+      await this.sessions.delete({ id: found.id });
+      return undefined;
+    }
+    if (now.getTime() - found.lastSeenAt.getTime() >= Math.min(60_000, this.idleMs / 10)) {
+      await this.sessions.update({ id: found.id }, { lastSeenAt: now });
+    }
+    const cooperativeId = user.role === 'cooperative' ? (user.cooperativeId ?? undefined) : undefined;
+    return {
+      actor: { kind: 'user', id: user.id, name: user.name },
+      role: user.role,
+      cooperativeId,
+      scope: cooperativeId ? Object.freeze({ cooperativeId }) : EVERYTHING,
+      session: { id: found.id, csrfToken: csrfTokenOf(token) },
+    };
+  }
+
+  /** Ends one session: its cookie fails from the next request on. */
+  async end(sessionId: string): Promise<void> {
+    await this.sessions.delete({ id: sessionId });
+  }
+}
