@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiCookieAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ConnectorConfig, Forbidden, ParseIdPipe } from '@ocop/common';
+import { BadRequest, ConnectorConfig, Forbidden, ParseIdPipe } from '@ocop/common';
 import { sessionCookie } from './cookies';
 import { AcceptInviteBody, CreateUserBody, SignInBody, UpdateUserBody, UserListQuery } from './people.dto';
 import { userView } from './people.entities';
@@ -65,6 +65,19 @@ function secureCookie(config: ConnectorConfig, request: FastifyRequest): boolean
   return config.publicBaseUrl.startsWith('https:') || request.protocol === 'https';
 }
 
+/**
+ * Sign-in and invitation answers set a session, so they take JSON only: an HTML form on another
+ * site can post a urlencoded body (which the API would otherwise parse) but not JSON, and so
+ * cannot sign a visitor's browser into an account of the attacker's choosing (login CSRF).
+ */
+function assertJson(request: FastifyRequest): void {
+  const type = String(request.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
+  if (type !== 'application/json') throw new BadRequest('Send this request as application/json');
+}
+
 function setSession(
   config: ConnectorConfig,
   request: FastifyRequest,
@@ -99,6 +112,7 @@ export class SessionsController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    assertJson(request);
     const started = await this.sessions.signIn(body.email, body.password);
     setSession(this.config, request, reply, started);
     return { user: userView(started.user) };
@@ -149,6 +163,7 @@ export class InvitesController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    assertJson(request);
     const user = await this.users.acceptInvite(body.token, body.password);
     const started = await this.sessions.start(user);
     setSession(this.config, request, reply, started);
