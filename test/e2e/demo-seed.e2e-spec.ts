@@ -1,4 +1,5 @@
 import { environmentSchema, loadEnvironment } from '../../config/environment';
+import { DEMO_PEOPLE, ensureDemoPeople } from '../../apps/cli/src/demo-people';
 import { seedDemo } from '../../apps/cli/src/seed/seed';
 import { RunningApi, startApi } from '../support/api';
 import { dropDatabase, freshDatabase } from '../support/database';
@@ -90,5 +91,37 @@ describe('the Thái Nguyên demo seed', () => {
     const second = await seedDemo(env);
     expect(second).toMatchObject({ cooperativesCreated: 0, productsCreated: 0, assessmentsCreated: 0 });
     expect(await all('/v1/ocop-certificates?status=active')).toHaveLength(173);
+  });
+
+  it('makes the three demo sign-ins, and gives them the password of this run when run again', async () => {
+    const endpoints = { api: api.url, adminKey: api.adminKey };
+    const signIn = (email: string, password: string) =>
+      api.call('POST', '/v1/sessions', { body: { email, password } });
+    const first = await ensureDemoPeople(endpoints, 'demo-first-password');
+    expect(first.map((p) => [p.role, p.email])).toEqual(DEMO_PEOPLE.map((p) => [p.role, p.email]));
+    const haoDat = (await all('/v1/cooperatives?q=Hao%20Dat')).find((c) => c.name === 'HTX chè Hảo Đạt');
+    const users = await all('/v1/users');
+    const staff = users.find((u) => u.email === DEMO_PEOPLE[2].email);
+    expect(staff).toMatchObject({ role: 'cooperative', cooperativeId: haoDat.id, disabled: false });
+    for (const person of DEMO_PEOPLE) {
+      expect((await signIn(person.email, 'demo-first-password')).status).toBe(201);
+    }
+    // someone disabled the officer and demoted the staff member between runs
+    const officer = users.find((u) => u.email === DEMO_PEOPLE[1].email);
+    await api.call('PATCH', `/v1/users/${officer.id}`, { key: api.adminKey, body: { disabled: true } });
+    await api.call('PATCH', `/v1/users/${staff.id}`, { key: api.adminKey, body: { role: 'officer' } });
+
+    await ensureDemoPeople(endpoints, 'demo-second-password');
+    for (const person of DEMO_PEOPLE) {
+      expect((await signIn(person.email, 'demo-first-password')).status).toBe(401);
+      const res = await signIn(person.email, 'demo-second-password');
+      expect(res.status).toBe(201);
+      expect(res.body.user).toMatchObject({ role: person.role, disabled: false });
+    }
+    expect((await all('/v1/users')).filter((u) => DEMO_PEOPLE.some((p) => p.email === u.email))).toHaveLength(
+      3,
+    );
+    const again = (await all('/v1/users')).find((u) => u.email === DEMO_PEOPLE[2].email);
+    expect(again.cooperativeId).toBe(haoDat.id);
   });
 });

@@ -56,7 +56,10 @@ export async function waitUntilUp(url: string, seconds = 60): Promise<void> {
 }
 
 /** Every item of a paged API list (API.md: `limit`, `cursor`, `nextCursor`). */
-export async function allPages<T>(endpoints: Endpoints, path: string): Promise<T[]> {
+export async function allPages<T>(
+  endpoints: Pick<Endpoints, 'api' | 'adminKey'>,
+  path: string,
+): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | null = null;
   do {

@@ -11,6 +11,7 @@ import {
 import { ReferenceDataError } from '../../../config/reference-data';
 import { ensureDatabase, migrate } from '@ocop/database';
 import { type CommandName, runCommandLine } from './command-line';
+import { DEMO_PEOPLE, type DemoSignIn, ensureDemoPeople } from './demo-people';
 import { call, DEMO_SELLERS, demoShopId, type Endpoints, listDemoSellers } from './demo-shops';
 import { placeHistory } from './history/place-history';
 import { runProcesses } from './processes';
@@ -38,6 +39,7 @@ function ensureDemoSecrets(): string[] {
   };
   if (!process.env.ADMIN_API_KEY) add('ADMIN_API_KEY', `demo-admin-${randomBytes(18).toString('base64url')}`);
   if (!process.env.CREDENTIALS_KEY) add('CREDENTIALS_KEY', randomBytes(32).toString('base64'));
+  if (!process.env.DEMO_PASSWORD) add('DEMO_PASSWORD', `demo-${randomBytes(9).toString('base64url')}`);
   return made;
 }
 
@@ -52,6 +54,7 @@ async function prepareDatabase(url: string): Promise<void> {
 function printWelcome(
   env: ReturnType<typeof loadEnvironment<typeof environmentSchema>>,
   madeSecrets: string[],
+  signIns: DemoSignIn[],
 ): void {
   const base = `http://${env.HOST}:${env.PORT}`;
   const voso = `http://${env.SANDBOX_HOST}:${env.SANDBOX_VOSO_PORT}`;
@@ -64,12 +67,21 @@ function printWelcome(
    Dashboard        ${base}/dashboard/  (give the admin key, an officer key or a producer's key)
    Queue dashboard  ${base}/admin/queues  (any user name, the admin key as password)
    Sandbox          Sendo ${env.SANDBOX_HOST}:${env.SANDBOX_SENDO_PORT} · Voso ${env.SANDBOX_HOST}:${env.SANDBOX_VOSO_PORT} · Postmart ${env.SANDBOX_HOST}:${env.SANDBOX_POSTMART_PORT}
-   Admin key        ${env.ADMIN_API_KEY}${madeSecrets.length ? `\n   (generated ${madeSecrets.join(' and ')} and saved them in .env)` : ''}
-
+   Admin key        ${env.ADMIN_API_KEY}${madeSecrets.length ? `\n   (generated ${madeSecrets.join(', ')} and saved them in .env)` : ''}
+${
+  signIns.length
+    ? ` Sign-ins (POST ${base}/v1/sessions), password ${process.env.DEMO_PASSWORD} (DEMO_PASSWORD in .env):
+${signIns.map((s) => `   ${s.role.padEnd(12)} ${s.email.padEnd(40)} ${s.name}`).join('\n')}
+`
+    : ''
+}
  Try:
    curl -s -H "Authorization: Bearer ${env.ADMIN_API_KEY}" "${base}/v1/products?q=che%20tan%20cuong&limit=3"
    curl -s -H "Authorization: Bearer ${env.ADMIN_API_KEY}" -H "content-type: application/json" \\
         -d '{"role":"officer","label":"Sở Công Thương Thái Nguyên"}' ${base}/v1/api-keys
+   curl -s -c cookies.txt -H "content-type: application/json" \\
+        -d '{"email":"${DEMO_PEOPLE[2].email}","password":"${process.env.DEMO_PASSWORD}"}' ${base}/v1/sessions
+   curl -s -b cookies.txt ${base}/v1/me
  A buyer orders on the Voso sandbox; the order reaches the connector by webhook and every
  marketplace is then offered what is left:
    curl -s ${voso}/_sandbox/shops/${vosoShop}/listings        # the seller's SKUs
@@ -172,6 +184,15 @@ async function main(command: CommandName): Promise<number> {
         return undefined;
       });
       running.start('worker');
+      const signIns = shown
+        ? await ensureDemoPeople(endpoints, process.env.DEMO_PASSWORD as string).catch((error: unknown) => {
+            console.error(
+              `Could not create the demo sign-ins: ${error instanceof Error ? error.message : error}`,
+            );
+            return [];
+          })
+        : [];
+      if (signIns.length) console.log(`Demo sign-ins ready: ${signIns.map((s) => s.email).join(', ')}.`);
       if (shown) {
         console.log(
           `Connected ${shown.connections} sandbox shops of ${shown.producers.length} producers and listed ` +
@@ -198,7 +219,7 @@ async function main(command: CommandName): Promise<number> {
           await printSalesReports(endpoints);
         }
       }
-      printWelcome(env, made);
+      printWelcome(env, made, signIns);
       return running.exited;
     }
     case 'rebuild-metrics': {

@@ -234,7 +234,13 @@ describe('fuzz: every route of the OpenAPI document', () => {
       key: api.adminKey,
       body: { role: 'officer' },
     });
-    expect([listing.status, certificate.status, throwaway.status]).toEqual([202, 201, 201]);
+    const person = await api.call('POST', '/v1/users', {
+      key: api.adminKey,
+      body: { email: `fuzz-${randomUUID()}@haodat.example`, name: 'Fuzz', role: 'officer' },
+    });
+    expect([listing.status, certificate.status, throwaway.status, person.status]).toEqual([
+      202, 201, 201, 201,
+    ]);
     Object.assign(ids, {
       coopKey: coop.key,
       cooperatives: coop.id,
@@ -244,6 +250,7 @@ describe('fuzz: every route of the OpenAPI document', () => {
       listings: listing.body.id,
       'ocop-certificates': certificate.body.id,
       'api-keys': throwaway.body.id,
+      users: person.body.id,
       orders: randomUUID(),
       // no webhook has died here: an unknown row (404) still walks the route's parsing and checks
       inbox: randomUUID(),
