@@ -4,7 +4,8 @@ import { API_KEY_SCHEME, SESSION_COOKIE, SESSION_SCHEME } from '@ocop/common';
 
 /** The tags, in the order the reference page shows them. */
 const TAGS: [string, string][] = [
-  ['API keys', 'Keys for machines and integrations, and who the caller is'],
+  ['People and sign-in', 'People, their sessions and invitations, and who the caller is'],
+  ['API keys', 'Keys for machines and integrations'],
   ['Cooperatives', 'OCOP producers: cooperatives, enterprises, household businesses'],
   ['Products and stock', 'The catalogue, SKUs and the stock ledger'],
   ['Reference data', 'Categories and their OCOP groups'],

@@ -131,10 +131,113 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Extension: the role of the calling key and, for a cooperative key, its cooperativeId */
+        /** Who is calling: kind key or user, the role, the cooperativeId of a cooperative; for a session the person and the csrfToken */
         get: operations["Me_me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List people, newest first */
+        get: operations["Users_list"];
+        put?: never;
+        /** Create a person; without a password the answer carries a one-time inviteUrl (7 days) */
+        post: operations["Users_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Rename, change the role, disable (ends every session at once) or enable a person */
+        patch: operations["Users_update"];
+        trace?: never;
+    };
+    "/v1/users/{id}/invites": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extension: a new one-time inviteUrl where the person sets a (new) password; earlier ones stop working */
+        post: operations["Users_invite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in: sets the httpOnly session cookie; 401 on a wrong pair, 429 after 5 failures per email in 15 minutes */
+        post: operations["Sessions_signIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Sign out: the session ends and its cookie stops working */
+        delete: operations["Sessions_signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invites/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extension: set the password of an invitation (once, within 7 days) and sign in: sets the session cookie */
+        post: operations["Invites_accept"];
         delete?: never;
         options?: never;
         head?: never;
@@ -898,13 +1001,127 @@ export interface components {
             /** @description pass back as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
         };
-        MeResponse: {
+        UserResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: email
+             * @description trimmed and lower-cased
+             */
+            email: string;
+            name: string;
             role: components["schemas"]["Role"];
             /**
              * Format: uuid
-             * @description the producer of a cooperative key
+             * @description the producer of a cooperative user
              */
             cooperativeId: string | null;
+            /** @description a disabled person cannot sign in and has no session */
+            disabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        MeResponse: {
+            /**
+             * @description an API key or a signed-in person
+             * @enum {string}
+             */
+            kind: "key" | "user";
+            role: components["schemas"]["Role"];
+            /**
+             * Format: uuid
+             * @description the producer of a cooperative key or person
+             */
+            cooperativeId: string | null;
+            /** @description only for a session: the person */
+            user?: components["schemas"]["UserResponse"];
+            /** @description only for a session: the X-CSRF-Token header its writes must send */
+            csrfToken?: string;
+        };
+        CreateUserBody: {
+            /**
+             * @description trimmed and lower-cased; unique
+             * @example lan@haodat.example
+             */
+            email: string;
+            /** @example Nguyễn Thị Lan */
+            name: string;
+            /** @enum {string} */
+            role: "admin" | "officer" | "cooperative";
+            /**
+             * Format: uuid
+             * @description required exactly when role is cooperative
+             */
+            cooperativeId?: string;
+            /** @description set the password at once (demo, tests); without it the answer carries an inviteUrl */
+            password?: string;
+        };
+        CreatedUserResponse: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: email
+             * @description trimmed and lower-cased
+             */
+            email: string;
+            name: string;
+            role: components["schemas"]["Role"];
+            /**
+             * Format: uuid
+             * @description the producer of a cooperative user
+             */
+            cooperativeId: string | null;
+            /** @description a disabled person cannot sign in and has no session */
+            disabled: boolean;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uri
+             * @description only when no password was given: the one-time link where the person sets one (7 days); shown this once
+             */
+            inviteUrl?: string;
+        };
+        UserPage: {
+            items: components["schemas"]["UserResponse"][];
+            /** @description pass back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        UpdateUserBody: {
+            name?: string;
+            /**
+             * @description to cooperative: give cooperativeId unless the person has one
+             * @enum {string}
+             */
+            role?: "admin" | "officer" | "cooperative";
+            /**
+             * Format: uuid
+             * @description extension: the producer of a cooperative user
+             */
+            cooperativeId?: string;
+            /** @description true ends every session of the person at once */
+            disabled?: boolean;
+        };
+        InvitationResponse: {
+            /**
+             * Format: uri
+             * @description the one-time link where the person sets a (new) password; shown this once
+             */
+            inviteUrl: string;
+            /** Format: date-time */
+            expiresAt: string;
+        };
+        SignInBody: {
+            /** @example lan@haodat.example */
+            email: string;
+            password: string;
+        };
+        SessionResponse: {
+            user: components["schemas"]["UserResponse"];
+        };
+        AcceptInviteBody: {
+            /** @description the token of the inviteUrl (after "#/invite/") */
+            token: string;
+            password: string;
         };
         CreateCooperativeBody: {
             /** @example HTX chè Hảo Đạt */
@@ -1073,6 +1290,20 @@ export interface components {
         };
         /** @enum {string} */
         MovementKind: "initial" | "adjustment" | "stock_take" | "order";
+        ActorResponse: {
+            /**
+             * @description an API key or a signed-in person
+             * @enum {string}
+             */
+            kind: "key" | "user";
+            /**
+             * Format: uuid
+             * @description the key’s or the person’s id
+             */
+            id: string;
+            /** @description the key’s label (or prefix) or the person’s name, as it was then */
+            name: string;
+        };
         StockMovementResponse: {
             /** Format: uuid */
             id: string;
@@ -1089,6 +1320,8 @@ export interface components {
             orderId: string | null;
             onHandAfter: number;
             reservedAfter: number;
+            /** @description who made it; null when the connector did (orders, reservations, the seed) */
+            actor: components["schemas"]["ActorResponse"] | null;
             /** Format: date-time */
             createdAt: string;
         };
@@ -1732,7 +1965,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1783,7 +2016,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1849,7 +2082,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1910,7 +2143,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1977,7 +2210,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2027,6 +2260,526 @@ export interface operations {
             };
             /** @description No API key or session, or an unknown, revoked or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Users_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description required when the request is authenticated by the session cookie: the csrfToken of GET /v1/me */
+                "X-CSRF-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserPage"];
+                };
+            };
+            /** @description The request is not valid: `validation_failed` with `details` [{field, message}], or `bad_request` (malformed JSON, a forged cursor…) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller is not an admin, or a write made with the session cookie lacks the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Users_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required when the request is authenticated by the session cookie: the csrfToken of GET /v1/me */
+                "X-CSRF-Token"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserBody"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedUserResponse"];
+                };
+            };
+            /** @description The request is not valid: `validation_failed` with `details` [{field, message}], or `bad_request` (malformed JSON, a forged cursor…) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller is not an admin, or a write made with the session cookie lacks the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No cooperative with that cooperativeId */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A person with this email already exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Users_update: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required when the request is authenticated by the session cookie: the csrfToken of GET /v1/me */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserResponse"];
+                };
+            };
+            /** @description The request is not valid: `validation_failed` with `details` [{field, message}], or `bad_request` (malformed JSON, a forged cursor…) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller is not an admin, or a write made with the session cookie lacks the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such person, or no cooperative with that cooperativeId */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Users_invite: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required when the request is authenticated by the session cookie: the csrfToken of GET /v1/me */
+                "X-CSRF-Token"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationResponse"];
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller is not an admin, or a write made with the session cookie lacks the right X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or one of another cooperative (a path id that is not a UUID too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The person is disabled; enable them first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Sessions_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignInBody"];
+            };
+        };
+        responses: {
+            /** @description Signed in: Set-Cookie carries the session (httpOnly, SameSite=Lax) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description The body is not valid: validation_failed, or bad_request when it is not JSON (a form post) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The email and password do not match a person who may sign in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many failed sign-ins for this email, or too many requests from this address; Retry-After says when to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Sessions_signOut: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required when the request is authenticated by the session cookie: the csrfToken of GET /v1/me */
+                "X-CSRF-Token": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out: Set-Cookie clears the cookie */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key called (only a session signs out), or the X-CSRF-Token is missing or wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Invites_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptInviteBody"];
+            };
+        };
+        responses: {
+            /** @description The password is set and the person signed in: Set-Cookie carries the session */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionResponse"];
+                };
+            };
+            /** @description The body is not valid: validation_failed, or bad_request when it is not JSON (a form post) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The invitation was used, replaced or has expired, or its person is disabled */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2141,7 +2894,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2272,7 +3025,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2418,7 +3171,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2567,7 +3320,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2657,7 +3410,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2756,7 +3509,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2850,7 +3603,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2949,7 +3702,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3213,7 +3966,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3312,7 +4065,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3583,7 +4336,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3800,7 +4553,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3908,7 +4661,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3994,7 +4747,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4121,7 +4874,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4266,7 +5019,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4325,7 +5078,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4576,7 +5329,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4658,7 +5411,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4895,7 +5648,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4961,7 +5714,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5026,7 +5779,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5089,7 +5842,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The caller’s role may not do this */
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -1,11 +1,25 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiCookieAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequest, ConnectorConfig, Forbidden, ParseIdPipe } from '@ocop/common';
+import { ApiCaller, ApiErrors, BadRequest, ConnectorConfig, Forbidden, ParseIdPipe } from '@ocop/common';
 import { sessionCookie } from './cookies';
 import { AcceptInviteBody, CreateUserBody, SignInBody, UpdateUserBody, UserListQuery } from './people.dto';
 import { userView } from './people.entities';
 import { CurrentPrincipal, Public, Roles, type Principal } from './principal';
+import {
+  CreatedUserResponse,
+  InvitationResponse,
+  SessionResponse,
+  UserPage,
+  UserResponse,
+} from './responses';
 import { SessionsService, type StartedSession } from './sessions.service';
 import { UsersService } from './users.service';
 
@@ -16,9 +30,21 @@ const CSRF_HEADER_DOC = {
     'required when the request is authenticated by the session cookie: the csrfToken of GET /v1/me',
 };
 
+/** A write by a session cookie without its X-CSRF-Token is refused like a role that may not. */
+const CSRF_OR_ROLE = {
+  403: 'The caller is not an admin, or a write made with the session cookie lacks the right X-CSRF-Token',
+};
+
+/** The public routes that set a session take JSON only (assertJson below). */
+const SIGN_IN_BODY_ERRORS = [
+  { 400: 'The body is not valid: validation_failed, or bad_request when it is not JSON (a form post)' },
+  413,
+  415,
+] as const;
+
 @ApiTags('People and sign-in')
-@ApiBearerAuth()
-@ApiCookieAuth('session')
+@ApiCaller()
+@ApiErrors(CSRF_OR_ROLE)
 @ApiHeader(CSRF_HEADER_DOC)
 @Controller('v1/users')
 @Roles('admin')
@@ -29,13 +55,23 @@ export class UsersController {
   @ApiOperation({
     summary: 'Create a person; without a password the answer carries a one-time inviteUrl (7 days)',
   })
-  create(@Body() body: CreateUserBody) {
+  @ApiCreatedResponse({ type: CreatedUserResponse })
+  @ApiErrors(
+    400,
+    { 404: 'No cooperative with that cooperativeId' },
+    { 409: 'A person with this email already exists' },
+    413,
+    415,
+  )
+  create(@Body() body: CreateUserBody): Promise<CreatedUserResponse> {
     return this.users.create(body);
   }
 
   @Get()
   @ApiOperation({ summary: 'List people, newest first' })
-  list(@Query() query: UserListQuery) {
+  @ApiOkResponse({ type: UserPage })
+  @ApiErrors(400)
+  list(@Query() query: UserListQuery): Promise<UserPage> {
     return this.users.list(query);
   }
 
@@ -43,7 +79,9 @@ export class UsersController {
   @ApiOperation({
     summary: 'Rename, change the role, disable (ends every session at once) or enable a person',
   })
-  update(@Param('id', ParseIdPipe) id: string, @Body() body: UpdateUserBody) {
+  @ApiOkResponse({ type: UserResponse })
+  @ApiErrors(400, { 404: 'No such person, or no cooperative with that cooperativeId' }, 413, 415)
+  update(@Param('id', ParseIdPipe) id: string, @Body() body: UpdateUserBody): Promise<UserResponse> {
     return this.users.update(id, body);
   }
 
@@ -52,7 +90,9 @@ export class UsersController {
     summary:
       'Extension: a new one-time inviteUrl where the person sets a (new) password; earlier ones stop working',
   })
-  invite(@Param('id', ParseIdPipe) id: string) {
+  @ApiCreatedResponse({ type: InvitationResponse })
+  @ApiErrors(404, { 409: 'The person is disabled; enable them first' })
+  invite(@Param('id', ParseIdPipe) id: string): Promise<InvitationResponse> {
     return this.users.invite(id);
   }
 }
@@ -106,12 +146,25 @@ export class SessionsController {
   @ApiOperation({
     summary:
       'Sign in: sets the httpOnly session cookie; 401 on a wrong pair, 429 after 5 failures per email in 15 minutes',
+    // public: the email and password are the authentication
+    security: [],
   })
+  @ApiCreatedResponse({
+    type: SessionResponse,
+    description: 'Signed in: Set-Cookie carries the session (httpOnly, SameSite=Lax)',
+  })
+  @ApiErrors(
+    ...SIGN_IN_BODY_ERRORS,
+    { 401: 'The email and password do not match a person who may sign in' },
+    {
+      429: 'Too many failed sign-ins for this email, or too many requests from this address; Retry-After says when to try again',
+    },
+  )
   async signIn(
     @Body() body: SignInBody,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<SessionResponse> {
     assertJson(request);
     const started = await this.sessions.signIn(body.email, body.password);
     setSession(this.config, request, reply, started);
@@ -120,9 +173,13 @@ export class SessionsController {
 
   @Delete('current')
   @HttpCode(204)
-  @ApiCookieAuth('session')
+  @ApiCaller()
   @ApiHeader({ ...CSRF_HEADER_DOC, required: true })
   @ApiOperation({ summary: 'Sign out: the session ends and its cookie stops working' })
+  @ApiNoContentResponse({ description: 'Signed out: Set-Cookie clears the cookie' })
+  @ApiErrors({
+    403: 'An API key called (only a session signs out), or the X-CSRF-Token is missing or wrong',
+  })
   async signOut(
     @CurrentPrincipal() who: Principal,
     @Req() request: FastifyRequest,
@@ -157,12 +214,23 @@ export class InvitesController {
   @ApiOperation({
     summary:
       'Extension: set the password of an invitation (once, within 7 days) and sign in: sets the session cookie',
+    // public: the invitation's token is the authentication
+    security: [],
   })
+  @ApiCreatedResponse({
+    type: SessionResponse,
+    description: 'The password is set and the person signed in: Set-Cookie carries the session',
+  })
+  @ApiErrors(
+    ...SIGN_IN_BODY_ERRORS,
+    { 404: 'The invitation was used, replaced or has expired, or its person is disabled' },
+    429,
+  )
   async accept(
     @Body() body: AcceptInviteBody,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<SessionResponse> {
     assertJson(request);
     const user = await this.users.acceptInvite(body.token, body.password);
     const started = await this.sessions.start(user);

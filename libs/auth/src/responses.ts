@@ -28,7 +28,6 @@ export class IssuedApiKeyResponse {
 /** Every live key at once: nextCursor is always null. */
 export class ApiKeyPage extends PageOf(ApiKeyResponse) {}
 
-
 /** A person as the API shows them: never a password, hash or token. */
 export class UserResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -88,4 +87,13 @@ export class MeResponse {
     description: 'only for a session: the X-CSRF-Token header its writes must send',
   })
   csrfToken?: string;
+}
+
+/** Who made a recorded change, as named at that moment (the stock ledger's `actor`). */
+export class ActorResponse {
+  @ApiProperty({ enum: ['key', 'user'], description: 'an API key or a signed-in person' })
+  kind: 'key' | 'user';
+  @ApiProperty({ format: 'uuid', description: 'the key’s or the person’s id' }) id: string;
+  @ApiProperty({ description: 'the key’s label (or prefix) or the person’s name, as it was then' })
+  name: string;
 }

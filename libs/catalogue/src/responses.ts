@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ActorResponse } from '@ocop/auth';
 import { PageOf } from '@ocop/common';
 import {
   MOVEMENT_KINDS,
@@ -80,6 +81,12 @@ export class StockMovementResponse {
   orderId: string | null;
   @ApiProperty({ type: 'integer' }) onHandAfter: number;
   @ApiProperty({ type: 'integer' }) reservedAfter: number;
+  @ApiProperty({
+    type: ActorResponse,
+    nullable: true,
+    description: 'who made it; null when the connector did (orders, reservations, the seed)',
+  })
+  actor: ActorResponse | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 

@@ -51,7 +51,7 @@ export class ErrorResponse {
 const ERROR_MEANINGS = {
   400: 'The request is not valid: `validation_failed` with `details` [{field, message}], or `bad_request` (malformed JSON, a forged cursor…)',
   401: 'No API key or session, or an unknown, revoked or expired one',
-  403: 'The caller’s role may not do this',
+  403: 'The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token',
   404: 'No such resource, or one of another cooperative (a path id that is not a UUID too)',
   409: 'The resource’s state does not allow it',
   413: 'The body is larger than 1 MiB',
