@@ -64,12 +64,121 @@ describe('the OpenAPI document describes every answer', () => {
   });
 
   const unknown = () => randomUUID();
+  const movementShape = {
+    id: randomUUID(),
+    skuId: randomUUID(),
+    onHandDelta: 1,
+    reservedDelta: 0,
+    kind: 'adjustment',
+    reason: 'x',
+    orderId: null,
+    onHandAfter: 1,
+    reservedAfter: 0,
+    createdAt: '2026-11-30T00:00:00.000Z',
+  };
 
   it('health probes and who is calling', async () => {
     for (const path of ['/health/live', '/health/ready', '/health']) await api.call('GET', path);
     await api.call('GET', '/v1/me', { key: seller.coop.key });
     await api.call('GET', '/v1/me');
     await api.call('GET', '/v1/me', { key: 'ocop_not-a-key-at-all' });
+  });
+
+  it('people, sessions and invitations', async () => {
+    const password = 'chè-tân-cương-2026';
+    const address = () => `nguoi-${randomUUID().slice(0, 8)}@haodat.example`;
+    const lan = await api.call('POST', '/v1/users', {
+      key: admin,
+      body: {
+        email: address(),
+        name: 'Nguyễn Thị Lan',
+        role: 'cooperative',
+        cooperativeId: seller.coop.id,
+        password,
+      },
+    });
+    expect(lan.status).toBe(201);
+    const invited = await api.call('POST', '/v1/users', {
+      key: admin,
+      body: { email: address(), name: 'Trần Văn Minh', role: 'officer' },
+    });
+    expect(invited.body.inviteUrl).toEqual(expect.any(String));
+    await api.call('POST', '/v1/users', {
+      key: admin,
+      body: { email: lan.body.email, name: 'x', role: 'officer' },
+    });
+    await api.call('POST', '/v1/users', {
+      key: admin,
+      body: { email: address(), name: 'x', role: 'cooperative', cooperativeId: unknown() },
+    });
+    await api.call('POST', '/v1/users', {
+      key: admin,
+      body: { email: 'not-an-email', name: 'x', role: 'officer' },
+    });
+    await api.call('POST', '/v1/users', {
+      key: officer,
+      body: { email: address(), name: 'x', role: 'officer' },
+    });
+    await api.call('GET', '/v1/users?limit=2', { key: admin });
+    await api.call('GET', '/v1/users?limit=0', { key: admin });
+    await api.call('PATCH', `/v1/users/${invited.body.id}`, { key: admin, body: { name: 'Trần Minh' } });
+    await api.call('PATCH', `/v1/users/${unknown()}`, { key: admin, body: { name: 'x' } });
+    await api.call('PATCH', `/v1/users/${invited.body.id}`, { key: admin, body: { role: 'cooperative' } });
+
+    // an invitation: a new link, then accepted once (which signs in), then refused
+    const invitation = await api.call('POST', `/v1/users/${invited.body.id}/invites`, { key: admin });
+    expect(invitation.status).toBe(201);
+    await api.call('POST', `/v1/users/${unknown()}/invites`, { key: admin });
+    const token = (invitation.body.inviteUrl as string).split('#/invite/')[1]!;
+    const accepted = await api.call('POST', '/v1/invites/accept', { body: { token, password } });
+    expect(accepted.status).toBe(201);
+    await api.call('POST', '/v1/invites/accept', { body: { token, password } });
+    await api.call('POST', '/v1/invites/accept', { body: { token } });
+    await api.call('POST', '/v1/invites/accept', {
+      raw: `token=${token}&password=${encodeURIComponent(password)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    const disabled = await api.call('POST', '/v1/users', {
+      key: admin,
+      body: { email: address(), name: 'x', role: 'officer', password },
+    });
+    await api.call('PATCH', `/v1/users/${disabled.body.id}`, { key: admin, body: { disabled: true } });
+    await api.call('POST', `/v1/users/${disabled.body.id}/invites`, { key: admin });
+
+    // a session: who it is, a write without and with its CSRF token, signing out
+    const signedIn = await api.call('POST', '/v1/sessions', { body: { email: lan.body.email, password } });
+    expect(signedIn.status).toBe(201);
+    const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+    const me = await api.call('GET', '/v1/me', { headers: { cookie } });
+    expect(me.body).toMatchObject({ kind: 'user', user: { id: lan.body.id }, csrfToken: expect.any(String) });
+    const csrf = { cookie, 'x-csrf-token': me.body.csrfToken as string };
+    await api.call('PATCH', `/v1/products/${seller.productId}`, {
+      headers: { cookie },
+      body: { description: 'x' },
+    });
+    await api.call('PUT', `/v1/skus/${seller.skuId}/stock`, {
+      headers: csrf,
+      body: { onHand: 20, reason: 'count' },
+    });
+    const movements = await api.call('GET', `/v1/skus/${seller.skuId}/stock-movements?limit=1`, {
+      headers: csrf,
+    });
+    expect(movements.body.items[0].actor).toEqual({ kind: 'user', id: lan.body.id, name: 'Nguyễn Thị Lan' });
+    await api.call('DELETE', '/v1/sessions/current', { key: admin });
+    await api.call('DELETE', '/v1/sessions/current', { headers: { cookie } });
+    expect((await api.call('DELETE', '/v1/sessions/current', { headers: csrf })).status).toBe(204);
+    await api.call('DELETE', '/v1/sessions/current', { headers: csrf });
+    await api.call('POST', '/v1/sessions', { body: { email: lan.body.email } });
+    await api.call('POST', '/v1/sessions', {
+      raw: `email=${encodeURIComponent(lan.body.email)}&password=${encodeURIComponent(password)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    // five failures for one email, then 429 with Retry-After
+    const target = address();
+    for (let i = 0; i < 6; i += 1) {
+      await api.call('POST', '/v1/sessions', { body: { email: target, password: 'sai-mat-khau' } });
+    }
+    expect(answered.has('POST /v1/sessions 429')).toBe(true);
   });
 
   it('API keys', async () => {
@@ -430,10 +539,23 @@ describe('the OpenAPI document describes every answer', () => {
     // the checker refuses what the document does not say: a field, a type, a status
     const me = (body: unknown, status = 200) =>
       checker.problems('GET', '/v1/me', status, 'application/json', JSON.stringify(body));
-    expect(me({ role: 'officer', cooperativeId: null })).toEqual([]);
-    expect(me({ role: 'officer', cooperativeId: null, keyHash: 'x' })).not.toEqual([]);
-    expect(me({ role: 'officer', cooperativeId: 7 })).not.toEqual([]);
-    expect(me({ role: 'officer', cooperativeId: null }, 418)).not.toEqual([]);
+    expect(me({ kind: 'key', role: 'officer', cooperativeId: null })).toEqual([]);
+    expect(me({ role: 'officer', cooperativeId: null })).not.toEqual([]);
+    expect(me({ kind: 'key', role: 'officer', cooperativeId: null, keyHash: 'x' })).not.toEqual([]);
+    expect(me({ kind: 'key', role: 'officer', cooperativeId: 7 })).not.toEqual([]);
+    expect(me({ kind: 'key', role: 'officer', cooperativeId: null }, 418)).not.toEqual([]);
+    // the ledger's actor is a closed object or null
+    const movements = (actor: unknown) =>
+      checker.problems(
+        'GET',
+        `/v1/skus/${unknown()}/stock-movements`,
+        200,
+        'application/json',
+        JSON.stringify({ items: [{ ...movementShape, actor }], nextCursor: null }),
+      );
+    expect(movements(null)).toEqual([]);
+    expect(movements({ kind: 'user', id: unknown(), name: 'Lan' })).toEqual([]);
+    expect(movements({ kind: 'user', id: unknown(), name: 'Lan', email: 'lan@x.vn' })).not.toEqual([]);
     expect(problems).toEqual([]);
     expect(answered.size).toBeGreaterThan(100);
     const succeeded = (op: { method: string; path: string }) =>
