@@ -16,6 +16,7 @@ import {
   JsonNestLogger,
   Logger,
   LOGGER,
+  wellFormed,
 } from '@ocop/common';
 import { ApiModule } from './api.module';
 import { serveDashboard } from './dashboard';
@@ -95,11 +96,15 @@ export async function createApiApp(env: Environment): Promise<NestFastifyApplica
 
   // Before any handler (Nest's pipes, Bull Board's routes, the webhooks) walks a parsed body.
   fastify.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!nestsDeeperThan(request.body)) return;
-    const { status, body } = describeError(
-      new BadRequest(`The request body nests more than ${MAX_JSON_DEPTH} levels of objects and arrays`),
-    );
-    return reply.status(status).send(body);
+    if (nestsDeeperThan(request.body)) {
+      const { status, body } = describeError(
+        new BadRequest(`The request body nests more than ${MAX_JSON_DEPTH} levels of objects and arrays`),
+      );
+      return reply.status(status).send(body);
+    }
+    // a lone surrogate ("\ud83d") would reach jsonb and fail there as a 500: U+FFFD instead.
+    // Webhooks are not affected: their signatures are checked on the raw bytes, which stay as sent
+    request.body = wellFormed(request.body);
   });
 
   await mountQueueDashboard(

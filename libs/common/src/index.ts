@@ -11,3 +11,4 @@ export * from './calendar-date';
 export * from './json-depth';
 export * from './within';
 export * from './openapi';
+export * from './well-formed';

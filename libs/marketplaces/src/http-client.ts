@@ -1,4 +1,5 @@
 import axios, { AxiosInstance } from 'axios';
+import { parseWellFormedJson } from '@ocop/common';
 import { CallGate, Marketplace, MarketplaceError, OPEN_GATE, ShopAccess } from './port';
 import { originOf, type MarketplaceOrigins } from '../../../config/marketplace-origins';
 
@@ -223,7 +224,8 @@ export class MarketplaceHttp {
 function parseJson(text: string): unknown {
   if (text.length === 0) return undefined;
   try {
-    return JSON.parse(text);
+    // well-formed: what the adapters read of an answer is stored, some of it in jsonb (variant ids)
+    return parseWellFormedJson(text);
   } catch {
     return undefined;
   }

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { parseWellFormedJson } from '@ocop/common';
 import { isRecord } from './adapter-support';
 import {
   MalformedWebhookError,
@@ -52,7 +53,9 @@ export function readWebhookBody(
 ): WebhookEvent {
   let body: unknown;
   try {
-    body = JSON.parse(delivery.rawBody.toString('utf8'));
+    // well-formed: the event is stored in jsonb, which refuses a lone surrogate; the signature is
+    // checked on delivery.rawBody, which this does not change
+    body = parseWellFormedJson(delivery.rawBody.toString('utf8'));
   } catch {
     throw new MalformedWebhookError(`${marketplace}: the webhook body is not JSON`);
   }
