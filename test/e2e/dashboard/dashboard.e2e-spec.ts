@@ -217,8 +217,9 @@ describe('the dashboard in headless Chromium', () => {
 
   describe('the extensions it reads', () => {
     it('GET /v1/me names the role and, for a cooperative key, its producer', async () => {
-      expect(await get('/v1/me')).toEqual({ role: 'officer', cooperativeId: null });
+      expect(await get('/v1/me')).toEqual({ kind: 'key', role: 'officer', cooperativeId: null });
       expect(await get('/v1/me', noodles.coop.key)).toEqual({
+        kind: 'key',
         role: 'cooperative',
         cooperativeId: noodles.coop.id,
       });
