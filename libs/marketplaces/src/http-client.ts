@@ -1,5 +1,5 @@
 import axios, { AxiosInstance } from 'axios';
-import { parseWellFormedJson } from '@ocop/common';
+import { parseMarketplaceJson } from '@ocop/common';
 import { CallGate, Marketplace, MarketplaceError, OPEN_GATE, ShopAccess } from './port';
 import { originOf, type MarketplaceOrigins } from '../../../config/marketplace-origins';
 
@@ -225,7 +225,7 @@ function parseJson(text: string): unknown {
   if (text.length === 0) return undefined;
   try {
     // well-formed: what the adapters read of an answer is stored, some of it in jsonb (variant ids)
-    return parseWellFormedJson(text);
+    return parseMarketplaceJson(text);
   } catch {
     return undefined;
   }

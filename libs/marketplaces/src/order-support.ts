@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { parseWellFormedJson } from '@ocop/common';
+import { parseMarketplaceJson } from '@ocop/common';
 import { isRecord } from './adapter-support';
 import {
   MalformedWebhookError,
@@ -55,7 +55,7 @@ export function readWebhookBody(
   try {
     // well-formed: the event is stored in jsonb, which refuses a lone surrogate; the signature is
     // checked on delivery.rawBody, which this does not change
-    body = parseWellFormedJson(delivery.rawBody.toString('utf8'));
+    body = parseMarketplaceJson(delivery.rawBody.toString('utf8'));
   } catch {
     throw new MalformedWebhookError(`${marketplace}: the webhook body is not JSON`);
   }

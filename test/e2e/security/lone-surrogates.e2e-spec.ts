@@ -148,6 +148,30 @@ describe('lone UTF-16 surrogates in JSON', () => {
     expect(forged.status).toBe(401);
   });
 
+  it('a NUL in a signed webhook is stored as U+FFFD too, not refused: the marketplace cannot send the event again differently', async () => {
+    const eventId = `evt-\u0000-${randomUUID()}`;
+    const push = signedVosoWebhook(
+      seller.shops.voso.shopId,
+      seller.shops.voso.webhookSecret,
+      {
+        number: vosoOrderNumber(),
+        status: 'CHO_DUYET',
+        updatedAt: vietnamIso(new Date()),
+        lines: [{ sku: `${seller.code}\u0000`, quantity: 1, price: 180000 }],
+      },
+      { eventId },
+    );
+    expect(push.body).toContain('\\u0000');
+    const answer = await api.call('POST', '/v1/webhooks/voso', { raw: push.body, headers: push.headers });
+    expect(answer.status).toBe(200);
+    const stored = await db.query(
+      'SELECT change FROM webhook_inbox WHERE connection_id = $1 AND event_id = $2',
+      [seller.shops.voso.connectionId, eventId.replace('\u0000', REPLACEMENT)],
+    );
+    expect(stored.rows).toHaveLength(1);
+    expect(stored.rows[0].change.order.lines[0].skuCode).toBe(`${seller.code}${REPLACEMENT}`);
+  });
+
   it('in a marketplace answer read by polling: the order is imported, its line with U+FFFD', async () => {
     const voso = sandboxControl(sandbox.urls.voso);
     // a product the seller listed on Voso directly, its SKU code holding half an emoji
