@@ -1,5 +1,6 @@
-// Two projects: unit tests (pure logic, no services) and e2e/integration tests that talk to the
-// real PostgreSQL, Redis and sandbox over HTTP. Both run under `npm test`.
+// Three projects, all run by `npm test` (docs/development.md, "Tests"): unit tests (pure logic, no
+// services), integration tests (a context's services in a Nest testing module on the real
+// PostgreSQL and Redis, no HTTP) and e2e tests (the real API, worker and sandbox over HTTP).
 const { readFileSync } = require('node:fs');
 const tsconfig = JSON.parse(readFileSync(`${__dirname}/tsconfig.json`, 'utf8'));
 const moduleNameMapper = Object.fromEntries(
@@ -57,6 +58,15 @@ const common = {
   testEnvironment: 'node',
 };
 
+// The database and queue set-up the integration and e2e projects share: one migrated test database
+// per run (the one global-setup is run once for both), and a copy of it per file.
+const onTheTestDatabase = {
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/support/env.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/own-database.ts'],
+};
+
 module.exports = {
   maxWorkers: 2,
   // e2e suites start the real API and wait on PostgreSQL, Redis and HTTP; unit tests finish long before.
@@ -69,12 +79,17 @@ module.exports = {
     },
     {
       ...common,
+      ...onTheTestDatabase,
+      displayName: 'integration',
+      // under test/, not beside the code: a file in libs/ would be built into dist/, count as
+      // production code for the boundary check and have its SQL read by the table-ownership test
+      testMatch: ['<rootDir>/test/integration/**/*.int-spec.ts'],
+    },
+    {
+      ...common,
+      ...onTheTestDatabase,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      setupFiles: ['<rootDir>/test/support/env.ts'],
-      setupFilesAfterEnv: ['<rootDir>/test/support/own-database.ts'],
     },
   ],
 };

@@ -1,6 +1,6 @@
-// Settings for every e2e test process: the test database (never the demo's; each file then works on
-// its own copy of it, see own-database.ts), a queue prefix
-// of their own, fixed secrets, quiet logs.
+// Settings for every integration and e2e test process: the test database (never the demo's; each
+// file then works on its own copy of it, see own-database.ts), a queue prefix of their own, fixed
+// secrets, quiet logs.
 process.env.NODE_ENV = 'test';
 process.env.DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ocop_test';
 process.env.REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -5,16 +5,18 @@ import { dropDatabase } from './database';
 import { ownDatabasePrefix } from './own-database-names';
 
 /**
- * Every e2e file gets a database and a queue prefix of its own. Jest runs two files at a time, most
- * with a worker of their own, and a worker's reconcilers take every lagging listing and waiting
- * webhook of the database it reads, another file's included — whose sandbox marketplaces listen
- * on ephemeral ports this file's MARKETPLACE_ORIGINS does not allow, so the worker would (rightly)
- * refuse them and mark their connections. The database is a copy of the test database that
- * global-setup migrated, which takes a fraction of a second; global-teardown drops the copies.
+ * Every e2e and integration file gets a database and a queue prefix of its own. Jest runs two
+ * files at a time, most e2e files with a worker of their own, and a worker's reconcilers take every
+ * lagging listing and waiting webhook of the database it reads, another file's included — whose
+ * sandbox marketplaces listen on ephemeral ports this file's MARKETPLACE_ORIGINS does not allow, so
+ * the worker would (rightly) refuse them and mark their connections. An integration file counts
+ * what its imports wrote (ledger rows, roll-ups, queued jobs), which another file's must not reach.
+ * The database is a copy of the test database that global-setup migrated, which takes a fraction
+ * of a second; global-teardown drops the copies.
  */
 const testPath = expect.getState().testPath as string;
-const name = relative(`${__dirname}/../e2e`, testPath)
-  .replace(/\.e2e-spec\.ts$/, '')
+const name = relative(`${__dirname}/..`, testPath)
+  .replace(/\.(e2e|int)-spec\.ts$/, '')
   .replace(/[^a-z0-9]+/gi, '_')
   .toLowerCase();
 // short enough that a suite's own `<database>_<suffix>` stays within PostgreSQL's 63 characters
