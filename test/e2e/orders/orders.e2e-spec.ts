@@ -5,7 +5,6 @@ import { MARKETPLACE_NAMES, sandboxControl, startMarketplaces } from '../../supp
 import { eventually, startWorker } from '../../support/worker';
 import {
   everywhereHolds,
-  listOnVosoDirectly,
   ordersOf,
   type Sandbox,
   type SandboxOrder,
@@ -219,56 +218,6 @@ describe('orders: webhooks, stock reservation, propagation and the order lifecyc
     const accepted = await post(fresh.body, fresh.headers);
     expect(accepted.status).toBe(200);
     expect(accepted.body).toEqual({ received: true, duplicate: false });
-  });
-
-  it('keeps an order whose line names an unknown SKU, flagged, and reserves the lines it knows', async () => {
-    const seller = await sellerOnAllThree(api, sandbox, 10, { webhooks: false });
-    // the seller also sells, on Voso only, a product it listed there by hand
-    await listOnVosoDirectly(sandbox.urls.voso, seller.shops.voso.shopId, {
-      code: 'KHONG-CO-MA-NAY',
-      priceVnd: 50000,
-      quantity: 5,
-    });
-    const { number, hook } = await vosoOrderPushed(seller, [
-      { sku: seller.code, quantity: 1 },
-      { sku: 'KHONG-CO-MA-NAY', quantity: 2 },
-    ]);
-    expect(
-      (await api.call('POST', '/v1/webhooks/voso', { raw: hook.body, headers: hook.headers })).status,
-    ).toBe(200);
-    const order = await eventually(async () => {
-      const [found] = await ordersOf(api, seller.coop.key, `&cooperativeId=${seller.coop.id}&flagged=true`);
-      return found;
-    });
-    expect(order).toMatchObject({
-      externalOrderId: number,
-      flags: ['unknown_sku'],
-      totalVnd: 280000,
-      stockStatus: 'reserved',
-    });
-    expect(order.lines).toEqual([
-      expect.objectContaining({ skuId: seller.skuId, quantity: 1, reservedQuantity: 1, unknownSku: false }),
-      expect.objectContaining({ skuId: null, skuCode: 'KHONG-CO-MA-NAY', quantity: 2, unknownSku: true }),
-    ]);
-  });
-
-  it('ends in the newest status when Postmart delivers events out of order and twice', async () => {
-    const seller = await sellerOnAllThree(api, sandbox, 10);
-    const postmart = sandboxControl(sandbox.urls.postmart);
-    const { shopId } = seller.shops.postmart;
-    await postmart.faults(shopId, { seed: 7, webhookReorderRate: 0.5, webhookDuplicateRate: 0.5 });
-    const placed = await postmart.placeOrder(shopId, [{ sku: seller.code, quantity: 1 }]);
-    await postmart.moveOrder(shopId, placed.orderId, 'confirmed');
-    await postmart.moveOrder(shopId, placed.orderId, 'shipped');
-    await postmart.moveOrder(shopId, placed.orderId, 'delivered');
-    const order = await eventually(async () => {
-      const [found] = await ordersOf(api, seller.coop.key, `&cooperativeId=${seller.coop.id}`);
-      return found?.status === 'delivered' && found;
-    });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    const again = await api.call('GET', `/v1/orders/${order.id}`, { key: seller.coop.key });
-    expect(again.body).toMatchObject({ status: 'delivered', stockStatus: 'fulfilled' });
-    expect(await skuOf(api, seller.coop.key, seller.productId)).toMatchObject({ onHand: 9, reserved: 0 });
   });
 
   it('pushes confirm and cancel to the marketplace, and auto-confirms where the connection asks', async () => {
