@@ -193,7 +193,9 @@ export class ConnectionSyncProcessor extends WorkerHost {
         results.push(...sliceResults);
         if (sliceResults.some((result) => result.outcome === 'skipped')) break;
       }
-      if (pushNow.length > 0) {
+      // refused credentials stop the connection's pushes: its stock waits with the rest
+      const refused = results.some((result) => result.outcome === 'skipped');
+      if (pushNow.length > 0 && !refused) {
         results.push(...(await this.pushStock(shop, connection.stockBufferPercent, pushNow)));
       }
       // Only a held partial batch is left: give the burst a moment to add to it before looking again.
