@@ -260,8 +260,8 @@ describe('sync decisions: races, guards and batches, on the real database', () =
         const marketplace: Marketplace = unit === 'product' ? 'sendo' : 'voso';
         const { connectionId, listings } = await stockChanges(marketplace, count, skusEach);
         sync.fakes[marketplace].setBatch(connectionId, batch, unit);
-        // the settle window of this processor is 300 ms
-        if (quiet) await new Promise((resolve) => setTimeout(resolve, 400));
+        // the settle window of this processor is 600 ms: wide, so a busy machine cannot make a fresh burst look settled
+        if (quiet) await new Promise((resolve) => setTimeout(resolve, 700));
         const end = await sync.run(connectionId, { settle: true });
         const made = sync.fakes[marketplace].callsOf(connectionId);
         expect(made.map((c) => (c.op === 'pushStock' ? c.items.length : c.op))).toEqual(calls);

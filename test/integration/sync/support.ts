@@ -222,7 +222,7 @@ export async function startSync() {
     );
   // no settle window unless a case is about it: what is pushed then does not hang on timing
   const immediate = processor({ settleMs: 0, maxHoldMs: 0 });
-  const settling = processor({ settleMs: 300, maxHoldMs: 1_000 });
+  const settling = processor({ settleMs: 600, maxHoldMs: 2_000 });
 
   const cooperatives = module.get(CooperativesService);
   const cooperativeId = (
