@@ -203,6 +203,23 @@ describe('people and sign-in', () => {
       expect(unknown.status).toBe(404);
     });
 
+    it('keeps both of two changes made at once: a rename does not write back the old role', async () => {
+      for (let round = 0; round < 5; round += 1) {
+        const user = await newUser(api, { role: 'officer' });
+        const [rename, move] = await Promise.all([
+          api.call('PATCH', `/v1/users/${user.id}`, { key: api.adminKey, body: { name: `Tên ${round}` } }),
+          api.call('PATCH', `/v1/users/${user.id}`, {
+            key: api.adminKey,
+            body: { role: 'cooperative', cooperativeId: a.id },
+          }),
+        ]);
+        expect([rename.status, move.status]).toEqual([200, 200]);
+        const now = await api.call('GET', `/v1/users?limit=200`, { key: api.adminKey });
+        const stored = now.body.items.find((item: { id: string }) => item.id === user.id);
+        expect(stored).toMatchObject({ name: `Tên ${round}`, role: 'cooperative', cooperativeId: a.id });
+      }
+    });
+
     it('refuses officers and cooperatives, by key or by session, with 403', async () => {
       const officer = await newUser(api, { role: 'officer' });
       const staff = await newUser(api, { role: 'cooperative', cooperativeId: a.id });

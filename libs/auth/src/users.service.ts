@@ -9,6 +9,9 @@ import { hashPassword } from './passwords';
 import type { CreateUserBody, UpdateUserBody, UserListQuery } from './people.dto';
 import { User, UserInvite, UserSession, userView, type UserView } from './people.entities';
 
+const INVITATION_NOT_VALID =
+  'This invitation is not valid: it was used, replaced or has expired. Ask an admin for a new one';
+
 /** An invitation is good for this long, once. */
 export const INVITE_VALID_DAYS = 7;
 const DAY_MS = 24 * 3600 * 1000;
@@ -83,16 +86,19 @@ export class UsersService {
    * session of the person in the same transaction: their cookie fails on its very next request.
    */
   async update(id: string, body: UpdateUserBody): Promise<UserView> {
-    const user = await this.find(id);
-    const role = body.role ?? user.role;
-    // leaving the cooperative role leaves the producer behind; joining it needs one
-    const cooperativeId = body.cooperativeId ?? (role === 'cooperative' ? user.cooperativeId : null);
-    if (body.cooperativeId !== undefined && role !== 'cooperative') {
-      throw new ValidationFailed([{ field: 'cooperativeId', message: 'is only for a cooperative user' }]);
-    }
-    assertCooperativeFits(role, cooperativeId);
     try {
       await this.transactions.run(async (manager) => {
+        // read under the row lock: two changes at once ({name} and {role, cooperativeId}) must not
+        // write back each other's old role and producer
+        const user = await manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
+        if (!user) throw new NotFound('No such person');
+        const role = body.role ?? user.role;
+        // leaving the cooperative role leaves the producer behind; joining it needs one
+        const cooperativeId = body.cooperativeId ?? (role === 'cooperative' ? user.cooperativeId : null);
+        if (body.cooperativeId !== undefined && role !== 'cooperative') {
+          throw new ValidationFailed([{ field: 'cooperativeId', message: 'is only for a cooperative user' }]);
+        }
+        assertCooperativeFits(role, cooperativeId);
         await manager.update(
           User,
           { id },
@@ -127,8 +133,14 @@ export class UsersService {
    * the person had end (a new password closes old doors). Answers the person.
    */
   async acceptInvite(token: string, password: string): Promise<User> {
-    const passwordHash = await hashPassword(password);
     const now = this.clock.now();
+    // a made-up token is refused before the hash: the route is public, and scrypt costs 32 MiB
+    const [open] = await this.users.manager.query(
+      'SELECT 1 FROM user_invites WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2',
+      [hashKey(token), now],
+    );
+    if (!open) throw new NotFound(INVITATION_NOT_VALID);
+    const passwordHash = await hashPassword(password);
     const userId = await this.transactions.run(async (manager) => {
       const [row]: { user_id: string }[] = await manager.query(
         `WITH used AS (
@@ -142,9 +154,7 @@ export class UsersService {
         [hashKey(token), now],
       );
       if (!row) {
-        throw new NotFound(
-          'This invitation is not valid: it was used, replaced or has expired. Ask an admin for a new one',
-        );
+        throw new NotFound(INVITATION_NOT_VALID);
       }
       await manager.update(User, { id: row.user_id }, { passwordHash });
       await manager.delete(UserSession, { userId: row.user_id });
