@@ -120,10 +120,10 @@ const configuration = {
       to: { path: '^libs/' },
     },
     {
-      name: 'dashboard-imports-no-lib',
-      comment: 'The dashboard runs in the browser; it talks to the API over HTTP only.',
+      name: 'web-imports-no-lib',
+      comment: 'The web app runs in the browser; it talks to the API over HTTP only.',
       severity: 'error',
-      from: { path: '^apps/dashboard/' },
+      from: { path: '^apps/web/' },
       to: { path: '^(libs|config)/' },
     },
     {
@@ -177,7 +177,7 @@ const configuration = {
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
-      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
+      extensions: ['.ts', '.tsx', '.js', '.mjs', '.cjs', '.json', '.d.ts'],
     },
     reporterOptions: { text: { highlightFocused: true } },
   },

@@ -151,9 +151,9 @@ const wrongImports: { file: string; code: string; expect: string[] }[] = [
     ],
   },
   {
-    file: 'apps/dashboard/src/wrong.ts',
+    file: 'apps/web/src/wrong.ts',
     code: "import '../../../config/environment';",
-    expect: ['dashboard-imports-no-lib: apps/dashboard/src/wrong.ts → config/environment.ts'],
+    expect: ['web-imports-no-lib: apps/web/src/wrong.ts → config/environment.ts'],
   },
   {
     file: 'config/wrong.ts',

@@ -7,7 +7,7 @@ import {
   formatPeriod,
   formatVnd,
   vietnamToday,
-} from '../../apps/dashboard/src/format';
+} from '../../apps/web/src/format';
 
 const NBSP = '\u00a0';
 

@@ -19,7 +19,7 @@ import {
   wellFormed,
 } from '@ocop/common';
 import { ApiModule } from './api.module';
-import { serveDashboard } from './dashboard';
+import { serveWebApp } from './web-app';
 import { answerClientError } from './error-shape.filter';
 import { openApiDocument } from './openapi';
 import { httpMetrics } from './operations';
@@ -112,7 +112,7 @@ export async function createApiApp(env: Environment): Promise<NestFastifyApplica
     ALL_QUEUES.map((name) => app.get<Queue>(getQueueToken(name), { strict: false })),
     app.get(ApiKeysService),
   );
-  await serveDashboard(fastify);
+  await serveWebApp(fastify);
 
   const openApi = openApiDocument(app);
   SwaggerModule.setup('docs', app, openApi, { jsonDocumentUrl: 'docs-json' });

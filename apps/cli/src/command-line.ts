@@ -27,7 +27,7 @@ Generates ADMIN_API_KEY and CREDENTIALS_KEY into .env when they are unset, migra
 starts the sandbox marketplaces and the API, opens a shop on each sandbox marketplace for every
 producer and connects it, starts the worker, places two years of buyer orders through the sandbox
 and waits until they are imported, then prints the province report, the OCOP uplift and the
-addresses to open (API, /docs, /dashboard/, /admin/queues). Runs until Ctrl-C. Logs at warn unless
+addresses to open (API, /docs, /app/, /admin/queues). Runs until Ctrl-C. Logs at warn unless
 LOG_LEVEL says otherwise.`,
   },
   start: {

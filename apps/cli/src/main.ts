@@ -64,13 +64,13 @@ function printWelcome(
  OCOP marketplace connector — demo
    API              ${base}        (OpenAPI page: ${base}/docs)
    Health, metrics  ${base}/health  ${base}/metrics
-   Dashboard        ${base}/dashboard/  (give the admin key, an officer key or a producer's key)
+   Web app          ${base}/app/  (sign in with one of the sign-ins below)
    Queue dashboard  ${base}/admin/queues  (any user name, the admin key as password)
    Sandbox          Sendo ${env.SANDBOX_HOST}:${env.SANDBOX_SENDO_PORT} · Voso ${env.SANDBOX_HOST}:${env.SANDBOX_VOSO_PORT} · Postmart ${env.SANDBOX_HOST}:${env.SANDBOX_POSTMART_PORT}
    Admin key        ${env.ADMIN_API_KEY}${madeSecrets.length ? `\n   (generated ${madeSecrets.join(', ')} and saved them in .env)` : ''}
 ${
   signIns.length
-    ? ` Sign-ins (POST ${base}/v1/sessions), password ${process.env.DEMO_PASSWORD} (DEMO_PASSWORD in .env):
+    ? ` Sign-ins (${base}/app/ or POST ${base}/v1/sessions), password ${process.env.DEMO_PASSWORD} (DEMO_PASSWORD in .env):
 ${signIns.map((s) => `   ${s.role.padEnd(12)} ${s.email.padEnd(40)} ${s.name}`).join('\n')}
 `
     : ''

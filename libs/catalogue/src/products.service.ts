@@ -343,7 +343,7 @@ export class ProductsService {
           weightGrams: input.weightGrams,
           onHand: 0,
           reserved: 0,
-          safetyStock: 0,
+          safetyStock: input.safetyStock ?? 0,
         }),
       );
     } catch (error) {

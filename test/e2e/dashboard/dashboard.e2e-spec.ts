@@ -4,7 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { addDays, vietnamDate } from '@ocop/common';
-import { expiryBucket, formatVnd, vietnamToday } from '../../../apps/dashboard/src/format';
+import { expiryBucket, formatVnd, vietnamToday } from '../../../apps/web/src/format';
 import type { RunningApi } from '../../support/api';
 import { uniqueCode } from '../../support/factories';
 import { sandboxControl } from '../../support/marketplaces';

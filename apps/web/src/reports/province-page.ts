@@ -1,14 +1,6 @@
-import { apiGet, apiGetAll } from './api.js';
-import {
-  chartBox,
-  countAxis,
-  draw,
-  revenueByMarketplaceChart,
-  pctAxis,
-  vndAxis,
-  vndTooltip,
-} from './charts.js';
-import { card, el, kpi, table } from './dom.js';
+import { api, ok, every } from '../api';
+import { chartBox, countAxis, draw, revenueByMarketplaceChart, pctAxis, vndAxis, vndTooltip } from './charts';
+import { card, el, kpi, table } from './dom';
 import {
   EXPIRY_BUCKETS,
   expiryBucket,
@@ -17,9 +9,9 @@ import {
   formatPct,
   formatVnd,
   vietnamToday,
-} from './format.js';
-import { NO_DISTRICT, stars } from './labels.js';
-import type { Cooperative, Product } from './api.js';
+} from '../format';
+import { NO_DISTRICT, stars } from '../labels';
+import type { Cooperative, Product } from '../api';
 
 const STAR_LEVELS = ['3', '4', '5'] as const;
 const EXPIRY_LABELS: Record<number, string> = {
@@ -31,15 +23,20 @@ const EXPIRY_LABELS: Record<number, string> = {
 /** The province overview for officers and admins: every figure from the metrics endpoints. */
 export async function renderProvince(main: HTMLElement, producers: Cooperative[]): Promise<void> {
   const [province, sales, uplift, growth, expiring, categories] = await Promise.all([
-    apiGet('/v1/metrics/province'),
-    apiGet('/v1/metrics/province/sales', { query: { granularity: 'month' } }),
-    apiGet('/v1/metrics/ocop-uplift', { query: { windowDays: 90 } }),
-    apiGet('/v1/metrics/growth', { query: { limit: 10 } }),
-    apiGetAll('/v1/ocop-certificates', { query: { expiringWithinDays: 90 } }),
-    apiGet('/v1/reference/categories'),
+    ok(api.GET('/v1/metrics/province')),
+    ok(api.GET('/v1/metrics/province/sales', { params: { query: { granularity: 'month' } } })),
+    ok(api.GET('/v1/metrics/ocop-uplift', { params: { query: { windowDays: 90 } } })),
+    ok(api.GET('/v1/metrics/growth', { params: { query: { limit: 10 } } })),
+    every((cursor) =>
+      api.GET('/v1/ocop-certificates', { params: { query: { expiringWithinDays: 90, limit: 200, cursor } } }),
+    ),
+    ok(api.GET('/v1/reference/categories')),
   ]);
   // Names of the products about to lose their badge: one list read, not one call per product.
-  const products = expiring.length > 0 ? await apiGetAll('/v1/products') : ([] as Product[]);
+  const products =
+    expiring.length > 0
+      ? await every((cursor) => api.GET('/v1/products', { params: { query: { limit: 200, cursor } } }))
+      : ([] as Product[]);
   const productName = new Map(products.map((p) => [p.id, p.name]));
   const producerName = new Map(producers.map((c) => [c.id, c.name]));
   const categoryName = new Map(categories.items.map((c) => [c.slug, c.nameVi]));

@@ -87,3 +87,15 @@ export function expiryBucket(validUntil: string, today: string): ExpiryBucket | 
   if (days < 0) return null;
   return EXPIRY_BUCKETS.find((limit) => days <= limit) ?? null;
 }
+
+/** "120.000", "120 000" or "120000" → 120000; anything else → NaN, which the API refuses by name. */
+export function parseWholeNumber(text: string): number {
+  const digits = text.replace(/[\s.\u00a0]/g, '');
+  return /^-?\d+$/.test(digits) ? Number(digits) : Number.NaN;
+}
+
+const weight = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 2 });
+/** 100 → "100 g", 1500 → "1,5 kg". */
+export function formatWeight(grams: number): string {
+  return grams >= 1000 ? `${weight.format(grams / 1000)} kg` : `${weight.format(grams)} g`;
+}

@@ -47,3 +47,23 @@ export const ROLE_LABELS: Record<string, string> = {
 
 export const stars = (n: number): string => `${n}★`;
 export const NO_DISTRICT = 'Chưa rõ huyện (no district)';
+
+export const PRODUCT_STATUS_LABELS: Record<string, string> = {
+  active: 'Đang bán (active)',
+  archived: 'Đã lưu trữ (archived)',
+};
+
+/** A listing as a person sees it (pages/product-listings.tsx, listingState). */
+export const LISTING_STATUS_LABELS: Record<string, string> = {
+  'not-listed': 'Chưa đăng bán (not listed)',
+  syncing: 'Đang đồng bộ (syncing)',
+  synced: 'Đã đồng bộ (synced)',
+  error: 'Lỗi đồng bộ (sync error)',
+};
+
+export const MOVEMENT_LABELS: Record<string, string> = {
+  initial: 'Tồn ban đầu (initial)',
+  adjustment: 'Điều chỉnh (adjustment)',
+  stock_take: 'Kiểm kê (stock take)',
+  order: 'Đơn hàng (order)',
+};

@@ -1,42 +1,17 @@
-import type { Chart as ChartJs, ChartConfiguration } from 'chart.js';
-import { formatNumber, formatPeriod, formatVnd } from './format.js';
-import { MARKETPLACE_COLOURS, MARKETPLACE_LABELS, MARKETPLACES } from './labels.js';
-import type { SalesSeries } from './api.js';
+import Chart from 'chart.js/auto';
+import type { ChartConfiguration } from 'chart.js';
+import { formatNumber, formatPeriod, formatVnd } from '../format';
+import { MARKETPLACE_COLOURS, MARKETPLACE_LABELS, MARKETPLACES } from '../labels';
+import type { SalesSeries } from '../api';
 
-/** Chart.js's browser build (vendor/chart.umd.min.js) defines this global with every chart type registered. */
-declare global {
-  const Chart: typeof ChartJs;
-  interface Window {
-    __dashboard: DashboardState;
-  }
-}
+const drawn = new Map<string, Chart>();
+// the browser tests read back what each canvas holds through Chart.js's own registry
+(window as unknown as { Chart: typeof Chart }).Chart = Chart;
 
-/** What each chart drew, as plain numbers, so tests (and curious officers) can read it back. */
-export interface DrawnChart {
-  labels: string[];
-  datasets: { label: string; data: (number | null)[] }[];
-}
-
-export interface DashboardState {
-  page: string;
-  ready: boolean;
-  charts: Record<string, DrawnChart>;
-}
-
-window.__dashboard = { page: 'login', ready: false, charts: {} };
-const drawn = new Map<string, ChartJs>();
-
-export function resetCharts(page: string): void {
+/** Frees the charts of a page that is being left (Chart.js holds its canvas and listeners). */
+export function destroyCharts(): void {
   for (const chart of drawn.values()) chart.destroy();
   drawn.clear();
-  window.__dashboard = { page, ready: false, charts: {} };
-  document.body.dataset.page = page;
-  document.body.dataset.ready = 'false';
-}
-
-export function pageReady(): void {
-  window.__dashboard.ready = true;
-  document.body.dataset.ready = 'true';
 }
 
 /** A canvas in a box of fixed height, so charts keep their shape on a phone. */

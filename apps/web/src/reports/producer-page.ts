@@ -1,6 +1,6 @@
-import { apiGet, apiGetAll } from './api.js';
-import { chartBox, countAxis, draw, revenueByMarketplaceChart, vndAxis, vndTooltip } from './charts.js';
-import { card, el, kpi, table } from './dom.js';
+import { api, ok, every } from '../api';
+import { chartBox, countAxis, draw, revenueByMarketplaceChart, vndAxis, vndTooltip } from './charts';
+import { card, el, kpi, table } from './dom';
 import {
   daysBetween,
   formatDate,
@@ -9,7 +9,7 @@ import {
   formatPct,
   formatVnd,
   vietnamToday,
-} from './format.js';
+} from '../format';
 import {
   CERTIFICATE_LABELS,
   CONNECTION_LABELS,
@@ -19,8 +19,8 @@ import {
   MARKETPLACE_LABELS,
   NO_DISTRICT,
   stars,
-} from './labels.js';
-import type { Certificate, Product } from './api.js';
+} from '../labels';
+import type { Certificate, Product } from '../api';
 
 /** A blank name is a reason a marketplace refuses a listing; the row must still be readable. */
 const nameOf = (product: Product): string => product.name.trim() || '(chưa có tên · unnamed)';
@@ -43,17 +43,20 @@ function certificateCell(product: Product, latest: Certificate | undefined, toda
  */
 export async function renderProducer(main: HTMLElement, cooperativeId: string): Promise<void> {
   const [producer, sales, growth, health] = await Promise.all([
-    apiGet('/v1/cooperatives/{id}', { path: { id: cooperativeId } }),
-    apiGet('/v1/metrics/cooperatives/{id}/sales', {
-      path: { id: cooperativeId },
-      query: { granularity: 'month' },
-    }),
-    apiGet('/v1/metrics/cooperatives/{id}/growth', { path: { id: cooperativeId } }),
-    apiGet('/v1/cooperatives/{id}/channel-health', { path: { id: cooperativeId } }),
+    ok(api.GET('/v1/cooperatives/{id}', { params: { path: { id: cooperativeId } } })),
+    ok(
+      api.GET('/v1/metrics/cooperatives/{id}/sales', {
+        params: { path: { id: cooperativeId }, query: { granularity: 'month' } },
+      }),
+    ),
+    ok(api.GET('/v1/metrics/cooperatives/{id}/growth', { params: { path: { id: cooperativeId } } })),
+    ok(api.GET('/v1/cooperatives/{id}/channel-health', { params: { path: { id: cooperativeId } } })),
   ]);
   const [products, certificates] = await Promise.all([
-    apiGetAll('/v1/products', { query: { cooperativeId } }),
-    apiGetAll('/v1/ocop-certificates', { query: { cooperativeId } }),
+    every((cursor) => api.GET('/v1/products', { params: { query: { cooperativeId, limit: 200, cursor } } })),
+    every((cursor) =>
+      api.GET('/v1/ocop-certificates', { params: { query: { cooperativeId, limit: 200, cursor } } }),
+    ),
   ]);
   const today = vietnamToday();
   // certificates come newest decision first, so the first seen per product is its latest

@@ -1,9 +1,9 @@
-import { apiGet, apiPost } from './api.js';
-import { chartBox, countAxis, draw } from './charts.js';
-import { card, el, table } from './dom.js';
-import { formatDateTime, formatNumber } from './format.js';
-import { HEALTH, HEALTH_COLOURS, HEALTH_LABELS, MARKETPLACE_LABELS } from './labels.js';
-import type { DeadWebhook } from './api.js';
+import { api, ok } from '../api';
+import { chartBox, countAxis, draw } from './charts';
+import { card, el, table } from './dom';
+import { formatDateTime, formatNumber } from '../format';
+import { HEALTH, HEALTH_COLOURS, HEALTH_LABELS, MARKETPLACE_LABELS } from '../labels';
+import type { DeadWebhook } from '../api';
 
 /** Seconds → "2 giờ 5 phút" style, short enough for a table cell on a phone. */
 function waited(seconds: number): string {
@@ -14,7 +14,7 @@ function waited(seconds: number): string {
 
 /** Sync health for admins: listings by health, lag, and whether orders arrive by webhook and by polling. */
 export async function renderSyncHealth(main: HTMLElement): Promise<void> {
-  const health = await apiGet('/v1/operations/sync-health');
+  const health = await ok(api.GET('/v1/operations/sync-health'));
   const marketplaces = health.marketplaces.map((m) => MARKETPLACE_LABELS[m.marketplace] ?? m.marketplace);
   const listings$ = chartBox('syncListings');
   const webhooks$ = chartBox('webhookActivity');
@@ -146,7 +146,7 @@ function retryButton(webhook: DeadWebhook, main: HTMLElement): HTMLElement {
   const button = el('button', { type: 'button', 'data-retry': webhook.id }, 'Thử lại (retry)');
   button.addEventListener('click', () => {
     button.setAttribute('disabled', '');
-    apiPost('/v1/operations/inbox/{id}/retry', { path: { id: webhook.id } })
+    ok(api.POST('/v1/operations/inbox/{id}/retry', { params: { path: { id: webhook.id } } }))
       .then(() => renderSyncHealth(main))
       .catch((error: unknown) => {
         button.removeAttribute('disabled');

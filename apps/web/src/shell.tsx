@@ -1,0 +1,124 @@
+/**
+ * One shell for every page: the top bar (name, producer picker for officers and admins, the
+ * person, sign out) and the menu, which becomes a bottom bar on a phone (styles.css).
+ */
+import type { ComponentChildren, JSX } from 'preact';
+import { ROLE_LABELS } from './labels';
+import { can, useSession } from './session';
+import type { Role } from './session';
+
+interface MenuItem {
+  path: string;
+  vi: string;
+  en: string;
+  icon: string;
+  offered: (role: Role) => boolean;
+}
+
+const MENU: MenuItem[] = [
+  { path: '/orders', vi: 'Đơn hàng', en: 'orders', icon: '🧾', offered: () => true },
+  { path: '/products', vi: 'Sản phẩm', en: 'products', icon: '🍵', offered: () => true },
+  { path: '/stock', vi: 'Kho', en: 'stock', icon: '📦', offered: () => true },
+  { path: '/listings', vi: 'Đăng bán', en: 'listings', icon: '🛒', offered: () => true },
+  { path: '/connections', vi: 'Gian hàng', en: 'shops', icon: '🔗', offered: can.manageShops },
+  { path: '/import', vi: 'Nhập Excel', en: 'import', icon: '📄', offered: can.writeCatalogue },
+  { path: '/province', vi: 'Toàn tỉnh', en: 'province', icon: '📊', offered: can.readProvince },
+  { path: '/sync', vi: 'Đồng bộ', en: 'sync health', icon: '⚙️', offered: can.seeSync },
+];
+
+export function menuFor(role: Role): MenuItem[] {
+  return MENU.filter((item) => item.offered(role));
+}
+
+export function Shell({ path, children }: { path: string; children: ComponentChildren }): JSX.Element {
+  const session = useSession();
+  const { me } = session;
+  const own = me.role === 'cooperative' && me.cooperativeId ? `/producer/${me.cooperativeId}` : null;
+  const items = menuFor(me.role);
+  const current = (item: string) => path === item || path.startsWith(`${item}/`);
+  return (
+    <>
+      <a class="skip-link" href="#main" onClick={skipToMain}>
+        Bỏ qua menu (skip to content)
+      </a>
+      <header class="top-bar">
+        <a class="brand" href="#/">
+          OCOP Thái Nguyên
+        </a>
+        {me.role !== 'cooperative' ? <ProducerPicker /> : null}
+        <span class="who">
+          <span class="who-name">{me.user?.name ?? 'API key'}</span>{' '}
+          <small class="who-role">{ROLE_LABELS[me.role] ?? me.role}</small>
+        </span>
+        <button
+          type="button"
+          class="button button-quiet"
+          id="sign-out"
+          onClick={() => void session.signOut()}
+        >
+          Đăng xuất <small lang="en">(sign out)</small>
+        </button>
+      </header>
+      <nav class="menu" aria-label="Menu">
+        <ul>
+          {items.map((item) => (
+            <li key={item.path}>
+              <a href={`#${item.path}`} aria-current={current(item.path) ? 'page' : undefined}>
+                <span class="menu-icon" aria-hidden="true">
+                  {item.icon}
+                </span>
+                <span class="menu-label">
+                  {item.vi} <small lang="en">({item.en})</small>
+                </span>
+              </a>
+            </li>
+          ))}
+          {own ? (
+            <li>
+              <a href={`#${own}`} aria-current={path === own ? 'page' : undefined}>
+                <span class="menu-icon" aria-hidden="true">
+                  📈
+                </span>
+                <span class="menu-label">
+                  Báo cáo <small lang="en">(report)</small>
+                </span>
+              </a>
+            </li>
+          ) : null}
+        </ul>
+      </nav>
+      <main id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}
+
+/** The skip link must not change the hash: that would be read as a route. */
+function skipToMain(event: Event): void {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+}
+
+function ProducerPicker(): JSX.Element {
+  const session = useSession();
+  return (
+    <div class="producer-picker">
+      <label for="producer-picker">
+        Chủ thể OCOP <small lang="en">(producer)</small>
+      </label>
+      <select
+        id="producer-picker"
+        value={session.producerId ?? ''}
+        onChange={(event) => session.chooseProducer((event.currentTarget as HTMLSelectElement).value || null)}
+      >
+        <option value="">Tất cả chủ thể (all producers)</option>
+        {session.producers.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}

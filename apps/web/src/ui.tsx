@@ -1,0 +1,143 @@
+/** The pieces every page is made of: labelled fields, loading and error states, a page marker. */
+import type { ComponentChildren, JSX } from 'preact';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { ApiError, messageOf } from './api';
+import { pageLoading, pageReady } from './page-state';
+
+/** Loads a page's data when its inputs change; a slower, older answer never overwrites a newer one. */
+export function useLoad<T>(
+  load: () => Promise<T>,
+  inputs: unknown[],
+): { data: T | undefined; error: unknown; loading: boolean; reload: () => void } {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [round, setRound] = useState(0);
+  const latest = useRef(0);
+  useEffect(() => {
+    const call = ++latest.current;
+    setState((previous) => ({ data: previous.data, loading: true }));
+    load().then(
+      (data) => call === latest.current && setState({ data, loading: false }),
+      (error: unknown) => call === latest.current && setState({ error, loading: false }),
+    );
+  }, [...inputs, round]);
+  const reload = useCallback(() => setRound((r) => r + 1), []);
+  return { data: state.data, error: state.error, loading: state.loading, reload };
+}
+
+/** Marks <body> with the page's name, and ready once its data is on screen (tests wait on it). */
+export function usePage(name: string, title: string, ready: boolean): void {
+  useEffect(() => {
+    pageLoading(name);
+    document.title = `${title} · OCOP Thái Nguyên`;
+  }, [name, title]);
+  useEffect(() => {
+    if (ready) pageReady(name);
+  }, [name, ready]);
+}
+
+export function Bilingual({ vi, en }: { vi: string; en: string }): JSX.Element {
+  return (
+    <>
+      {vi} <small lang="en">({en})</small>
+    </>
+  );
+}
+
+export function PageTitle({ vi, en, children }: { vi: string; en: string; children?: ComponentChildren }) {
+  return (
+    <div class="page-title">
+      <h1>
+        <Bilingual vi={vi} en={en} />
+      </h1>
+      {children ? <div class="page-actions">{children}</div> : null}
+    </div>
+  );
+}
+
+export function Loading(): JSX.Element {
+  return (
+    <p class="loading" role="status">
+      Đang tải… <small lang="en">(loading)</small>
+    </p>
+  );
+}
+
+/** An API error in the API's own words, with a way out when the thing is gone or not ours. */
+export function ErrorNote({ error }: { error: unknown }): JSX.Element {
+  const status = error instanceof ApiError ? error.status : 0;
+  return (
+    <div class="error-note" role="alert" data-status={status || 'error'}>
+      <p>{messageOf(error)}</p>
+    </div>
+  );
+}
+
+export function Empty({ children }: { children: ComponentChildren }): JSX.Element {
+  return <div class="empty">{children}</div>;
+}
+
+/** The message the API gave for a field (`details[].field`, e.g. "skus.0.priceVnd"). */
+export function fieldError(error: unknown, field: string): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  return error.details.find((d) => d.field === field)?.message;
+}
+
+interface FieldProps {
+  id: string;
+  vi: string;
+  en: string;
+  error?: string;
+  hint?: ComponentChildren;
+  children: ComponentChildren;
+}
+
+/** A label above its input, Vietnamese first; the API's message for the field right under it. */
+export function Field({ id, vi, en, error, hint, children }: FieldProps): JSX.Element {
+  return (
+    <div class={error ? 'field field-invalid' : 'field'}>
+      <label for={id}>
+        <Bilingual vi={vi} en={en} />
+      </label>
+      {children}
+      {hint ? (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p class="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** A button that stays disabled while its action runs, so a double tap cannot send it twice. */
+export function ActionButton({
+  onAction,
+  children,
+  kind = 'secondary',
+  ...rest
+}: {
+  onAction: () => Promise<unknown>;
+  children: ComponentChildren;
+  kind?: 'primary' | 'secondary' | 'danger';
+} & Omit<JSX.HTMLAttributes<HTMLButtonElement>, 'onClick'>): JSX.Element {
+  const [busy, setBusy] = useState(false);
+  return (
+    <button
+      type="button"
+      class={`button button-${kind}`}
+      disabled={busy}
+      aria-busy={busy}
+      onClick={() => {
+        setBusy(true);
+        void onAction().finally(() => setBusy(false));
+      }}
+      {...rest}
+    >
+      {children}
+    </button>
+  );
+}
