@@ -11,19 +11,18 @@ interface MenuItem {
   path: string;
   vi: string;
   en: string;
-  icon: string;
   offered: (role: Role) => boolean;
 }
 
 const MENU: MenuItem[] = [
-  { path: '/orders', vi: 'Đơn hàng', en: 'orders', icon: '🧾', offered: () => true },
-  { path: '/products', vi: 'Sản phẩm', en: 'products', icon: '🍵', offered: () => true },
-  { path: '/stock', vi: 'Kho', en: 'stock', icon: '📦', offered: () => true },
-  { path: '/listings', vi: 'Đăng bán', en: 'listings', icon: '🛒', offered: () => true },
-  { path: '/connections', vi: 'Gian hàng', en: 'shops', icon: '🔗', offered: can.manageShops },
-  { path: '/import', vi: 'Nhập Excel', en: 'import', icon: '📄', offered: can.writeCatalogue },
-  { path: '/province', vi: 'Toàn tỉnh', en: 'province', icon: '📊', offered: can.readProvince },
-  { path: '/sync', vi: 'Đồng bộ', en: 'sync health', icon: '⚙️', offered: can.seeSync },
+  { path: '/orders', vi: 'Đơn hàng', en: 'orders', offered: () => true },
+  { path: '/products', vi: 'Sản phẩm', en: 'products', offered: () => true },
+  { path: '/stock', vi: 'Kho', en: 'stock', offered: () => true },
+  { path: '/listings', vi: 'Đăng bán', en: 'listings', offered: () => true },
+  { path: '/connections', vi: 'Gian hàng', en: 'shops', offered: can.manageShops },
+  { path: '/import', vi: 'Nhập Excel', en: 'import', offered: can.writeCatalogue },
+  { path: '/province', vi: 'Toàn tỉnh', en: 'province', offered: can.readProvince },
+  { path: '/sync', vi: 'Đồng bộ', en: 'sync health', offered: can.seeSync },
 ];
 
 export function menuFor(role: Role): MenuItem[] {
@@ -64,9 +63,6 @@ export function Shell({ path, children }: { path: string; children: ComponentChi
           {items.map((item) => (
             <li key={item.path}>
               <a href={`#${item.path}`} aria-current={current(item.path) ? 'page' : undefined}>
-                <span class="menu-icon" aria-hidden="true">
-                  {item.icon}
-                </span>
                 <span class="menu-label">
                   {item.vi} <small lang="en">({item.en})</small>
                 </span>
@@ -76,9 +72,6 @@ export function Shell({ path, children }: { path: string; children: ComponentChi
           {own ? (
             <li>
               <a href={`#${own}`} aria-current={path === own ? 'page' : undefined}>
-                <span class="menu-icon" aria-hidden="true">
-                  📈
-                </span>
                 <span class="menu-label">
                   Báo cáo <small lang="en">(report)</small>
                 </span>
