@@ -1,24 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { CooperativesService } from '@ocop/catalogue';
 import { ConnectorConfig, type Scope } from '@ocop/common';
 import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
 import { connectionView, type ConnectionView } from './connections.service';
-import { Connection } from './entities';
+import { ChannelHealthReadings, type ListingHealthRow } from './channel-health.repository';
+import { ConnectionStore } from './connections.repository';
+import { LISTING_HEALTH, type ListingHealth } from './listing-health';
 
-/**
- * How a listing stands for the people who watch it, one word each: `error` (the marketplace
- * refused it, lastError says why), `pending` (never published yet), `lagging` (published, but
- * changes are waiting to reach the marketplace) or `synced`. Delisted listings are not counted.
- */
-export const LISTING_HEALTH = ['synced', 'lagging', 'pending', 'error'] as const;
-export type ListingHealth = (typeof LISTING_HEALTH)[number];
-
-const HEALTH_SQL = `CASE WHEN l.status = 'error' THEN 'error'
-                         WHEN l.status = 'pending' THEN 'pending'
-                         WHEN l.desired_version > l.synced_version THEN 'lagging'
-                         ELSE 'synced' END`;
+export { LISTING_HEALTH, type ListingHealth };
 
 type HealthCounts = Record<ListingHealth, number>;
 const noListings = (): HealthCounts => Object.fromEntries(LISTING_HEALTH.map((h) => [h, 0])) as HealthCounts;
@@ -54,19 +43,7 @@ export interface MarketplaceListingHealth {
   connections: { active: number; paused: number; auth_failed: number };
 }
 
-interface ItemRow {
-  id: string;
-  product_id: string;
-  connection_id: string;
-  cooperative_id: string;
-  marketplace: Marketplace;
-  health: ListingHealth;
-  lag: string;
-  last_error: string | null;
-  last_synced_at: Date | null;
-}
-
-const itemOf = (row: ItemRow): ListingHealthItem => ({
+const itemOf = (row: ListingHealthRow): ListingHealthItem => ({
   listingId: row.id,
   productId: row.product_id,
   connectionId: row.connection_id,
@@ -84,7 +61,8 @@ const itemOf = (row: ItemRow): ListingHealthItem => ({
 @Injectable()
 export class ChannelHealth {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly readings: ChannelHealthReadings,
+    private readonly connections: ConnectionStore,
     private readonly cooperatives: CooperativesService,
     private readonly config: ConnectorConfig,
   ) {}
@@ -93,18 +71,8 @@ export class ChannelHealth {
   async ofCooperative(scope: Scope, cooperativeId: string): Promise<CooperativeChannelHealth> {
     await this.cooperatives.find(scope, cooperativeId);
     const [rows, connections] = await Promise.all([
-      this.dataSource.query(
-        `SELECT l.id, l.product_id, l.connection_id, l.cooperative_id, l.marketplace, ${HEALTH_SQL} AS health,
-                GREATEST(l.desired_version - l.synced_version, 0)::text AS lag, l.last_error, l.last_synced_at
-         FROM listings l
-         WHERE l.cooperative_id = $1 AND l.status <> 'delisted'
-         ORDER BY l.created_at, l.id`,
-        [cooperativeId],
-      ) as Promise<ItemRow[]>,
-      this.dataSource.getRepository(Connection).find({
-        where: { cooperativeId },
-        order: { createdAt: 'ASC', id: 'ASC' },
-      }),
+      this.readings.listingsOfCooperative(cooperativeId),
+      this.connections.ofCooperative(cooperativeId),
     ]);
     const counts = noListings();
     const byConnection = new Map<string, HealthCounts>(connections.map((c) => [c.id, noListings()]));
@@ -126,21 +94,8 @@ export class ChannelHealth {
   /** Every marketplace's listings by health, how long the oldest change has waited, and its connections. */
   async byMarketplace(): Promise<MarketplaceListingHealth[]> {
     const [listingRows, connectionRows] = await Promise.all([
-      this.dataSource.query(
-        `SELECT l.marketplace, ${HEALTH_SQL} AS health, count(*)::int AS n,
-                count(*) FILTER (WHERE l.desired_version > l.synced_version)::int AS behind,
-                COALESCE(EXTRACT(EPOCH FROM now() - min(l.updated_at)
-                  FILTER (WHERE l.desired_version > l.synced_version)), 0)::float AS wait
-         FROM listings l WHERE l.status <> 'delisted'
-         GROUP BY 1, 2`,
-      ) as Promise<
-        { marketplace: Marketplace; health: ListingHealth; n: number; behind: number; wait: number }[]
-      >,
-      this.dataSource.query(
-        `SELECT marketplace, status, count(*)::int AS n FROM connections GROUP BY 1, 2`,
-      ) as Promise<
-        { marketplace: Marketplace; status: keyof MarketplaceListingHealth['connections']; n: number }[]
-      >,
+      this.readings.listingsByMarketplace(),
+      this.readings.connectionsByMarketplace(),
     ]);
     return MARKETPLACES.map((marketplace) => {
       const counts = noListings();
@@ -164,13 +119,7 @@ export class ChannelHealth {
     (ListingHealthItem & { cooperativeId: string; cooperativeName: string | null })[]
   > {
     const directory = await this.cooperatives.directory();
-    const rows: ItemRow[] = await this.dataSource.query(
-      `SELECT l.id, l.product_id, l.connection_id, l.cooperative_id, l.marketplace, ${HEALTH_SQL} AS health,
-              GREATEST(l.desired_version - l.synced_version, 0)::text AS lag, l.last_error, l.last_synced_at
-       FROM listings l WHERE l.status = 'error'
-       ORDER BY l.updated_at DESC, l.id LIMIT $1`,
-      [MAX_LISTED_PROBLEMS],
-    );
+    const rows = await this.readings.refusedListings(MAX_LISTED_PROBLEMS);
     return rows.map((row) => ({
       ...itemOf(row),
       cooperativeId: row.cooperative_id,

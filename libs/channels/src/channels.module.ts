@@ -3,12 +3,15 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueChanged, CatalogueModule } from '@ocop/catalogue';
 import { EventBus } from '@ocop/database';
 import { ChannelHealth } from './channel-health';
+import { ChannelHealthReadings } from './channel-health.repository';
+import { ConnectionStore } from './connections.repository';
 import { ConnectionsService } from './connections.service';
 import { ChannelsController } from './controllers';
 import { channelEntities } from './entities';
 import { ListingContents } from './listing-content';
 import { ListingSyncState } from './listing-sync-state.repository';
 import { ListingVersions } from './listing-versions';
+import { ListingStore } from './listings.repository';
 import { ListingsService } from './listings.service';
 import { MarketplaceAdaptersModule } from './marketplace-adapters.module';
 
@@ -20,6 +23,9 @@ import { MarketplaceAdaptersModule } from './marketplace-adapters.module';
   imports: [TypeOrmModule.forFeature(channelEntities), CatalogueModule, MarketplaceAdaptersModule],
   controllers: [ChannelsController],
   providers: [
+    ConnectionStore,
+    ListingStore,
+    ChannelHealthReadings,
     ConnectionsService,
     ListingsService,
     ListingVersions,

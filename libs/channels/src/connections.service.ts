@@ -1,6 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, QueryFailedError, Repository } from 'typeorm';
 import { CooperativesService } from '@ocop/catalogue';
 import {
   Conflict,
@@ -12,7 +10,7 @@ import {
   ServiceUnavailable,
   ValidationFailed,
 } from '@ocop/common';
-import { byCreation, EventBus, fetchPage, Transactions } from '@ocop/database';
+import { EventBus, Transactions } from '@ocop/database';
 import {
   connectionOrigin,
   MarketplaceError,
@@ -31,7 +29,9 @@ import {
 } from './dto';
 import { Connection } from './entities';
 import { connectionProblems } from './connection-rules';
+import { ConnectionChanges, ConnectionStore } from './connections.repository';
 import { ConnectionTransferred } from './events';
+import { ListingStore } from './listings.repository';
 import { ListingVersions } from './listing-versions';
 
 /** Where the marketplace must send the shop's webhooks: this API's route for its marketplace. */
@@ -74,7 +74,8 @@ export class ConnectionsService {
   private readonly webhookTargets = new Map<string, { target: WebhookTarget | undefined; until: number }>();
 
   constructor(
-    @InjectRepository(Connection) private readonly connections: Repository<Connection>,
+    private readonly connections: ConnectionStore,
+    private readonly listings: ListingStore,
     @Inject(MARKETPLACE_ADAPTERS) private readonly adapters: MarketplaceAdapters,
     private readonly cooperatives: CooperativesService,
     private readonly transactions: Transactions,
@@ -103,31 +104,23 @@ export class ConnectionsService {
         `The ${body.marketplace} marketplace says these credentials are for shop "${proven.shopId}", not "${body.shopId}"`,
       );
     }
-    try {
-      const saved = await this.connections.save(
-        this.connections.create({
-          cooperativeId,
-          marketplace: body.marketplace,
-          shopId: body.shopId,
-          baseUrl,
-          credentialsSealed: sealCredentials(
-            this.key,
-            shopIdentity(body.marketplace, body.shopId),
-            body.credentials,
-          ),
-          status: 'active',
-          statusReason: null,
-          stockBufferPercent: body.stockBufferPercent ?? 0,
-          autoConfirmOrders: body.autoConfirmOrders ?? false,
-        }),
-      );
-      return this.get(scope, saved.id);
-    } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') {
-        throw await this.alreadyConnected(cooperativeId, body.marketplace, body.shopId);
-      }
-      throw error;
-    }
+    const saved = await this.connections.insertUnlessConnected({
+      cooperativeId,
+      marketplace: body.marketplace,
+      shopId: body.shopId,
+      baseUrl,
+      credentialsSealed: sealCredentials(
+        this.key,
+        shopIdentity(body.marketplace, body.shopId),
+        body.credentials,
+      ),
+      status: 'active',
+      statusReason: null,
+      stockBufferPercent: body.stockBufferPercent ?? 0,
+      autoConfirmOrders: body.autoConfirmOrders ?? false,
+    });
+    if (!saved) throw await this.alreadyConnected(cooperativeId, body.marketplace, body.shopId);
+    return this.get(scope, saved.id);
   }
 
   /**
@@ -135,7 +128,7 @@ export class ConnectionsService {
    * a shop another cooperative claimed gets it back through an administrator (`transfer`).
    */
   private async alreadyConnected(cooperativeId: string, marketplace: Marketplace, shopId: string) {
-    const holder = await this.connections.findOne({ where: { marketplace, shopId } });
+    const holder = await this.connections.holderOf(marketplace, shopId);
     if (holder?.cooperativeId === cooperativeId) {
       return new Conflict(`This ${marketplace} shop is already connected to this cooperative`, [
         { connectionId: holder.id },
@@ -149,27 +142,24 @@ export class ConnectionsService {
   }
 
   async find(scope: Scope, id: string): Promise<Connection> {
-    const found = await this.connections.findOne({
-      where: scope.cooperativeId ? { id, cooperativeId: scope.cooperativeId } : { id },
-    });
+    const found = await this.connections.byId(id, scope.cooperativeId);
     if (!found) throw new NotFound('No such connection');
     return found;
   }
 
   async list(scope: Scope, cooperativeId: string, query: ConnectionListQuery): Promise<Page<ConnectionView>> {
     await this.cooperatives.find(scope, cooperativeId);
-    const qb = this.connections
-      .createQueryBuilder('c')
-      .where('c.cooperative_id = :cooperativeId', { cooperativeId });
-    if (query.marketplace) qb.andWhere('c.marketplace = :marketplace', { marketplace: query.marketplace });
-    if (query.status) qb.andWhere('c.status = :status', { status: query.status });
-    const { rows, nextCursor } = await fetchPage(qb, query, byCreation);
+    const { rows, nextCursor } = await this.connections.pageOfCooperative(
+      cooperativeId,
+      { marketplace: query.marketplace, status: query.status },
+      query,
+    );
     return { items: rows.map((row) => connectionView(row, this.config.publicBaseUrl)), nextCursor };
   }
 
   async update(scope: Scope, id: string, body: UpdateConnectionBody): Promise<ConnectionView> {
     const current = await this.find(scope, id);
-    const changes: Partial<Connection> = {};
+    const changes: ConnectionChanges = {};
     if (body.credentials) {
       const problems = connectionProblems(
         this.config.marketplaceOrigins,
@@ -208,7 +198,7 @@ export class ConnectionsService {
     if (body.stockBufferPercent !== undefined) changes.stockBufferPercent = body.stockBufferPercent;
     if (body.autoConfirmOrders !== undefined) changes.autoConfirmOrders = body.autoConfirmOrders;
     await this.transactions.run(async (manager) => {
-      if (Object.keys(changes).length > 0) await manager.update(Connection, { id }, changes);
+      await this.connections.change(manager, id, changes);
       if (body.stockBufferPercent !== undefined && body.stockBufferPercent !== current.stockBufferPercent) {
         await this.versions.bumpConnection(manager, id, 'stock');
       }
@@ -227,38 +217,27 @@ export class ConnectionsService {
   async transfer(id: string, body: TransferConnectionBody): Promise<ConnectionView> {
     const target = await this.cooperatives.find({}, body.cooperativeId);
     const moved = await this.transactions.run(async (manager) => {
-      const [connection]: { cooperative_id: string; marketplace: Marketplace; shop_id: string }[] =
-        await manager.query(
-          `SELECT cooperative_id, marketplace, shop_id FROM connections WHERE id = $1 FOR UPDATE`,
-          [id],
-        );
+      const connection = await this.connections.lockHolding(manager, id);
       if (!connection) throw new NotFound('No such connection');
-      if (connection.cooperative_id === target.id) return undefined;
-      const [{ live }]: { live: number }[] = await manager.query(
-        `SELECT count(*)::int AS live FROM listings WHERE connection_id = $1 AND status <> 'delisted'`,
-        [id],
-      );
+      if (connection.cooperativeId === target.id) return undefined;
+      const live = await this.listings.countLive(manager, id);
       if (live > 0) {
         throw new Conflict(
           `The connection still has ${live} listing(s) of its cooperative's products on the marketplace; ` +
             'delist them (DELETE /v1/listings/:id) before transferring the shop',
         );
       }
-      await manager.update(
-        Connection,
-        { id },
-        {
-          cooperativeId: target.id,
-          status: 'auth_failed',
-          statusReason:
-            'Transferred to this cooperative by an administrator: send the shop’s credentials with its ' +
-            'webhookSecret (PATCH /v1/connections/:id) to use it',
-        },
-      );
+      await this.connections.change(manager, id, {
+        cooperativeId: target.id,
+        status: 'auth_failed',
+        statusReason:
+          'Transferred to this cooperative by an administrator: send the shop’s credentials with its ' +
+          'webhookSecret (PATCH /v1/connections/:id) to use it',
+      });
       await this.events.publish(manager, new ConnectionTransferred(id));
       return connection;
     });
-    if (moved) this.webhookTargets.delete(shopIdentity(moved.marketplace, moved.shop_id));
+    if (moved) this.webhookTargets.delete(shopIdentity(moved.marketplace, moved.shopId));
     return this.get({}, id);
   }
 
@@ -269,11 +248,7 @@ export class ConnectionsService {
    * MarketplaceError (`origin_not_allowed`) thrown instead, so nothing is sent there.
    */
   async access(connectionId: string): Promise<ShopAccess> {
-    const row = await this.connections
-      .createQueryBuilder('c')
-      .addSelect('c.credentials_sealed', 'c_credentials_sealed')
-      .where('c.id = :connectionId', { connectionId })
-      .getOne();
+    const row = await this.connections.withCredentials(connectionId);
     if (!row) throw new NotFound('No such connection');
     if (!this.originAllowed(row)) throw await this.refuseOrigin(row);
     return {
@@ -302,11 +277,7 @@ export class ConnectionsService {
     const key = shopIdentity(marketplace, shopId);
     const cached = this.webhookTargets.get(key);
     if (cached && cached.until > Date.now()) return cached.target;
-    const row = await this.connections
-      .createQueryBuilder('c')
-      .addSelect('c.credentials_sealed', 'c_credentials_sealed')
-      .where('c.marketplace = :marketplace AND c.shop_id = :shopId', { marketplace, shopId })
-      .getOne();
+    const row = await this.connections.withCredentialsOfShop(marketplace, shopId);
     const target = row
       ? {
           connectionId: row.id,
@@ -322,34 +293,23 @@ export class ConnectionsService {
 
   /** Connections whose orders are polled: every one not refused by its marketplace. */
   async pollableConnectionIds(): Promise<string[]> {
-    const rows = await this.connections.find({
-      select: { id: true },
-      where: [{ status: 'active' }, { status: 'paused' }],
-    });
-    return rows.map((row) => row.id);
+    return this.connections.idsInStatus(['active', 'paused']);
   }
 
   /** The marketplace of each connection, so other contexts can group their rows by marketplace. */
   async marketplacesOf(connectionIds: string[]): Promise<Map<string, Marketplace>> {
     if (connectionIds.length === 0) return new Map();
-    const rows = await this.connections.find({
-      select: { id: true, marketplace: true },
-      where: { id: In([...new Set(connectionIds)]) },
-    });
-    return new Map(rows.map((row) => [row.id, row.marketplace]));
+    return this.connections.marketplacesOf(connectionIds);
   }
 
   /** Orders of the connection were read from its marketplace up to now (API.md `lastOrderSyncAt`). */
   async recordOrderSync(connectionId: string, at: Date): Promise<void> {
-    await this.connections.update({ id: connectionId }, { lastOrderSyncAt: at });
+    await this.connections.recordOrderSync(connectionId, at);
   }
 
   /** The marketplace refused the stored credentials: stop pushing and say so in the API. */
   async markAuthFailed(connectionId: string, reason: string): Promise<void> {
-    await this.connections.update(
-      { id: connectionId, status: 'active' },
-      { status: 'auth_failed', statusReason: `The marketplace refused the credentials: ${reason}` },
-    );
+    await this.connections.markAuthFailed(connectionId, `The marketplace refused the credentials: ${reason}`);
   }
 
   private originAllowed(connection: Pick<Connection, 'marketplace' | 'baseUrl'>): boolean {
@@ -365,10 +325,7 @@ export class ConnectionsService {
     const reason =
       `Not called: ${connection.baseUrl} is not one of the ${connection.marketplace} origins this connector may ` +
       'call (MARKETPLACE_ORIGINS); once an administrator allows it, set the connection active again';
-    await this.connections.update(
-      { id: connection.id, status: In(['active', 'paused']) },
-      { status: 'auth_failed', statusReason: reason },
-    );
+    await this.connections.markOriginRefused(connection.id, reason);
     return new MarketplaceError('permanent', reason, {
       code: ORIGIN_NOT_ALLOWED,
       marketplace: connection.marketplace,

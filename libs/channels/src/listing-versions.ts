@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventBus } from '@ocop/database';
 import { ListingsBumped } from './events';
+import { ListingChange, ListingStore } from './listings.repository';
 
 /**
  * Moves listings' desired versions, always inside the transaction of the change that causes it
@@ -10,35 +11,18 @@ import { ListingsBumped } from './events';
  */
 @Injectable()
 export class ListingVersions {
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly listings: ListingStore,
+    private readonly events: EventBus,
+  ) {}
 
   /** `content`: title, price, badge… (a full update); `stock`: only quantities changed. */
-  async bumpProduct(manager: EntityManager, productId: string, what: 'content' | 'stock'): Promise<void> {
-    // an UPDATE answers [rows, affected count] through TypeORM's PostgreSQL driver
-    const [rows]: [{ connection_id: string }[], number] = await manager.query(
-      `UPDATE listings SET desired_version = desired_version + 1,
-              content_version = content_version + $2, updated_at = now()
-       WHERE product_id = $1 AND status <> 'delisted'
-       RETURNING connection_id`,
-      [productId, what === 'content' ? 1 : 0],
-    );
-    await this.announce(
-      manager,
-      rows.map((r) => r.connection_id),
-    );
+  async bumpProduct(manager: EntityManager, productId: string, what: ListingChange): Promise<void> {
+    await this.announce(manager, await this.listings.bumpProduct(manager, productId, what));
   }
 
-  async bumpConnection(
-    manager: EntityManager,
-    connectionId: string,
-    what: 'content' | 'stock',
-  ): Promise<void> {
-    await manager.query(
-      `UPDATE listings SET desired_version = desired_version + 1,
-              content_version = content_version + $2, updated_at = now()
-       WHERE connection_id = $1 AND status <> 'delisted'`,
-      [connectionId, what === 'content' ? 1 : 0],
-    );
+  async bumpConnection(manager: EntityManager, connectionId: string, what: ListingChange): Promise<void> {
+    await this.listings.bumpConnection(manager, connectionId, what);
     await this.announce(manager, [connectionId]);
   }
 
@@ -49,8 +33,7 @@ export class ListingVersions {
    * absolute figure after its own decrement, or before), and nothing tells which; so the record of
    * those SKUs is forgotten and the listings lag, and the next push sets each marketplace to the
    * available figure whatever it did meanwhile. The version moves too, so a push already in flight
-   * cannot record its figure over this. Rows are locked in id order, as every multi-listing
-   * writer here should, so two such writers cannot deadlock.
+   * cannot record its figure over this.
    */
   async forgetHeldStock(
     manager: EntityManager,
@@ -59,19 +42,8 @@ export class ListingVersions {
     skuCodes: string[],
   ): Promise<void> {
     if (productIds.length === 0) return;
-    const [rows]: [{ id: string }[], number] = await manager.query(
-      `WITH target AS (
-         SELECT id FROM listings
-         WHERE connection_id = $1 AND product_id = ANY($2::uuid[]) AND status <> 'delisted'
-         ORDER BY id FOR UPDATE)
-       UPDATE listings l SET synced_stock = l.synced_stock - $3::text[],
-              synced_stock_version = l.synced_stock_version + 1,
-              desired_version = l.desired_version + 1, updated_at = now()
-       FROM target WHERE l.id = target.id
-       RETURNING l.id`,
-      [connectionId, [...new Set(productIds)], [...new Set(skuCodes)]],
-    );
-    if (rows.length > 0) await this.announce(manager, [connectionId]);
+    const forgotten = await this.listings.forgetHeldStock(manager, connectionId, productIds, skuCodes);
+    if (forgotten > 0) await this.announce(manager, [connectionId]);
   }
 
   /** Nothing changed, but the connection may have work waiting (e.g. it was resumed). */

@@ -3,8 +3,10 @@ import { CatalogueModule } from '@ocop/catalogue';
 import { OcopModule } from '@ocop/ocop';
 import { OrdersModule } from '@ocop/orders';
 import { MetricsController } from './metrics.controller';
+import { SalesFigures } from './sales-figures.repository';
 import { SalesMetrics } from './sales-metrics';
 import { SalesRollups } from './sales-rollups';
+import { SalesRollupStore } from './sales-rollups.repository';
 
 /**
  * Sales roll-ups and the reports read from them. SalesRollups handles OrderChanged inside the
@@ -14,7 +16,7 @@ import { SalesRollups } from './sales-rollups';
 @Module({
   imports: [OrdersModule, CatalogueModule, OcopModule],
   controllers: [MetricsController],
-  providers: [SalesRollups, SalesMetrics],
+  providers: [SalesRollupStore, SalesFigures, SalesRollups, SalesMetrics],
   exports: [SalesRollups, SalesMetrics],
 })
 export class MetricsModule {}

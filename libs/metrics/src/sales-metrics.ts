@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { addDays, BadRequest, Clock, foldVietnamese, type Scope, vietnamDate } from '@ocop/common';
 import { CooperativesService, ProductsService } from '@ocop/catalogue';
 import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
@@ -12,9 +11,11 @@ import {
   previousWindow,
   round2,
   monthCover,
+  type MonthCover,
   windowLength,
 } from './calendar';
 import { spread } from './percentiles';
+import { SalesFigures, type SalesDayRow } from './sales-figures.repository';
 
 /** Longest window a series or growth report covers: ten years of days. */
 export const MAX_WINDOW_DAYS = 3660;
@@ -93,26 +94,6 @@ export interface ProducersByGrowth {
   }[];
 }
 
-/** The query parameters of a month cover: months [$1, $2), then day ranges with their signs. */
-function coverParameters(from: string, to: string): unknown[] {
-  const cover = monthCover(from, to);
-  return [
-    cover.months.start,
-    cover.months.end,
-    cover.days.map((d) => d.from),
-    cover.days.map((d) => d.to),
-    cover.days.map((d) => d.sign),
-  ];
-}
-
-interface DayRow {
-  day: string;
-  marketplace: Marketplace;
-  revenue_vnd: string;
-  units: string;
-  orders: string;
-}
-
 /**
  * The sales reports of API.md ("Sales metrics"). Every figure comes from the daily roll-ups and
  * the indexes of the catalogue and OCOP contexts; nothing here reads order lines.
@@ -120,7 +101,7 @@ interface DayRow {
 @Injectable()
 export class SalesMetrics {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly figures: SalesFigures,
     private readonly clock: Clock,
     private readonly cooperatives: CooperativesService,
     private readonly products: ProductsService,
@@ -164,14 +145,7 @@ export class SalesMetrics {
     const previous = previousWindow(current.from, current.to);
     const [directory, rows] = await Promise.all([
       this.cooperatives.directory(),
-      this.dataSource.query(
-        `SELECT cooperative_id,
-                SUM(revenue_vnd) FILTER (WHERE day >= $2)::text AS current,
-                SUM(revenue_vnd) FILTER (WHERE day < $2)::text AS previous
-         FROM sales_producer_days WHERE day BETWEEN $1 AND $3
-         GROUP BY cooperative_id`,
-        [previous.from, current.from, current.to],
-      ) as Promise<{ cooperative_id: string; current: string | null; previous: string | null }[]>,
+      this.figures.producerRevenue(previous.from, current.from, current.to),
     ]);
     const items = rows
       .filter((row) => directory.has(row.cooperative_id))
@@ -247,21 +221,7 @@ export class SalesMetrics {
     const revenue = new Map<string, { before: number; after: number }>();
     if (certificates.length > 0) {
       // one pass over the product roll-up's primary key: each certificate reads 2 × windowDays days
-      const rows: { id: string; before: string; after: string }[] = await this.dataSource.query(
-        `SELECT c.id,
-                COALESCE(SUM(s.revenue_vnd) FILTER (WHERE s.day < c.decided), 0) AS before,
-                COALESCE(SUM(s.revenue_vnd) FILTER (WHERE s.day >= c.decided), 0) AS after
-         FROM unnest($1::uuid[], $2::uuid[], $3::date[]) AS c(id, product_id, decided)
-         LEFT JOIN sales_product_days s
-           ON s.product_key = c.product_id AND s.day >= c.decided - $4::int AND s.day < c.decided + $4::int
-         GROUP BY c.id`,
-        [
-          certificates.map((c) => c.id),
-          certificates.map((c) => c.productId),
-          certificates.map((c) => c.decidedAt),
-          windowDays,
-        ],
-      );
+      const rows = await this.figures.revenueAroundDecisions(certificates, windowDays);
       for (const row of rows) revenue.set(row.id, { before: Number(row.before), after: Number(row.after) });
     }
     const items: UpliftItem[] = certificates.map((c) => {
@@ -300,18 +260,7 @@ export class SalesMetrics {
       this.cooperatives.directory(),
       this.products.categories(),
       // whole months from the monthly roll-up, the ragged edges from the daily one (monthCover)
-      this.dataSource.query(
-        `SELECT cooperative_id, marketplace, SUM(revenue_vnd)::text AS revenue_vnd FROM (
-           SELECT cooperative_id, marketplace, revenue_vnd FROM sales_producer_months
-           WHERE month >= $1 AND month < $2
-           UNION ALL
-           SELECT d.cooperative_id, d.marketplace, r.sign * d.revenue_vnd
-           FROM unnest($3::date[], $4::date[], $5::int[]) AS r(lo, hi, sign)
-           JOIN sales_producer_days d ON d.day BETWEEN r.lo AND r.hi
-         ) revenue
-         GROUP BY cooperative_id, marketplace`,
-        coverParameters(revenueWindow.from, revenueWindow.to),
-      ) as Promise<{ cooperative_id: string; marketplace: Marketplace; revenue_vnd: string }[]>,
+      this.figures.producerMarketplaceRevenue(monthCover(revenueWindow.from, revenueWindow.to)),
     ]);
 
     const byStars: Record<string, number> = Object.fromEntries(STARS.map((s) => [s, 0]));
@@ -376,31 +325,19 @@ export class SalesMetrics {
     from: string,
     to: string,
     options: { cooperativeId?: string; wholeMonths?: boolean } = {},
-  ): Promise<DayRow[]> {
+  ): Promise<SalesDayRow[]> {
     const after = addDays(to, 1);
     // by month: the cover's months and signed edge days; by day or week: every day, no months
-    const range = options.wholeMonths ? coverParameters(from, to) : [after, after, [from], [to], [1]];
-    return this.dataSource.query(
-      `SELECT day::text, marketplace, SUM(revenue_vnd)::text AS revenue_vnd, SUM(units)::text AS units,
-              SUM(orders)::text AS orders
-       FROM (
-         SELECT month AS day, marketplace, revenue_vnd, units, orders FROM sales_producer_months
-         WHERE month >= $1 AND month < $2 AND ($6::uuid IS NULL OR cooperative_id = $6)
-         UNION ALL
-         SELECT d.day, d.marketplace, r.sign * d.revenue_vnd, r.sign * d.units, r.sign * d.orders
-         FROM unnest($3::date[], $4::date[], $5::int[]) AS r(lo, hi, sign)
-         JOIN sales_producer_days d ON d.day BETWEEN r.lo AND r.hi
-         WHERE $6::uuid IS NULL OR d.cooperative_id = $6
-       ) sales
-       GROUP BY day, marketplace`,
-      [...range, options.cooperativeId ?? null],
-    );
+    const cover: MonthCover = options.wholeMonths
+      ? monthCover(from, to)
+      : { months: { start: after, end: after }, days: [{ from, to, sign: 1 }] };
+    return this.figures.salesDays(cover, options.cooperativeId);
   }
 }
 
 /** Sums daily rows into every period of the window (periods without sales show zeros). */
 function seriesOf(
-  rows: DayRow[],
+  rows: SalesDayRow[],
   from: string,
   to: string,
   granularity: Granularity,

@@ -1,10 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { Conflict, ConnectorConfig, NotFound } from '@ocop/common';
 import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
 import { Retention } from '@ocop/jobs';
 import type { WebhookInboxEntry } from './entities';
+import { WebhookInboxStore, type StoredWebhookRow } from './webhook-inbox.repository';
 
 /** The longest wait between two attempts at a stored webhook, however many failures came before. */
 const LONGEST_RETRY_MS = 3_600_000;
@@ -32,22 +31,7 @@ export interface DeadWebhookView {
   deadAt: string | null;
 }
 
-interface Row {
-  id: string;
-  marketplace: Marketplace;
-  connection_id: string;
-  external_order_id: string;
-  attempts: number;
-  last_error: string | null;
-  received_at: Date;
-  processed_at: Date | null;
-  dead_at: Date | null;
-}
-
-const COLUMNS = `id, marketplace, connection_id, external_order_id, attempts, last_error, received_at,
-                 processed_at, dead_at`;
-
-const viewOf = (row: Row): DeadWebhookView => ({
+const viewOf = (row: StoredWebhookRow): DeadWebhookView => ({
   id: row.id,
   marketplace: row.marketplace,
   connectionId: row.connection_id,
@@ -71,7 +55,7 @@ export class DeadWebhooks {
   private readonly retryBaseMs: number;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly inbox: WebhookInboxStore,
     config: ConnectorConfig,
   ) {
     this.maxAttempts = config.env.INBOX_MAX_ATTEMPTS;
@@ -85,20 +69,18 @@ export class DeadWebhooks {
   ): Promise<{ dead: boolean }> {
     const failures = entry.attempts + 1;
     const dead = failures >= this.maxAttempts;
-    await this.dataSource.query(
-      `UPDATE webhook_inbox SET attempts = $2, last_error = $3, dead_at = CASE WHEN $4 THEN now() END,
-              relay_at = now() + make_interval(secs => $5)
-       WHERE id = $1`,
-      [entry.id, failures, message, dead, inboxRetryDelayMs(failures, this.retryBaseMs) / 1000],
-    );
+    await this.inbox.recordFailure(entry.id, {
+      attempts: failures,
+      message,
+      dead,
+      retryInS: inboxRetryDelayMs(failures, this.retryBaseMs) / 1000,
+    });
     return { dead };
   }
 
   /** Dead rows per marketplace, every one of them. */
   async countByMarketplace(): Promise<Record<Marketplace, number>> {
-    const rows: { marketplace: Marketplace; n: number }[] = await this.dataSource.query(
-      `SELECT marketplace, count(*)::int AS n FROM webhook_inbox WHERE dead_at IS NOT NULL GROUP BY 1`,
-    );
+    const rows = await this.inbox.deadCounts();
     return Object.fromEntries(
       MARKETPLACES.map((m) => [m, rows.find((r) => r.marketplace === m)?.n ?? 0]),
     ) as Record<Marketplace, number>;
@@ -106,11 +88,7 @@ export class DeadWebhooks {
 
   /** The most recently dead rows, newest first. */
   async list(limit = MAX_LISTED_DEAD): Promise<DeadWebhookView[]> {
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM webhook_inbox WHERE dead_at IS NOT NULL ORDER BY dead_at DESC, id LIMIT $1`,
-      [limit],
-    );
-    return rows.map(viewOf);
+    return (await this.inbox.latestDead(limit)).map(viewOf);
   }
 
   /**
@@ -118,17 +96,9 @@ export class DeadWebhooks {
    * enqueues it at once. 404 for an unknown row, 409 for one that is not dead.
    */
   async retry(id: string): Promise<DeadWebhookView> {
-    const [rows]: [Row[], number] = await this.dataSource.query(
-      `UPDATE webhook_inbox SET dead_at = NULL, attempts = 0, last_error = NULL, enqueued_at = NULL,
-              relay_at = now()
-       WHERE id = $1 AND dead_at IS NOT NULL
-       RETURNING ${COLUMNS}`,
-      [id],
-    );
-    if (rows.length > 0) return viewOf(rows[0]);
-    const [found]: Row[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM webhook_inbox WHERE id = $1`, [
-      id,
-    ]);
+    const revived = await this.inbox.revive(id);
+    if (revived) return viewOf(revived);
+    const found = await this.inbox.storedWebhook(id);
     if (!found) throw new NotFound('No stored webhook with that id');
     throw new Conflict(
       `This webhook is not dead (it is ${viewOf(found).status}); only dead ones are retried`,
@@ -140,7 +110,7 @@ export class DeadWebhooks {
 @Injectable()
 export class InboxRetention implements OnModuleInit {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly inbox: WebhookInboxStore,
     private readonly retention: Retention,
     private readonly config: ConnectorConfig,
   ) {}
@@ -150,12 +120,6 @@ export class InboxRetention implements OnModuleInit {
   }
 
   async purge(limit: number): Promise<number> {
-    const [, deleted]: [unknown[], number] = await this.dataSource.query(
-      `DELETE FROM webhook_inbox WHERE id IN (
-         SELECT id FROM webhook_inbox WHERE processed_at < now() - make_interval(days => $1)
-         ORDER BY processed_at LIMIT $2)`,
-      [this.config.env.INBOX_RETENTION_DAYS, limit],
-    );
-    return deleted;
+    return this.inbox.purgeProcessed(this.config.env.INBOX_RETENTION_DAYS, limit);
   }
 }

@@ -1,9 +1,9 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { LOGGER, type Logger } from '@ocop/common';
 import { QUEUES } from '@ocop/jobs';
+import { WebhookInboxStore } from './webhook-inbox.repository';
 
 export const inboxJobId = (inboxId: string) => `inbox-${inboxId}`;
 
@@ -33,7 +33,7 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
   private stopped = false;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly inbox: WebhookInboxStore,
     @InjectQueue(QUEUES.orderInbox) private readonly queue: Queue,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -51,20 +51,7 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
   async relay(): Promise<number> {
     let total = 0;
     for (;;) {
-      // a row never enqueued has enqueued_at NULL; the next check waits as long as the row is old
-      const [rows]: [{ id: string; fresh: boolean }[], number] = await this.dataSource.query(
-        `WITH due AS (
-           SELECT id, enqueued_at IS NULL AS fresh FROM webhook_inbox
-           WHERE processed_at IS NULL AND dead_at IS NULL AND relay_at <= now()
-           ORDER BY relay_at LIMIT $3
-           FOR UPDATE SKIP LOCKED)
-         UPDATE webhook_inbox w SET enqueued_at = now(),
-           relay_at = now() + LEAST(GREATEST(now() - w.received_at, make_interval(secs => $1)),
-                                    make_interval(secs => $2))
-         FROM due WHERE w.id = due.id
-         RETURNING w.id, due.fresh`,
-        [FIRST_CHECK_S, LAST_CHECK_S, BATCH],
-      );
+      const rows = await this.inbox.claimDue({ firstCheckS: FIRST_CHECK_S, lastCheckS: LAST_CHECK_S }, BATCH);
       if (rows.length === 0) return total;
       const missing = await this.withoutJob(rows.filter((row) => !row.fresh).map((row) => row.id));
       const ids = [...rows.filter((row) => row.fresh).map((row) => row.id), ...missing];

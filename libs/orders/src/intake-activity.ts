@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { ConnectionsService } from '@ocop/channels';
 import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
+import { OrderPollStore } from './order-polls.repository';
+import { WebhookInboxStore } from './webhook-inbox.repository';
 
 /** How far back the webhook counts of the sync-health view look. */
 export const INTAKE_WINDOW_HOURS = 24;
@@ -32,44 +32,22 @@ export interface MarketplaceIntake {
 @Injectable()
 export class IntakeActivity {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly inbox: WebhookInboxStore,
+    private readonly polls: OrderPollStore,
     private readonly connections: ConnectionsService,
   ) {}
 
   async byMarketplace(): Promise<{ windowHours: number; marketplaces: MarketplaceIntake[] }> {
     const [webhookRows, pollRows] = await Promise.all([
-      this.dataSource.query(
-        `SELECT marketplace, count(*)::int AS received,
-                count(*) FILTER (WHERE processed_at IS NOT NULL)::int AS processed,
-                count(*) FILTER (WHERE processed_at IS NULL AND dead_at IS NULL
-                                       AND last_error IS NOT NULL)::int AS failed,
-                count(*) FILTER (WHERE dead_at IS NOT NULL)::int AS dead,
-                count(*) FILTER (WHERE processed_at IS NULL AND last_error IS NULL)::int AS waiting,
-                max(received_at) AS last_received_at
-         FROM webhook_inbox WHERE received_at >= now() - make_interval(hours => $1)
-         GROUP BY marketplace`,
-        [INTAKE_WINDOW_HOURS],
-      ) as Promise<
-        {
-          marketplace: Marketplace;
-          received: number;
-          processed: number;
-          failed: number;
-          dead: number;
-          waiting: number;
-          last_received_at: Date | null;
-        }[]
-      >,
-      this.dataSource.query(
-        `SELECT connection_id, polled_at, last_error FROM order_polls ORDER BY polled_at DESC`,
-      ) as Promise<{ connection_id: string; polled_at: Date; last_error: string | null }[]>,
+      this.inbox.activity(INTAKE_WINDOW_HOURS),
+      this.polls.latest(),
     ]);
-    const marketplaceOf = await this.connections.marketplacesOf(pollRows.map((row) => row.connection_id));
+    const marketplaceOf = await this.connections.marketplacesOf(pollRows.map((row) => row.connectionId));
     const marketplaces = MARKETPLACES.map((marketplace): MarketplaceIntake => {
       const webhook = webhookRows.find((row) => row.marketplace === marketplace);
       // newest first, so the first row of a marketplace is its latest poll and the first failing one its latest error
-      const polls = pollRows.filter((row) => marketplaceOf.get(row.connection_id) === marketplace);
-      const failing = polls.filter((row) => row.last_error !== null);
+      const polls = pollRows.filter((row) => marketplaceOf.get(row.connectionId) === marketplace);
+      const failing = polls.filter((row) => row.lastError !== null);
       return {
         marketplace,
         webhooks: {
@@ -83,8 +61,8 @@ export class IntakeActivity {
         polling: {
           connections: polls.length,
           failing: failing.length,
-          lastPolledAt: polls[0]?.polled_at.toISOString() ?? null,
-          lastError: failing[0]?.last_error ?? null,
+          lastPolledAt: polls[0]?.polledAt.toISOString() ?? null,
+          lastError: failing[0]?.lastError ?? null,
         },
       };
     });

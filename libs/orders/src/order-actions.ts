@@ -1,14 +1,13 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
 import { CANCEL_REASONS, MarketplaceError, type CancelReason, type ShopAccess } from '@ocop/marketplaces';
 import { LOGGER, type Logger, within } from '@ocop/common';
 import { AFTER_COMMIT_WAIT_MS } from '@ocop/database';
 import { QUEUES } from '@ocop/jobs';
-import { Order } from './entities';
 import { OrderImport } from './order-import';
+import { OrderStore } from './orders.repository';
 
 export type OrderAction = 'confirm' | 'cancel';
 
@@ -21,17 +20,13 @@ export const actionJobId = (orderId: string) => `action-${orderId}`;
 @Injectable()
 export class OrderActions {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly orders: OrderStore,
     @InjectQueue(QUEUES.orderActions) private readonly queue: Queue,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async request(orderId: string, action: OrderAction, reason: CancelReason | null): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE orders SET requested_action = $2, requested_reason = $3, action_error = NULL, updated_at = now()
-       WHERE id = $1`,
-      [orderId, action, reason],
-    );
+    await this.orders.requestAction(orderId, action, reason);
     // The request is recorded on the order: when Redis is away, the upkeep sweep enqueues it later.
     await within(this.enqueue([orderId]), AFTER_COMMIT_WAIT_MS, 'enqueueing the action').catch(
       (error: unknown) =>
@@ -64,7 +59,7 @@ export class OrderActions {
 @Processor(QUEUES.orderActions, { concurrency: 4 })
 export class OrderActionProcessor extends WorkerHost {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly orders: OrderStore,
     private readonly connections: ConnectionsService,
     @Inject(MARKETPLACE_ADAPTERS) private readonly adapters: MarketplaceAdapters,
     private readonly imports: OrderImport,
@@ -73,7 +68,7 @@ export class OrderActionProcessor extends WorkerHost {
   }
 
   async process(job: Job<{ orderId: string }>): Promise<string> {
-    const order = await this.dataSource.manager.findOne(Order, { where: { id: job.data.orderId } });
+    const order = await this.orders.byId(job.data.orderId);
     if (!order?.requestedAction) return 'nothing requested';
     const adapter = this.adapters[order.marketplace];
     let shop: ShopAccess;
@@ -92,21 +87,14 @@ export class OrderActionProcessor extends WorkerHost {
       if (!(error instanceof MarketplaceError) || error.kind === 'retryable') throw error;
       if (error.kind === 'auth') await this.connections.markAuthFailed(order.connectionId, error.message);
       // the marketplace refused: say so on the order, and stop asking
-      await this.dataSource.query(
-        `UPDATE orders SET requested_action = NULL, action_error = $2, updated_at = now()
-         WHERE id = $1 AND requested_action = $3`,
-        [
-          order.id,
-          `${order.requestedAction} refused by ${order.marketplace}: ${error.message}`,
-          order.requestedAction,
-        ],
+      await this.orders.refuseAction(
+        order.id,
+        order.requestedAction,
+        `${order.requestedAction} refused by ${order.marketplace}: ${error.message}`,
       );
       return 'refused';
     }
-    await this.dataSource.query(
-      `UPDATE orders SET requested_action = NULL, updated_at = now() WHERE id = $1 AND requested_action = $2`,
-      [order.id, order.requestedAction],
-    );
+    await this.orders.clearAction(order.id, order.requestedAction);
     const now = await adapter.fetchOrder(shop, order.externalOrderId);
     await this.imports.import(
       {

@@ -1,19 +1,20 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
-import { DataSource, EntityManager } from 'typeorm';
 import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
 import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { MarketplaceError, type MarketplaceOrder, type OrderHint, type ShopAccess } from '@ocop/marketplaces';
 import { CONNECTION_JOB_CONCURRENCY, QUEUES, RecurringJobs } from '@ocop/jobs';
 import { DeadWebhooks } from './dead-webhooks';
-import { WebhookInboxEntry } from './entities';
 import { OrderActions } from './order-actions';
 import { OrderImport, type ImportSource, type OrderSource } from './order-import';
 import { isNewer } from './order-lifecycle';
 import { orderPushesUnconfirmed } from './order-metrics';
+import { OrderPollStore } from './order-polls.repository';
 import { OrderReads } from './order-reads';
+import { OrderStore } from './orders.repository';
 import { readChange } from './stored-change';
+import { WebhookInboxStore } from './webhook-inbox.repository';
 
 /** Polls re-read this far behind their cursor: orders sharing the cursor's instant are not skipped. */
 export const POLL_OVERLAP_MS = 5 * 60_000;
@@ -22,15 +23,6 @@ export const FIRST_POLL_LOOKBACK_MS = 14 * 24 * 3_600_000;
 const UPKEEP_EVERY_MS = 3_000;
 
 export const pollJobId = (connectionId: string) => `poll-${connectionId}`;
-
-/**
- * A shop handed to another cooperative is read again from FIRST_POLL_LOOKBACK_MS back once its new
- * owner's credentials work: the cursor was moved by whoever held it before, perhaps with another
- * shop's credentials, and the owner's orders that were refused meanwhile must not be skipped.
- */
-export async function forgetOrderCursor(manager: EntityManager, connectionId: string): Promise<void> {
-  await manager.query(`DELETE FROM order_polls WHERE connection_id = $1`, [connectionId]);
-}
 
 /**
  * A push named an order its marketplace does not know: nothing is imported, and the inbox row
@@ -121,7 +113,7 @@ export class OrderIntake {
 @Processor(QUEUES.orderInbox, { concurrency: 8 })
 export class InboxProcessor extends WorkerHost {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly inbox: WebhookInboxStore,
     private readonly intake: OrderIntake,
     private readonly connections: ConnectionsService,
     private readonly deadWebhooks: DeadWebhooks,
@@ -131,9 +123,7 @@ export class InboxProcessor extends WorkerHost {
   }
 
   async process(job: Job<{ inboxId: string }>): Promise<string> {
-    const entry = await this.dataSource.manager.findOne(WebhookInboxEntry, {
-      where: { id: job.data.inboxId },
-    });
+    const entry = await this.inbox.byId(job.data.inboxId);
     if (!entry || entry.processedAt) return 'already processed';
     if (entry.deadAt) return 'dead';
     try {
@@ -143,10 +133,7 @@ export class InboxProcessor extends WorkerHost {
         externalOrderId,
         updatedAt,
       });
-      await this.dataSource.query(
-        `UPDATE webhook_inbox SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
-        [entry.id],
-      );
+      await this.inbox.markProcessed(entry.id);
       return 'imported';
     } catch (error) {
       const { dead } = await this.deadWebhooks.failed(
@@ -174,7 +161,8 @@ export class InboxProcessor extends WorkerHost {
 @Processor(QUEUES.orderUpkeep)
 export class OrderUpkeep extends WorkerHost {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly orders: OrderStore,
+    private readonly pollStore: OrderPollStore,
     private readonly actions: OrderActions,
     private readonly connections: ConnectionsService,
     private readonly config: ConnectorConfig,
@@ -184,26 +172,17 @@ export class OrderUpkeep extends WorkerHost {
   }
 
   async process(): Promise<{ actions: number; polls: number }> {
-    const asked: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM orders WHERE requested_action IS NOT NULL AND updated_at < now() - interval '10 seconds'
-       LIMIT 1000`,
-    );
-    await this.actions.enqueue(asked.map((row) => row.id));
+    const asked = await this.orders.waitingActions();
+    await this.actions.enqueue(asked);
 
     const pollable = await this.connections.pollableConnectionIds();
-    const due: { connection_id: string }[] = await this.dataSource.query(
-      `SELECT c.id AS connection_id FROM unnest($1::uuid[]) AS c(id)
-       LEFT JOIN order_polls p ON p.connection_id = c.id
-       WHERE p.polled_at IS NULL OR p.polled_at < now() - make_interval(secs => $2)
-       ORDER BY p.polled_at NULLS FIRST`,
-      [pollable, this.config.env.ORDER_POLL_INTERVAL_MS / 1000],
-    );
+    const due = await this.pollStore.due(pollable, this.config.env.ORDER_POLL_INTERVAL_MS);
     // longest waiting first: a shop whose poll just ended, however slowly, queues behind the others
     await this.polls.addBulk(
-      due.map((row) => ({
+      due.map((connectionId) => ({
         name: 'poll',
-        data: { connectionId: row.connection_id },
-        opts: { jobId: pollJobId(row.connection_id), removeOnComplete: true, removeOnFail: true },
+        data: { connectionId },
+        opts: { jobId: pollJobId(connectionId), removeOnComplete: true, removeOnFail: true },
       })),
     );
     return { actions: asked.length, polls: due.length };
@@ -236,7 +215,7 @@ export class OrderUpkeepSchedule implements OnModuleInit {
 @Processor(QUEUES.orderPolling, { concurrency: CONNECTION_JOB_CONCURRENCY })
 export class OrderPollProcessor extends WorkerHost {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly polls: OrderPollStore,
     private readonly intake: OrderIntake,
     private readonly imports: OrderImport,
     private readonly connections: ConnectionsService,
@@ -249,11 +228,7 @@ export class OrderPollProcessor extends WorkerHost {
   async process(job: Job<{ connectionId: string }>): Promise<{ seen: number; imported: number }> {
     const { connectionId } = job.data;
     const started = new Date();
-    const [poll]: { cursor: Date | null }[] = await this.dataSource.query(
-      `SELECT cursor FROM order_polls WHERE connection_id = $1`,
-      [connectionId],
-    );
-    const cursor = poll?.cursor ?? null;
+    const cursor = await this.polls.cursorOf(connectionId);
     const since = cursor
       ? new Date(cursor.getTime() - POLL_OVERLAP_MS)
       : new Date(started.getTime() - FIRST_POLL_LOOKBACK_MS);
@@ -278,25 +253,17 @@ export class OrderPollProcessor extends WorkerHost {
           if (!newest || change.updatedAt > newest) newest = change.updatedAt;
         }
       }
-      await this.recordPoll(connectionId, newest, null);
+      await this.polls.record(connectionId, newest, null);
       await this.connections.recordOrderSync(connectionId, started);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       // pages need not come in time order: only a complete read may move the cursor
-      await this.recordPoll(connectionId, cursor, message);
+      await this.polls.record(connectionId, cursor, message);
       if (error instanceof MarketplaceError && error.kind === 'auth') {
         await this.connections.markAuthFailed(connectionId, error.message);
       }
       this.logger.warn({ connectionId, err: message }, 'order poll failed; the next poll goes on');
     }
     return { seen, imported };
-  }
-
-  private async recordPoll(connectionId: string, cursor: Date | null, error: string | null): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO order_polls (connection_id, cursor, polled_at, last_error) VALUES ($1, $2, now(), $3)
-       ON CONFLICT (connection_id) DO UPDATE SET cursor = $2, polled_at = now(), last_error = $3`,
-      [connectionId, cursor, error],
-    );
   }
 }

@@ -11,9 +11,9 @@ import { InboxRelay } from './inbox-relay';
 import { IntakeActivity } from './intake-activity';
 import { OrderImport } from './order-import';
 import { OrderReads } from './order-reads';
+import { OrderPollStore } from './order-polls.repository';
 import { OrderStore } from './orders.repository';
 import {
-  forgetOrderCursor,
   InboxProcessor,
   OrderIntake,
   OrderPollProcessor,
@@ -23,6 +23,7 @@ import {
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
 import { WebhookInbox } from './webhook-inbox';
+import { WebhookInboxStore } from './webhook-inbox.repository';
 import { WebhooksController } from './webhooks.controller';
 
 /** Webhooks into the inbox, the Orders API and order actions: what the API process serves. */
@@ -35,17 +36,38 @@ import { WebhooksController } from './webhooks.controller';
     OrderActions,
     OrderImport,
     OrderStore,
+    OrderPollStore,
+    WebhookInboxStore,
     IntakeActivity,
     DeadWebhooks,
   ],
-  exports: [WebhookInbox, OrdersService, OrderActions, OrderImport, IntakeActivity, DeadWebhooks],
+  exports: [
+    WebhookInbox,
+    OrdersService,
+    OrderActions,
+    OrderImport,
+    IntakeActivity,
+    DeadWebhooks,
+    // the worker's order processors (OrdersWorkerModule) read and write these tables too
+    OrderStore,
+    OrderPollStore,
+    WebhookInboxStore,
+  ],
 })
 export class OrdersModule implements OnModuleInit {
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly events: EventBus,
+    private readonly polls: OrderPollStore,
+  ) {}
 
+  /**
+   * A shop handed to another cooperative is read again from FIRST_POLL_LOOKBACK_MS back once its new
+   * owner's credentials work: the cursor was moved by whoever held it before, perhaps with another
+   * shop's credentials, and the owner's orders that were refused meanwhile must not be skipped.
+   */
   onModuleInit(): void {
     this.events.on(ConnectionTransferred, 'in-transaction', ({ connectionId }, manager) =>
-      forgetOrderCursor(manager, connectionId),
+      this.polls.forget(manager, connectionId),
     );
   }
 }

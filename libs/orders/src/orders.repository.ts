@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { PageQuery } from '@ocop/common';
+import { byCreation, fetchPage } from '@ocop/database';
+import type { CancelReason, Marketplace, OrderStatus } from '@ocop/marketplaces';
+import type { StockStatus } from './dto';
 import { Order, OrderLine } from './entities';
 
 /** An order seen for the first time, as the import stores it. */
@@ -35,12 +39,39 @@ export interface StoredOrderState {
   updatedAt: Date;
 }
 
+/** Which orders a list shows; `scopeCooperativeId` is the caller's own cooperative, if it has one. */
+export interface OrderFilter {
+  scopeCooperativeId?: string;
+  cooperativeId?: string;
+  marketplace?: Marketplace;
+  status?: OrderStatus;
+  /** the instant the first day starts: orders placed then or later */
+  placedFrom?: string;
+  /** the instant the last day starts: orders placed before that day ends */
+  lastDayStart?: string;
+  /** true: only orders with lines of an unknown SKU; false: only those without */
+  flagged?: boolean;
+  stockStatus?: StockStatus;
+}
+
+/** One page of orders, newest first. */
+export interface OrderPage {
+  rows: Order[];
+  nextCursor: string | null;
+}
+
+/** What a seller asked the marketplace to do with an order. */
+export type RequestedAction = NonNullable<Order['requestedAction']>;
+
 /**
- * The orders and their lines as the order import reads and writes them, always within the
- * caller's transaction (`manager`): the import coordinates, this holds its SQL.
+ * The orders and their lines. The order import reads and writes them within the caller's
+ * transaction (`manager`); the Orders API reads them and records the seller's actions, which the
+ * worker pushes. The services decide; this holds the SQL.
  */
 @Injectable()
 export class OrderStore {
+  constructor(private readonly dataSource: DataSource) {}
+
   /**
    * Inserts the order and its lines unless the connection already has an order of this external
    * id; undefined then. A concurrent insert of the same order waits here on the unique index until
@@ -161,5 +192,75 @@ export class OrderStore {
         { status: row.status, updatedAt: row.marketplace_updated_at },
       ]),
     );
+  }
+
+  /** The order, only if it belongs to `cooperativeId` when one is given. */
+  async byId(id: string, cooperativeId?: string): Promise<Order | null> {
+    return this.dataSource.manager.findOne(Order, { where: cooperativeId ? { id, cooperativeId } : { id } });
+  }
+
+  async page(filter: OrderFilter, query: PageQuery): Promise<OrderPage> {
+    const qb = this.dataSource.getRepository(Order).createQueryBuilder('o');
+    if (filter.scopeCooperativeId) qb.andWhere('o.cooperative_id = :own', { own: filter.scopeCooperativeId });
+    if (filter.cooperativeId)
+      qb.andWhere('o.cooperative_id = :cooperativeId', { cooperativeId: filter.cooperativeId });
+    if (filter.marketplace) qb.andWhere('o.marketplace = :marketplace', { marketplace: filter.marketplace });
+    if (filter.status) qb.andWhere('o.status = :status', { status: filter.status });
+    if (filter.placedFrom) qb.andWhere('o.placed_at >= :from', { from: filter.placedFrom });
+    if (filter.lastDayStart) {
+      qb.andWhere(`o.placed_at < CAST(:to AS timestamptz) + interval '1 day'`, { to: filter.lastDayStart });
+    }
+    if (filter.flagged === true) qb.andWhere('o.unknown_lines > 0');
+    if (filter.flagged === false) qb.andWhere('o.unknown_lines = 0');
+    if (filter.stockStatus === 'oversold')
+      qb.andWhere(`o.stock_phase IN ('none', 'reserved') AND o.oversold`);
+    if (filter.stockStatus === 'reserved')
+      qb.andWhere(`o.stock_phase IN ('none', 'reserved') AND NOT o.oversold`);
+    if (filter.stockStatus === 'fulfilled') qb.andWhere(`o.stock_phase = 'fulfilled'`);
+    if (filter.stockStatus === 'released') qb.andWhere(`o.stock_phase IN ('released', 'returned')`);
+    return fetchPage(qb, query, byCreation);
+  }
+
+  /** The lines of these orders, each order's in line order. */
+  async linesOf(orderIds: string[]): Promise<OrderLine[]> {
+    return this.dataSource.manager.find(OrderLine, {
+      where: { orderId: In(orderIds) },
+      order: { lineNo: 'ASC' },
+    });
+  }
+
+  /** Records the seller's request on the order, clearing the error of an earlier one. */
+  async requestAction(orderId: string, action: RequestedAction, reason: CancelReason | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE orders SET requested_action = $2, requested_reason = $3, action_error = NULL, updated_at = now()
+       WHERE id = $1`,
+      [orderId, action, reason],
+    );
+  }
+
+  /** The request was pushed: cleared, unless another request replaced it meanwhile. */
+  async clearAction(orderId: string, action: RequestedAction): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE orders SET requested_action = NULL, updated_at = now() WHERE id = $1 AND requested_action = $2`,
+      [orderId, action],
+    );
+  }
+
+  /** The marketplace refused the request: cleared with the reason, unless another replaced it. */
+  async refuseAction(orderId: string, action: RequestedAction, error: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE orders SET requested_action = NULL, action_error = $2, updated_at = now()
+       WHERE id = $1 AND requested_action = $3`,
+      [orderId, error, action],
+    );
+  }
+
+  /** Orders whose request has waited more than ten seconds (its job may be lost), at most 1,000. */
+  async waitingActions(): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT id FROM orders WHERE requested_action IS NOT NULL AND updated_at < now() - interval '10 seconds'
+       LIMIT 1000`,
+    );
+    return rows.map((row) => row.id);
   }
 }

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
 import { Conflict, NotFound, Page, Scope, ValidationFailed } from '@ocop/common';
-import { byCreation, fetchPage } from '@ocop/database';
 import type { CancelReason } from '@ocop/marketplaces';
 import { CancelOrderBody, OrderListQuery } from './dto';
 import { Order, OrderLine } from './entities';
 import { OrderActions, type OrderAction } from './order-actions';
 import { allowedActions, stockStatus } from './order-lifecycle';
+import { OrderStore } from './orders.repository';
 
 export function orderView(order: Order, lines: OrderLine[]) {
   return {
@@ -51,8 +49,7 @@ const startOfVietnamDay = (date: string) => `${date}T00:00:00+07:00`;
 @Injectable()
 export class OrdersService {
   constructor(
-    @InjectRepository(Order) private readonly orders: Repository<Order>,
-    @InjectRepository(OrderLine) private readonly lines: Repository<OrderLine>,
+    private readonly orders: OrderStore,
     private readonly actions: OrderActions,
   ) {}
 
@@ -60,26 +57,19 @@ export class OrdersService {
     if (query.from && query.to && query.from > query.to) {
       throw new ValidationFailed([{ field: 'from', message: 'from must not be after to' }]);
     }
-    const qb = this.orders.createQueryBuilder('o');
-    if (scope.cooperativeId) qb.andWhere('o.cooperative_id = :own', { own: scope.cooperativeId });
-    if (query.cooperativeId)
-      qb.andWhere('o.cooperative_id = :cooperativeId', { cooperativeId: query.cooperativeId });
-    if (query.marketplace) qb.andWhere('o.marketplace = :marketplace', { marketplace: query.marketplace });
-    if (query.status) qb.andWhere('o.status = :status', { status: query.status });
-    if (query.from) qb.andWhere('o.placed_at >= :from', { from: startOfVietnamDay(query.from) });
-    if (query.to) {
-      qb.andWhere(`o.placed_at < CAST(:to AS timestamptz) + interval '1 day'`, {
-        to: startOfVietnamDay(query.to),
-      });
-    }
-    if (query.flagged === 'true') qb.andWhere('o.unknown_lines > 0');
-    if (query.flagged === 'false') qb.andWhere('o.unknown_lines = 0');
-    if (query.stockStatus === 'oversold') qb.andWhere(`o.stock_phase IN ('none', 'reserved') AND o.oversold`);
-    if (query.stockStatus === 'reserved')
-      qb.andWhere(`o.stock_phase IN ('none', 'reserved') AND NOT o.oversold`);
-    if (query.stockStatus === 'fulfilled') qb.andWhere(`o.stock_phase = 'fulfilled'`);
-    if (query.stockStatus === 'released') qb.andWhere(`o.stock_phase IN ('released', 'returned')`);
-    const { rows, nextCursor } = await fetchPage(qb, query, byCreation);
+    const { rows, nextCursor } = await this.orders.page(
+      {
+        scopeCooperativeId: scope.cooperativeId,
+        cooperativeId: query.cooperativeId,
+        marketplace: query.marketplace,
+        status: query.status,
+        placedFrom: query.from ? startOfVietnamDay(query.from) : undefined,
+        lastDayStart: query.to ? startOfVietnamDay(query.to) : undefined,
+        flagged: query.flagged === undefined ? undefined : query.flagged === 'true',
+        stockStatus: query.stockStatus,
+      },
+      query,
+    );
     const lines = await this.linesOf(rows.map((row) => row.id));
     return { items: rows.map((row) => orderView(row, lines.get(row.id) ?? [])), nextCursor };
   }
@@ -114,9 +104,7 @@ export class OrdersService {
   }
 
   private async find(scope: Scope, id: string): Promise<Order> {
-    const found = await this.orders.findOne({
-      where: scope.cooperativeId ? { id, cooperativeId: scope.cooperativeId } : { id },
-    });
+    const found = await this.orders.byId(id, scope.cooperativeId);
     if (!found) throw new NotFound('No such order');
     return found;
   }
@@ -124,7 +112,7 @@ export class OrdersService {
   private async linesOf(orderIds: string[]): Promise<Map<string, OrderLine[]>> {
     const byOrder = new Map<string, OrderLine[]>();
     if (orderIds.length === 0) return byOrder;
-    const rows = await this.lines.find({ where: { orderId: In(orderIds) }, order: { lineNo: 'ASC' } });
+    const rows = await this.orders.linesOf(orderIds);
     for (const row of rows) byOrder.set(row.orderId, [...(byOrder.get(row.orderId) ?? []), row]);
     return byOrder;
   }

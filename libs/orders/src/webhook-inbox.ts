@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
 import { BadRequest, NotFound, RateLimited, Unauthorized } from '@ocop/common';
 import {
@@ -12,6 +11,7 @@ import {
 import { RateLimits } from '@ocop/auth';
 import { webhooksReceived } from './order-metrics';
 import { storeChange } from './stored-change';
+import { WebhookInboxStore } from './webhook-inbox.repository';
 
 export interface WebhookAnswer {
   received: true;
@@ -31,7 +31,7 @@ export interface WebhookAnswer {
 @Injectable()
 export class WebhookInbox {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly inbox: WebhookInboxStore,
     private readonly connections: ConnectionsService,
     @Inject(MARKETPLACE_ADAPTERS) private readonly adapters: MarketplaceAdapters,
     private readonly limits: RateLimits,
@@ -73,21 +73,14 @@ export class WebhookInbox {
         budget.retryAfterSeconds,
       );
     }
-    const stored: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO webhook_inbox (marketplace, event_id, connection_id, external_order_id, change, raw_body)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (connection_id, event_id) DO NOTHING
-       RETURNING id`,
-      [
-        marketplace,
-        event.eventId,
-        target.connectionId,
-        event.change.externalOrderId,
-        JSON.stringify(storeChange(event.change)),
-        delivery.rawBody.toString('utf8'),
-      ],
-    );
-    const inboxId = stored[0]?.id;
+    const inboxId = await this.inbox.storeUnlessSeen({
+      marketplace,
+      eventId: event.eventId,
+      connectionId: target.connectionId,
+      externalOrderId: event.change.externalOrderId,
+      change: JSON.stringify(storeChange(event.change)),
+      rawBody: delivery.rawBody.toString('utf8'),
+    });
     webhooksReceived.inc({ marketplace, outcome: inboxId ? 'stored' : 'duplicate' });
     // No job is enqueued here: the inbox relay in the worker does it in batches. Enqueueing from
     // the hot path cost a third of the webhook throughput in the ingestion benchmark.

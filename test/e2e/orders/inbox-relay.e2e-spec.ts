@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../libs/database/src/data-source';
 import { createLogger } from '../../../libs/common/src/logger';
 import { InboxRelay, inboxJobId } from '../../../libs/orders/src/inbox-relay';
+import { WebhookInboxStore } from '../../../libs/orders/src/webhook-inbox.repository';
 import { QUEUES } from '@ocop/jobs';
 import { dropDatabase, freshDatabase } from '../../support/database';
 
@@ -26,7 +27,7 @@ describe('inbox relay: jobs are re-added only when the queue lost them', () => {
       connection: { url: process.env.REDIS_URL },
       prefix: `{relay-spec-${process.pid}}`,
     });
-    relay = new InboxRelay(dataSource, queue, createLogger('silent', 'relay-spec'));
+    relay = new InboxRelay(new WebhookInboxStore(dataSource), queue, createLogger('silent', 'relay-spec'));
   });
   afterAll(async () => {
     await queue?.obliterate({ force: true });

@@ -1,0 +1,211 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { Marketplace } from '@ocop/marketplaces';
+import { WebhookInboxEntry } from './entities';
+
+/** A webhook as it is stored on receipt: its change already in its stored form (storeChange). */
+export interface NewInboxEntry {
+  marketplace: Marketplace;
+  eventId: string;
+  connectionId: string;
+  externalOrderId: string;
+  /** the change as storeChange gave it, serialised */
+  change: string;
+  rawBody: string;
+}
+
+/** A row the relay claimed; `fresh` when it had never been enqueued. */
+export interface ClaimedInboxEntry {
+  id: string;
+  fresh: boolean;
+}
+
+/** How the relay spaces its checks of an unprocessed row (see InboxRelay). */
+export interface RelayBackoff {
+  firstCheckS: number;
+  lastCheckS: number;
+}
+
+/** A failed attempt at a stored webhook, as DeadWebhooks decided to record it. */
+export interface InboxFailure {
+  /** failures so far, this one included */
+  attempts: number;
+  message: string;
+  dead: boolean;
+  retryInS: number;
+}
+
+/** A stored webhook as the admins' dead-webhook view reads it. */
+export interface StoredWebhookRow {
+  id: string;
+  marketplace: Marketplace;
+  connection_id: string;
+  external_order_id: string;
+  attempts: number;
+  last_error: string | null;
+  received_at: Date;
+  processed_at: Date | null;
+  dead_at: Date | null;
+}
+
+/** How many dead webhooks a marketplace has. */
+export interface DeadWebhookCount {
+  marketplace: Marketplace;
+  n: number;
+}
+
+/** One marketplace's webhooks received in a window, by where they stand. */
+export interface InboxActivityRow {
+  marketplace: Marketplace;
+  received: number;
+  processed: number;
+  failed: number;
+  dead: number;
+  waiting: number;
+  last_received_at: Date | null;
+}
+
+const STORED_WEBHOOK_COLUMNS = `id, marketplace, connection_id, external_order_id, attempts, last_error, received_at,
+                 processed_at, dead_at`;
+
+/**
+ * The webhook inbox table: receipt, the relay's claims, processing, failures and dead rows,
+ * retention. WebhookInbox, InboxRelay, InboxProcessor and DeadWebhooks decide; this holds the SQL.
+ */
+@Injectable()
+export class WebhookInboxStore {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Stores the webhook unless the connection already has one of this event id; answers the new
+   * row's id, undefined for a duplicate.
+   */
+  async storeUnlessSeen(entry: NewInboxEntry): Promise<string | undefined> {
+    const stored: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO webhook_inbox (marketplace, event_id, connection_id, external_order_id, change, raw_body)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (connection_id, event_id) DO NOTHING
+       RETURNING id`,
+      [
+        entry.marketplace,
+        entry.eventId,
+        entry.connectionId,
+        entry.externalOrderId,
+        entry.change,
+        entry.rawBody,
+      ],
+    );
+    return stored[0]?.id;
+  }
+
+  /**
+   * Claims up to `limit` rows that are due (unprocessed, not dead, their check time passed),
+   * skipping rows another relay holds, and sets each one's next check: as long as the row is old,
+   * within the backoff's bounds.
+   */
+  async claimDue(backoff: RelayBackoff, limit: number): Promise<ClaimedInboxEntry[]> {
+    // a row never enqueued has enqueued_at NULL; the next check waits as long as the row is old
+    const [rows]: [ClaimedInboxEntry[], number] = await this.dataSource.query(
+      `WITH due AS (
+         SELECT id, enqueued_at IS NULL AS fresh FROM webhook_inbox
+         WHERE processed_at IS NULL AND dead_at IS NULL AND relay_at <= now()
+         ORDER BY relay_at LIMIT $3
+         FOR UPDATE SKIP LOCKED)
+       UPDATE webhook_inbox w SET enqueued_at = now(),
+         relay_at = now() + LEAST(GREATEST(now() - w.received_at, make_interval(secs => $1)),
+                                  make_interval(secs => $2))
+       FROM due WHERE w.id = due.id
+       RETURNING w.id, due.fresh`,
+      [backoff.firstCheckS, backoff.lastCheckS, limit],
+    );
+    return rows;
+  }
+
+  async byId(id: string): Promise<WebhookInboxEntry | null> {
+    return this.dataSource.manager.findOne(WebhookInboxEntry, { where: { id } });
+  }
+
+  /** The row's order was imported: it is done, counting this attempt. */
+  async markProcessed(id: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE webhook_inbox SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
+      [id],
+    );
+  }
+
+  /** Records a failed attempt: dead now, or due again after its wait. */
+  async recordFailure(id: string, failure: InboxFailure): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE webhook_inbox SET attempts = $2, last_error = $3, dead_at = CASE WHEN $4 THEN now() END,
+              relay_at = now() + make_interval(secs => $5)
+       WHERE id = $1`,
+      [id, failure.attempts, failure.message, failure.dead, failure.retryInS],
+    );
+  }
+
+  /** Dead rows per marketplace; marketplaces with none are left out. */
+  async deadCounts(): Promise<DeadWebhookCount[]> {
+    return this.dataSource.query(
+      `SELECT marketplace, count(*)::int AS n FROM webhook_inbox WHERE dead_at IS NOT NULL GROUP BY 1`,
+    ) as Promise<DeadWebhookCount[]>;
+  }
+
+  /** The most recently dead rows, newest first. */
+  async latestDead(limit: number): Promise<StoredWebhookRow[]> {
+    return this.dataSource.query(
+      `SELECT ${STORED_WEBHOOK_COLUMNS} FROM webhook_inbox WHERE dead_at IS NOT NULL ORDER BY dead_at DESC, id LIMIT $1`,
+      [limit],
+    ) as Promise<StoredWebhookRow[]>;
+  }
+
+  /**
+   * A dead row waits again, its attempts counted afresh, due for the relay at once; undefined when
+   * the row is not dead or does not exist.
+   */
+  async revive(id: string): Promise<StoredWebhookRow | undefined> {
+    const [rows]: [StoredWebhookRow[], number] = await this.dataSource.query(
+      `UPDATE webhook_inbox SET dead_at = NULL, attempts = 0, last_error = NULL, enqueued_at = NULL,
+              relay_at = now()
+       WHERE id = $1 AND dead_at IS NOT NULL
+       RETURNING ${STORED_WEBHOOK_COLUMNS}`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  async storedWebhook(id: string): Promise<StoredWebhookRow | undefined> {
+    const [found]: StoredWebhookRow[] = await this.dataSource.query(
+      `SELECT ${STORED_WEBHOOK_COLUMNS} FROM webhook_inbox WHERE id = $1`,
+      [id],
+    );
+    return found;
+  }
+
+  /** Deletes up to `limit` rows processed more than `days` ago, oldest first; answers how many. */
+  async purgeProcessed(days: number, limit: number): Promise<number> {
+    const [, deleted]: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM webhook_inbox WHERE id IN (
+         SELECT id FROM webhook_inbox WHERE processed_at < now() - make_interval(days => $1)
+         ORDER BY processed_at LIMIT $2)`,
+      [days, limit],
+    );
+    return deleted;
+  }
+
+  /** Webhooks received in the last `hours`, per marketplace, by where they stand. */
+  async activity(hours: number): Promise<InboxActivityRow[]> {
+    return this.dataSource.query(
+      `SELECT marketplace, count(*)::int AS received,
+              count(*) FILTER (WHERE processed_at IS NOT NULL)::int AS processed,
+              count(*) FILTER (WHERE processed_at IS NULL AND dead_at IS NULL
+                                     AND last_error IS NOT NULL)::int AS failed,
+              count(*) FILTER (WHERE dead_at IS NOT NULL)::int AS dead,
+              count(*) FILTER (WHERE processed_at IS NULL AND last_error IS NULL)::int AS waiting,
+              max(received_at) AS last_received_at
+       FROM webhook_inbox WHERE received_at >= now() - make_interval(hours => $1)
+       GROUP BY marketplace`,
+      [hours],
+    ) as Promise<InboxActivityRow[]>;
+  }
+}
