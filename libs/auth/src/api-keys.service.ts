@@ -1,9 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, QueryFailedError, Repository } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
 import { ConnectorConfig, EVERYTHING, NotFound, ValidationFailed } from '@ocop/common';
-import { ApiKey } from './api-key.entity';
+import { ApiKeyStore } from './api-keys.repository';
 import type { Principal, Role } from './principal';
 
 /**
@@ -30,7 +29,7 @@ export class ApiKeysService {
   private readonly adminKeyHash: Buffer;
 
   constructor(
-    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly keys: ApiKeyStore,
     config: ConnectorConfig,
   ) {
     this.adminKeyHash = Buffer.from(hashKey(config.env.ADMIN_API_KEY), 'hex');
@@ -44,15 +43,13 @@ export class ApiKeysService {
     }
     const key = `ocop_${randomBytes(32).toString('base64url')}`;
     try {
-      const saved = await this.keys.save(
-        this.keys.create({
-          keyHash: hashKey(key),
-          keyPrefix: key.slice(0, 12),
-          role: input.role,
-          cooperativeId: input.cooperativeId ?? null,
-          label: input.label ?? null,
-        }),
-      );
+      const saved = await this.keys.add({
+        keyHash: hashKey(key),
+        keyPrefix: key.slice(0, 12),
+        role: input.role,
+        cooperativeId: input.cooperativeId ?? null,
+        label: input.label ?? null,
+      });
       return {
         id: saved.id,
         key,
@@ -70,7 +67,7 @@ export class ApiKeysService {
   }
 
   async list(): Promise<(Omit<IssuedKey, 'key'> & { keyPrefix: string })[]> {
-    const rows = await this.keys.find({ where: { revokedAt: IsNull() }, order: { createdAt: 'DESC' } });
+    const rows = await this.keys.active();
     return rows.map((k) => ({
       id: k.id,
       keyPrefix: k.keyPrefix,
@@ -82,8 +79,7 @@ export class ApiKeysService {
   }
 
   async revoke(id: string): Promise<void> {
-    const result = await this.keys.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
-    if (!result.affected) throw new NotFound('No active API key with that id');
+    if (!(await this.keys.revoke(id))) throw new NotFound('No active API key with that id');
   }
 
   /** Resolves a presented key; revocation takes effect on the very next call (no cache). */
@@ -96,7 +92,7 @@ export class ApiKeysService {
         scope: EVERYTHING,
       };
     }
-    const key = await this.keys.findOne({ where: { keyHash: hash, revokedAt: IsNull() } });
+    const key = await this.keys.activeByHash(hash);
     if (!key) return undefined;
     const cooperativeId = key.role === 'cooperative' ? (key.cooperativeId ?? undefined) : undefined;
     return {

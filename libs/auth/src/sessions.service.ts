@@ -1,13 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, Repository } from 'typeorm';
 import { Clock, ConnectorConfig, EVERYTHING, RateLimited, Unauthorized } from '@ocop/common';
 import { hashKey } from './api-keys.service';
 import { hashPassword, needsRehash, verifyPassword } from './passwords';
-import { User, UserSession } from './people.entities';
+import type { User } from './people.entities';
 import type { Principal } from './principal';
 import { RateLimits } from './rate-limits';
+import { SessionStore } from './sessions.repository';
+import { UserStore } from './users.repository';
 import { newToken } from './users.service';
 
 export interface StartedSession {
@@ -44,8 +44,8 @@ export class SessionsService {
   private readonly maxMs: number;
 
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
-    @InjectRepository(UserSession) private readonly sessions: Repository<UserSession>,
+    private readonly users: UserStore,
+    private readonly sessions: SessionStore,
     private readonly limits: RateLimits,
     private readonly clock: Clock,
     config: ConnectorConfig,
@@ -69,12 +69,12 @@ export class SessionsService {
         decision.retryAfterSeconds,
       );
     }
-    const user = await this.users.findOne({ where: { email: normalised } });
+    const user = await this.users.byEmail(normalised);
     const matches = await verifyPassword(password, user?.passwordHash);
     if (!user || !matches || user.disabledAt !== null) throw new Unauthorized(REFUSED);
     await this.limits.forgive('sign-in', hashKey(normalised));
     if (needsRehash(user.passwordHash!)) {
-      await this.users.update({ id: user.id }, { passwordHash: await hashPassword(password) });
+      await this.users.setPasswordHash(user.id, await hashPassword(password));
     }
     return this.start(user);
   }
@@ -85,16 +85,8 @@ export class SessionsService {
     const token = newToken();
     const expiresAt = new Date(now.getTime() + this.maxMs);
     // sessions that ended on their own are swept when their person signs in again
-    await this.sessions.delete({ userId: user.id, expiresAt: LessThan(now) });
-    await this.sessions
-      .createQueryBuilder()
-      .delete()
-      .where('user_id = :userId AND last_seen_at < :idleSince', {
-        userId: user.id,
-        idleSince: new Date(now.getTime() - this.idleMs),
-      })
-      .execute();
-    await this.sessions.insert({
+    await this.sessions.sweepEnded(user.id, now, new Date(now.getTime() - this.idleMs));
+    await this.sessions.add({
       userId: user.id,
       tokenHash: hashKey(token),
       createdAt: now,
@@ -111,24 +103,20 @@ export class SessionsService {
    * (idle time / 10, at most a minute), not on every request.
    */
   async authenticate(token: string): Promise<Principal | undefined> {
-    const found = await this.sessions
-      .createQueryBuilder('s')
-      .innerJoinAndMapOne('s.user', User, 'u', 'u.id = s.user_id')
-      .where('s.token_hash = :hash', { hash: hashKey(token) })
-      .getOne();
+    const found = await this.sessions.withPerson(hashKey(token));
     if (!found) return undefined;
-    const user = (found as UserSession & { user: User }).user;
+    const { session, user } = found;
     const now = this.clock.now();
     if (
       user.disabledAt !== null ||
-      found.expiresAt.getTime() <= now.getTime() ||
-      now.getTime() - found.lastSeenAt.getTime() >= this.idleMs
+      session.expiresAt.getTime() <= now.getTime() ||
+      now.getTime() - session.lastSeenAt.getTime() >= this.idleMs
     ) {
-      await this.sessions.delete({ id: found.id });
+      await this.sessions.end(session.id);
       return undefined;
     }
-    if (now.getTime() - found.lastSeenAt.getTime() >= Math.min(60_000, this.idleMs / 10)) {
-      await this.sessions.update({ id: found.id }, { lastSeenAt: now });
+    if (now.getTime() - session.lastSeenAt.getTime() >= Math.min(60_000, this.idleMs / 10)) {
+      await this.sessions.touch(session.id, now);
     }
     const cooperativeId = user.role === 'cooperative' ? (user.cooperativeId ?? undefined) : undefined;
     return {
@@ -136,12 +124,12 @@ export class SessionsService {
       role: user.role,
       cooperativeId,
       scope: cooperativeId ? Object.freeze({ cooperativeId }) : EVERYTHING,
-      session: { id: found.id, csrfToken: csrfTokenOf(token) },
+      session: { id: session.id, csrfToken: csrfTokenOf(token) },
     };
   }
 
   /** Ends one session: its cookie fails from the next request on. */
   async end(sessionId: string): Promise<void> {
-    await this.sessions.delete({ id: sessionId });
+    await this.sessions.end(sessionId);
   }
 }

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, QueryFailedError } from 'typeorm';
 import { Clock, Conflict, ConnectorConfig, NotFound, Page, ValidationFailed } from '@ocop/common';
-import { byCreation, fetchPage, Transactions } from '@ocop/database';
+import { Transactions } from '@ocop/database';
 import { hashKey } from './api-keys.service';
 import { hashPassword } from './passwords';
 import type { CreateUserBody, UpdateUserBody, UserListQuery } from './people.dto';
-import { User, UserInvite, UserSession, userView, type UserView } from './people.entities';
+import { User, userView, type UserView } from './people.entities';
+import { SessionStore } from './sessions.repository';
+import { UserStore } from './users.repository';
 
 const INVITATION_NOT_VALID =
   'This invitation is not valid: it was used, replaced or has expired. Ask an admin for a new one';
@@ -36,7 +37,8 @@ function driverCode(error: unknown): string | undefined {
 @Injectable()
 export class UsersService {
   constructor(
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly users: UserStore,
+    private readonly sessions: SessionStore,
     private readonly transactions: Transactions,
     private readonly config: ConnectorConfig,
     private readonly clock: Clock,
@@ -47,16 +49,14 @@ export class UsersService {
     const passwordHash = body.password === undefined ? null : await hashPassword(body.password);
     try {
       return await this.transactions.run(async (manager) => {
-        const user = await manager.save(
-          this.users.create({
-            email: body.email,
-            name: body.name,
-            role: body.role,
-            cooperativeId: body.cooperativeId ?? null,
-            passwordHash,
-            disabledAt: null,
-          }),
-        );
+        const user = await this.users.add(manager, {
+          email: body.email,
+          name: body.name,
+          role: body.role,
+          cooperativeId: body.cooperativeId ?? null,
+          passwordHash,
+          disabledAt: null,
+        });
         if (passwordHash !== null) return userView(user);
         const invitation = await this.newInvitation(manager, user.id);
         return { ...userView(user), inviteUrl: invitation.inviteUrl };
@@ -69,8 +69,8 @@ export class UsersService {
   }
 
   async list(query: UserListQuery): Promise<Page<UserView>> {
-    const { rows, nextCursor } = await fetchPage(this.users.createQueryBuilder('u'), query, byCreation);
-    return { items: rows.map(userView), nextCursor };
+    const { items, nextCursor } = await this.users.page(query);
+    return { items: items.map(userView), nextCursor };
   }
 
   async get(id: string): Promise<UserView> {
@@ -78,7 +78,7 @@ export class UsersService {
   }
 
   async findByEmail(email: string): Promise<User | null> {
-    return this.users.findOne({ where: { email: email.trim().toLowerCase() } });
+    return this.users.byEmail(email.trim().toLowerCase());
   }
 
   /**
@@ -90,7 +90,7 @@ export class UsersService {
       await this.transactions.run(async (manager) => {
         // read under the row lock: two changes at once ({name} and {role, cooperativeId}) must not
         // write back each other's old role and producer
-        const user = await manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
+        const user = await this.users.lock(manager, id);
         if (!user) throw new NotFound('No such person');
         const role = body.role ?? user.role;
         // leaving the cooperative role leaves the producer behind; joining it needs one
@@ -99,19 +99,15 @@ export class UsersService {
           throw new ValidationFailed([{ field: 'cooperativeId', message: 'is only for a cooperative user' }]);
         }
         assertCooperativeFits(role, cooperativeId);
-        await manager.update(
-          User,
-          { id },
-          {
-            ...(body.name !== undefined ? { name: body.name } : {}),
-            role,
-            cooperativeId,
-            ...(body.disabled === undefined
-              ? {}
-              : { disabledAt: body.disabled ? (user.disabledAt ?? this.clock.now()) : null }),
-          },
-        );
-        if (body.disabled) await manager.delete(UserSession, { userId: id });
+        await this.users.saveChanges(manager, id, {
+          ...(body.name !== undefined ? { name: body.name } : {}),
+          role,
+          cooperativeId,
+          ...(body.disabled === undefined
+            ? {}
+            : { disabledAt: body.disabled ? (user.disabledAt ?? this.clock.now()) : null }),
+        });
+        if (body.disabled) await this.sessions.endAllOf(manager, id);
       });
     } catch (error) {
       if (driverCode(error) === '23503') throw new NotFound('No cooperative with that id');
@@ -135,36 +131,22 @@ export class UsersService {
   async acceptInvite(token: string, password: string): Promise<User> {
     const now = this.clock.now();
     // a made-up token is refused before the hash: the route is public, and scrypt costs 32 MiB
-    const [open] = await this.users.manager.query(
-      'SELECT 1 FROM user_invites WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2',
-      [hashKey(token), now],
-    );
-    if (!open) throw new NotFound(INVITATION_NOT_VALID);
+    if (!(await this.users.invitationOpen(hashKey(token), now))) throw new NotFound(INVITATION_NOT_VALID);
     const passwordHash = await hashPassword(password);
     const userId = await this.transactions.run(async (manager) => {
-      const [row]: { user_id: string }[] = await manager.query(
-        `WITH used AS (
-           UPDATE user_invites i SET used_at = $2
-           FROM users u
-           WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2
-             AND u.id = i.user_id AND u.disabled_at IS NULL
-           RETURNING i.user_id
-         )
-         SELECT user_id FROM used`,
-        [hashKey(token), now],
-      );
-      if (!row) {
+      const invited = await this.users.useInvitation(manager, hashKey(token), now);
+      if (!invited) {
         throw new NotFound(INVITATION_NOT_VALID);
       }
-      await manager.update(User, { id: row.user_id }, { passwordHash });
-      await manager.delete(UserSession, { userId: row.user_id });
-      return row.user_id;
+      await this.users.setPasswordHash(invited, passwordHash, manager);
+      await this.sessions.endAllOf(manager, invited);
+      return invited;
     });
     return this.find(userId);
   }
 
   async find(id: string): Promise<User> {
-    const found = await this.users.findOne({ where: { id } });
+    const found = await this.users.byId(id);
     if (!found) throw new NotFound('No such person');
     return found;
   }
@@ -174,13 +156,11 @@ export class UsersService {
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + INVITE_VALID_DAYS * DAY_MS);
     // one open invitation per person: the newest
-    await manager.delete(UserInvite, { userId });
-    await manager.insert(UserInvite, {
+    await this.users.replaceInvitation(manager, {
       userId,
       tokenHash: hashKey(token),
       createdAt: now,
       expiresAt,
-      usedAt: null,
     });
     return {
       // the token rides in the fragment, which browsers send to no server and put in no Referer
