@@ -1,15 +1,25 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CooperativesController, ProductsController, ReferenceController } from './controllers';
+import { CooperativeStore } from './cooperatives.repository';
 import { CooperativesService } from './cooperatives.service';
 import { catalogueEntities } from './entities';
+import { ProductStore } from './products.repository';
 import { ProductsService } from './products.service';
 import { StockLedger } from './stock-ledger';
+import { StockLedgerStore } from './stock-ledger.repository';
 
 @Module({
   imports: [TypeOrmModule.forFeature(catalogueEntities)],
   controllers: [CooperativesController, ProductsController, ReferenceController],
-  providers: [CooperativesService, ProductsService, StockLedger],
+  providers: [
+    CooperativesService,
+    ProductsService,
+    StockLedger,
+    CooperativeStore,
+    ProductStore,
+    StockLedgerStore,
+  ],
   exports: [CooperativesService, ProductsService, StockLedger],
 })
 export class CatalogueModule {}

@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { byCreation, fetchPage } from '@ocop/database';
-import { searchWords, escapeLike, foldVietnamese, NotFound, Page, Scope } from '@ocop/common';
+import { foldVietnamese, NotFound, Page, Scope } from '@ocop/common';
+import { CooperativeStore } from './cooperatives.repository';
 import { CooperativeListQuery, CreateCooperativeBody, UpdateCooperativeBody } from './dto';
-import { Cooperative } from './entities';
+import type { Cooperative } from './entities';
 import { cooperativeView } from './views';
 
 export type CooperativeView = ReturnType<typeof cooperativeView>;
@@ -18,19 +16,17 @@ function searchFields(c: Pick<Cooperative, 'name' | 'commune' | 'district'>) {
 
 @Injectable()
 export class CooperativesService {
-  constructor(@InjectRepository(Cooperative) private readonly cooperatives: Repository<Cooperative>) {}
+  constructor(private readonly cooperatives: CooperativeStore) {}
 
   async create(body: CreateCooperativeBody): Promise<CooperativeView> {
     const draft = { district: null, address: null, taxCode: null, phone: null, ...body };
-    const saved = await this.cooperatives.save(
-      this.cooperatives.create({ ...draft, ...searchFields(draft) }),
-    );
+    const saved = await this.cooperatives.add({ ...draft, ...searchFields(draft) });
     return cooperativeView(saved);
   }
 
   /** For importers and the demo seed, which match producers by name to stay re-runnable. */
   async findByName(name: string): Promise<CooperativeView | undefined> {
-    const found = await this.cooperatives.findOne({ where: { name }, order: { createdAt: 'ASC' } });
+    const found = await this.cooperatives.firstByName(name);
     return found ? cooperativeView(found) : undefined;
   }
 
@@ -38,7 +34,7 @@ export class CooperativesService {
   async find(scope: Scope, id: string): Promise<Cooperative> {
     if (scope.cooperativeId !== undefined && scope.cooperativeId !== id)
       throw new NotFound('No such cooperative');
-    const found = await this.cooperatives.findOne({ where: { id } });
+    const found = await this.cooperatives.byId(id);
     if (!found) throw new NotFound('No such cooperative');
     return found;
   }
@@ -50,25 +46,21 @@ export class CooperativesService {
   async update(scope: Scope, id: string, body: UpdateCooperativeBody): Promise<CooperativeView> {
     const current = await this.find(scope, id);
     const next = { ...current, ...body };
-    await this.cooperatives.update({ id }, { ...body, ...searchFields(next) });
+    await this.cooperatives.saveChanges(id, { ...body, ...searchFields(next) });
     return this.get(scope, id);
   }
 
   async list(scope: Scope, query: CooperativeListQuery): Promise<Page<CooperativeView>> {
-    const qb = this.cooperatives.createQueryBuilder('c');
-    if (scope.cooperativeId !== undefined) qb.andWhere('c.id = :scoped', { scoped: scope.cooperativeId });
-    searchWords(query.q).forEach((word, i) =>
-      qb.andWhere(`c.search_text LIKE :word${i}`, { [`word${i}`]: `%${escapeLike(word)}%` }),
+    const { items, nextCursor } = await this.cooperatives.page(
+      { cooperativeId: scope.cooperativeId, q: query.q, district: query.district },
+      query,
     );
-    if (query.district)
-      qb.andWhere('c.district_folded = :district', { district: foldVietnamese(query.district) });
-    const { rows, nextCursor } = await fetchPage(qb, query, byCreation);
-    return { items: rows.map(cooperativeView), nextCursor };
+    return { items: items.map(cooperativeView), nextCursor };
   }
 
   /** Every producer's name and district, for province reports (a few hundred rows at most). */
   async directory(): Promise<Map<string, { name: string; district: string | null }>> {
-    const rows = await this.cooperatives.find({ select: { id: true, name: true, district: true } });
+    const rows = await this.cooperatives.directory();
     return new Map(rows.map((row) => [row.id, { name: row.name, district: row.district }]));
   }
 }

@@ -1,13 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, QueryFailedError } from 'typeorm';
 import {
   Clock,
   Conflict,
   ConnectorConfig,
-  escapeLike,
   foldVietnamese,
-  searchWords,
   NotFound,
   Page,
   Scope,
@@ -15,15 +12,7 @@ import {
   vietnamDate,
 } from '@ocop/common';
 import type { Actor } from '@ocop/auth';
-import {
-  byCreation,
-  EventBus,
-  fetchPage,
-  IdempotencyStore,
-  requestFingerprint,
-  StoredAnswer,
-  Transactions,
-} from '@ocop/database';
+import { EventBus, IdempotencyStore, requestFingerprint, StoredAnswer, Transactions } from '@ocop/database';
 import { CooperativesService } from './cooperatives.service';
 import { CatalogueChanged } from './events';
 import {
@@ -36,8 +25,10 @@ import {
   UpdateProductBody,
   UpdateSkuBody,
 } from './dto';
-import { Product, Sku, StockMovement } from './entities';
+import type { Product, Sku } from './entities';
+import { ProductStore } from './products.repository';
 import { StockLedger } from './stock-ledger';
+import { StockLedgerStore } from './stock-ledger.repository';
 import {
   movementView,
   type OcopBadgeView,
@@ -58,9 +49,8 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
 @Injectable()
 export class ProductsService {
   constructor(
-    @InjectRepository(Product) private readonly products: Repository<Product>,
-    @InjectRepository(Sku) private readonly skus: Repository<Sku>,
-    @InjectRepository(StockMovement) private readonly movementRows: Repository<StockMovement>,
+    private readonly products: ProductStore,
+    private readonly ledgerRows: StockLedgerStore,
     private readonly cooperatives: CooperativesService,
     private readonly transactions: Transactions,
     private readonly ledger: StockLedger,
@@ -78,17 +68,15 @@ export class ProductsService {
     const repeated = codes.find((code, i) => codes.indexOf(code) !== i);
     if (repeated) throw new Conflict(`SKU code ${repeated} appears twice in this product`);
     const id = await this.transactions.run(async (manager) => {
-      const product = await manager.save(
-        this.products.create({
-          cooperativeId: body.cooperativeId,
-          name: body.name,
-          category: body.category,
-          description: body.description ?? null,
-          imageUrls: body.imageUrls ?? [],
-          status: 'active',
-          searchText: foldVietnamese(body.name),
-        }),
-      );
+      const product = await this.products.add(manager, {
+        cooperativeId: body.cooperativeId,
+        name: body.name,
+        category: body.category,
+        description: body.description ?? null,
+        imageUrls: body.imageUrls ?? [],
+        status: 'active',
+        searchText: foldVietnamese(body.name),
+      });
       for (const input of body.skus) await this.insertSku(manager, product, input, actor);
       return product.id;
     });
@@ -97,21 +85,17 @@ export class ProductsService {
 
   async get(scope: Scope, id: string): Promise<ProductView> {
     const product = await this.findProduct(scope, id);
-    const skus = await this.skus.find({ where: { productId: id }, order: { seq: 'ASC' } });
+    const skus = await this.products.skusOf(id);
     return productView(product, skus, this.today());
   }
 
   /** For importers and the demo seed, which match products by name within a cooperative. */
   async findByName(cooperativeId: string, name: string): Promise<ProductView | undefined> {
-    const found = await this.products.findOne({
-      where: { cooperativeId, name },
-      order: { createdAt: 'ASC' },
-    });
+    const found = await this.products.firstByName(cooperativeId, name);
     return found ? this.get({ cooperativeId }, found.id) : undefined;
   }
 
   async list(scope: Scope, query: ProductListQuery): Promise<Page<ProductView>> {
-    const qb = this.products.createQueryBuilder('p');
     const cooperativeId = scope.cooperativeId ?? query.cooperativeId;
     if (
       scope.cooperativeId !== undefined &&
@@ -120,23 +104,19 @@ export class ProductsService {
     ) {
       return { items: [], nextCursor: null };
     }
-    if (cooperativeId) qb.andWhere('p.cooperative_id = :cooperativeId', { cooperativeId });
-    if (query.category) qb.andWhere('p.category = :category', { category: query.category });
-    if (query.status) qb.andWhere('p.status = :status', { status: query.status });
     const today = this.today();
-    if (query.stars !== undefined) {
-      qb.andWhere('p.ocop_stars = :stars AND p.ocop_valid_until >= :today', { stars: query.stars, today });
-    }
-    searchWords(query.q).forEach((word, i) =>
-      qb.andWhere(`p.search_text LIKE :word${i}`, { [`word${i}`]: `%${escapeLike(word)}%` }),
+    const { items: page, nextCursor } = await this.products.page(
+      {
+        cooperativeId,
+        category: query.category,
+        status: query.status,
+        stars: query.stars,
+        today,
+        q: query.q,
+      },
+      query,
     );
-    const { rows: page, nextCursor } = await fetchPage(qb, query, byCreation);
-    const skus = page.length
-      ? await this.skus.find({
-          where: { productId: In(page.map((p) => p.id)) },
-          order: { seq: 'ASC' },
-        })
-      : [];
+    const skus = page.length ? await this.products.skusOfProducts(page.map((p) => p.id)) : [];
     const byProduct = new Map<string, Sku[]>();
     for (const sku of skus) byProduct.set(sku.productId, [...(byProduct.get(sku.productId) ?? []), sku]);
     return { items: page.map((p) => productView(p, byProduct.get(p.id) ?? [], today)), nextCursor };
@@ -146,11 +126,10 @@ export class ProductsService {
     await this.findProduct(scope, id);
     if (body.category !== undefined) this.assertCategory(body.category);
     await this.transactions.run(async (manager) => {
-      await manager.update(
-        Product,
-        { id },
-        { ...body, ...(body.name !== undefined ? { searchText: foldVietnamese(body.name) } : {}) },
-      );
+      await this.products.saveChanges(manager, id, {
+        ...body,
+        ...(body.name !== undefined ? { searchText: foldVietnamese(body.name) } : {}),
+      });
       await this.events.publish(manager, new CatalogueChanged({ kind: 'product', productId: id }));
     });
     return this.get(scope, id);
@@ -170,7 +149,7 @@ export class ProductsService {
     const sku = await this.findSku(scope, skuId);
     if (Object.keys(body).length > 0) {
       await this.transactions.run(async (manager) => {
-        await manager.update(Sku, { id: skuId }, body);
+        await this.products.saveSkuChanges(manager, skuId, body);
         await this.events.publish(
           manager,
           new CatalogueChanged({ kind: 'product', productId: sku.productId }),
@@ -231,37 +210,32 @@ export class ProductsService {
 
   async movements(scope: Scope, skuId: string, query: MovementListQuery) {
     await this.findSku(scope, skuId);
-    const qb = this.movementRows.createQueryBuilder('m').where('m.sku_id = :skuId', { skuId });
-    const { rows, nextCursor } = await fetchPage(qb, query, byCreation);
-    return { items: rows.map(movementView), nextCursor };
+    const { items, nextCursor } = await this.ledgerRows.movements(skuId, query);
+    return { items: items.map(movementView), nextCursor };
   }
 
   /** The product if the scope may see it; otherwise 404. */
   async findProduct(scope: Scope, id: string): Promise<Product> {
-    const found = await this.products.findOne({
-      where: scope.cooperativeId ? { id, cooperativeId: scope.cooperativeId } : { id },
-    });
+    const found = await this.products.byId(id, scope.cooperativeId);
     if (!found) throw new NotFound('No such product');
     return found;
   }
 
   /** Every product's sales category (a province holds a few thousand products at most). */
   async categories(): Promise<Map<string, string>> {
-    const rows = await this.products.find({ select: { id: true, category: true } });
+    const rows = await this.products.categories();
     return new Map(rows.map((row) => [row.id, row.category]));
   }
 
   /** A cooperative's SKUs by code (codes are unique per cooperative); codes it lacks are absent. */
   async skusByCode(cooperativeId: string, codes: string[]): Promise<Map<string, Sku>> {
     if (codes.length === 0) return new Map();
-    const found = await this.skus.find({ where: { cooperativeId, code: In([...new Set(codes)]) } });
+    const found = await this.products.skusByCode(cooperativeId, codes);
     return new Map(found.map((sku) => [sku.code, sku]));
   }
 
   async findSku(scope: Scope, id: string): Promise<Sku> {
-    const found = await this.skus.findOne({
-      where: scope.cooperativeId ? { id, cooperativeId: scope.cooperativeId } : { id },
-    });
+    const found = await this.products.skuById(id, scope.cooperativeId);
     if (!found) throw new NotFound('No such SKU');
     return found;
   }
@@ -271,7 +245,7 @@ export class ProductsService {
    * at a time per product (the OCOP certificates, which write its badge) wait for each other.
    */
   async lockProduct(manager: EntityManager, productId: string): Promise<void> {
-    await manager.query(`SELECT id FROM products WHERE id = $1 FOR UPDATE`, [productId]);
+    await this.products.lock(manager, productId);
   }
 
   /**
@@ -283,26 +257,17 @@ export class ProductsService {
     productId: string,
     badge: OcopBadgeView | null,
   ): Promise<void> {
-    await manager.update(
-      Product,
-      { id: productId },
-      {
-        ocopCertificateId: badge?.certificateId ?? null,
-        ocopStars: badge?.stars ?? null,
-        ocopValidUntil: badge?.validUntil ?? null,
-      },
-    );
+    await this.products.saveOcopBadge(manager, productId, {
+      ocopCertificateId: badge?.certificateId ?? null,
+      ocopStars: badge?.stars ?? null,
+      ocopValidUntil: badge?.validUntil ?? null,
+    });
     await this.events.publish(manager, new CatalogueChanged({ kind: 'product', productId }));
   }
 
   /** Removes the badge if it is still this certificate's (the nightly expiry of certificates). */
   async clearOcopBadge(manager: EntityManager, productId: string, certificateId: string): Promise<void> {
-    const cleared = await manager.update(
-      Product,
-      { id: productId, ocopCertificateId: certificateId },
-      { ocopCertificateId: null, ocopStars: null, ocopValidUntil: null },
-    );
-    if (cleared.affected)
+    if (await this.products.clearOcopBadge(manager, productId, certificateId))
       await this.events.publish(manager, new CatalogueChanged({ kind: 'product', productId }));
   }
 
@@ -333,19 +298,17 @@ export class ProductsService {
   ): Promise<Sku> {
     let sku: Sku;
     try {
-      sku = await manager.save(
-        this.skus.create({
-          productId: product.id,
-          cooperativeId: product.cooperativeId,
-          code: input.code,
-          name: input.name,
-          priceVnd: input.priceVnd,
-          weightGrams: input.weightGrams,
-          onHand: 0,
-          reserved: 0,
-          safetyStock: input.safetyStock ?? 0,
-        }),
-      );
+      sku = await this.products.addSku(manager, {
+        productId: product.id,
+        cooperativeId: product.cooperativeId,
+        code: input.code,
+        name: input.name,
+        priceVnd: input.priceVnd,
+        weightGrams: input.weightGrams,
+        onHand: 0,
+        reserved: 0,
+        safetyStock: input.safetyStock ?? 0,
+      });
     } catch (error) {
       if (isUniqueViolation(error, 'skus_code_per_cooperative')) {
         throw new Conflict(`SKU code ${input.code} already exists in this cooperative`);

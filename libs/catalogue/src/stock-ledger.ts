@@ -2,62 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventBus } from '@ocop/database';
 import { CatalogueChanged } from './events';
-import type { Actor } from '@ocop/auth';
-import { MovementKind, Sku } from './entities';
+import type { Sku } from './entities';
+import { type StockCause, type StockChange, StockLedgerStore } from './stock-ledger.repository';
 
-export interface StockChange {
-  /** Change on-hand by this much… */
-  onHandDelta?: number;
-  /** …or set it to this figure (a stock take). */
-  setOnHand?: number;
-  reservedDelta?: number;
-  /**
-   * Reserve as many of these units as on-hand allows (instead of `reservedDelta`): orders for the
-   * last units are decided here, by the locked row, never by a read-then-write in the caller.
-   */
-  reserveUpTo?: number;
-}
-
-export interface StockCause {
-  kind: MovementKind;
-  reason: string;
-  orderId?: string;
-  idempotencyKey?: string;
-  /** the key or person who made the change; none when the connector made it (orders, the seed) */
-  actor?: Actor | null;
-}
-
-interface SkuRow {
-  id: string;
-  product_id: string;
-  cooperative_id: string;
-  code: string;
-  name: string;
-  price_vnd: string;
-  weight_grams: number;
-  on_hand: number;
-  reserved: number;
-  safety_stock: number;
-  created_at: Date;
-  updated_at: Date;
-}
-
-export function skuFromRow(row: SkuRow): Sku {
-  return Object.assign(new Sku(), {
-    id: row.id,
-    productId: row.product_id,
-    cooperativeId: row.cooperative_id,
-    code: row.code,
-    name: row.name,
-    priceVnd: Number(row.price_vnd),
-    weightGrams: row.weight_grams,
-    onHand: row.on_hand,
-    reserved: row.reserved,
-    safetyStock: row.safety_stock,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  });
-}
+export type { StockCause, StockChange } from './stock-ledger.repository';
 
 /**
  * The only writer of on-hand and reserved. Each change is one SQL statement that locks the SKU
@@ -66,7 +14,10 @@ export function skuFromRow(row: SkuRow): Sku {
  */
 @Injectable()
 export class StockLedger {
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly store: StockLedgerStore,
+    private readonly events: EventBus,
+  ) {}
 
   /**
    * The SKU after the change with what actually moved, or undefined when the change would break
@@ -78,50 +29,8 @@ export class StockLedger {
     change: StockChange,
     cause: StockCause,
   ): Promise<Sku | undefined> {
-    const rows: SkuRow[] = await manager.query(
-      `WITH locked AS (
-         SELECT id, on_hand, reserved FROM skus WHERE id = $1 FOR UPDATE
-       ), resized AS (
-         SELECT id, on_hand AS old_on_hand, reserved AS old_reserved,
-                COALESCE($2::int, on_hand + $3::int) AS new_on_hand
-         FROM locked
-       ), target AS (
-         SELECT *, old_reserved + CASE WHEN $9::int IS NULL THEN $4::int
-                     ELSE LEAST($9::int, GREATEST(new_on_hand - old_reserved, 0)) END AS new_reserved
-         FROM resized
-       ), moved AS (
-         UPDATE skus s SET on_hand = t.new_on_hand, reserved = t.new_reserved, updated_at = now()
-         FROM target t
-         WHERE s.id = t.id AND t.new_on_hand >= t.new_reserved AND t.new_reserved >= 0
-           AND ($9::int IS NULL OR t.new_reserved <> t.old_reserved)
-         RETURNING s.*, t.new_on_hand - t.old_on_hand AS on_hand_delta,
-                   t.new_reserved - t.old_reserved AS reserved_delta
-       ), logged AS (
-         INSERT INTO stock_movements
-           (sku_id, cooperative_id, on_hand_delta, reserved_delta, kind, reason, order_id, idempotency_key,
-            on_hand_after, reserved_after, actor_kind, actor_id, actor_name)
-         SELECT id, cooperative_id, on_hand_delta, reserved_delta, $5, $6, $7, $8, on_hand, reserved,
-                $10, $11::uuid, $12
-         FROM moved
-       )
-       SELECT * FROM moved`,
-      [
-        skuId,
-        change.setOnHand ?? null,
-        change.onHandDelta ?? 0,
-        change.reservedDelta ?? 0,
-        cause.kind,
-        cause.reason,
-        cause.orderId ?? null,
-        cause.idempotencyKey ?? null,
-        change.reserveUpTo ?? null,
-        cause.actor?.kind ?? null,
-        cause.actor?.id ?? null,
-        cause.actor?.name ?? null,
-      ],
-    );
-    if (!rows[0]) return undefined;
-    const sku = skuFromRow(rows[0]);
+    const sku = await this.store.apply(manager, skuId, change, cause);
+    if (!sku) return undefined;
     await this.events.publish(
       manager,
       new CatalogueChanged({ kind: 'stock', productId: sku.productId, skuId: sku.id }),
@@ -141,7 +50,9 @@ export class StockLedger {
     cause: StockCause,
   ): Promise<number> {
     if (quantity <= 0) return 0;
-    const before = await this.reservedOf(manager, skuId);
+    // inside the caller's transaction the row lock taken by apply() is what decides; this read
+    // only turns the absolute figure apply() returns back into the amount this call reserved
+    const before = await this.store.reservedOf(manager, skuId);
     const after = await this.apply(manager, skuId, { reserveUpTo: quantity }, cause);
     return after ? after.reserved - before : 0;
   }
@@ -154,16 +65,6 @@ export class StockLedger {
   async lock(manager: EntityManager, skuIds: string[]): Promise<void> {
     const ids = [...new Set(skuIds)].sort();
     if (ids.length === 0) return;
-    await manager.query(`SELECT id FROM skus WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
-  }
-
-  private async reservedOf(manager: EntityManager, skuId: string): Promise<number> {
-    // inside the caller's transaction the row lock taken by apply() is what decides; this read
-    // only turns the absolute figure apply() returns back into the amount this call reserved
-    const rows: { reserved: number }[] = await manager.query(
-      `SELECT reserved FROM skus WHERE id = $1 FOR UPDATE`,
-      [skuId],
-    );
-    return rows[0]?.reserved ?? 0;
+    await this.store.lock(manager, ids);
   }
 }

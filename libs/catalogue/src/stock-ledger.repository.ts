@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { Page, PageQuery } from '@ocop/common';
+import { byCreation, fetchPage } from '@ocop/database';
+import type { Actor } from '@ocop/auth';
+import { MovementKind, Sku, StockMovement } from './entities';
+
+export interface StockChange {
+  /** Change on-hand by this much… */
+  onHandDelta?: number;
+  /** …or set it to this figure (a stock take). */
+  setOnHand?: number;
+  reservedDelta?: number;
+  /**
+   * Reserve as many of these units as on-hand allows (instead of `reservedDelta`): orders for the
+   * last units are decided here, by the locked row, never by a read-then-write in the caller.
+   */
+  reserveUpTo?: number;
+}
+
+export interface StockCause {
+  kind: MovementKind;
+  reason: string;
+  orderId?: string;
+  idempotencyKey?: string;
+  /** the key or person who made the change; none when the connector made it (orders, the seed) */
+  actor?: Actor | null;
+}
+
+interface SkuRow {
+  id: string;
+  product_id: string;
+  cooperative_id: string;
+  code: string;
+  name: string;
+  price_vnd: string;
+  weight_grams: number;
+  on_hand: number;
+  reserved: number;
+  safety_stock: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function skuFromRow(row: SkuRow): Sku {
+  return Object.assign(new Sku(), {
+    id: row.id,
+    productId: row.product_id,
+    cooperativeId: row.cooperative_id,
+    code: row.code,
+    name: row.name,
+    priceVnd: Number(row.price_vnd),
+    weightGrams: row.weight_grams,
+    onHand: row.on_hand,
+    reserved: row.reserved,
+    safetyStock: row.safety_stock,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+/**
+ * The SQL of the stock ledger (StockLedger, which decides what it means): on-hand and reserved on
+ * the SKU rows, and the ledger rows in `stock_movements`. Every write runs in the caller's
+ * transaction.
+ */
+@Injectable()
+export class StockLedgerStore {
+  constructor(@InjectRepository(StockMovement) private readonly movementRows: Repository<StockMovement>) {}
+
+  /**
+   * One statement: locks the SKU row, applies the change only if on-hand stays ≥ reserved ≥ 0
+   * (and, for `reserveUpTo`, only if it reserves something), writes its ledger row, and answers the
+   * SKU after it; undefined when nothing changed.
+   */
+  async apply(
+    manager: EntityManager,
+    skuId: string,
+    change: StockChange,
+    cause: StockCause,
+  ): Promise<Sku | undefined> {
+    const rows: SkuRow[] = await manager.query(
+      `WITH locked AS (
+         SELECT id, on_hand, reserved FROM skus WHERE id = $1 FOR UPDATE
+       ), resized AS (
+         SELECT id, on_hand AS old_on_hand, reserved AS old_reserved,
+                COALESCE($2::int, on_hand + $3::int) AS new_on_hand
+         FROM locked
+       ), target AS (
+         SELECT *, old_reserved + CASE WHEN $9::int IS NULL THEN $4::int
+                     ELSE LEAST($9::int, GREATEST(new_on_hand - old_reserved, 0)) END AS new_reserved
+         FROM resized
+       ), moved AS (
+         UPDATE skus s SET on_hand = t.new_on_hand, reserved = t.new_reserved, updated_at = now()
+         FROM target t
+         WHERE s.id = t.id AND t.new_on_hand >= t.new_reserved AND t.new_reserved >= 0
+           AND ($9::int IS NULL OR t.new_reserved <> t.old_reserved)
+         RETURNING s.*, t.new_on_hand - t.old_on_hand AS on_hand_delta,
+                   t.new_reserved - t.old_reserved AS reserved_delta
+       ), logged AS (
+         INSERT INTO stock_movements
+           (sku_id, cooperative_id, on_hand_delta, reserved_delta, kind, reason, order_id, idempotency_key,
+            on_hand_after, reserved_after, actor_kind, actor_id, actor_name)
+         SELECT id, cooperative_id, on_hand_delta, reserved_delta, $5, $6, $7, $8, on_hand, reserved,
+                $10, $11::uuid, $12
+         FROM moved
+       )
+       SELECT * FROM moved`,
+      [
+        skuId,
+        change.setOnHand ?? null,
+        change.onHandDelta ?? 0,
+        change.reservedDelta ?? 0,
+        cause.kind,
+        cause.reason,
+        cause.orderId ?? null,
+        cause.idempotencyKey ?? null,
+        change.reserveUpTo ?? null,
+        cause.actor?.kind ?? null,
+        cause.actor?.id ?? null,
+        cause.actor?.name ?? null,
+      ],
+    );
+    return rows[0] ? skuFromRow(rows[0]) : undefined;
+  }
+
+  /** Locks the SKU rows for the rest of the transaction, in id order. */
+  async lock(manager: EntityManager, skuIds: string[]): Promise<void> {
+    await manager.query(`SELECT id FROM skus WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [skuIds]);
+  }
+
+  /** The SKU's reserved figure, under its row lock; 0 when there is no such SKU. */
+  async reservedOf(manager: EntityManager, skuId: string): Promise<number> {
+    const rows: { reserved: number }[] = await manager.query(
+      `SELECT reserved FROM skus WHERE id = $1 FOR UPDATE`,
+      [skuId],
+    );
+    return rows[0]?.reserved ?? 0;
+  }
+
+  /** A page of the SKU's ledger rows, newest first. */
+  async movements(skuId: string, query: PageQuery): Promise<Page<StockMovement>> {
+    const qb = this.movementRows.createQueryBuilder('m').where('m.sku_id = :skuId', { skuId });
+    const { rows, nextCursor } = await fetchPage(qb, query, byCreation);
+    return { items: rows, nextCursor };
+  }
+}
