@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { ProductsService } from '@ocop/catalogue';
 import {
   addDays,
@@ -16,8 +15,14 @@ import {
   isCalendarDate,
   vietnamDate,
 } from '@ocop/common';
-import { EventBus, fetchPage, type Keyset, Transactions } from '@ocop/database';
-import { Assessment } from './assessment.entity';
+import { EventBus, Transactions } from '@ocop/database';
+import type { Assessment } from './assessment.entity';
+import {
+  AssessmentStore,
+  type CertifiedProduct,
+  type IssuedCertificate,
+  type NewAssessment,
+} from './certificates.repository';
 import { AssessmentListQuery, CertificateListQuery, RecordAssessmentBody } from './dto';
 import { CertificateActivated, CertificateDeactivated, type CertificateEventPayload } from './events';
 import {
@@ -51,25 +56,15 @@ export function assessmentView(a: Assessment, today: string) {
 }
 export type AssessmentView = ReturnType<typeof assessmentView>;
 
-/** Assessments newest decision first. */
-const byDecision: Keyset<Assessment> = {
-  column: 'decided_at',
-  cast: 'date',
-  key: (a) => [a.decidedAt, a.id],
-};
+export type { CertifiedProduct, IssuedCertificate } from './certificates.repository';
 
-export interface IssuedCertificate {
-  id: string;
-  productId: string;
-  cooperativeId: string;
-  stars: number;
-  decidedAt: string;
-}
+/** What a certificate's events tell of it. */
+type AnnouncedCertificate = Pick<Assessment, 'id' | 'productId' | 'cooperativeId' | 'stars' | 'validUntil'>;
 
 @Injectable()
 export class CertificatesService {
   constructor(
-    @InjectRepository(Assessment) private readonly assessments: Repository<Assessment>,
+    private readonly assessments: AssessmentStore,
     private readonly products: ProductsService,
     private readonly transactions: Transactions,
     private readonly events: EventBus,
@@ -108,7 +103,7 @@ export class CertificatesService {
 
     const id = randomUUID();
     await this.transactions.run(async (manager) => {
-      const draft = manager.create(Assessment, {
+      const draft: NewAssessment = {
         id,
         productId: product.id,
         cooperativeId: product.cooperativeId,
@@ -126,44 +121,39 @@ export class CertificatesService {
         revokedReason: null,
         revokedAt: null,
         supersededBy: null,
-      });
+      };
       if (certified) await this.placeCertificate(manager, draft, today);
-      else await manager.insert(Assessment, draft);
+      else await this.assessments.add(manager, draft);
     });
     return this.get(scope, id);
   }
 
-  private async placeCertificate(manager: EntityManager, draft: Assessment, today: string): Promise<void> {
+  private async placeCertificate(manager: EntityManager, draft: NewAssessment, today: string): Promise<void> {
     // One certificate change per product at a time: the product row is the lock.
     await this.products.lockProduct(manager, draft.productId);
-    const current = await manager.findOne(Assessment, {
-      where: { productId: draft.productId, status: 'active' },
-    });
+    const current = await this.assessments.activeOf(manager, draft.productId);
     const validThrough = draft.validUntil as string;
     if (current && current.decidedAt > draft.decidedAt) {
       // An older decision recorded late is history: superseded if it was still valid when the
       // current certificate was decided, otherwise it had simply run its course.
       const superseded = validThrough >= current.decidedAt;
-      await manager.insert(Assessment, {
+      await this.assessments.add(manager, {
         ...draft,
         ...(superseded ? { status: 'superseded', supersededBy: current.id } : { status: 'expired' }),
       });
       return;
     }
     if (validThrough < today) {
-      await manager.insert(Assessment, { ...draft, status: 'expired' });
+      await this.assessments.add(manager, { ...draft, status: 'expired' });
       return;
     }
     if (current) {
       const lapsed = effectiveStatus(current.status, current.validUntil, today) === 'expired';
-      await manager.update(
-        Assessment,
-        { id: current.id },
-        lapsed ? { status: 'expired' } : { status: 'superseded', supersededBy: draft.id },
-      );
+      if (lapsed) await this.assessments.markExpired(manager, current.id);
+      else await this.assessments.markSuperseded(manager, current.id, draft.id);
       await this.announce(manager, CertificateDeactivated, current, lapsed ? 'expired' : 'superseded');
     }
-    await manager.insert(Assessment, { ...draft, status: 'active' });
+    await this.assessments.add(manager, { ...draft, status: 'active' });
     await this.announce(manager, CertificateActivated, draft);
     await this.products.recordOcopBadge(manager, draft.productId, {
       certificateId: draft.id,
@@ -176,18 +166,14 @@ export class CertificatesService {
     const found = await this.find(scope, certificateId);
     await this.transactions.run(async (manager) => {
       await this.products.lockProduct(manager, found.productId);
-      const certificate = await manager.findOneOrFail(Assessment, { where: { id: certificateId } });
+      const certificate = await this.assessments.get(manager, certificateId);
       const status = effectiveStatus(certificate.status, certificate.validUntil, this.today());
       if (status !== 'active') {
         throw new Conflict(
           `Only an active certificate can be revoked; this one is ${status.replace('_', ' ')}`,
         );
       }
-      await manager.update(
-        Assessment,
-        { id: certificateId },
-        { status: 'revoked', revokedReason: reason, revokedAt: this.clock.now() },
-      );
+      await this.assessments.markRevoked(manager, certificateId, reason, this.clock.now());
       await this.announce(manager, CertificateDeactivated, certificate, 'revoked');
       await this.products.recordOcopBadge(manager, certificate.productId, null);
     });
@@ -200,29 +186,7 @@ export class CertificatesService {
    */
   async persistExpiries(today = this.today()): Promise<number> {
     return this.transactions.run(async (manager) => {
-      const expired: Assessment[] = (
-        await manager.query(
-          `UPDATE ocop_assessments SET status = 'expired', updated_at = now()
-           WHERE status = 'active' AND valid_until < $1
-           RETURNING id, product_id, cooperative_id, stars, valid_until`,
-          [today],
-        )
-      )[0].map(
-        (row: {
-          id: string;
-          product_id: string;
-          cooperative_id: string;
-          stars: number;
-          valid_until: string;
-        }) =>
-          Object.assign(new Assessment(), {
-            id: row.id,
-            productId: row.product_id,
-            cooperativeId: row.cooperative_id,
-            stars: row.stars,
-            validUntil: row.valid_until,
-          }),
-      );
+      const expired = await this.assessments.expireLapsed(manager, today);
       for (const certificate of expired) {
         await this.announce(manager, CertificateDeactivated, certificate, 'expired');
         await this.products.clearOcopBadge(manager, certificate.productId, certificate.id);
@@ -236,25 +200,7 @@ export class CertificatesService {
    * the rating did to sales: the decision date is what matters, not today's status.
    */
   async issuedCertificates(filter: { stars?: number } = {}): Promise<IssuedCertificate[]> {
-    const rows: {
-      id: string;
-      product_id: string;
-      cooperative_id: string;
-      stars: number;
-      decided_at: string;
-    }[] = await this.assessments.query(
-      `SELECT id, product_id, cooperative_id, stars, decided_at::text FROM ocop_assessments
-         WHERE status <> 'not_certified' AND ($1::int IS NULL OR stars = $1)
-         ORDER BY decided_at, id`,
-      [filter.stars ?? null],
-    );
-    return rows.map((row) => ({
-      id: row.id,
-      productId: row.product_id,
-      cooperativeId: row.cooperative_id,
-      stars: row.stars,
-      decidedAt: row.decided_at,
-    }));
+    return this.assessments.issued(filter.stars ?? null);
   }
 
   /**
@@ -262,20 +208,8 @@ export class CertificatesService {
    * by that day, still valid, not yet revoked; where several apply, the latest decision (it
    * superseded the others).
    */
-  async certifiedOn(date: string): Promise<{ productId: string; cooperativeId: string; stars: number }[]> {
-    const rows: { product_id: string; cooperative_id: string; stars: number }[] =
-      await this.assessments.query(
-        `SELECT DISTINCT ON (product_id) product_id, cooperative_id, stars FROM ocop_assessments
-       WHERE status <> 'not_certified' AND decided_at <= $1::date AND valid_until >= $1::date
-         AND (revoked_at IS NULL OR (revoked_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date > $1::date)
-       ORDER BY product_id, decided_at DESC, created_at DESC`,
-        [date],
-      );
-    return rows.map((row) => ({
-      productId: row.product_id,
-      cooperativeId: row.cooperative_id,
-      stars: row.stars,
-    }));
+  async certifiedOn(date: string): Promise<CertifiedProduct[]> {
+    return this.assessments.certifiedOn(date);
   }
 
   async get(scope: Scope, id: string): Promise<AssessmentView> {
@@ -288,7 +222,7 @@ export class CertificatesService {
     query: AssessmentListQuery,
   ): Promise<Page<AssessmentView>> {
     await this.products.findProduct(scope, productId);
-    return this.page(query, (qb) => qb.andWhere('a.product_id = :productId', { productId }));
+    return this.views(await this.assessments.pageOfProduct(productId, query));
   }
 
   async list(scope: Scope, query: CertificateListQuery): Promise<Page<AssessmentView>> {
@@ -296,49 +230,28 @@ export class CertificatesService {
       return { items: [], nextCursor: null };
     }
     const today = this.today();
-    return this.page(query, (qb) => {
-      const cooperativeId = scope.cooperativeId ?? query.cooperativeId;
-      if (cooperativeId) qb.andWhere('a.cooperative_id = :cooperativeId', { cooperativeId });
-      if (query.stars !== undefined) qb.andWhere('a.stars = :stars', { stars: query.stars });
-      switch (query.status) {
-        case undefined:
-          qb.andWhere(`a.status <> 'not_certified'`);
-          break;
-        case 'active':
-          qb.andWhere(`a.status = 'active' AND a.valid_until >= :today`, { today });
-          break;
-        case 'expired':
-          qb.andWhere(`(a.status = 'expired' OR (a.status = 'active' AND a.valid_until < :today))`, {
-            today,
-          });
-          break;
-        default:
-          qb.andWhere('a.status = :status', { status: query.status });
-      }
-      if (query.expiringWithinDays !== undefined) {
-        qb.andWhere(`a.status = 'active' AND a.valid_until >= :today AND a.valid_until <= :horizon`, {
+    return this.views(
+      await this.assessments.page(
+        {
+          cooperativeId: scope.cooperativeId ?? query.cooperativeId,
+          stars: query.stars,
+          status: query.status,
           today,
-          horizon: addDays(today, query.expiringWithinDays),
-        });
-      }
-    });
+          expiringBy:
+            query.expiringWithinDays === undefined ? undefined : addDays(today, query.expiringWithinDays),
+        },
+        query,
+      ),
+    );
   }
 
-  private async page(
-    query: { limit?: number; cursor?: string },
-    filter: (qb: ReturnType<Repository<Assessment>['createQueryBuilder']>) => void,
-  ): Promise<Page<AssessmentView>> {
-    const qb = this.assessments.createQueryBuilder('a');
-    filter(qb);
-    const { rows, nextCursor } = await fetchPage(qb, query, byDecision);
+  private views(page: Page<Assessment>): Page<AssessmentView> {
     const today = this.today();
-    return { items: rows.map((a) => assessmentView(a, today)), nextCursor };
+    return { items: page.items.map((a) => assessmentView(a, today)), nextCursor: page.nextCursor };
   }
 
   private async find(scope: Scope, id: string): Promise<Assessment> {
-    const found = await this.assessments.findOne({
-      where: scope.cooperativeId ? { id, cooperativeId: scope.cooperativeId } : { id },
-    });
+    const found = await this.assessments.byId(id, scope.cooperativeId);
     if (!found) throw new NotFound('No such OCOP assessment or certificate');
     return found;
   }
@@ -346,7 +259,7 @@ export class CertificatesService {
   private async announce(
     manager: EntityManager,
     Event: typeof CertificateActivated | typeof CertificateDeactivated,
-    certificate: Assessment,
+    certificate: AnnouncedCertificate,
     reason?: CertificateEventPayload['reason'],
   ): Promise<void> {
     const payload: CertificateEventPayload = {
