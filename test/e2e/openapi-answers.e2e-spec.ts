@@ -383,6 +383,10 @@ describe('the OpenAPI document describes every answer', () => {
     });
     await api.call('POST', `/v1/connections/${connectionId}/republish`, { key: seller.coop.key });
     await api.call('POST', `/v1/connections/${connectionId}/republish`, { key: officer });
+    const checked = await api.call('POST', `/v1/connections/${connectionId}/check`, { key: seller.coop.key });
+    expect(checked.status).toBe(200);
+    await api.call('POST', `/v1/connections/${connectionId}/check`, { key: officer });
+    await api.call('POST', `/v1/connections/${connectionId}/check`, { key: other.key });
 
     const product = await newProduct(api, seller.coop);
     const listing = await api.call('POST', '/v1/listings', {
@@ -401,6 +405,8 @@ describe('the OpenAPI document describes every answer', () => {
     await api.call('POST', '/v1/listings', { key: seller.coop.key, body: { productId: 'x', connectionId } });
     await api.call('GET', `/v1/listings?productId=${product.id}&marketplace=sendo`, { key: seller.coop.key });
     await api.call('GET', '/v1/listings?status=gone', { key: seller.coop.key });
+    await api.call('GET', `/v1/listings?cooperativeId=${seller.coop.id}`, { key: officer });
+    await api.call('GET', '/v1/listings?cooperativeId=nope', { key: officer });
     await eventually(
       async () =>
         (await api.call('GET', `/v1/listings/${listing.body.id}`, { key: seller.coop.key })).body.status ===

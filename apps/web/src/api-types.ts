@@ -557,6 +557,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/connections/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extension: ask the marketplace whether the stored credentials still work; sets the status to match (admin, its cooperative) */
+        post: operations["Channels_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/connections/{id}/republish": {
         parameters: {
             query?: never;
@@ -1190,6 +1207,11 @@ export interface components {
             weightGrams: number;
             /** @example 50 */
             onHand?: number;
+            /**
+             * @description extension: the low-stock mark (0 by default)
+             * @example 10
+             */
+            safetyStock?: number;
         };
         CreateProductBody: {
             /** Format: uuid */
@@ -1432,7 +1454,9 @@ export interface components {
             marketplace: "sendo" | "voso" | "postmart";
             shopId: string;
             /** @description what the marketplace gave the seller, e.g. {shop_key, secret_key}, and webhookSecret (required): the secret it signs webhooks with */
-            credentials: Record<string, never>;
+            credentials: {
+                [key: string]: string;
+            };
             /** @description the marketplace API origin (scheme, host, port): one of its origins in MARKETPLACE_ORIGINS, the first when omitted */
             baseUrl?: string;
             stockBufferPercent?: number;
@@ -1527,7 +1551,9 @@ export interface components {
         };
         UpdateConnectionBody: {
             /** @description replaces all the credentials; webhookSecret included (required) */
-            credentials?: Record<string, never>;
+            credentials?: {
+                [key: string]: string;
+            };
             stockBufferPercent?: number;
             /** @enum {string} */
             status?: "active" | "paused";
@@ -1540,6 +1566,42 @@ export interface components {
              * @description the cooperative the shop now belongs to
              */
             cooperativeId: string;
+        };
+        ConnectionCheckResult: {
+            /** @description whether the marketplace accepted the stored credentials */
+            accepted: boolean;
+            /** @description the marketplace’s reason when it refused them */
+            message: string | null;
+            /** Format: date-time */
+            checkedAt: string;
+        };
+        ConnectionCheckResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            cooperativeId: string;
+            marketplace: components["schemas"]["Marketplace"];
+            shopId: string;
+            /**
+             * Format: uri
+             * @description the marketplace API’s origin
+             */
+            baseUrl: string;
+            /**
+             * Format: uri
+             * @description register this address with the marketplace for the shop’s webhooks
+             */
+            webhookUrl: string;
+            status: components["schemas"]["ConnectionStatus"];
+            /** @description why the connection is auth_failed */
+            statusReason: string | null;
+            stockBufferPercent: number;
+            autoConfirmOrders: boolean;
+            /** Format: date-time */
+            lastOrderSyncAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            check: components["schemas"]["ConnectionCheckResult"];
         };
         RepublishResponse: {
             /** Format: uuid */
@@ -4719,6 +4781,74 @@ export interface operations {
             };
         };
     };
+    Channels_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionCheckResponse"];
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or one of another cooperative (a path id that is not a UUID too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The marketplace could not check the credentials now */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     Channels_republish: {
         parameters: {
             query?: never;
@@ -4784,6 +4914,8 @@ export interface operations {
                 limit?: number;
                 /** @description opaque cursor from the previous page */
                 cursor?: string;
+                /** @description one producer’s listings (a cooperative key sees only its own whatever it names) */
+                cooperativeId?: string;
                 productId?: string;
                 connectionId?: string;
                 status?: "pending" | "synced" | "error" | "delisted";

@@ -168,6 +168,20 @@ export class ConnectionStore {
     );
   }
 
+  /**
+   * The marketplace accepted the credentials again: an auth_failed connection is active (within
+   * the caller's transaction, so its waiting pushes are woken with it). False when it was not
+   * auth_failed by then.
+   */
+  async liftAuthFailure(manager: EntityManager, id: string): Promise<boolean> {
+    const lifted = await manager.update(
+      Connection,
+      { id, status: 'auth_failed' },
+      { status: 'active', statusReason: null },
+    );
+    return (lifted.affected ?? 0) > 0;
+  }
+
   /** The connection's address may not be called: it stops, whether active or paused. */
   async markOriginRefused(connectionId: string, reason: string): Promise<void> {
     await this.connections.update(

@@ -55,6 +55,9 @@ export function connectionView(c: Connection, publicBaseUrl: string) {
   };
 }
 export type ConnectionView = ReturnType<typeof connectionView>;
+export type ConnectionCheckView = ConnectionView & {
+  check: { accepted: boolean; message: string | null; checkedAt: string };
+};
 
 const shopIdentity = (marketplace: Marketplace, shopId: string) => `${marketplace}:${shopId}`;
 
@@ -102,6 +105,7 @@ export class ConnectionsService {
     if (proven.shopId !== null && proven.shopId !== body.shopId) {
       throw new RuleViolation(
         `The ${body.marketplace} marketplace says these credentials are for shop "${proven.shopId}", not "${body.shopId}"`,
+        [{ field: 'shopId', message: `these credentials are for shop "${proven.shopId}"` }],
       );
     }
     const saved = await this.connections.insertUnlessConnected({
@@ -178,6 +182,7 @@ export class ConnectionsService {
       if (proven.shopId !== null && proven.shopId !== current.shopId) {
         throw new RuleViolation(
           `The ${current.marketplace} marketplace says these credentials are for shop "${proven.shopId}", not "${current.shopId}"`,
+          [{ field: 'credentials', message: `these credentials are for shop "${proven.shopId}"` }],
         );
       }
       changes.credentialsSealed = sealCredentials(
@@ -307,6 +312,62 @@ export class ConnectionsService {
     await this.connections.recordOrderSync(connectionId, at);
   }
 
+  /**
+   * Asks the marketplace now whether the stored credentials still work, as connecting did: a
+   * seller who fixed the password on the marketplace's side, or an operator who allowed the origin
+   * again, lifts an `auth_failed` this way without sending the credentials again, and a refusal
+   * turns an active connection `auth_failed` before the next push finds out. A paused connection
+   * stays paused either way (the answer says what the marketplace said). A marketplace that
+   * cannot answer now is a 503 and changes nothing.
+   */
+  async check(scope: Scope, id: string): Promise<ConnectionCheckView> {
+    const current = await this.find(scope, id);
+    const checkedAt = new Date().toISOString();
+    let shop: ShopAccess;
+    try {
+      shop = await this.access(id);
+    } catch (error) {
+      // access() has already marked a connection whose address is no longer allowed
+      if (error instanceof MarketplaceError) return this.checked(scope, id, false, error.message, checkedAt);
+      throw error;
+    }
+    let refusal: string | null = null;
+    try {
+      const proven = await this.adapters[current.marketplace].verifyCredentials(shop);
+      if (proven.shopId !== null && proven.shopId !== current.shopId) {
+        refusal = `the credentials are for shop "${proven.shopId}", not "${current.shopId}"`;
+      }
+    } catch (error) {
+      if (!(error instanceof MarketplaceError)) throw error;
+      if (error.kind !== 'auth') {
+        throw new ServiceUnavailable(
+          `The ${current.marketplace} marketplace could not check the credentials now (${error.message}); try again`,
+        );
+      }
+      refusal = error.message;
+    }
+    if (refusal !== null) {
+      await this.markAuthFailed(id, refusal);
+      return this.checked(scope, id, false, refusal, checkedAt);
+    }
+    if (current.status === 'auth_failed') {
+      await this.transactions.run(async (manager) => {
+        if (await this.connections.liftAuthFailure(manager, id)) await this.versions.wake(manager, id);
+      });
+    }
+    return this.checked(scope, id, true, null, checkedAt);
+  }
+
+  private async checked(
+    scope: Scope,
+    id: string,
+    accepted: boolean,
+    message: string | null,
+    checkedAt: string,
+  ): Promise<ConnectionCheckView> {
+    return { ...(await this.get(scope, id)), check: { accepted, message, checkedAt } };
+  }
+
   /** The marketplace refused the stored credentials: stop pushing and say so in the API. */
   async markAuthFailed(connectionId: string, reason: string): Promise<void> {
     await this.connections.markAuthFailed(connectionId, `The marketplace refused the credentials: ${reason}`);
@@ -339,6 +400,8 @@ export class ConnectionsService {
       if (error instanceof MarketplaceError && error.kind === 'auth') {
         throw new RuleViolation(
           `The ${shop.marketplace} marketplace refused these credentials: ${error.message}`,
+          // a form shows the refusal beside the credentials it names
+          [{ field: 'credentials', message: error.message }],
         );
       }
       if (error instanceof MarketplaceError) {

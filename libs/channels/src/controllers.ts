@@ -21,6 +21,7 @@ import {
 import { ListingsService } from './listings.service';
 import {
   ChannelHealthResponse,
+  ConnectionCheckResponse,
   ConnectionPage,
   ConnectionResponse,
   ListingPage,
@@ -143,6 +144,23 @@ export class ChannelsController {
     @Body() body: TransferConnectionBody,
   ): Promise<ConnectionResponse> {
     return this.connections.transfer(id, body);
+  }
+
+  /** Extension of API.md: "check connection" on demand, without sending the credentials again. */
+  @Post('connections/:id/check')
+  @HttpCode(200)
+  @Roles('admin', 'cooperative')
+  @ApiOperation({
+    summary:
+      'Extension: ask the marketplace whether the stored credentials still work; sets the status to match (admin, its cooperative)',
+  })
+  @ApiOkResponse({ type: ConnectionCheckResponse })
+  @ApiErrors(403, 404, { 503: 'The marketplace could not check the credentials now' })
+  check(
+    @CurrentPrincipal() who: Principal,
+    @Param('id', ParseIdPipe) id: string,
+  ): Promise<ConnectionCheckResponse> {
+    return this.connections.check(who.scope, id);
   }
 
   /** Extension of API.md: publish every listing of the connection again (the marketplace lost them). */

@@ -41,6 +41,8 @@ export class CreateConnectionBody {
   @ApiProperty({ enum: MARKETPLACES }) @IsIn(MARKETPLACES) marketplace: Marketplace;
   @ApiProperty() @IsString() @IsNotEmpty() @MaxLength(100) shopId: string;
   @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
     description:
       'what the marketplace gave the seller, e.g. {shop_key, secret_key}, and webhookSecret (required): the secret it signs webhooks with',
   })
@@ -68,7 +70,11 @@ export class CreateConnectionBody {
 }
 
 export class UpdateConnectionBody {
-  @ApiPropertyOptional({ description: 'replaces all the credentials; webhookSecret included (required)' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'replaces all the credentials; webhookSecret included (required)',
+  })
   @IsOptional()
   @IsObject()
   @IsCredentials()
@@ -99,6 +105,13 @@ export class CreateListingBody {
 }
 
 export class ListingListQuery extends PageQuery {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'one producer’s listings (a cooperative key sees only its own whatever it names)',
+  })
+  @IsOptional()
+  @IsUUID()
+  cooperativeId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() productId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() connectionId?: string;
   @ApiPropertyOptional({ enum: LISTING_STATUSES })

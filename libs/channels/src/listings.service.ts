@@ -83,9 +83,13 @@ export class ListingsService {
   }
 
   async list(scope: Scope, query: ListingListQuery): Promise<Page<ListingView>> {
+    // another producer's id from a cooperative finds nothing, as the products list does
+    if (scope.cooperativeId && query.cooperativeId && query.cooperativeId !== scope.cooperativeId) {
+      return { items: [], nextCursor: null };
+    }
     const { rows, nextCursor } = await this.listings.page(
       {
-        cooperativeId: scope.cooperativeId,
+        cooperativeId: scope.cooperativeId ?? query.cooperativeId,
         productId: query.productId,
         connectionId: query.connectionId,
         status: query.status,

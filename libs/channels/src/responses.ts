@@ -28,6 +28,18 @@ export class ConnectionResponse {
 
 export class ConnectionPage extends PageOf(ConnectionResponse) {}
 
+export class ConnectionCheckResult {
+  @ApiProperty({ description: 'whether the marketplace accepted the stored credentials' }) accepted: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'the marketplace’s reason when it refused them' })
+  message: string | null;
+  @ApiProperty({ format: 'date-time' }) checkedAt: string;
+}
+
+/** The connection after the check, and what the marketplace said. */
+export class ConnectionCheckResponse extends ConnectionResponse {
+  @ApiProperty({ type: ConnectionCheckResult }) check: ConnectionCheckResult;
+}
+
 export class ListingBadgeResponse {
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 5 }) stars: number;
 }
