@@ -407,6 +407,14 @@ describe('the OpenAPI document describes every answer', () => {
     await api.call('GET', '/v1/listings?status=gone', { key: seller.coop.key });
     await api.call('GET', `/v1/listings?cooperativeId=${seller.coop.id}`, { key: officer });
     await api.call('GET', '/v1/listings?cooperativeId=nope', { key: officer });
+    const many = await newProduct(api, seller.coop);
+    const bulk = (key: string, body: unknown) => api.call('POST', '/v1/listings/bulk', { key, body });
+    expect(
+      (await bulk(seller.coop.key, { connectionId, productIds: [many.id, product.id, unknown()] })).status,
+    ).toBe(200);
+    await bulk(officer, { connectionId, productIds: [many.id] });
+    await bulk(other.key, { connectionId, productIds: [many.id] });
+    await bulk(seller.coop.key, { connectionId, productIds: [] });
     await eventually(
       async () =>
         (await api.call('GET', `/v1/listings/${listing.body.id}`, { key: seller.coop.key })).body.status ===

@@ -609,6 +609,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/listings/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Extension: list up to 200 products on one connection; each product listed or refused alone (admin, its cooperative) */
+        post: operations["Channels_publishMany"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/listings/{id}": {
         parameters: {
             query?: never;
@@ -1647,6 +1664,36 @@ export interface components {
             lastSyncedAt: string | null;
             /** Format: date-time */
             createdAt: string;
+        };
+        CreateListingsBody: {
+            /**
+             * Format: uuid
+             * @description the shop every product is listed on
+             */
+            connectionId: string;
+            /** @description the products to list, of the connection’s cooperative */
+            productIds: string[];
+        };
+        BulkListingItemResponse: {
+            /** Format: uuid */
+            productId: string;
+            /**
+             * @description what POST /v1/listings would have answered for this product alone
+             * @enum {integer}
+             */
+            status: 202 | 404 | 409 | 422;
+            listing: components["schemas"]["ListingResponse"] | null;
+            error: components["schemas"]["ErrorContent"] | null;
+        };
+        BulkListingResponse: {
+            /** Format: uuid */
+            connectionId: string;
+            /** @description products now listed (pending) */
+            listed: number;
+            /** @description products not listed; their items say why */
+            refused: number;
+            /** @description one per product, in the order sent */
+            items: components["schemas"]["BulkListingItemResponse"][];
         };
         ListingPage: {
             items: components["schemas"]["ListingResponse"][];
@@ -5053,6 +5100,94 @@ export interface operations {
             };
             /** @description The connection belongs to another cooperative than the product */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Channels_publishMany: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateListingsBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkListingResponse"];
+                };
+            };
+            /** @description The request is not valid: `validation_failed` with `details` [{field, message}], or `bad_request` (malformed JSON, a forged cursor…) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such connection */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is larger than 1 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,12 +14,14 @@ import {
   ConnectionListQuery,
   CreateConnectionBody,
   CreateListingBody,
+  CreateListingsBody,
   ListingListQuery,
   TransferConnectionBody,
   UpdateConnectionBody,
 } from './dto';
 import { ListingsService } from './listings.service';
 import {
+  BulkListingResponse,
   ChannelHealthResponse,
   ConnectionCheckResponse,
   ConnectionPage,
@@ -197,6 +199,23 @@ export class ChannelsController {
   )
   publish(@CurrentPrincipal() who: Principal, @Body() body: CreateListingBody): Promise<ListingResponse> {
     return this.listings.create(who.scope, body);
+  }
+
+  /** Extension of API.md: the web app's "Đăng bán lên…" for the selected products, in one call. */
+  @Post('listings/bulk')
+  @HttpCode(200)
+  @Roles('admin', 'cooperative')
+  @ApiOperation({
+    summary:
+      'Extension: list up to 200 products on one connection; each product listed or refused alone (admin, its cooperative)',
+  })
+  @ApiOkResponse({ type: BulkListingResponse })
+  @ApiErrors(400, 403, { 404: 'No such connection' }, 413, 415)
+  publishMany(
+    @CurrentPrincipal() who: Principal,
+    @Body() body: CreateListingsBody,
+  ): Promise<BulkListingResponse> {
+    return this.listings.createMany(who.scope, body);
   }
 
   @Get('listings')

@@ -1,5 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -102,6 +106,28 @@ export class TransferConnectionBody {
 export class CreateListingBody {
   @ApiProperty({ format: 'uuid' }) @IsUUID() productId: string;
   @ApiProperty({ format: 'uuid' }) @IsUUID() connectionId: string;
+}
+
+export const BULK_LISTING_LIMIT = 200;
+
+export class CreateListingsBody {
+  @ApiProperty({ format: 'uuid', description: 'the shop every product is listed on' })
+  @IsUUID()
+  connectionId: string;
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    minItems: 1,
+    maxItems: BULK_LISTING_LIMIT,
+    uniqueItems: true,
+    description: 'the products to list, of the connection’s cooperative',
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(BULK_LISTING_LIMIT)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  productIds: string[];
 }
 
 export class ListingListQuery extends PageQuery {

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { ProductsService } from '@ocop/catalogue';
-import { Conflict, NotFound, Page, RuleViolation, Scope } from '@ocop/common';
+import { Conflict, DomainError, type ErrorDetail, NotFound, Page, RuleViolation, Scope } from '@ocop/common';
 import { Transactions } from '@ocop/database';
 import { ConnectionsService } from './connections.service';
-import { CreateListingBody, ListingListQuery } from './dto';
+import { CreateListingBody, CreateListingsBody, ListingListQuery } from './dto';
 import { Listing } from './entities';
 import { ListingStore } from './listings.repository';
 import { ListingVersions } from './listing-versions';
@@ -28,6 +28,18 @@ export function listingView(l: Listing) {
   };
 }
 export type ListingView = ReturnType<typeof listingView>;
+interface BulkListingItem {
+  productId: string;
+  status: 202 | 404 | 409 | 422;
+  listing: ListingView | null;
+  error: { code: string; message: string; details: ErrorDetail[] } | null;
+}
+export interface BulkListingView {
+  connectionId: string;
+  listed: number;
+  refused: number;
+  items: BulkListingItem[];
+}
 
 @Injectable()
 export class ListingsService {
@@ -76,6 +88,32 @@ export class ListingsService {
       return saved.id;
     });
     return this.get(scope, id);
+  }
+
+  /**
+   * Lists many products on one shop in one request ("Đăng bán lên…" for the selected products):
+   * each product as `create` would, in its own transaction, so one refused product (another
+   * cooperative's, already listed) leaves the others listed and says why in its item.
+   */
+  async createMany(scope: Scope, body: CreateListingsBody): Promise<BulkListingView> {
+    await this.connections.find(scope, body.connectionId);
+    const items: BulkListingItem[] = [];
+    for (const productId of body.productIds) {
+      try {
+        const listing = await this.create(scope, { productId, connectionId: body.connectionId });
+        items.push({ productId, status: 202, listing, error: null });
+      } catch (error) {
+        if (!(error instanceof DomainError) || ![404, 409, 422].includes(error.status)) throw error;
+        items.push({
+          productId,
+          status: error.status as 404 | 409 | 422,
+          listing: null,
+          error: { code: error.code, message: error.message, details: error.details as ErrorDetail[] },
+        });
+      }
+    }
+    const listed = items.filter((item) => item.status === 202).length;
+    return { connectionId: body.connectionId, listed, refused: items.length - listed, items };
   }
 
   async get(scope: Scope, id: string): Promise<ListingView> {

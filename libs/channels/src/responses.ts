@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { PageOf } from '@ocop/common';
+import { ErrorContent, PageOf } from '@ocop/common';
 import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
 import { LISTING_HEALTH, type ListingHealth } from './channel-health';
 import { CONNECTION_STATUSES, LISTING_STATUSES, type ConnectionStatus, type ListingStatus } from './entities';
@@ -71,6 +71,27 @@ export class ListingResponse {
 }
 
 export class ListingPage extends PageOf(ListingResponse) {}
+
+/** One product of a bulk listing: its listing (pending), or why it was not listed. */
+export class BulkListingItemResponse {
+  @ApiProperty({ format: 'uuid' }) productId: string;
+  @ApiProperty({
+    type: 'integer',
+    enum: [202, 404, 409, 422],
+    description: 'what POST /v1/listings would have answered for this product alone',
+  })
+  status: 202 | 404 | 409 | 422;
+  @ApiProperty({ type: ListingResponse, nullable: true }) listing: ListingResponse | null;
+  @ApiProperty({ type: ErrorContent, nullable: true }) error: ErrorContent | null;
+}
+
+export class BulkListingResponse {
+  @ApiProperty({ format: 'uuid' }) connectionId: string;
+  @ApiProperty({ type: 'integer', description: 'products now listed (pending)' }) listed: number;
+  @ApiProperty({ type: 'integer', description: 'products not listed; their items say why' }) refused: number;
+  @ApiProperty({ type: [BulkListingItemResponse], description: 'one per product, in the order sent' })
+  items: BulkListingItemResponse[];
+}
 
 export class RepublishResponse {
   @ApiProperty({ format: 'uuid' }) connectionId: string;

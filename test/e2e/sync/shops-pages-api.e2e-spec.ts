@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { RunningApi, startApi } from '../../support/api';
 import { newCooperative, newKey, newProduct, uniqueCode } from '../../support/factories';
@@ -6,12 +7,13 @@ import { openShop, sandboxControl, startMarketplaces } from '../../support/marke
 type Sandbox = Awaited<ReturnType<typeof startMarketplaces>>;
 
 /**
- * The web app's "Kiểm tra kết nối" (POST /v1/connections/:id/check) asks the marketplace about the
- * stored credentials now; the shops page reads one producer's listings (GET /v1/listings
- * ?cooperativeId=); a refused connect names the field the form shows it beside. No worker: none
- * of this waits for a push.
+ * What the web app's shops and listings pages need of the API: "Kiểm tra kết nối" (POST
+ * /v1/connections/:id/check) asks the marketplace about the stored credentials now; the listings
+ * page reads one producer's listings (GET /v1/listings?cooperativeId=) and lists the selected
+ * products on a shop in one call (POST /v1/listings/bulk); a refused connect names the field the
+ * form shows it beside. No worker: none of this waits for a push.
  */
-describe('checking a connection, and a producer’s listings', () => {
+describe('the shops and listings pages’ API: check a connection, a producer’s listings, bulk listing', () => {
   let api: RunningApi;
   let sandbox: Sandbox;
   // a marketplace of its own, to make it forget its shops
@@ -196,5 +198,85 @@ describe('checking a connection, and a producer’s listings', () => {
     const bad = await api.call('GET', '/v1/listings?cooperativeId=nope', { key: officer });
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('validation_failed');
+  });
+
+  describe('listing many products on one shop (POST /v1/listings/bulk)', () => {
+    const bulk = (key: string, body: unknown) => api.call('POST', '/v1/listings/bulk', { key, body });
+
+    it('lists each product alone, and says of each refused one what POST /v1/listings would have', async () => {
+      const coop = await newCooperative(api);
+      const other = await newCooperative(api);
+      const shop = await connect(coop, 'postmart');
+      const [first, second, already] = [
+        await newProduct(api, coop),
+        await newProduct(api, coop),
+        await newProduct(api, coop),
+      ];
+      const theirs = await newProduct(api, other);
+      expect(
+        (
+          await api.call('POST', '/v1/listings', {
+            key: coop.key,
+            body: { productId: already.id, connectionId: shop.id },
+          })
+        ).status,
+      ).toBe(202);
+      const unknown = '00000000-0000-4000-8000-000000000000';
+      const res = await bulk(coop.key, {
+        connectionId: shop.id,
+        productIds: [first.id, already.id, theirs.id, unknown, second.id],
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ connectionId: shop.id, listed: 2, refused: 3 });
+      expect(
+        res.body.items.map((i: { productId: string; status: number }) => [i.productId, i.status]),
+      ).toEqual([
+        [first.id, 202],
+        [already.id, 409],
+        [theirs.id, 404],
+        [unknown, 404],
+        [second.id, 202],
+      ]);
+      expect(res.body.items[0]).toMatchObject({
+        listing: { productId: first.id, connectionId: shop.id, status: 'pending' },
+        error: null,
+      });
+      expect(res.body.items[1]).toMatchObject({ listing: null, error: { code: 'conflict' } });
+      const listed = await api.call('GET', `/v1/listings?connectionId=${shop.id}&limit=200`, {
+        key: coop.key,
+      });
+      expect(listed.body.items.map((l: { productId: string }) => l.productId).sort()).toEqual(
+        [first.id, second.id, already.id].sort(),
+      );
+      // an admin naming another cooperative's product: the rule POST /v1/listings applies
+      const mixed = await bulk(api.adminKey, { connectionId: shop.id, productIds: [theirs.id] });
+      expect(mixed.status).toBe(200);
+      expect(mixed.body.items[0]).toMatchObject({ status: 422, error: { code: 'rule_violation' } });
+    });
+
+    it('refuses the whole call for a shop not the caller’s, a role that may not list, or a bad list', async () => {
+      const coop = await newCooperative(api);
+      const other = await newCooperative(api);
+      const shop = await connect(coop, 'sendo');
+      const product = await newProduct(api, coop);
+      expect((await bulk(other.key, { connectionId: shop.id, productIds: [product.id] })).status).toBe(404);
+      expect((await bulk(officer, { connectionId: shop.id, productIds: [product.id] })).status).toBe(403);
+      const refused = [
+        { connectionId: shop.id, productIds: [] },
+        { connectionId: shop.id, productIds: [product.id, product.id] },
+        { connectionId: shop.id, productIds: ['nope'] },
+        { connectionId: shop.id, productIds: product.id },
+        { connectionId: shop.id, productIds: Array.from({ length: 201 }, () => randomUUID()) },
+        { connectionId: 'nope', productIds: [product.id] },
+        { productIds: [product.id] },
+      ];
+      for (const body of refused) {
+        const res = await bulk(coop.key, body);
+        expect([res.status, res.body.error.code]).toEqual([400, 'validation_failed']);
+      }
+      // nothing was listed by any of them
+      const listed = await api.call('GET', `/v1/listings?productId=${product.id}`, { key: coop.key });
+      expect(listed.body.items).toEqual([]);
+    });
   });
 });
