@@ -6,7 +6,9 @@ import type { JSX } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, ApiError, csrfHeader, every, messageOf, ok, useCsrfToken, whenSignedOut } from './api';
 import type { Cooperative, Me } from './api';
+import { ConnectionsPage } from './pages/connections';
 import { InvitePage } from './pages/invite';
+import { ListingsPage } from './pages/listings';
 import { ProductForm } from './pages/product-form';
 import { ProductsPage } from './pages/products';
 import { ReportPage } from './pages/reports';
@@ -113,6 +115,10 @@ function Page({ route, session }: { route: Place; session: Session }): JSX.Eleme
       return <ProductsPage query={route.query} />;
     case 'stock':
       return <StockPage query={route.query} />;
+    case 'connections':
+      return can.manageShops(role) ? <ConnectionsPage /> : <NotOffered />;
+    case 'listings':
+      return <ListingsPage query={route.query} />;
     case 'province':
       return can.readProvince(role) ? <ReportPage report="province" /> : <NotOffered />;
     case 'producer':

@@ -118,18 +118,21 @@ export function ActionButton({
   onAction,
   children,
   kind = 'secondary',
+  disabled = false,
   ...rest
 }: {
   onAction: () => Promise<unknown>;
   children: ComponentChildren;
   kind?: 'primary' | 'secondary' | 'danger';
+  /** nothing to act on yet (no row selected) */
+  disabled?: boolean;
 } & Omit<JSX.HTMLAttributes<HTMLButtonElement>, 'onClick'>): JSX.Element {
   const [busy, setBusy] = useState(false);
   return (
     <button
       type="button"
       class={`button button-${kind}`}
-      disabled={busy}
+      disabled={busy || disabled}
       aria-busy={busy}
       onClick={() => {
         setBusy(true);

@@ -1,0 +1,326 @@
+// The page.evaluate callbacks run in the browser, so they are typed against the DOM.
+/// <reference lib="dom" />
+import type { INestApplicationContext } from '@nestjs/common';
+import AxeBuilder from '@axe-core/playwright';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type RunningApi, startApi } from '../../support/api';
+import { newCooperative, uniqueCode } from '../../support/factories';
+import {
+  MARKETPLACE_NAMES,
+  type MarketplaceName,
+  openShop,
+  sandboxControl,
+  startMarketplaces,
+} from '../../support/marketplaces';
+import { eventually, startWorker } from '../../support/worker';
+
+/**
+ * Issue 14, parts 4 and 5, in Debian's Chromium against the real API, worker and sandbox
+ * marketplaces: a cooperative's staff member connects a shop on each marketplace through the form
+ * (a refused login shows the marketplace's reason by the field), gets the webhook address to paste
+ * back, lists a two-SKU product on all three from #/listings and watches each reach "Đã đồng bộ"
+ * without a reload; a product the marketplace refuses shows its message and a link to fix it. An
+ * officer is not offered the shops page and gets no write button. The pages are served from
+ * dist/web: run `npm run build` first.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(__dirname, '..', '..', '..', 'test-artifacts', 'web');
+const PASSWORD = 'mật khẩu đủ dài 2026';
+
+type Sandbox = Awaited<ReturnType<typeof startMarketplaces>>;
+
+describe('shops and listings in headless Chromium', () => {
+  let sandbox: Sandbox;
+  let api: RunningApi;
+  let worker: INestApplicationContext;
+  let browser: Browser;
+  let coop: Awaited<ReturnType<typeof newCooperative>>;
+  const staff = { email: `lan-${randomUUID().slice(0, 8)}@haodat.example`, name: 'Nguyễn Thị Lan' };
+  const officer = { email: `officer-${randomUUID().slice(0, 8)}@sct.example`, name: 'Trần Văn Minh' };
+  const shops = {} as Record<MarketplaceName, { shopId: string; connectionId: string }>;
+  const code = uniqueCode('HD');
+  let product: { id: string; name: string };
+  let refused: { id: string; name: string };
+  let staffTab: { context: BrowserContext; page: Page; problems: string[] };
+
+  async function person(body: Record<string, unknown>) {
+    const res = await api.call('POST', '/v1/users', {
+      key: api.adminKey,
+      body: { ...body, password: PASSWORD },
+    });
+    if (res.status !== 201) throw new Error(`user not created: ${res.status} ${res.text}`);
+  }
+
+  /** A browser tab of its own (its own cookie jar) that records every failed answer and page error. */
+  async function tab(viewport = { width: 1280, height: 900 }) {
+    const context = await browser.newContext({ viewport, locale: 'vi-VN' });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 500) problems.push(`${response.status()} ${response.url()}`);
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    return { context, page, problems };
+  }
+
+  async function signIn(page: Page, email: string) {
+    await page.goto(`${api.url}/app/`);
+    await page.waitForSelector('body[data-page="sign-in"]');
+    await page.fill('#email', email);
+    await page.fill('#password', PASSWORD);
+    await page.click('form button[type=submit]');
+    await page.waitForSelector('nav.menu');
+  }
+
+  async function open(page: Page, hash: string, name: string) {
+    await page.evaluate((h) => {
+      location.hash = h;
+    }, hash);
+    await shown(page, name);
+  }
+
+  async function shown(page: Page, name: string) {
+    await page.waitForSelector(`body[data-page="${name}"][data-ready="true"]`, { timeout: 30_000 });
+  }
+
+  async function noSeriousAxeViolation(page: Page) {
+    const result = await new AxeBuilder({ page }).analyze();
+    const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  }
+
+  async function screenshots(page: Page, name: string) {
+    await page.screenshot({ path: join(ARTIFACTS, `${name}-1280.png`), fullPage: true });
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(ARTIFACTS, `${name}-390.png`), fullPage: true });
+    if (size) await page.setViewportSize(size);
+  }
+
+  /** The listings table's cell of a product on a marketplace: its state, and the marketplace's words. */
+  const cellOf = (page: Page, productId: string, marketplace: MarketplaceName) =>
+    page.locator(`tr[data-product="${productId}"] td[data-marketplace="${marketplace}"]`);
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}`);
+    if (!existsSync(join(__dirname, '..', '..', '..', 'dist', 'web', 'index.html'))) {
+      throw new Error('The web app is not built: run "npm run build" first');
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    sandbox = await startMarketplaces();
+    api = await startApi();
+    worker = await startWorker();
+    coop = await newCooperative(api, { name: `HTX chè Hảo Đạt ${randomUUID().slice(0, 6)}` });
+    await person({ ...staff, role: 'cooperative', cooperativeId: coop.id });
+    await person({ ...officer, role: 'officer' });
+    const created = await api.call('POST', '/v1/products', {
+      key: coop.key,
+      body: {
+        cooperativeId: coop.id,
+        name: 'Chè tôm nõn Hảo Đạt',
+        category: 'tea',
+        skus: [
+          { code: `${code}-100`, name: 'Gói 100g', priceVnd: 120_000, weightGrams: 100, onHand: 12 },
+          { code: `${code}-200`, name: 'Hộp 200g', priceVnd: 230_000, weightGrams: 200, onHand: 5 },
+        ],
+      },
+    });
+    expect(created.status).toBe(201);
+    product = created.body;
+    // a blank name: every marketplace refuses it with its own message
+    const blank = await api.call('POST', '/v1/products', {
+      key: coop.key,
+      body: {
+        cooperativeId: coop.id,
+        name: '   ',
+        category: 'honey',
+        skus: [
+          { code: uniqueCode('MO'), name: 'Chai 500ml', priceVnd: 150_000, weightGrams: 700, onHand: 5 },
+        ],
+      },
+    });
+    expect(blank.status).toBe(201);
+    refused = blank.body;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    staffTab = await tab();
+    await staffTab.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await worker?.close();
+    await api?.close();
+    await sandbox?.close();
+  });
+
+  it('connects a shop on each marketplace through the form, and gives the webhook address to paste', async () => {
+    const { page } = staffTab;
+    await signIn(page, staff.email);
+    await open(page, '#/connections', 'connections');
+    await page.waitForSelector('form[data-form="connect-shop"]');
+    await noSeriousAxeViolation(page);
+
+    // a refused login: the marketplace's reason by the field, nothing typed lost
+    const voso = await openShop(sandbox, 'voso');
+    await page.check('#connect-marketplace-voso');
+    await page.fill('#connect-voso-shopId', voso.shopId);
+    await page.fill('#connect-voso-USERNAME', voso.credentials.USERNAME);
+    await page.fill('#connect-voso-PASSWORD', 'sai mật khẩu');
+    await page.fill('#connect-voso-webhookSecret', voso.webhookSecret);
+    await page.click('form[data-form="connect-shop"] button[type=submit]');
+    const reason = page.locator('#connect-voso-PASSWORD-error');
+    await reason.waitFor();
+    expect((await reason.textContent())?.length).toBeGreaterThan(0);
+    expect(await page.inputValue('#connect-voso-shopId')).toBe(voso.shopId);
+    // only what each style needs: Voso asks a user name and password, not Sendo's keys
+    expect(await page.locator('#connect-voso-shop_key').count()).toBe(0);
+
+    for (const marketplace of MARKETPLACE_NAMES) {
+      const shop = marketplace === 'voso' ? voso : await openShop(sandbox, marketplace);
+      await page.check(`#connect-marketplace-${marketplace}`);
+      await page.fill(`#connect-${marketplace}-shopId`, shop.shopId);
+      for (const [name, value] of Object.entries(shop.credentials)) {
+        await page.fill(`#connect-${marketplace}-${name}`, value);
+      }
+      await page.fill(`#connect-${marketplace}-webhookSecret`, shop.webhookSecret);
+      // each field says where in the seller centre its value is
+      expect(await page.locator(`#connect-${marketplace}-shopId-hint`).textContent()).toMatch(/→/);
+      await page.click('form[data-form="connect-shop"] button[type=submit]');
+      const done = page.locator('section[data-connected]');
+      await done.waitFor();
+      const connectionId = (await done.getAttribute('data-connected')) as string;
+      shops[marketplace] = { shopId: shop.shopId, connectionId };
+      const fromApi = await api.call('GET', `/v1/connections/${connectionId}`, { key: coop.key });
+      expect(fromApi.body).toMatchObject({ marketplace, shopId: shop.shopId, status: 'active' });
+      expect(await page.inputValue('#webhook-url')).toBe(fromApi.body.webhookUrl);
+      expect(fromApi.body.webhookUrl).toMatch(new RegExp(`/v1/webhooks/${marketplace}$`));
+      await page.click('section[data-connected] button:has-text("Sao chép")');
+      await page.waitForSelector('section[data-connected] .check-ok');
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fromApi.body.webhookUrl);
+      if (marketplace === 'sendo') await screenshots(page, 'connections-connected');
+      await page.click('section[data-connected] button:has-text("Đóng")');
+    }
+    await eventually(
+      async () => (await page.locator('tr[data-connection][data-status="active"]').count()) === 3,
+    );
+
+    // "Kiểm tra kết nối": the marketplace is asked now, the answer shown on the row
+    const row = page.locator(`tr[data-connection="${shops.postmart.connectionId}"]`);
+    await row.locator('button[data-action="check"]').click();
+    await row.locator('[data-check]').waitFor();
+    expect(await row.locator('[data-check]').textContent()).toMatch(/chấp nhận/);
+    await noSeriousAxeViolation(page);
+    await screenshots(page, 'connections');
+  });
+
+  it('lists a two-SKU product on all three from #/listings and sees each synced without a reload', async () => {
+    const { page, problems } = staffTab;
+    await open(page, '#/listings', 'listings');
+    await page.evaluate(() => {
+      (window as unknown as { unreloaded: boolean }).unreloaded = true;
+    });
+    for (const marketplace of MARKETPLACE_NAMES) {
+      expect(await cellOf(page, product.id, marketplace).getAttribute('data-listing-state')).toBe(
+        'not-listed',
+      );
+    }
+    await page.check(`tr[data-product="${product.id}"] input[type=checkbox]`);
+    await page.selectOption('#listing-target', 'all');
+    await page.click('button[data-action="list-selected"]');
+    await page.waitForSelector('[data-outcome="list"]');
+    for (const marketplace of MARKETPLACE_NAMES) {
+      await page.waitForSelector(
+        `tr[data-product="${product.id}"] td[data-marketplace="${marketplace}"][data-listing-state="synced"]`,
+        { timeout: 30_000 },
+      );
+      expect(await cellOf(page, product.id, marketplace).textContent()).toContain('Đã đồng bộ');
+    }
+    expect(await page.evaluate(() => (window as unknown as { unreloaded?: boolean }).unreloaded)).toBe(true);
+    for (const marketplace of MARKETPLACE_NAMES) {
+      const held = await sandboxControl(sandbox.urls[marketplace]).listings(shops[marketplace].shopId);
+      const variants = held
+        .filter((l) => l.status === 'active')
+        .flatMap((l) => l.variants as { sku: string; quantity: number }[]);
+      expect(variants.map((v) => v.sku).sort()).toEqual([`${code}-100`, `${code}-200`]);
+    }
+    // the state filter is in the URL, and narrows the table
+    await page.selectOption('#listing-state', 'synced');
+    await eventually(async () => page.evaluate(() => location.hash.includes('state=synced')));
+    expect(await page.locator(`tr[data-product="${refused.id}"]`).count()).toBe(0);
+    await page.selectOption('#listing-state', '');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows the marketplace’s own message for a refused listing, with the way to fix it', async () => {
+    const { page } = staffTab;
+    await page.uncheck(`tr[data-product="${product.id}"] input[type=checkbox]`);
+    await page.check(`tr[data-product="${refused.id}"] input[type=checkbox]`);
+    await page.selectOption('#listing-target', shops.sendo.connectionId);
+    await page.click('button[data-action="list-selected"]');
+    const cell = cellOf(page, refused.id, 'sendo');
+    await page.waitForSelector(
+      `tr[data-product="${refused.id}"] td[data-marketplace="sendo"][data-listing-state="error"]`,
+      { timeout: 30_000 },
+    );
+    const listings = await api.call('GET', `/v1/listings?productId=${refused.id}`, { key: coop.key });
+    const lastError = listings.body.items[0].lastError as string;
+    expect(lastError.length).toBeGreaterThan(0);
+    expect(await cell.locator('.marketplace-message').textContent()).toContain(lastError);
+    expect(await cell.locator(`a[href="#/products/${refused.id}"]`).count()).toBe(1);
+    // only the chosen shop was asked
+    expect(await cellOf(page, refused.id, 'voso').getAttribute('data-listing-state')).toBe('not-listed');
+    await noSeriousAxeViolation(page);
+    await screenshots(page, 'listings');
+
+    // taking the good product down from Postmart: the badge goes back to "not listed" where it is
+    await page.uncheck(`tr[data-product="${refused.id}"] input[type=checkbox]`);
+    await page.check(`tr[data-product="${product.id}"] input[type=checkbox]`);
+    await page.selectOption('#listing-target', shops.postmart.connectionId);
+    await page.click('button[data-action="delist-selected"]');
+    await page.waitForSelector(
+      `tr[data-product="${product.id}"] td[data-marketplace="postmart"][data-listing-state="not-listed"]`,
+      { timeout: 30_000 },
+    );
+    await eventually(async () => {
+      const held = await sandboxControl(sandbox.urls.postmart).listings(shops.postmart.shopId);
+      return held.every((l) => l.status !== 'active');
+    }, 30_000);
+  });
+
+  it('does not offer an officer the shops page, nor any write on the listings', async () => {
+    const { context, page, problems } = await tab();
+    try {
+      await signIn(page, officer.email);
+      expect(await page.locator('nav.menu a[href="#/connections"]').count()).toBe(0);
+      await open(page, '#/connections', 'not-offered');
+      await open(page, '#/listings', 'listings');
+      expect(await page.locator('table[data-table="listings"]').count()).toBe(0); // a producer first
+      await page.selectOption('#producer-picker', coop.id);
+      await page.waitForSelector('table[data-table="listings"]');
+      await shown(page, 'listings');
+      expect(await cellOf(page, product.id, 'sendo').getAttribute('data-listing-state')).toBe('synced');
+      expect(await page.locator('input[type=checkbox]').count()).toBe(0);
+      expect(await page.locator('button[data-action]').count()).toBe(0);
+      expect(await page.locator('#listing-target').count()).toBe(0);
+      await noSeriousAxeViolation(page);
+      await screenshots(page, 'listings-officer');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
