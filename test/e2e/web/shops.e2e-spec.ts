@@ -223,6 +223,22 @@ describe('shops and listings in headless Chromium', () => {
     await row.locator('button[data-action="check"]').click();
     await row.locator('[data-check]').waitFor();
     expect(await row.locator('[data-check]').textContent()).toMatch(/chấp nhận/);
+
+    // new credentials for a connected shop: a refused password by its field, then the right one
+    const vosoRow = page.locator(`tr[data-connection="${shops.voso.connectionId}"]`);
+    await vosoRow.locator('button[data-action="new-credentials"]').click();
+    const field = (name: string) => `#credentials-${shops.voso.connectionId}-${name}`;
+    await page.fill(field('USERNAME'), voso.credentials.USERNAME);
+    await page.fill(field('PASSWORD'), 'vẫn sai');
+    await page.fill(field('webhookSecret'), voso.webhookSecret);
+    await vosoRow.locator('form[data-form="new-credentials"] button[type=submit]').click();
+    await page.locator(`${field('PASSWORD')}-error`).waitFor();
+    await page.fill(field('PASSWORD'), voso.credentials.PASSWORD);
+    await vosoRow.locator('form[data-form="new-credentials"] button[type=submit]').click();
+    await vosoRow.locator('form[data-form="new-credentials"]').waitFor({ state: 'detached' });
+    expect(
+      (await api.call('GET', `/v1/connections/${shops.voso.connectionId}`, { key: coop.key })).body.status,
+    ).toBe('active');
     await noSeriousAxeViolation(page);
     await screenshots(page, 'connections');
   });
@@ -238,6 +254,11 @@ describe('shops and listings in headless Chromium', () => {
         'not-listed',
       );
     }
+    // "select all shown" takes every row, and gives them back
+    await page.check('#select-all');
+    expect(await page.locator('tbody input[type=checkbox]:checked').count()).toBe(2);
+    await page.uncheck('#select-all');
+    expect(await page.locator('tbody input[type=checkbox]:checked').count()).toBe(0);
     await page.check(`tr[data-product="${product.id}"] input[type=checkbox]`);
     await page.selectOption('#listing-target', 'all');
     await page.click('button[data-action="list-selected"]');

@@ -7,7 +7,7 @@
  * One call for the list whatever the number of shops.
  */
 import type { JSX } from 'preact';
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, every, ok } from '../api';
 import type { Schemas } from '../api';
 import { formatDateTime } from '../format';
@@ -149,6 +149,7 @@ function ConnectionRow({
   const [problem, setProblem] = useState<unknown>();
   const [check, setCheck] = useState<Check | null>(null);
   const [republished, setRepublished] = useState<number | null>(null);
+  const [renewing, setRenewing] = useState(false);
 
   async function act(action: () => Promise<void>): Promise<void> {
     setProblem(undefined);
@@ -260,7 +261,26 @@ function ConnectionRow({
                 Tiếp tục <small lang="en">(resume)</small>
               </ActionButton>
             ) : null}
+            <button
+              type="button"
+              class="button button-secondary"
+              data-action="new-credentials"
+              aria-expanded={renewing}
+              onClick={() => setRenewing(!renewing)}
+            >
+              Cập nhật thông tin đăng nhập <small lang="en">(new credentials)</small>
+            </button>
           </div>
+          {renewing ? (
+            <NewCredentials
+              connection={connection}
+              onCancel={() => setRenewing(false)}
+              onDone={() => {
+                setRenewing(false);
+                onChanged();
+              }}
+            />
+          ) : null}
         </td>
       ) : null}
     </tr>
@@ -338,9 +358,7 @@ function ConnectForm({
 
   // a 409 is about the shop (connected already); a refused login about the credentials
   const conflict = error instanceof ApiError && error.status === 409 ? error.message : undefined;
-  const credentialsError = fieldError(error, 'credentials');
-  const unplaced =
-    error && !conflict && !credentialsError && !(error instanceof ApiError && error.details.length > 0);
+  const unplaced = error && !conflict && !placedByField(error);
   const id = (name: string) => `connect-${marketplace}-${name}`;
   return (
     <section class="card" id="connect-shop" aria-labelledby="connect-title">
@@ -394,49 +412,15 @@ function ConnectForm({
               onInput={(e) => change({ shopId: e.currentTarget.value })}
             />
           </Field>
-          {style.fields.map((field, index) => (
-            <Field
-              key={field.name}
-              id={id(field.name)}
-              vi={field.vi}
-              en={field.en}
-              hint={field.where}
-              // the marketplace refuses the pair: its message goes beside the last of them
-              error={
-                fieldError(error, `credentials.${field.name}`) ??
-                (index === style.fields.length - 1 ? credentialsError : undefined)
-              }
-            >
-              <input
-                id={id(field.name)}
-                name={field.name}
-                type={field.secret ? 'password' : 'text'}
-                required
-                autocomplete={field.secret ? 'new-password' : 'off'}
-                value={draft.credentials[field.name] ?? ''}
-                aria-describedby={`${id(field.name)}-hint`}
-                onInput={(e) => setCredential(field.name, e.currentTarget.value)}
-              />
-            </Field>
-          ))}
-          <Field
-            id={id('webhookSecret')}
-            vi="Khóa ký webhook"
-            en="webhook secret"
-            hint={style.webhookSecretHelp}
-            error={fieldError(error, 'credentials.webhookSecret')}
-          >
-            <input
-              id={id('webhookSecret')}
-              name="webhookSecret"
-              type="password"
-              required
-              autocomplete="new-password"
-              value={draft.webhookSecret}
-              aria-describedby={`${id('webhookSecret')}-hint`}
-              onInput={(e) => change({ webhookSecret: e.currentTarget.value })}
-            />
-          </Field>
+          <CredentialInputs
+            idOf={id}
+            marketplace={marketplace}
+            values={draft.credentials}
+            webhookSecret={draft.webhookSecret}
+            error={error}
+            onCredential={setCredential}
+            onWebhookSecret={(value) => change({ webhookSecret: value })}
+          />
           <Field
             id={id('buffer')}
             vi="Giữ lại tồn kho (%)"
@@ -481,11 +465,159 @@ function ConnectForm({
   );
 }
 
+/** Whether the API named the field its error is about, so the form shows it there. */
+function placedByField(error: unknown): boolean {
+  return error instanceof ApiError && error.details.some((d) => typeof d.field === 'string');
+}
+
+/**
+ * The credentials a marketplace style takes, each with where its seller centre shows it, and the
+ * webhook secret; a refused login (details field "credentials") is shown beside the last of them.
+ */
+function CredentialInputs({
+  idOf,
+  marketplace,
+  values,
+  webhookSecret,
+  error,
+  onCredential,
+  onWebhookSecret,
+}: {
+  idOf: (name: string) => string;
+  marketplace: Marketplace;
+  values: Record<string, string>;
+  webhookSecret: string;
+  error: unknown;
+  onCredential: (name: string, value: string) => void;
+  onWebhookSecret: (value: string) => void;
+}): JSX.Element {
+  const style = SHOP_STYLES[marketplace];
+  const refused = fieldError(error, 'credentials');
+  return (
+    <>
+      {style.fields.map((field, index) => (
+        <Field
+          key={field.name}
+          id={idOf(field.name)}
+          vi={field.vi}
+          en={field.en}
+          hint={field.where}
+          error={
+            fieldError(error, `credentials.${field.name}`) ??
+            (index === style.fields.length - 1 ? refused : undefined)
+          }
+        >
+          <input
+            id={idOf(field.name)}
+            name={field.name}
+            type={field.secret ? 'password' : 'text'}
+            required
+            autocomplete={field.secret ? 'new-password' : 'off'}
+            value={values[field.name] ?? ''}
+            aria-describedby={`${idOf(field.name)}-hint`}
+            onInput={(e) => onCredential(field.name, e.currentTarget.value)}
+          />
+        </Field>
+      ))}
+      <Field
+        id={idOf('webhookSecret')}
+        vi="Khóa ký webhook"
+        en="webhook secret"
+        hint={style.webhookSecretHelp}
+        error={fieldError(error, 'credentials.webhookSecret')}
+      >
+        <input
+          id={idOf('webhookSecret')}
+          name="webhookSecret"
+          type="password"
+          required
+          autocomplete="new-password"
+          value={webhookSecret}
+          aria-describedby={`${idOf('webhookSecret')}-hint`}
+          onInput={(e) => onWebhookSecret(e.currentTarget.value)}
+        />
+      </Field>
+    </>
+  );
+}
+
+/**
+ * New credentials for a shop already connected (the seller changed the password, or an
+ * administrator moved the shop here): PATCH replaces them all, and working ones lift auth_failed.
+ */
+function NewCredentials({
+  connection,
+  onDone,
+  onCancel,
+}: {
+  connection: Connection;
+  onDone: () => void;
+  onCancel: () => void;
+}): JSX.Element {
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [webhookSecret, setWebhookSecret] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const style = SHOP_STYLES[connection.marketplace];
+
+  async function submit(event: Event): Promise<void> {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const credentials: Record<string, string> = { webhookSecret: webhookSecret.trim() };
+      for (const field of style.fields) credentials[field.name] = (values[field.name] ?? '').trim();
+      await ok(
+        api.PATCH('/v1/connections/{id}', { params: { path: { id: connection.id } }, body: { credentials } }),
+      );
+      onDone();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="form new-credentials" onSubmit={(event) => void submit(event)} data-form="new-credentials">
+      <fieldset disabled={busy}>
+        <legend>
+          Thông tin đăng nhập mới <small lang="en">(new credentials)</small>
+        </legend>
+        <CredentialInputs
+          idOf={(name) => `credentials-${connection.id}-${name}`}
+          marketplace={connection.marketplace}
+          values={values}
+          webhookSecret={webhookSecret}
+          error={error}
+          onCredential={(name, value) => setValues((now) => ({ ...now, [name]: value }))}
+          onWebhookSecret={setWebhookSecret}
+        />
+      </fieldset>
+      {error && !placedByField(error) ? <ErrorNote error={error} /> : null}
+      <div class="form-actions">
+        <button type="submit" class="button button-primary" disabled={busy} aria-busy={busy}>
+          Lưu thông tin đăng nhập <small lang="en">(save credentials)</small>
+        </button>
+        <button type="button" class="button button-quiet" onClick={onCancel}>
+          Hủy <small lang="en">(cancel)</small>
+        </button>
+      </div>
+    </form>
+  );
+}
+
 /** After connecting: the address the marketplace must send the shop's orders to, ready to copy. */
 function Connected({ connection, onClose }: { connection: Connection; onClose: () => void }): JSX.Element {
   const style = SHOP_STYLES[connection.marketplace];
   const field = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<'copied' | 'selected' | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // the form that was just sent is below: bring the last step to the eye and to a screen reader
+  useEffect(() => {
+    heading.current?.scrollIntoView({ block: 'start' });
+    heading.current?.focus();
+  }, [connection.id]);
 
   async function copy(): Promise<void> {
     try {
@@ -501,7 +633,7 @@ function Connected({ connection, onClose }: { connection: Connection; onClose: (
 
   return (
     <section class="card connected" aria-labelledby="connected-title" data-connected={connection.id}>
-      <h2 id="connected-title">
+      <h2 id="connected-title" ref={heading} tabIndex={-1}>
         Đã kết nối gian hàng {MARKETPLACE_LABELS[connection.marketplace]} {connection.shopId}{' '}
         <small lang="en">(shop connected)</small>
       </h2>
