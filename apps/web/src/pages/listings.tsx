@@ -18,6 +18,7 @@ import { CONNECTION_LABELS, LISTING_STATUS_LABELS, MARKETPLACE_LABELS, MARKETPLA
 import { go, href } from '../router';
 import { can, producerName, useSession } from '../session';
 import { ActionButton, Empty, ErrorNote, Loading, PageTitle, useLoad, usePage } from '../ui';
+import { planListings } from './listing-plan';
 import { listingState, usePoll, type ListingState } from './product-listings';
 
 type Listing = Schemas['ListingResponse'];
@@ -118,47 +119,46 @@ export function ListingsPage({ query }: { query: URLSearchParams }): JSX.Element
   async function run(action: 'list' | 'delist'): Promise<void> {
     setProblem(undefined);
     setOutcome(null);
-    const result: Outcome = { done: 0, skipped: 0, refused: [] };
-    const names = new Map(chosen.map((p) => [p.id, p]));
+    const plan = planListings(
+      action,
+      chosen,
+      targets.map((t) => t.id),
+      (product, shopId) => byCell.get(`${product.id}:${shopId}`),
+      BULK_LIMIT,
+    );
+    const result: Outcome = { done: 0, skipped: plan.skipped, refused: [] };
+    const shopOf = new Map(targets.map((t) => [t.id, t]));
     const jobs: (() => Promise<void>)[] = [];
-    for (const shop of targets) {
-      const pending: Product[] = [];
-      for (const product of chosen) {
-        const listing = cell(product, shop);
-        if (action === 'list' ? listing : !listing) result.skipped += 1;
-        else if (action === 'list') pending.push(product);
-        else if (listing) {
-          jobs.push(async () => {
-            try {
-              await ok(api.DELETE('/v1/listings/{id}', { params: { path: { id: listing.id } } }));
-              result.done += 1;
-            } catch (error) {
-              result.refused.push({ product, shop, message: messageOf(error) });
-            }
-          });
+    for (const { shopId, product, listing } of plan.delist) {
+      const shop = shopOf.get(shopId) as Connection;
+      jobs.push(async () => {
+        try {
+          await ok(api.DELETE('/v1/listings/{id}', { params: { path: { id: listing.id } } }));
+          result.done += 1;
+        } catch (error) {
+          result.refused.push({ product, shop, message: messageOf(error) });
         }
-      }
-      for (let from = 0; from < pending.length; from += BULK_LIMIT) {
-        const part = pending.slice(from, from + BULK_LIMIT);
-        jobs.push(async () => {
-          try {
-            const answer = await ok(
-              api.POST('/v1/listings/bulk', {
-                body: { connectionId: shop.id, productIds: part.map((p) => p.id) },
-              }),
-            );
-            for (const item of answer.items) {
-              if (item.status === 202) result.done += 1;
-              else {
-                const product = names.get(item.productId);
-                if (product) result.refused.push({ product, shop, message: item.error?.message ?? '' });
-              }
-            }
-          } catch (error) {
-            for (const product of part) result.refused.push({ product, shop, message: messageOf(error) });
+      });
+    }
+    for (const { shopId, products: part } of plan.list) {
+      const shop = shopOf.get(shopId) as Connection;
+      const names = new Map(part.map((p) => [p.id, p]));
+      jobs.push(async () => {
+        try {
+          const answer = await ok(
+            api.POST('/v1/listings/bulk', {
+              body: { connectionId: shopId, productIds: part.map((p) => p.id) },
+            }),
+          );
+          for (const item of answer.items) {
+            const product = names.get(item.productId);
+            if (item.status === 202) result.done += 1;
+            else if (product) result.refused.push({ product, shop, message: item.error?.message ?? '' });
           }
-        });
-      }
+        } catch (error) {
+          for (const product of part) result.refused.push({ product, shop, message: messageOf(error) });
+        }
+      });
     }
     try {
       await inBatches(jobs, AT_ONCE);
