@@ -6,6 +6,8 @@ export interface Answer<T = any> {
   status: number;
   body: T;
   text: string;
+  /** the body's bytes as received (a downloaded workbook) */
+  bytes: Buffer;
   headers: Headers;
 }
 
@@ -16,7 +18,7 @@ export interface RunningApi {
   call<T = any>(
     method: string,
     path: string,
-    options?: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> },
+    options?: { key?: string; body?: unknown; raw?: string | Buffer; headers?: Record<string, string> },
   ): Promise<Answer<T>>;
   close(): Promise<void>;
 }
@@ -34,20 +36,22 @@ export async function startApi(overrides: Record<string, string> = {}): Promise<
     async call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.key) headers.authorization = `Bearer ${options.key}`;
-      let payload: string | undefined = options.raw;
+      let payload: string | Buffer | undefined = options.raw;
       if (payload === undefined && options.body !== undefined) payload = JSON.stringify(options.body);
       if (payload !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
         headers['content-type'] = 'application/json';
       }
-      const res = await fetch(url + path, { method, headers, body: payload });
-      const text = await res.text();
+      const res = await fetch(url + path, { method, headers, body: payload as RequestInit['body'] });
+      const bytes = Buffer.from(await res.arrayBuffer());
+      // as res.text() decodes: UTF-8, a byte order mark dropped
+      const text = new TextDecoder().decode(bytes);
       let body: any;
       try {
         body = JSON.parse(text);
       } catch {
         body = undefined;
       }
-      return { status: res.status, body, text, headers: res.headers };
+      return { status: res.status, body, text, bytes, headers: res.headers };
     },
     close: () => app.close(),
   };

@@ -24,6 +24,7 @@ const OWNERS: Record<string, string> = {
   products: 'catalogue',
   skus: 'catalogue',
   stock_movements: 'catalogue',
+  catalogue_imports: 'catalogue',
   ocop_assessments: 'ocop',
   connections: 'channels',
   listings: 'channels',

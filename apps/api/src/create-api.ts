@@ -6,6 +6,7 @@ import { Environment } from '../../../config/environment';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { ApiKeysService, Principal } from '@ocop/auth';
+import { MAX_SPREADSHEET_BYTES, SPREADSHEET_MEDIA_TYPE } from '@ocop/catalogue';
 import { ALL_QUEUES } from '@ocop/jobs';
 import {
   BadRequest,
@@ -70,6 +71,15 @@ export async function createApiApp(env: Environment): Promise<NestFastifyApplica
 
   const fastify = app.getHttpAdapter().getInstance();
 
+  // spreadsheet uploads (POST /v1/catalogue/imports) arrive as the .xlsx bytes themselves, up to
+  // 5 MiB; the route reads them as a Buffer, every other route refuses a Buffer body
+  fastify.addContentTypeParser(
+    SPREADSHEET_MEDIA_TYPE,
+    { parseAs: 'buffer', bodyLimit: MAX_SPREADSHEET_BYTES },
+    (_request: FastifyRequest, body: Buffer, done: (error: Error | null, body?: Buffer) => void) =>
+      done(null, body),
+  );
+
   // One JSON line per request, and the Prometheus request metrics.
   fastify.addHook('onResponse', async (request: RequestWithPrincipal, reply: FastifyReply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -96,6 +106,8 @@ export async function createApiApp(env: Environment): Promise<NestFastifyApplica
 
   // Before any handler (Nest's pipes, Bull Board's routes, the webhooks) walks a parsed body.
   fastify.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+    // an uploaded file is bytes, not JSON: walking its millions of indexes would take seconds
+    if (Buffer.isBuffer(request.body)) return;
     if (nestsDeeperThan(request.body)) {
       const { status, body } = describeError(
         new BadRequest(`The request body nests more than ${MAX_JSON_DEPTH} levels of objects and arrays`),

@@ -8,6 +8,7 @@ const TAGS: [string, string][] = [
   ['API keys', 'Keys for machines and integrations'],
   ['Cooperatives', 'OCOP producers: cooperatives, enterprises, household businesses'],
   ['Products and stock', 'The catalogue, SKUs and the stock ledger'],
+  ['Catalogue spreadsheets', 'The catalogue as .xlsx: export, template, import with a preview'],
   ['Reference data', 'Categories and their OCOP groups'],
   ['OCOP assessments and certificates', 'Council decisions, certificates, revocation'],
   ['Marketplace connections and listings', 'Shops on the marketplaces and the products listed there'],

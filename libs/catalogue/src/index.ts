@@ -8,3 +8,5 @@ export { PRODUCER_KINDS, PRODUCT_STATUSES } from './entities';
 export type { ProducerKind, ProductStatus, MovementKind } from './entities';
 export * from './events';
 export * from './responses';
+export { SPREADSHEET_MEDIA_TYPE, MAX_SPREADSHEET_BYTES } from './catalogue-workbook';
+export * from './spreadsheet-responses';

@@ -57,6 +57,11 @@ export class PayloadTooLarge extends DomainError {
   readonly code = 'payload_too_large';
 }
 
+export class UnsupportedMediaType extends DomainError {
+  readonly status = 415;
+  readonly code = 'unsupported_media_type';
+}
+
 /** A business rule refused the request (e.g. OCOP stars that do not fit the level). */
 export class RuleViolation extends DomainError {
   readonly status = 422;
@@ -147,9 +152,10 @@ function statusOf(error: unknown): number | undefined {
 
 function messageOf(error: unknown, status: number): string {
   const code = (error as { code?: unknown }).code;
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'The request body is larger than 1 MiB';
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return 'The request body is larger than the route accepts: 1 MiB of JSON, 5 MiB for a spreadsheet upload';
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-    return 'The request body must be JSON (Content-Type: application/json)';
+    return 'The request body must be JSON (Content-Type: application/json), or a spreadsheet upload .xlsx (Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)';
   if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'The request says it carries JSON but the body is empty';
   if (error instanceof SyntaxError || code === 'FST_ERR_CTP_INVALID_JSON_BODY')
     return 'The request body is not valid JSON';

@@ -46,15 +46,16 @@ function apiClient(url: string, adminKey: string): RunningApi {
       if (options.key) headers.authorization = `Bearer ${options.key}`;
       const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
       if (payload !== undefined) headers['content-type'] ??= 'application/json';
-      const res = await fetch(url + path, { method, headers, body: payload });
-      const text = await res.text();
+      const res = await fetch(url + path, { method, headers, body: payload as RequestInit['body'] });
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const text = new TextDecoder().decode(bytes);
       let body: any;
       try {
         body = JSON.parse(text);
       } catch {
         body = undefined;
       }
-      return { status: res.status, body, text, headers: res.headers };
+      return { status: res.status, body, text, bytes, headers: res.headers };
     },
   } as RunningApi;
 }
