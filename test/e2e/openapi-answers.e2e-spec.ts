@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import ExcelJS from 'exceljs';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { type RunningApi, startApi } from '../support/api';
@@ -286,6 +287,39 @@ describe('the OpenAPI document describes every answer', () => {
     await api.call('GET', `/v1/skus/${sku.body.id}/stock-movements?limit=2`, { key: seller.coop.key });
     await api.call('GET', `/v1/skus/${unknown()}/stock-movements`, { key: admin });
     await api.call('GET', '/v1/reference/categories', { key: other.key });
+  });
+
+  it('catalogue spreadsheets: export, template, import and apply', async () => {
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    await api.call('GET', '/v1/catalogue/export.xlsx', { key: seller.coop.key });
+    await api.call('GET', `/v1/catalogue/export.xlsx?cooperativeId=${seller.coop.id}`, { key: officer });
+    await api.call('GET', '/v1/catalogue/export.xlsx', { key: admin });
+    await api.call('GET', `/v1/catalogue/export.xlsx?cooperativeId=${seller.coop.id}`, { key: other.key });
+    await api.call('GET', '/v1/catalogue/template.xlsx', { key: officer });
+    // the other cooperative's catalogue, so the seller's listings stay as the later cases expect
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('Sản phẩm');
+    sheet.addRow(['Tên sản phẩm', 'Danh mục', 'Mã SKU', 'Quy cách', 'Giá bán', 'Khối lượng', 'Tồn kho']);
+    sheet.addRow(['Mật ong bạc hà', 'honey', uniqueCode('XL'), 'Chai 250ml', 90000, 250, 3]);
+    sheet.addRow([null, 'honey', uniqueCode('XL'), 'Chai', 1.5, 250, 3]);
+    const file = Buffer.from(await book.xlsx.writeBuffer());
+    const upload = (key: string, raw: Buffer | string, query = '', type = xlsx) =>
+      api.call('POST', `/v1/catalogue/imports${query}`, { key, raw, headers: { 'content-type': type } });
+    const preview = await upload(other.key, file);
+    expect(preview.status).toBe(201);
+    expect(preview.body.counts).toEqual({ new: 1, changed: 0, unchanged: 0, refused: 1 });
+    await upload(other.key, Buffer.from('not a workbook'));
+    await upload(officer, file, `?cooperativeId=${other.id}`);
+    await upload(other.key, file, `?cooperativeId=${seller.coop.id}`);
+    await upload(other.key, Buffer.alloc(6 * 1024 * 1024));
+    await upload(other.key, '{}', '', 'application/json');
+    const apply = (key: string, id = preview.body.id as string) =>
+      api.call('POST', `/v1/catalogue/imports/${id}/apply`, { key });
+    await apply(seller.coop.key);
+    await apply(officer);
+    expect((await apply(other.key)).status).toBe(200);
+    await apply(other.key);
+    await apply(other.key, unknown());
   });
 
   it('OCOP assessments and certificates', async () => {

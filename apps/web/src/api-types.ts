@@ -418,6 +418,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/catalogue/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The catalogue as an .xlsx workbook, one row per SKU (Vietnamese headers) */
+        get: operations["Spreadsheets_exportCatalogue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/catalogue/template.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A blank import template with a sheet of instructions and the categories */
+        get: operations["Spreadsheets_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/catalogue/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload an .xlsx: a preview of every row (new, changed, unchanged, refused); nothing is written yet */
+        post: operations["Spreadsheets_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/catalogue/imports/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Apply a preview’s rows that were not refused, all in one transaction or none */
+        post: operations["Spreadsheets_apply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/products/{id}/ocop-assessments": {
         parameters: {
             query?: never;
@@ -1384,6 +1452,57 @@ export interface components {
             items: components["schemas"]["CategoryResponse"][];
             /** @description pass back as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+        };
+        ImportCountsResponse: {
+            new: number;
+            changed: number;
+            unchanged: number;
+            refused: number;
+        };
+        /** @enum {string} */
+        ImportRowStatus: "new" | "changed" | "unchanged" | "refused";
+        /** @enum {string} */
+        ImportField: "productName" | "category" | "description" | "imageUrls" | "packName" | "priceVnd" | "weightGrams" | "onHand" | "safetyStock" | "status";
+        ImportFieldChange: {
+            field: components["schemas"]["ImportField"];
+            /** @description the value now; null for a new product or SKU */
+            old: (string | null) | number | string[];
+            /** @description the value the row sets */
+            new: (string | null) | number | string[];
+        };
+        ImportRowResponse: {
+            /** @description the row’s number in the sheet (the header is row 1) */
+            row: number;
+            skuCode: string | null;
+            productName: string | null;
+            status: components["schemas"]["ImportRowStatus"];
+            /** @description what the row changes (old → new); for a new SKU every value it sets; empty when refused */
+            changes: components["schemas"]["ImportFieldChange"][];
+            /** @description why the row is refused, in Vietnamese; only on refused rows */
+            reason?: string;
+        };
+        ImportPreviewResponse: {
+            /**
+             * Format: uuid
+             * @description apply with POST /v1/catalogue/imports/{id}/apply
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description after this the preview can no longer be applied
+             */
+            expiresAt: string;
+            counts: components["schemas"]["ImportCountsResponse"];
+            /** @description every data row of the sheet, in its order */
+            rows: components["schemas"]["ImportRowResponse"][];
+        };
+        ImportAppliedResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            appliedAt: string;
+            /** @description the preview’s counts: what was applied */
+            counts: components["schemas"]["ImportCountsResponse"];
         };
         RecordAssessmentBody: {
             /**
@@ -3951,6 +4070,268 @@ export interface operations {
             };
             /** @description No API key or session, or an unknown, revoked or expired one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Spreadsheets_exportCatalogue: {
+        parameters: {
+            query?: {
+                /** @description the cooperative; required for admins and officers, a cooperative’s own by default */
+                cooperativeId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description validation_failed: an admin or officer named no cooperativeId, or it is not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such cooperative, or another cooperative’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Spreadsheets_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The workbook, as an attachment */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Spreadsheets_preview: {
+        parameters: {
+            query?: {
+                /** @description the cooperative; required for admins and officers, a cooperative’s own by default */
+                cooperativeId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the .xlsx file itself, at most 5 MiB */
+        requestBody: {
+            content: {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+            };
+        };
+        responses: {
+            /** @description The stored preview, valid for an hour */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportPreviewResponse"];
+                };
+            };
+            /** @description The file is not an .xlsx workbook, is damaged, has no SKU code column, more than 5,000 rows or decompresses too large; or cooperativeId is missing (admins) or not a UUID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such cooperative, or another cooperative’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The file is larger than 5 MiB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The body is not sent as application/vnd.openxmlformats-officedocument.spreadsheetml.sheet */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Spreadsheets_apply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportAppliedResponse"];
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such import, or another cooperative’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Applied already, expired, or the catalogue changed since the preview (nothing was written) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -17,9 +17,13 @@ export class SpreadsheetQuery {
 /** A field's value: text, a whole number, or a list of image URLs; null where there was none. */
 const changeValue = (description: string): ApiPropertyOptions =>
   ({
-    nullable: true,
     description,
-    oneOf: [{ type: 'string' }, { type: 'integer' }, { type: 'array', items: { type: 'string' } }],
+    // OpenAPI 3.0 allows `nullable` only beside a `type`: null is the text branch's
+    oneOf: [
+      { type: 'string', nullable: true },
+      { type: 'integer' },
+      { type: 'array', items: { type: 'string' } },
+    ],
   }) as ApiPropertyOptions;
 
 export class ImportFieldChange {

@@ -5,7 +5,6 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -31,7 +30,6 @@ export class SpreadsheetsController {
 
   @Get('export.xlsx')
   @ApiOperation({ summary: 'The catalogue as an .xlsx workbook, one row per SKU (Vietnamese headers)' })
-  @ApiProduces(SPREADSHEET_MEDIA_TYPE)
   @ApiOkResponse({ description: 'The workbook, as an attachment', content: WORKBOOK })
   @ApiErrors(
     { 400: 'validation_failed: an admin or officer named no cooperativeId, or it is not a UUID' },
@@ -48,7 +46,6 @@ export class SpreadsheetsController {
 
   @Get('template.xlsx')
   @ApiOperation({ summary: 'A blank import template with a sheet of instructions and the categories' })
-  @ApiProduces(SPREADSHEET_MEDIA_TYPE)
   @ApiOkResponse({ description: 'The workbook, as an attachment', content: WORKBOOK })
   async template(@Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
     return sendWorkbook(reply, 'mau-nhap-san-pham.xlsx', await this.spreadsheets.template());
