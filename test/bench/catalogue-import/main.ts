@@ -68,7 +68,7 @@ async function sheet(rows: number, from: number, price: (i: number) => number): 
       `Mật ong rừng Tây Bắc loại ${Math.floor(i / 10)}`,
       'honey',
       'Mật ong hoa rừng, thu hoạch mùa xuân, đóng chai thủy tinh',
-      `https://cdn.example.vn/mat-ong/${i}.jpg\nhttps://cdn.example.vn/mat-ong/${i}-2.jpg`,
+      `https://cdn.example.vn/mat-ong/${Math.floor(i / 10)}.jpg\nhttps://cdn.example.vn/mat-ong/${Math.floor(i / 10)}-2.jpg`,
       `MO-${String(i).padStart(5, '0')}`,
       `Chai ${250 + (i % 4) * 250}ml`,
       price(i),
