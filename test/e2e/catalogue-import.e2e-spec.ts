@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
 import { type Answer, type RunningApi, startApi } from '../support/api';
 import { newCooperative, newKey, newProduct, uniqueCode } from '../support/factories';
 
@@ -362,6 +363,36 @@ describe('catalogue spreadsheets: export, template, import with preview and appl
       (await api.call('POST', `/v1/catalogue/imports/${preview.body.id}/apply`, { key: api.adminKey }))
         .status,
     ).toBe(200);
+  });
+
+  it('an expired preview is refused, and deleted a day later', async () => {
+    const db = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+    try {
+      const first = await upload(coop.key, await workbook([]));
+      const second = await upload(coop.key, await workbook([]));
+      expect(Date.parse(first.body.expiresAt) - Date.now()).toBeGreaterThan(59 * 60 * 1000);
+      await db.query(`UPDATE catalogue_imports SET expires_at = now() - interval '1 minute' WHERE id = $1`, [
+        first.body.id,
+      ]);
+      await db.query(`UPDATE catalogue_imports SET expires_at = now() - interval '25 hours' WHERE id = $1`, [
+        second.body.id,
+      ]);
+      const expired = await api.call('POST', `/v1/catalogue/imports/${first.body.id}/apply`, {
+        key: coop.key,
+      });
+      expect(expired.status).toBe(409);
+      expect(expired.body.error.message).toMatch(/expired/);
+      await upload(coop.key, await workbook([]));
+      const { rows } = await db.query(`SELECT id FROM catalogue_imports WHERE id = ANY($1::uuid[])`, [
+        [first.body.id, second.body.id],
+      ]);
+      expect(rows).toEqual([{ id: first.body.id }]);
+      expect(
+        (await api.call('POST', `/v1/catalogue/imports/${second.body.id}/apply`, { key: coop.key })).status,
+      ).toBe(404);
+    } finally {
+      await db.end();
+    }
   });
 
   describe('hostile input', () => {

@@ -86,6 +86,10 @@ export class CatalogueImportsRepository {
     return { products: products.map(productOf), skus: skus.map(skuOf) };
   }
 
+  /**
+   * Stores a preview. Previews a day past their expiry are deleted on the way: they can no longer
+   * be applied, and the table stays as small as a day's uploads.
+   */
   async savePreview(
     cooperativeId: string,
     actor: Actor | null,
@@ -93,6 +97,7 @@ export class CatalogueImportsRepository {
     plan: ImportPlan,
     expiresAt: Date,
   ): Promise<{ id: string }> {
+    await this.dataSource.query(`DELETE FROM catalogue_imports WHERE expires_at < now() - interval '1 day'`);
     const [row] = await this.dataSource.query<{ id: string }[]>(
       `INSERT INTO catalogue_imports (cooperative_id, actor_kind, actor_id, actor_name, preview, plan, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
