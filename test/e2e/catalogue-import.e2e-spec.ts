@@ -445,6 +445,24 @@ describe('catalogue spreadsheets: export, template, import with preview and appl
       expect(answer.body.error.message).toMatch(/decompresses to more than/);
     });
 
+    it('an XML entity bomb in a sheet is refused, never expanded', async () => {
+      const zip = await JSZip.loadAsync(
+        await workbook([['Chè', 'tea', null, null, 'LOL', 'Hộp', 1, 1, 0, 0, null]]),
+      );
+      const entities = Array.from(
+        { length: 8 },
+        (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`,
+      ).join('');
+      const path = 'xl/worksheets/sheet1.xml';
+      const xml = (await zip.file(path)!.async('string'))
+        .replace('?>', `?><!DOCTYPE x [<!ENTITY l0 "lollollollol">${entities}]>`)
+        .replace(/<c r="A2"[^>]*>.*?<\/c>/, '<c r="A2" t="inlineStr"><is><t>&l8;</t></is></c>');
+      zip.file(path, xml);
+      const answer = await upload(coop.key, await zip.generateAsync({ type: 'nodebuffer' }));
+      expectError(answer, 400, 'bad_request');
+      expect(answer.body.error.message).toMatch(/not a readable \.xlsx/);
+    });
+
     it('a huge sheet dimension reads only the rows there are; over 5,000 rows is refused', async () => {
       const book = new ExcelJS.Workbook();
       const sheet = book.addWorksheet('Sản phẩm');
