@@ -4217,7 +4217,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportPreviewResponse"];
                 };
             };
-            /** @description The file is not an .xlsx workbook, is damaged, has no SKU code column, more than 5,000 rows or decompresses too large; or cooperativeId is missing (admins) or not a UUID */
+            /** @description The file is not an .xlsx workbook, is damaged, has no SKU code column, more than 5,000 rows, too many cells or decompresses too large; or cooperativeId is missing (admins) or not a UUID */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -65,7 +65,7 @@ export class SpreadsheetsController {
   @ApiCreatedResponse({ type: ImportPreviewResponse, description: 'The stored preview, valid for an hour' })
   @ApiErrors(
     {
-      400: 'The file is not an .xlsx workbook, is damaged, has no SKU code column, more than 5,000 rows or decompresses too large; or cooperativeId is missing (admins) or not a UUID',
+      400: 'The file is not an .xlsx workbook, is damaged, has no SKU code column, more than 5,000 rows, too many cells or decompresses too large; or cooperativeId is missing (admins) or not a UUID',
     },
     403,
     { 404: 'No such cooperative, or another cooperative’s' },

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { BadRequest } from '@ocop/common';
-import { checkWorkbookArchive, MAX_PART_BYTES } from './xlsx-archive';
+import { checkWorkbookArchive, MAX_CELLS, MAX_PART_BYTES } from './xlsx-archive';
 
 async function blankWorkbook(): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
@@ -43,6 +43,24 @@ describe('checking an uploaded workbook archive before it is inflated', () => {
       if (lying.readUInt32LE(at) === 0x02014b50) lying.writeUInt32LE(1, at + 24);
     }
     expect(refusal(lying)).toMatch(/decompresses to more than/);
+  });
+
+  it('refuses sheets of more cells than a catalogue has, counted before exceljs builds them', async () => {
+    const zip = await JSZip.loadAsync(await blankWorkbook());
+    const row = (r: number) => `<x:row r="${r}"><x:c r="A${r}"><x:v>1</x:v></x:c><x:c r="B${r}"/></x:row>`;
+    const rows = Array.from({ length: MAX_CELLS / 2 + 1 }, (_, i) => row(i + 1)).join('');
+    zip.file('xl/worksheets/sheet2.xml', `<x:worksheet><x:sheetData>${rows}</x:sheetData></x:worksheet>`);
+    const crowded = await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
+    expect(refusal(crowded)).toMatch(/more than 200,000 cells/);
+    // columns' widths and formats are not cells
+    const styled = await JSZip.loadAsync(await blankWorkbook());
+    styled.file(
+      'xl/worksheets/sheet2.xml',
+      `<worksheet><cols>${'<col min="1" max="1"/>'.repeat(MAX_CELLS + 1)}</cols></worksheet>`,
+    );
+    await expect(
+      styled.generateAsync({ type: 'nodebuffer' }).then(checkWorkbookArchive),
+    ).resolves.toBeUndefined();
   });
 
   it('refuses a damaged archive', async () => {
