@@ -433,6 +433,15 @@ describe('catalogue spreadsheets: export, template, import with preview and appl
         'bad_request',
       );
       expectError(await upload(coop.key, Buffer.alloc(0)), 400, 'bad_request');
+      // a JSON route refuses a spreadsheet body, even one of 5 MiB, without reading it as an object
+      for (const raw of [good, randomBytes(5 * 1024 * 1024 - 10)]) {
+        const answer = await api.call('POST', '/v1/products', {
+          key: coop.key,
+          raw,
+          headers: { 'content-type': XLSX },
+        });
+        expectError(answer, 415, 'unsupported_media_type');
+      }
     });
 
     it('a zip bomb is refused before it is inflated whole', async () => {

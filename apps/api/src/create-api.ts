@@ -6,7 +6,7 @@ import { Environment } from '../../../config/environment';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { ApiKeysService, Principal } from '@ocop/auth';
-import { MAX_SPREADSHEET_BYTES, SPREADSHEET_MEDIA_TYPE } from '@ocop/catalogue';
+import { MAX_SPREADSHEET_BYTES, SPREADSHEET_MEDIA_TYPE, SPREADSHEET_UPLOAD_ROUTE } from '@ocop/catalogue';
 import { ALL_QUEUES } from '@ocop/jobs';
 import {
   BadRequest,
@@ -14,6 +14,7 @@ import {
   InputValidationPipe,
   MAX_JSON_DEPTH,
   nestsDeeperThan,
+  UnsupportedMediaType,
   JsonNestLogger,
   Logger,
   LOGGER,
@@ -72,13 +73,23 @@ export async function createApiApp(env: Environment): Promise<NestFastifyApplica
   const fastify = app.getHttpAdapter().getInstance();
 
   // spreadsheet uploads (POST /v1/catalogue/imports) arrive as the .xlsx bytes themselves, up to
-  // 5 MiB; the route reads them as a Buffer, every other route refuses a Buffer body
+  // 5 MiB. Only that route takes them: elsewhere the body is refused before it is read, so no JSON
+  // route reads 5 MiB or hands bytes to the validation pipe as if they were an object
   fastify.addContentTypeParser(
     SPREADSHEET_MEDIA_TYPE,
     { parseAs: 'buffer', bodyLimit: MAX_SPREADSHEET_BYTES },
     (_request: FastifyRequest, body: Buffer, done: (error: Error | null, body?: Buffer) => void) =>
       done(null, body),
   );
+  fastify.addHook('preParsing', async (request: FastifyRequest, reply: FastifyReply) => {
+    const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== SPREADSHEET_MEDIA_TYPE) return;
+    if (request.method === 'POST' && request.routeOptions.url === SPREADSHEET_UPLOAD_ROUTE) return;
+    const { status, body } = describeError(
+      new UnsupportedMediaType('The request body must be JSON (Content-Type: application/json)'),
+    );
+    return reply.status(status).send(body);
+  });
 
   // One JSON line per request, and the Prometheus request metrics.
   fastify.addHook('onResponse', async (request: RequestWithPrincipal, reply: FastifyReply) => {

@@ -10,3 +10,4 @@ export * from './events';
 export * from './responses';
 export { SPREADSHEET_MEDIA_TYPE, MAX_SPREADSHEET_BYTES } from './catalogue-workbook';
 export * from './spreadsheet-responses';
+export { SPREADSHEET_UPLOAD_ROUTE } from './spreadsheets.controller';

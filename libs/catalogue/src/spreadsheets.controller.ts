@@ -14,6 +14,9 @@ import { CatalogueSpreadsheets } from './catalogue-spreadsheets.service';
 import { SPREADSHEET_MEDIA_TYPE } from './catalogue-workbook';
 import { ImportAppliedResponse, ImportPreviewResponse, SpreadsheetQuery } from './spreadsheet-responses';
 
+/** The one route that takes a spreadsheet as its body (the API's content-type parser checks it). */
+export const SPREADSHEET_UPLOAD_ROUTE = '/v1/catalogue/imports';
+
 const WORKBOOK = { [SPREADSHEET_MEDIA_TYPE]: { schema: { type: 'string', format: 'binary' } } };
 
 function sendWorkbook(reply: FastifyReply, filename: string, bytes: Buffer): Buffer {

@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { createHmac, randomUUID } from 'node:crypto';
 import { type RunningApi, startApi } from '../../support/api';
 import { newCooperative, newKey, newProduct } from '../../support/factories';
@@ -238,8 +239,19 @@ describe('fuzz: every route of the OpenAPI document', () => {
       key: api.adminKey,
       body: { email: `fuzz-${randomUUID()}@haodat.example`, name: 'Fuzz', role: 'officer' },
     });
-    expect([listing.status, certificate.status, throwaway.status, person.status]).toEqual([
-      202, 201, 201, 201,
+    // a spreadsheet import's preview (one new SKU), for the apply route
+    const book = new ExcelJS.Workbook();
+    book
+      .addWorksheet('x')
+      .addRow(['Mã SKU', 'Tên sản phẩm', 'Danh mục', 'Quy cách', 'Giá bán', 'Khối lượng']);
+    book.worksheets[0]!.addRow([`FUZZ-${randomUUID().slice(0, 8)}`, 'Chè fuzz', 'tea', 'Hộp', 1000, 100]);
+    const preview = await api.call('POST', '/v1/catalogue/imports', {
+      key: coop.key,
+      raw: Buffer.from(await book.xlsx.writeBuffer()),
+      headers: { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    });
+    expect([listing.status, certificate.status, throwaway.status, person.status, preview.status]).toEqual([
+      202, 201, 201, 201, 201,
     ]);
     Object.assign(ids, {
       coopKey: coop.key,
@@ -249,6 +261,7 @@ describe('fuzz: every route of the OpenAPI document', () => {
       connections: shops.sendo.connectionId,
       listings: listing.body.id,
       'ocop-certificates': certificate.body.id,
+      imports: preview.body.id,
       'api-keys': throwaway.body.id,
       users: person.body.id,
       orders: randomUUID(),
@@ -406,6 +419,11 @@ describe('fuzz: every route of the OpenAPI document', () => {
       ['JSON in latin-1', { 'content-type': 'application/json; charset=latin1' }, text],
       ['JSON as application/*+json', { 'content-type': 'application/vnd.api+json' }, text],
       ['bad content type', { 'content-type': ';;;' }, text],
+      [
+        'spreadsheet bytes that are no workbook',
+        { 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+        `PK\u0003\u0004${text}`,
+      ],
       ['gzip claimed', { 'content-type': 'application/json', 'content-encoding': 'gzip' }, text],
       [
         'body deeper than any limit',
