@@ -172,8 +172,9 @@ export class CatalogueSpreadsheets {
       }
 
       const created = await this.imports.insertProducts(manager, cooperativeId, plan.newProducts);
-      const productIdOf = (ref: string) =>
-        created.get(plan.newProducts.find((p) => p.ref === ref)?.name ?? '') ?? ref;
+      // a new SKU names its product by id, or by the ref of a product created just now
+      const createdByRef = new Map(plan.newProducts.map((p) => [p.ref, created.get(p.name)!]));
+      const productIdOf = (ref: string) => createdByRef.get(ref) ?? ref;
       const touched = new Set<string>(created.values());
       for (const update of plan.productUpdates) {
         await this.imports.updateProduct(manager, update.productId, update.set);
