@@ -2,6 +2,8 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import { StockLedger } from '@ocop/catalogue';
 import { type Answer, type RunningApi, startApi } from '../support/api';
 import { newCooperative, newKey, newProduct, uniqueCode } from '../support/factories';
 
@@ -335,6 +337,32 @@ describe('catalogue spreadsheets: export, template, import with preview and appl
     const now = skusOf(await allProducts(shop.key, shop.id));
     expect(now.get(c1.code).priceVnd).toBe(100000);
     expect(now.has(newCode)).toBe(false);
+  });
+
+  it('refuses to apply when orders reserved more meanwhile than a row sets on hand', async () => {
+    const shop = await newCooperative(api);
+    const product = await newProduct(api, shop);
+    const [sku] = product.skus;
+    const preview = await upload(
+      shop.key,
+      await workbook([[product.name, 'tea', null, null, sku.code, sku.name, 99000, 100, 5, 0, null]]),
+    );
+    expect(preview.body.rows[0].changes).toEqual([
+      { field: 'priceVnd', old: 120000, new: 99000 },
+      { field: 'onHand', old: 10, new: 5 },
+    ]);
+    const dataSource = api.app.get(DataSource);
+    await dataSource.transaction((manager) =>
+      api.app
+        .get(StockLedger)
+        .apply(manager, sku.id, { reservedDelta: 8 }, { kind: 'order', reason: 'an order meanwhile' }),
+    );
+    const applied = await api.call('POST', `/v1/catalogue/imports/${preview.body.id}/apply`, {
+      key: shop.key,
+    });
+    expect(applied.status).toBe(409);
+    const [now] = await allProducts(shop.key, shop.id);
+    expect(now.skus[0]).toMatchObject({ priceVnd: 120000, onHand: 10, reserved: 8 });
   });
 
   it('keeps other cooperatives out and officers from importing', async () => {
