@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, ApiError, csrfHeader, every, messageOf, ok, useCsrfToken, whenSignedOut } from './api';
 import type { Cooperative, Me } from './api';
 import { ConnectionsPage } from './pages/connections';
+import { ImportPage } from './pages/import';
 import { InvitePage } from './pages/invite';
 import { ListingsPage } from './pages/listings';
 import { ProductForm } from './pages/product-form';
@@ -119,6 +120,8 @@ function Page({ route, session }: { route: Place; session: Session }): JSX.Eleme
       return can.manageShops(role) ? <ConnectionsPage /> : <NotOffered />;
     case 'listings':
       return <ListingsPage query={route.query} />;
+    case 'import':
+      return can.writeCatalogue(role) ? <ImportPage /> : <NotOffered />;
     case 'province':
       return can.readProvince(role) ? <ReportPage report="province" /> : <NotOffered />;
     case 'producer':

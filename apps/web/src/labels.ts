@@ -67,3 +67,24 @@ export const MOVEMENT_LABELS: Record<string, string> = {
   stock_take: 'Kiểm kê (stock take)',
   order: 'Đơn hàng (order)',
 };
+
+export const IMPORT_STATUS_LABELS: Record<string, string> = {
+  new: 'Mới (new)',
+  changed: 'Thay đổi (changed)',
+  unchanged: 'Không đổi (unchanged)',
+  refused: 'Bị từ chối (refused)',
+};
+
+/** The spreadsheet's columns as the preview names a change (the column headers' words). */
+export const IMPORT_FIELD_LABELS: Record<string, string> = {
+  productName: 'Tên sản phẩm',
+  category: 'Danh mục',
+  description: 'Mô tả',
+  imageUrls: 'Ảnh',
+  packName: 'Quy cách',
+  priceVnd: 'Giá bán',
+  weightGrams: 'Khối lượng',
+  onHand: 'Tồn kho',
+  safetyStock: 'Tồn tối thiểu',
+  status: 'Trạng thái',
+};
