@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { IsCalendarDate, PageQuery } from '@ocop/common';
 import { CANCEL_REASONS, MARKETPLACES, ORDER_STATUSES } from '@ocop/marketplaces';
@@ -7,7 +7,8 @@ import type { CancelReason, Marketplace, OrderStatus } from '@ocop/marketplaces'
 export const STOCK_STATUSES = ['reserved', 'released', 'fulfilled', 'oversold'] as const;
 export type StockStatus = (typeof STOCK_STATUSES)[number];
 
-export class OrderListQuery extends PageQuery {
+/** The conditions that select orders: the list pages them, the summary counts them. */
+export class OrderFilterQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() cooperativeId?: string;
   @ApiPropertyOptional({ enum: MARKETPLACES }) @IsOptional() @IsIn(MARKETPLACES) marketplace?: Marketplace;
   @ApiPropertyOptional({ enum: ORDER_STATUSES }) @IsOptional() @IsIn(ORDER_STATUSES) status?: OrderStatus;
@@ -37,6 +38,8 @@ export class OrderListQuery extends PageQuery {
   @IsCalendarDate()
   to?: string;
 }
+
+export class OrderListQuery extends IntersectionType(PageQuery, OrderFilterQuery) {}
 
 export class CancelOrderBody {
   @ApiPropertyOptional({ enum: CANCEL_REASONS, default: 'seller_request' })

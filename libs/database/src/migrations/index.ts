@@ -12,6 +12,7 @@ import { RetentionAndDeadWebhooks1764430000000 } from './1764430000000-retention
 import { OrderSalesLinesView1764440000000 } from './1764440000000-order-sales-lines-view';
 import { PeopleAndSessions1764450000000 } from './1764450000000-people-and-sessions';
 import { StockMovementActor1764451000000 } from './1764451000000-stock-movement-actor';
+import { OrderStatusChanges1764460000000 } from './1764460000000-order-status-changes';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   OrderSalesLinesView1764440000000,
   PeopleAndSessions1764450000000,
   StockMovementActor1764451000000,
+  OrderStatusChanges1764460000000,
 ];
