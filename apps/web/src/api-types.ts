@@ -5538,6 +5538,8 @@ export interface operations {
                 limit?: number;
                 /** @description opaque cursor from the previous page */
                 cursor?: string;
+                /** @description extension: only these orders, their ids separated by commas (at most 200), e.g. the ones a picking list is printed for */
+                ids?: string;
                 cooperativeId?: string;
                 marketplace?: "sendo" | "voso" | "postmart";
                 status?: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled" | "returned";
@@ -5598,6 +5600,8 @@ export interface operations {
     Orders_summary: {
         parameters: {
             query?: {
+                /** @description extension: only these orders, their ids separated by commas (at most 200), e.g. the ones a picking list is printed for */
+                ids?: string;
                 cooperativeId?: string;
                 marketplace?: "sendo" | "voso" | "postmart";
                 status?: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled" | "returned";

@@ -9,6 +9,9 @@ import type { Cooperative, Me } from './api';
 import { ConnectionsPage } from './pages/connections';
 import { InvitePage } from './pages/invite';
 import { ListingsPage } from './pages/listings';
+import { OrdersPage } from './pages/orders';
+import { OrderDetailPage } from './pages/orders-detail';
+import { PickingListPage } from './pages/picking-list';
 import { ProductForm } from './pages/product-form';
 import { ProductsPage } from './pages/products';
 import { ReportPage } from './pages/reports';
@@ -119,6 +122,10 @@ function Page({ route, session }: { route: Place; session: Session }): JSX.Eleme
       return can.manageShops(role) ? <ConnectionsPage /> : <NotOffered />;
     case 'listings':
       return <ListingsPage query={route.query} />;
+    case 'orders':
+      return second ? <OrderDetailPage id={second} /> : <OrdersPage query={route.query} />;
+    case 'picking-list':
+      return <PickingListPage query={route.query} />;
     case 'province':
       return can.readProvince(role) ? <ReportPage report="province" /> : <NotOffered />;
     case 'producer':

@@ -67,3 +67,23 @@ export const MOVEMENT_LABELS: Record<string, string> = {
   stock_take: 'Kiểm kê (stock take)',
   order: 'Đơn hàng (order)',
 };
+
+/** The connector's order statuses in WORKSPACE.md's words. */
+export const ORDER_STATUSES = [
+  'pending',
+  'confirmed',
+  'shipped',
+  'delivered',
+  'cancelled',
+  'returned',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
+  pending: 'Chờ xác nhận (pending)',
+  confirmed: 'Đã xác nhận (confirmed)',
+  shipped: 'Đang giao (shipped)',
+  delivered: 'Đã giao (delivered)',
+  cancelled: 'Đã hủy (cancelled)',
+  returned: 'Trả hàng (returned)',
+};
+export const OVERSOLD_LABEL = 'Vượt tồn (oversold)';

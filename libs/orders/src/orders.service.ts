@@ -121,6 +121,7 @@ export class OrdersService {
     }
     return {
       scopeCooperativeId: scope.cooperativeId,
+      ids: query.ids?.toLowerCase().split(','),
       cooperativeId: query.cooperativeId,
       marketplace: query.marketplace,
       status: query.status,

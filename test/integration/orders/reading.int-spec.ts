@@ -73,6 +73,15 @@ describe('orders: summary, status history and line names', () => {
       expect(summary.count).toBe(listed.items.length);
       expect(summary.totalVnd).toBe(listed.items.reduce((sum, order) => sum + order.totalVnd, 0));
     }
+    // a picking list's orders, by id: exactly those, still within the filters
+    const some = (await services.orders.list(EVERYTHING, { ...own, limit: 200 })).items.slice(0, 2);
+    const ids = some.map((order) => order.id).join(',');
+    const byId = await services.orders.list(EVERYTHING, { ids, limit: 200 });
+    expect(byId.items.map((order) => order.id).sort()).toEqual(some.map((order) => order.id).sort());
+    expect(await services.orders.summary({ cooperativeId: other }, { ids })).toEqual({
+      count: 0,
+      totalVnd: 0,
+    });
     // another cooperative's scope sees none of them, even when it names this cooperative
     expect(await services.orders.summary({ cooperativeId: other }, own)).toEqual({ count: 0, totalVnd: 0 });
     await expect(
