@@ -125,7 +125,7 @@ function Page({ route, session }: { route: Place; session: Session }): JSX.Eleme
     case 'orders':
       return second ? <OrderDetailPage id={second} /> : <OrdersPage query={route.query} />;
     case 'picking-list':
-      return <PickingListPage query={route.query} />;
+      return can.handleOrders(role) ? <PickingListPage query={route.query} /> : <NotOffered />;
     case 'province':
       return can.readProvince(role) ? <ReportPage report="province" /> : <NotOffered />;
     case 'producer':

@@ -243,11 +243,12 @@ describe('orders pages in headless Chromium', () => {
     await page.pdf({ path: join(ARTIFACTS, 'picking-list.pdf'), format: 'A4' });
     await page.emulateMedia({ media: 'screen' });
 
-    // printed (the PDF above is a print too, and so is the button): the orders leave 5 − 4 = 1 on
-    // hand, at or below the safety stock of 2
+    // printed (the PDF above is a print too, and so is the button): one order has shipped (on hand
+    // 5 − 2 = 3), the other takes 2 more, leaving 1, at or below the safety stock of 2
     await page.click('#print-picking-list');
     const note = await page.waitForSelector('#low-stock-note');
     expect(await note.textContent()).toContain(seller.code);
+    expect(await note.textContent()).toContain('tồn kho 3, còn lại 1, tồn tối thiểu 2');
     expect(await page.getAttribute('#low-stock-note a', 'href')).toBe('#/stock?low=1');
     await shoot(page, 'picking-list');
 

@@ -26,6 +26,8 @@ interface PickRow {
   skuCode: string | null;
   skuId: string | null;
   quantity: number;
+  /** units of the orders still on the shelf (not yet shipped): what picking takes off on hand */
+  toLeave: number;
   orders: number;
 }
 
@@ -42,9 +44,11 @@ function pickRows(orders: Order[]): PickRow[] {
         skuCode: line.skuCode,
         skuId: line.skuId,
         quantity: 0,
+        toLeave: 0,
         orders: 0,
       };
       row.quantity += line.quantity;
+      row.toLeave += line.quantity - line.fulfilledQuantity;
       row.orders += 1;
       rows.set(key, row);
     }
@@ -100,10 +104,9 @@ export function PickingListPage({ query }: { query: URLSearchParams }): JSX.Elem
   const rows = pickRows(list);
   const low = rows.flatMap((row) => {
     const sku = row.skuId ? stock.data?.get(row.skuId) : undefined;
-    // what stays on the shelf once these orders have left
-    return sku && sku.onHand - row.quantity <= sku.safetyStock
-      ? [{ row, sku, left: sku.onHand - row.quantity }]
-      : [];
+    // what stays on the shelf once these orders have left (a shipped order's units already have)
+    const left = sku ? sku.onHand - row.toLeave : 0;
+    return sku && left <= sku.safetyStock ? [{ row, sku, left }] : [];
   });
   const missing = ids.length - list.length;
 
