@@ -18,13 +18,23 @@ import {
   ORDER_STATUSES,
   OVERSOLD_LABEL,
 } from '../labels';
-import type { OrderStatus } from '../labels';
 import { go, href } from '../router';
 import { can, producerName, useSession } from '../session';
 import type { Session } from '../session';
 import { ActionButton, Empty, ErrorNote, Loading, PageTitle, usePage } from '../ui';
+import {
+  allowedActions,
+  type Filters,
+  filtersOf,
+  isOversold,
+  lineName,
+  type Order,
+  streamsOf,
+  urlOf,
+} from './orders-rules';
 
-export type Order = Schemas['OrderResponse'];
+export type { Order } from './orders-rules';
+
 type OrderQuery = NonNullable<operations['Orders_list']['parameters']['query']>;
 
 const PAGE_SIZE = 50;
@@ -35,39 +45,6 @@ const MOST = 200;
 /** The picking list reads its orders in one call: a selection is capped at the API's page. */
 export const MOST_SELECTED = 200;
 
-interface Filters {
-  /** "all" for every status; the morning view ("pending") when the URL names none */
-  status: OrderStatus | 'all';
-  marketplace: string;
-  from: string;
-  to: string;
-  oversold: boolean;
-}
-
-function filtersOf(query: URLSearchParams): Filters {
-  const status = query.get('status');
-  return {
-    status:
-      status === 'all' || ORDER_STATUSES.includes(status as OrderStatus)
-        ? (status as Filters['status'])
-        : 'pending',
-    marketplace: query.get('marketplace') ?? '',
-    from: query.get('from') ?? '',
-    to: query.get('to') ?? '',
-    oversold: query.get('oversold') === '1',
-  };
-}
-
-function urlOf(filters: Filters) {
-  return {
-    status: filters.status === 'pending' ? undefined : filters.status,
-    marketplace: filters.marketplace,
-    from: filters.from,
-    to: filters.to,
-    oversold: filters.oversold ? 1 : undefined,
-  };
-}
-
 function apiQuery(filters: Filters, session: Session): OrderQuery {
   return {
     cooperativeId: session.producerId ?? undefined,
@@ -77,18 +54,6 @@ function apiQuery(filters: Filters, session: Session): OrderQuery {
     to: filters.to || undefined,
     stockStatus: filters.oversold ? 'oversold' : undefined,
   };
-}
-
-/**
- * The list is read as one or more keyset streams, one after the other: while orders still hold
- * stock (waiting or confirmed) the oversold ones come first, then the rest, each newest first.
- * Together the streams are exactly what the filters select.
- */
-function streamsOf(filters: Filters): Partial<OrderQuery>[] {
-  if (!filters.oversold && (filters.status === 'pending' || filters.status === 'confirmed')) {
-    return [{ stockStatus: 'oversold' }, { stockStatus: 'reserved' }];
-  }
-  return [{}];
 }
 
 interface Position {
@@ -473,27 +438,8 @@ export function OrdersPage({ query }: { query: URLSearchParams }): JSX.Element {
   );
 }
 
-/** Stock ran short for it while it still holds stock: someone must decide (WORKSPACE journey 1). */
-export function isOversold(order: Order): boolean {
-  return order.stockStatus === 'oversold';
-}
-
-/** "Chè móc câu Tân Cương · Hộp 200g × 2": a line's product as the catalogue names it, else its code. */
-export function lineName(line: Pick<Order['lines'][number], 'productName' | 'skuName' | 'skuCode'>): string {
-  if (line.productName) return line.skuName ? `${line.productName} · ${line.skuName}` : line.productName;
-  return line.skuCode ?? 'Mã SKU không rõ (unknown SKU)';
-}
-
 function itemsOf(order: Order): string {
   return order.lines.map((line) => `${lineName(line)} × ${formatNumber(line.quantity)}`).join('; ') || '—';
-}
-
-/** The actions the API still takes for the order's status (libs/orders allowedActions). */
-export function allowedActions(order: Order): ('confirm' | 'cancel')[] {
-  if (order.requestedAction) return [];
-  if (order.status === 'pending') return ['confirm', 'cancel'];
-  if (order.status === 'confirmed') return ['cancel'];
-  return [];
 }
 
 /** Asks the API to push the action; the order comes back with the action requested. */

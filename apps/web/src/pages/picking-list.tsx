@@ -15,50 +15,10 @@ import { MARKETPLACE_LABELS } from '../labels';
 import { href } from '../router';
 import { producerName, useSession } from '../session';
 import { Empty, ErrorNote, Loading, PageTitle, useLoad, usePage } from '../ui';
-import { lineName, MOST_SELECTED, type Order } from './orders';
+import { MOST_SELECTED } from './orders';
+import { lineName, lowAfterPicking, pickRows } from './orders-rules';
 
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-interface PickRow {
-  key: string;
-  productName: string | null;
-  skuName: string | null;
-  skuCode: string | null;
-  skuId: string | null;
-  quantity: number;
-  /** units of the orders still on the shelf (not yet shipped): what picking takes off on hand */
-  toLeave: number;
-  orders: number;
-}
-
-/** Every line of the orders added up per SKU (per code for a line the catalogue does not know). */
-function pickRows(orders: Order[]): PickRow[] {
-  const rows = new Map<string, PickRow>();
-  for (const order of orders) {
-    for (const line of order.lines) {
-      const key = line.skuId ?? `code:${line.skuCode ?? '?'}`;
-      const row = rows.get(key) ?? {
-        key,
-        productName: line.productName,
-        skuName: line.skuName,
-        skuCode: line.skuCode,
-        skuId: line.skuId,
-        quantity: 0,
-        toLeave: 0,
-        orders: 0,
-      };
-      row.quantity += line.quantity;
-      row.toLeave += line.quantity - line.fulfilledQuantity;
-      row.orders += 1;
-      rows.set(key, row);
-    }
-  }
-  return [...rows.values()].sort(
-    (a, b) =>
-      (a.productName ?? '\uffff').localeCompare(b.productName ?? '\uffff', 'vi') ||
-      (a.skuCode ?? '').localeCompare(b.skuCode ?? '', 'vi'),
-  );
-}
 
 export function PickingListPage({ query }: { query: URLSearchParams }): JSX.Element {
   const session = useSession();
@@ -102,12 +62,7 @@ export function PickingListPage({ query }: { query: URLSearchParams }): JSX.Elem
 
   const list = orders.data ?? [];
   const rows = pickRows(list);
-  const low = rows.flatMap((row) => {
-    const sku = row.skuId ? stock.data?.get(row.skuId) : undefined;
-    // what stays on the shelf once these orders have left (a shipped order's units already have)
-    const left = sku ? sku.onHand - row.toLeave : 0;
-    return sku && left <= sku.safetyStock ? [{ row, sku, left }] : [];
-  });
+  const low = lowAfterPicking(rows, (skuId) => stock.data?.get(skuId));
   const missing = ids.length - list.length;
 
   return (
