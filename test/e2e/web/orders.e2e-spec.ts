@@ -254,5 +254,24 @@ describe('orders pages in headless Chromium', () => {
 
     expect(problems).toEqual([]);
     await context.close();
+
+    // an officer reads the same orders (all producers) but is offered no action and no picking list
+    const officerEmail = `officer-${seller.coop.id.slice(0, 8)}@sct.example`;
+    const officer = await api.call('POST', '/v1/users', {
+      key: api.adminKey,
+      body: { email: officerEmail, name: 'Trần Văn Minh', role: 'officer', password: PASSWORD },
+    });
+    expect(officer.status).toBe(201);
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'vi-VN' });
+    const officerPage = await desk.newPage();
+    await signIn(officerPage, officerEmail);
+    await ready(officerPage, 'province');
+    await officerPage.evaluate(() => (location.hash = '#/orders?status=all'));
+    await ready(officerPage, 'orders');
+    for (const o of orders) await officerPage.waitForSelector(`tr[data-order="${o.id}"]`);
+    expect(await officerPage.$('.confirm-order, .cancel-order')).toBeNull();
+    await officerPage.evaluate((id) => (location.hash = `#/picking-list?ids=${id}`), orders[0].id);
+    await ready(officerPage, 'not-offered');
+    await desk.close();
   }, 240_000);
 });
