@@ -169,6 +169,9 @@ describe('orders pages in headless Chromium', () => {
       return held.connectorStatus === 'confirmed';
     }, 30_000);
     await page.waitForSelector(`tr[data-order="${chosen.id}"]`, { state: 'detached', timeout: 15_000 });
+    // ready to pick: the confirmed tab lists it
+    await page.click('a[href="#/orders?status=confirmed"]');
+    await page.waitForSelector(`tr[data-order="${chosen.id}"] [data-status="confirmed"]`);
 
     // its page: product names, quantities, amounts, the history, and no Confirm any more
     await page.click('a[href="#/orders?status=all"]');
@@ -241,6 +244,7 @@ describe('orders pages in headless Chromium', () => {
     expect(colours).toEqual(['rgb(0, 0, 0)', 'solid']);
     expect(await page.$('#low-stock-note')).toBeNull();
     await page.pdf({ path: join(ARTIFACTS, 'picking-list.pdf'), format: 'A4' });
+    await page.screenshot({ path: join(ARTIFACTS, 'picking-list-print.png'), fullPage: true });
     await page.emulateMedia({ media: 'screen' });
 
     // printed (the PDF above is a print too, and so is the button): one order has shipped (on hand

@@ -219,6 +219,12 @@ export function OrdersPage({ query }: { query: URLSearchParams }): JSX.Element {
           Chờ xác nhận <small lang="en">(waiting)</small>
         </a>
         <a
+          href={href('/orders', urlOf({ ...filters, status: 'confirmed' }))}
+          aria-current={filters.status === 'confirmed' ? 'page' : undefined}
+        >
+          Đã xác nhận <small lang="en">(to pick and ship)</small>
+        </a>
+        <a
           href={href('/orders', urlOf({ ...filters, status: 'all' }))}
           aria-current={filters.status === 'all' ? 'page' : undefined}
         >
