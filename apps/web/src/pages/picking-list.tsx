@@ -160,8 +160,9 @@ export function PickingListPage({ query }: { query: URLSearchParams }): JSX.Elem
                     <strong>{formatNumber(row.quantity)}</strong>
                   </td>
                   <td class="number">{formatNumber(row.orders)}</td>
-                  <td class="tick" aria-label="ô đánh dấu (tick box)">
-                    ☐
+                  {/* a box to tick by pen on the printed sheet */}
+                  <td class="tick">
+                    <span aria-hidden="true">☐</span>
                   </td>
                 </tr>
               ))}
