@@ -492,6 +492,17 @@ describe('the OpenAPI document describes every answer', () => {
       key: officer,
     });
     await api.call('GET', '/v1/orders?from=2026-02-30', { key: officer });
+    const summary = await api.call(
+      'GET',
+      `/v1/orders/summary?cooperativeId=${seller.coop.id}&status=pending`,
+      {
+        key: officer,
+      },
+    );
+    expect(summary.status).toBe(200);
+    await api.call('GET', '/v1/orders/summary?from=2026-03-02&to=2026-03-01', { key: seller.coop.key });
+    const badIds = await api.call('GET', '/v1/orders?ids=not-an-id,also-not', { key: seller.coop.key });
+    expect(badIds.body.error.details).toEqual([expect.objectContaining({ field: 'ids' })]);
     await api.call('GET', `/v1/orders/${order.id}`, { key: seller.coop.key });
     await api.call('GET', `/v1/orders/${order.id}`, { key: other.key });
     expect((await api.call('POST', `/v1/orders/${order.id}/confirm`, { key: seller.coop.key })).status).toBe(

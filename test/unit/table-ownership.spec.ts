@@ -32,6 +32,7 @@ const OWNERS: Record<string, string> = {
   orders: 'orders',
   order_lines: 'orders',
   order_polls: 'orders',
+  order_status_changes: 'orders',
   sales_product_days: 'metrics',
   sales_producer_days: 'metrics',
   sales_producer_months: 'metrics',

@@ -766,6 +766,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orders/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Extension: how many orders the list’s filters select, and their total */
+        get: operations["Orders_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orders/{id}": {
         parameters: {
             query?: never;
@@ -773,7 +790,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an order with its lines */
+        /** Get an order with its lines and its status history */
         get: operations["Orders_get"];
         put?: never;
         post?: never;
@@ -1841,6 +1858,10 @@ export interface components {
              */
             skuId: string | null;
             skuCode: string | null;
+            /** @description extension: the SKU’s product name; null for an unknown SKU */
+            productName: string | null;
+            /** @description extension: the SKU’s pack name; null for an unknown SKU */
+            skuName: string | null;
             quantity: number;
             /** @description integer VND */
             unitPriceVnd: number;
@@ -1894,6 +1915,63 @@ export interface components {
             items: components["schemas"]["OrderResponse"][];
             /** @description pass back as `cursor` for the next page; null on the last page */
             nextCursor: string | null;
+        };
+        OrderSummaryResponse: {
+            /** @description orders the filters select */
+            count: number;
+            /** @description their totals added up, integer VND */
+            totalVnd: number;
+        };
+        OrderStatusChangeResponse: {
+            status: components["schemas"]["OrderStatus"];
+            /** @description the marketplace’s own status code */
+            marketplaceStatus: string;
+            /**
+             * Format: date-time
+             * @description when the marketplace made the change
+             */
+            at: string;
+            /**
+             * Format: date-time
+             * @description when the connector learnt of it
+             */
+            recordedAt: string;
+        };
+        OrderDetailResponse: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            cooperativeId: string;
+            /** Format: uuid */
+            connectionId: string;
+            marketplace: components["schemas"]["Marketplace"];
+            externalOrderId: string;
+            status: components["schemas"]["OrderStatus"];
+            /** @description the marketplace’s own status code */
+            marketplaceStatus: string;
+            /** Format: date-time */
+            placedAt: string;
+            /** Format: date-time */
+            marketplaceUpdatedAt: string;
+            /** @description integer VND */
+            totalVnd: number;
+            lines: components["schemas"]["OrderLineResponse"][];
+            stockStatus: components["schemas"]["StockStatus"];
+            /** @description what needs a person */
+            flags: components["schemas"]["OrderFlag"][];
+            /**
+             * @description waiting to be pushed
+             * @enum {string|null}
+             */
+            requestedAction: "confirm" | "cancel" | null;
+            /** @description why the marketplace refused the last action */
+            actionError: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+            /** @description extension: each status the order reached, oldest first */
+            history: components["schemas"]["OrderStatusChangeResponse"][];
         };
         CancelOrderBody: {
             /**
@@ -5841,6 +5919,8 @@ export interface operations {
                 limit?: number;
                 /** @description opaque cursor from the previous page */
                 cursor?: string;
+                /** @description extension: only these orders, their ids separated by commas (at most 200), e.g. the ones a picking list is printed for */
+                ids?: string;
                 cooperativeId?: string;
                 marketplace?: "sendo" | "voso" | "postmart";
                 status?: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled" | "returned";
@@ -5898,6 +5978,68 @@ export interface operations {
             };
         };
     };
+    Orders_summary: {
+        parameters: {
+            query?: {
+                /** @description extension: only these orders, their ids separated by commas (at most 200), e.g. the ones a picking list is printed for */
+                ids?: string;
+                cooperativeId?: string;
+                marketplace?: "sendo" | "voso" | "postmart";
+                status?: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled" | "returned";
+                /** @description extension: e.g. oversold orders only */
+                stockStatus?: "reserved" | "released" | "fulfilled" | "oversold";
+                /** @description extension: orders with lines whose SKU is unknown (flagged) */
+                flagged?: "true" | "false";
+                /** @description placed on or after this day (Asia/Ho_Chi_Minh) */
+                from?: string;
+                /** @description placed on or before this day (Asia/Ho_Chi_Minh) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderSummaryResponse"];
+                };
+            };
+            /** @description The request is not valid: `validation_failed` with `details` [{field, message}], or `bad_request` (malformed JSON, a forged cursor…) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     Orders_get: {
         parameters: {
             query?: never;
@@ -5914,7 +6056,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderResponse"];
+                    "application/json": components["schemas"]["OrderDetailResponse"];
                 };
             };
             /** @description No API key or session, or an unknown, revoked or expired one */
@@ -5965,7 +6107,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderResponse"];
+                    "application/json": components["schemas"]["OrderDetailResponse"];
                 };
             };
             /** @description No API key or session, or an unknown, revoked or expired one */
@@ -6038,7 +6180,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OrderResponse"];
+                    "application/json": components["schemas"]["OrderDetailResponse"];
                 };
             };
             /** @description The request is not valid: `validation_failed` with `details` [{field, message}], or `bad_request` (malformed JSON, a forged cursor…) */

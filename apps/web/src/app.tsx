@@ -10,6 +10,9 @@ import { ConnectionsPage } from './pages/connections';
 import { ImportPage } from './pages/import';
 import { InvitePage } from './pages/invite';
 import { ListingsPage } from './pages/listings';
+import { OrdersPage } from './pages/orders';
+import { OrderDetailPage } from './pages/orders-detail';
+import { PickingListPage } from './pages/picking-list';
 import { ProductForm } from './pages/product-form';
 import { ProductsPage } from './pages/products';
 import { ReportPage } from './pages/reports';
@@ -122,6 +125,10 @@ function Page({ route, session }: { route: Place; session: Session }): JSX.Eleme
       return <ListingsPage query={route.query} />;
     case 'import':
       return can.writeCatalogue(role) ? <ImportPage /> : <NotOffered />;
+    case 'orders':
+      return second ? <OrderDetailPage id={second} /> : <OrdersPage query={route.query} />;
+    case 'picking-list':
+      return can.handleOrders(role) ? <PickingListPage query={route.query} /> : <NotOffered />;
     case 'province':
       return can.readProvince(role) ? <ReportPage report="province" /> : <NotOffered />;
     case 'producer':

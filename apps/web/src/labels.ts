@@ -88,3 +88,23 @@ export const IMPORT_FIELD_LABELS: Record<string, string> = {
   safetyStock: 'Tồn tối thiểu',
   status: 'Trạng thái',
 };
+
+/** The connector's order statuses in WORKSPACE.md's words. */
+export const ORDER_STATUSES = [
+  'pending',
+  'confirmed',
+  'shipped',
+  'delivered',
+  'cancelled',
+  'returned',
+] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export const ORDER_STATUS_LABELS: Record<OrderStatus, string> = {
+  pending: 'Chờ xác nhận (pending)',
+  confirmed: 'Đã xác nhận (confirmed)',
+  shipped: 'Đang giao (shipped)',
+  delivered: 'Đã giao (delivered)',
+  cancelled: 'Đã hủy (cancelled)',
+  returned: 'Trả hàng (returned)',
+};
+export const OVERSOLD_LABEL = 'Vượt tồn (oversold)';

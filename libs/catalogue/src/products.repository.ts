@@ -154,6 +154,17 @@ export class ProductStore {
     return this.skus.find({ where: { cooperativeId, code: In([...new Set(codes)]) } });
   }
 
+  /** Each SKU's name and its product's, by SKU id; unknown ids are absent. */
+  async skuNames(ids: string[]): Promise<{ id: string; productName: string; skuName: string }[]> {
+    const rows: { id: string; product_name: string; sku_name: string }[] = await this.skus.query(
+      `SELECT s.id, p.name AS product_name, s.name AS sku_name
+       FROM skus s JOIN products p ON p.id = s.product_id
+       WHERE s.id = ANY($1::uuid[])`,
+      [[...new Set(ids)]],
+    );
+    return rows.map((row) => ({ id: row.id, productName: row.product_name, skuName: row.sku_name }));
+  }
+
   async saveSkuChanges(manager: EntityManager, skuId: string, changes: SkuChanges): Promise<void> {
     await manager.update(Sku, { id: skuId }, changes);
   }

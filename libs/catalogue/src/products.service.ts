@@ -46,6 +46,12 @@ function isUniqueViolation(error: unknown, constraint: string): boolean {
   );
 }
 
+/** A SKU as a person names it: "Chè móc câu Tân Cương", "Hộp 200g". */
+export interface SkuLabel {
+  productName: string;
+  skuName: string;
+}
+
 @Injectable()
 export class ProductsService {
   constructor(
@@ -232,6 +238,16 @@ export class ProductsService {
     if (codes.length === 0) return new Map();
     const found = await this.products.skusByCode(cooperativeId, codes);
     return new Map(found.map((sku) => [sku.code, sku]));
+  }
+
+  /**
+   * What a person calls each SKU (its product's name and its pack), for other contexts that show
+   * SKUs by id (an order's lines); one query for any number of ids, unknown ids are absent.
+   */
+  async skuLabels(ids: string[]): Promise<Map<string, SkuLabel>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.products.skuNames(ids);
+    return new Map(rows.map((row) => [row.id, { productName: row.productName, skuName: row.skuName }]));
   }
 
   async findSku(scope: Scope, id: string): Promise<Sku> {

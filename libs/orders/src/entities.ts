@@ -65,6 +65,17 @@ export class OrderLine {
   @Column({ name: 'fulfilled_quantity', type: 'integer' }) fulfilledQuantity: number;
 }
 
+/** A status an order reached, at the marketplace's time of the change (its status history). */
+@Entity('order_status_changes')
+export class OrderStatusChange {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'order_id', type: 'uuid' }) orderId: string;
+  @Column({ type: 'text' }) status: OrderStatus;
+  @Column({ name: 'marketplace_status' }) marketplaceStatus: string;
+  @Column({ name: 'marketplace_at', type: 'timestamptz' }) marketplaceAt: Date;
+  @Column({ name: 'recorded_at', type: 'timestamptz', insert: false, update: false }) recordedAt: Date;
+}
+
 /** How far a connection's orders have been read by polling, in the marketplace's own time. */
 @Entity('order_polls')
 export class OrderPoll {
@@ -74,4 +85,4 @@ export class OrderPoll {
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError: string | null;
 }
 
-export const orderEntities = [WebhookInboxEntry, Order, OrderLine, OrderPoll];
+export const orderEntities = [WebhookInboxEntry, Order, OrderLine, OrderStatusChange, OrderPoll];

@@ -99,6 +99,8 @@ export class OrderImport {
         oversold: (plan.phase === 'reserved' || plan.phase === 'fulfilled') && short,
       });
       await this.store.saveState(manager, order);
+      // a newer event in the same status (a changed total) is no step of the history
+      if (before?.status !== order.status) await this.store.recordStatus(manager, order);
       if (order.oversold && !wasOversold) ordersOversold.inc({ marketplace: source.marketplace });
       const snapshot = (status: Order['status']): OrderSnapshot => ({
         orderId: order.id,

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { PageQuery } from '@ocop/common';
 import { byCreation, fetchPage } from '@ocop/database';
 import type { CancelReason, Marketplace, OrderStatus } from '@ocop/marketplaces';
 import type { StockStatus } from './dto';
-import { Order, OrderLine } from './entities';
+import { Order, OrderLine, OrderStatusChange } from './entities';
 
 /** An order seen for the first time, as the import stores it. */
 export type NewOrder = Pick<
@@ -42,6 +42,8 @@ export interface StoredOrderState {
 /** Which orders a list shows; `scopeCooperativeId` is the caller's own cooperative, if it has one. */
 export interface OrderFilter {
   scopeCooperativeId?: string;
+  /** only these orders */
+  ids?: string[];
   cooperativeId?: string;
   marketplace?: Marketplace;
   status?: OrderStatus;
@@ -200,7 +202,24 @@ export class OrderStore {
   }
 
   async page(filter: OrderFilter, query: PageQuery): Promise<OrderPage> {
+    return fetchPage(this.filtered(filter), query, byCreation);
+  }
+
+  /**
+   * How many orders the filter selects and their totals added up, in one aggregate over the same
+   * conditions as the list (a cooperative's count walks its orders_by_cooperative index).
+   */
+  async summary(filter: OrderFilter): Promise<{ count: number; totalVnd: number }> {
+    const row: { count: string; total: string } | undefined = await this.filtered(filter)
+      .select('count(*)', 'count')
+      .addSelect('coalesce(sum(o.total_vnd), 0)', 'total')
+      .getRawOne();
+    return { count: Number(row?.count ?? 0), totalVnd: Number(row?.total ?? 0) };
+  }
+
+  private filtered(filter: OrderFilter): SelectQueryBuilder<Order> {
     const qb = this.dataSource.getRepository(Order).createQueryBuilder('o');
+    if (filter.ids) qb.andWhere('o.id = ANY(CAST(:ids AS uuid[]))', { ids: filter.ids });
     if (filter.scopeCooperativeId) qb.andWhere('o.cooperative_id = :own', { own: filter.scopeCooperativeId });
     if (filter.cooperativeId)
       qb.andWhere('o.cooperative_id = :cooperativeId', { cooperativeId: filter.cooperativeId });
@@ -218,7 +237,7 @@ export class OrderStore {
       qb.andWhere(`o.stock_phase IN ('none', 'reserved') AND NOT o.oversold`);
     if (filter.stockStatus === 'fulfilled') qb.andWhere(`o.stock_phase = 'fulfilled'`);
     if (filter.stockStatus === 'released') qb.andWhere(`o.stock_phase IN ('released', 'returned')`);
-    return fetchPage(qb, query, byCreation);
+    return qb;
   }
 
   /** The lines of these orders, each order's in line order. */
@@ -226,6 +245,27 @@ export class OrderStore {
     return this.dataSource.manager.find(OrderLine, {
       where: { orderId: In(orderIds) },
       order: { lineNo: 'ASC' },
+    });
+  }
+
+  /** Appends the status the order has just reached to its history (in the import's transaction). */
+  async recordStatus(
+    manager: EntityManager,
+    order: Pick<Order, 'id' | 'status' | 'marketplaceStatus' | 'marketplaceUpdatedAt'>,
+  ): Promise<void> {
+    await manager.insert(OrderStatusChange, {
+      orderId: order.id,
+      status: order.status,
+      marketplaceStatus: order.marketplaceStatus,
+      marketplaceAt: order.marketplaceUpdatedAt,
+    });
+  }
+
+  /** Each status the order reached, oldest first by the marketplace's time. */
+  async history(orderId: string): Promise<OrderStatusChange[]> {
+    return this.dataSource.manager.find(OrderStatusChange, {
+      where: { orderId },
+      order: { marketplaceAt: 'ASC', recordedAt: 'ASC' },
     });
   }
 

@@ -17,6 +17,18 @@ export class OrderLineResponse {
   })
   skuId: string | null;
   @ApiProperty({ type: String, nullable: true }) skuCode: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'extension: the SKU’s product name; null for an unknown SKU',
+  })
+  productName: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'extension: the SKU’s pack name; null for an unknown SKU',
+  })
+  skuName: string | null;
   @ApiProperty({ type: 'integer' }) quantity: number;
   @ApiProperty({ type: 'integer', description: 'integer VND' }) unitPriceVnd: number;
   @ApiProperty({ type: 'integer' }) reservedQuantity: number;
@@ -53,6 +65,26 @@ export class OrderResponse {
 }
 
 export class OrderPage extends PageOf(OrderResponse) {}
+
+export class OrderStatusChangeResponse {
+  @ApiProperty({ enum: ORDER_STATUSES, enumName: 'OrderStatus' }) status: OrderStatus;
+  @ApiProperty({ description: 'the marketplace’s own status code' }) marketplaceStatus: string;
+  @ApiProperty({ format: 'date-time', description: 'when the marketplace made the change' }) at: string;
+  @ApiProperty({ format: 'date-time', description: 'when the connector learnt of it' }) recordedAt: string;
+}
+
+export class OrderDetailResponse extends OrderResponse {
+  @ApiProperty({
+    type: [OrderStatusChangeResponse],
+    description: 'extension: each status the order reached, oldest first',
+  })
+  history: OrderStatusChangeResponse[];
+}
+
+export class OrderSummaryResponse {
+  @ApiProperty({ type: 'integer', description: 'orders the filters select' }) count: number;
+  @ApiProperty({ type: 'integer', description: 'their totals added up, integer VND' }) totalVnd: number;
+}
 
 export class WebhookAnswerResponse {
   @ApiProperty({ enum: [true] }) received: true;

@@ -13,6 +13,7 @@ import { OrderSalesLinesView1764440000000 } from './1764440000000-order-sales-li
 import { PeopleAndSessions1764450000000 } from './1764450000000-people-and-sessions';
 import { StockMovementActor1764451000000 } from './1764451000000-stock-movement-actor';
 import { CatalogueImports1764455000000 } from './1764455000000-catalogue-imports';
+import { OrderStatusChanges1764460000000 } from './1764460000000-order-status-changes';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   PeopleAndSessions1764450000000,
   StockMovementActor1764451000000,
   CatalogueImports1764455000000,
+  OrderStatusChanges1764460000000,
 ];
