@@ -3,6 +3,7 @@
  * person, sign out) and the menu, which becomes a bottom bar on a phone (styles.css).
  */
 import type { ComponentChildren, JSX } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { ROLE_LABELS } from './labels';
 import { can, useSession } from './session';
 import type { Role } from './session';
@@ -25,6 +26,9 @@ const MENU: MenuItem[] = [
   { path: '/sync', vi: 'Đồng bộ', en: 'sync health', offered: can.seeSync },
 ];
 
+/** How many menu entries a phone's bottom bar shows before "Thêm" (more). */
+const ON_THE_BAR = 4;
+
 export function menuFor(role: Role): MenuItem[] {
   return MENU.filter((item) => item.offered(role));
 }
@@ -35,6 +39,13 @@ export function Shell({ path, children }: { path: string; children: ComponentChi
   const own = me.role === 'cooperative' && me.cooperativeId ? `/producer/${me.cooperativeId}` : null;
   const items = menuFor(me.role);
   const current = (item: string) => path === item || path.startsWith(`${item}/`);
+  // a phone's bottom bar holds the first few; "Thêm" unfolds the rest (a desk shows them all)
+  const [open, setOpen] = useState(false);
+  useEffect(() => setOpen(false), [path]);
+  const links = [
+    ...items.map((item) => ({ path: item.path, vi: item.vi, en: item.en })),
+    ...(own ? [{ path: own, vi: 'Báo cáo', en: 'report' }] : []),
+  ];
   return (
     <>
       <a class="skip-link" href="#main" onClick={skipToMain}>
@@ -58,24 +69,27 @@ export function Shell({ path, children }: { path: string; children: ComponentChi
           Đăng xuất <small lang="en">(sign out)</small>
         </button>
       </header>
-      <nav class="menu" aria-label="Menu">
-        <ul>
-          {items.map((item) => (
-            <li key={item.path}>
-              <a href={`#${item.path}`} aria-current={current(item.path) ? 'page' : undefined}>
+      <nav class={open ? 'menu menu-open' : 'menu'} aria-label="Menu">
+        <ul id="menu-items">
+          {links.map((link, index) => (
+            <li key={link.path} class={index >= ON_THE_BAR ? 'menu-extra' : undefined}>
+              <a href={`#${link.path}`} aria-current={current(link.path) ? 'page' : undefined}>
                 <span class="menu-label">
-                  {item.vi} <small lang="en">({item.en})</small>
+                  {link.vi} <small lang="en">({link.en})</small>
                 </span>
               </a>
             </li>
           ))}
-          {own ? (
-            <li>
-              <a href={`#${own}`} aria-current={path === own ? 'page' : undefined}>
-                <span class="menu-label">
-                  Báo cáo <small lang="en">(report)</small>
-                </span>
-              </a>
+          {links.length > ON_THE_BAR + 1 ? (
+            <li class="menu-more">
+              <button
+                type="button"
+                aria-expanded={open}
+                aria-controls="menu-items"
+                onClick={() => setOpen((was) => !was)}
+              >
+                {open ? 'Thu gọn' : 'Thêm'} <small lang="en">({open ? 'less' : 'more'})</small>
+              </button>
             </li>
           ) : null}
         </ul>
