@@ -29,6 +29,14 @@ export function pageLoading(page: string): void {
   document.body.setAttribute('aria-busy', 'true');
 }
 
+/** The same page loading again: busy, its charts kept until it draws new ones. */
+export function pageBusy(page: string): void {
+  if (window.__dashboard.page !== page) return pageLoading(page);
+  window.__dashboard.ready = false;
+  document.body.dataset.ready = 'false';
+  document.body.setAttribute('aria-busy', 'true');
+}
+
 export function pageReady(page: string): void {
   if (window.__dashboard.page !== page) pageLoading(page);
   window.__dashboard.ready = true;

@@ -2,7 +2,7 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, messageOf } from './api';
-import { pageLoading, pageReady } from './page-state';
+import { pageBusy, pageLoading, pageReady } from './page-state';
 
 /** Loads a page's data when its inputs change; a slower, older answer never overwrites a newer one. */
 export function useLoad<T>(
@@ -24,7 +24,10 @@ export function useLoad<T>(
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
-/** Marks <body> with the page's name, and ready once its data is on screen (tests wait on it). */
+/**
+ * Marks <body> with the page's name, and ready once its data is on screen (tests wait on it); a
+ * page loading again (a new filter) is busy again, so nobody reads the old rows as the new answer.
+ */
 export function usePage(name: string, title: string, ready: boolean): void {
   useEffect(() => {
     pageLoading(name);
@@ -32,6 +35,7 @@ export function usePage(name: string, title: string, ready: boolean): void {
   }, [name, title]);
   useEffect(() => {
     if (ready) pageReady(name);
+    else pageBusy(name);
   }, [name, ready]);
 }
 
