@@ -27,7 +27,9 @@ export function InvitePage({ token, onDone }: { token: string; onDone: () => Pro
       // the token must not stay in the address bar or the history
       history.replaceState(null, '', '#/');
       await onDone();
-      go('/');
+      // the hash is already "#/", so setting it would fire no hashchange and the router would stay
+      // on the invitation: go() with replace announces the change itself
+      go('/', {}, true);
     } catch (failure) {
       setError(messageOf(failure));
     } finally {
