@@ -326,8 +326,21 @@ export async function wider(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out = Array.from(document.querySelectorAll<HTMLElement>('body *'))
       .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
+      // a table or a menu that scrolls sideways inside a box that fits is fine; the skip link is
+      // off-screen until focused
       .filter((e) => !e.closest('.table-wrap'))
       .filter((e) => !e.closest('.skip-link'))
+      .filter((e) => {
+        for (let box = e.parentElement; box && box !== document.body; box = box.parentElement) {
+          const overflow = getComputedStyle(box).overflowX;
+          if (
+            (overflow === 'auto' || overflow === 'scroll') &&
+            box.getBoundingClientRect().right <= window.innerWidth + 1
+          )
+            return false;
+        }
+        return true;
+      })
       .map(
         (e) =>
           `${e.tagName.toLowerCase()}${e.id ? `#${e.id}` : ''}${e.className ? `.${String(e.className).replace(/\s+/g, '.')}` : ''}`,
