@@ -11,25 +11,25 @@ type Report = 'province' | 'producer' | 'sync';
 export function ReportPage({ report, id }: { report: Report; id?: string }) {
   const session = useSession();
   const box = useRef<HTMLDivElement>(null);
-  const [state, setState] = useState<{ ready: boolean; error?: unknown }>({ ready: false });
-  usePage(
-    report,
-    report === 'province' ? 'Toàn tỉnh' : report === 'sync' ? 'Đồng bộ' : 'Chủ thể',
-    state.ready,
-  );
+  // Preact keeps this component when one report follows another (province → sync, one producer →
+  // the next), so readiness names the report it is for: the new one is not ready on its first render
+  const current = `${report}/${id ?? ''}`;
+  const [state, setState] = useState<{ shown?: string; error?: unknown }>({});
+  const ready = state.shown === current;
+  usePage(report, report === 'province' ? 'Toàn tỉnh' : report === 'sync' ? 'Đồng bộ' : 'Chủ thể', ready);
 
   useEffect(() => {
     let left = false;
-    setState({ ready: false });
+    setState({});
     const target = box.current;
     void (async () => {
       const reports = await import('../reports/mount');
       if (left || !target) return;
       try {
         await reports.renderReport(report, target, id, session.producers);
-        if (!left) setState({ ready: true });
+        if (!left) setState({ shown: current });
       } catch (error) {
-        if (!left) setState({ ready: true, error });
+        if (!left) setState({ shown: current, error });
       }
     })();
     return () => {
@@ -40,8 +40,8 @@ export function ReportPage({ report, id }: { report: Report; id?: string }) {
 
   return (
     <>
-      {state.ready ? null : <Loading />}
-      {state.error ? <ErrorNote error={state.error} /> : null}
+      {ready ? null : <Loading />}
+      {ready && state.error ? <ErrorNote error={state.error} /> : null}
       <div ref={box} class="report" />
     </>
   );

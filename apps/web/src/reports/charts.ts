@@ -12,6 +12,8 @@ const drawn = new Map<string, Chart>();
 export function destroyCharts(): void {
   for (const chart of drawn.values()) chart.destroy();
   drawn.clear();
+  // a chart that is gone is no longer drawn: the next page (or producer) must not seem to show it
+  window.__dashboard.charts = {};
 }
 
 /** A canvas in a box of fixed height, so charts keep their shape on a phone. */
