@@ -18,7 +18,10 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-/** A table with a header row; cells are text or elements. */
+/**
+ * A table with a header row; cells are text or elements. On a phone it scrolls sideways in its box,
+ * which therefore takes the keyboard's focus: arrow keys scroll it where there is no link to tab to.
+ */
 export function table(
   headers: string[],
   rows: Child[][],
@@ -26,7 +29,7 @@ export function table(
 ): HTMLElement {
   return el(
     'div',
-    { class: 'table-wrap' },
+    { class: 'table-wrap', tabindex: '0' },
     el(
       'table',
       attributes,
