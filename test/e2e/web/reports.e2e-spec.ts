@@ -1,8 +1,6 @@
 // The page.evaluate callbacks run in the browser, so they are typed against the DOM.
 /// <reference lib="dom" />
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { addDays, vietnamDate } from '@ocop/common';
 import { expiryBucket, formatVnd, vietnamToday } from '../../../apps/web/src/format';
 import type { RunningApi } from '../../support/api';
@@ -11,27 +9,45 @@ import { sandboxControl } from '../../support/marketplaces';
 import { eventually } from '../../support/worker';
 import { certify, placeOrder, type Seller, startSalesWorld } from '../metrics/support';
 import { ordersOf, type Sandbox } from '../orders/support';
+import {
+  appUrl,
+  go,
+  launchBrowser,
+  openTab,
+  type Person,
+  person,
+  PASSWORD,
+  PHONE,
+  review,
+  sessionOf,
+  shown,
+  signIn,
+  type Tab,
+  wider,
+} from './support';
 
 /**
- * The dashboard in a real browser: Debian's Chromium, headless, driven by playwright-core. Data
- * goes in through the real API and the sandbox marketplaces (orders arrive by webhook), and every
- * chart the page drew is read back and compared with what the API answers for the same key.
- * The province report counts everything in its database, so the suite has its own.
+ * The web app's report pages (#/province, #/producer/<id>, #/sync; the read-only dashboard's, moved
+ * into /app/) in a real browser: Debian's Chromium, headless, driven by playwright-core. Data goes
+ * in through the real API and the sandbox marketplaces (orders arrive by webhook); people sign in
+ * through the page's form, and every chart the page drew is read back and compared with what the
+ * API answers for the same role. The province report counts everything in its database, so the
+ * suite has its own.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(__dirname, '..', '..', '..', 'test-artifacts', 'dashboard');
 
 interface DrawnChart {
   labels: string[];
   datasets: { label: string; data: (number | null)[] }[];
 }
 
-describe('the dashboard in headless Chromium', () => {
+describe('the report pages in headless Chromium', () => {
   let world: Awaited<ReturnType<typeof startSalesWorld>> | undefined;
   let api: RunningApi;
   let sandbox: Sandbox;
   let browser: Browser;
+  /** the officer's API key, for the API's own answers; the people below sign in through the page */
   let officer: string;
+  let people: { officer: Person; admin: Person; noodleMaker: Person };
   let teaHouse: Seller;
   let noodles: Seller;
   let refusedListingError: string;
@@ -44,44 +60,16 @@ describe('the dashboard in headless Chromium', () => {
     return res.body;
   };
 
-  /** A browser tab of its own (fresh sessionStorage) that records every URL it asks for. */
-  async function tab(viewport = { width: 1280, height: 900 }) {
-    const context: BrowserContext = await browser.newContext({ viewport, locale: 'vi-VN' });
-    const page = await context.newPage();
-    const urls: string[] = [];
-    const problems: string[] = [];
-    page.on('request', (request) => urls.push(request.url()));
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    return { context, page, urls, problems };
-  }
-
-  async function signIn(page: Page, key: string) {
-    await page.goto(`${api.url}/dashboard/`);
-    await page.waitForSelector('#api-key');
-    await page.fill('#api-key', key);
-    await page.click('#login button[type=submit]');
-  }
-
-  async function shown(page: Page, name: string) {
-    await page.waitForSelector(`body[data-page="${name}"][data-ready="true"]`, { timeout: 30_000 });
-  }
-
-  /** Moves to another page of the dashboard; answers once the page has begun to change. */
-  async function changeHash(page: Page, hash: string) {
-    await page.evaluate(
-      (h) =>
-        new Promise<void>((resolve) => {
-          window.addEventListener('hashchange', () => resolve(), { once: true });
-          location.hash = h;
-        }),
-      hash,
-    );
+  /** A browser tab of its own (own cookies and sessionStorage) recording every URL it asks for. */
+  const tab = (viewport?: { width: number; height: number }): Promise<Tab> => openTab(browser, viewport);
+  const urlsOf = (opened: Tab) => opened.requests.map((r) => r.url());
+  /** The session cookie's token never travels in a URL (nor does anything else secret). */
+  async function noSecretInUrls(opened: Tab) {
+    const { cookie } = await sessionOf(api, opened.context);
+    const token = cookie.slice(cookie.indexOf('=') + 1);
+    expect(urlsOf(opened).length).toBeGreaterThan(5);
+    expect(urlsOf(opened).filter((url) => url.includes(token) || url.includes(PASSWORD))).toEqual([]);
+    expect(opened.page.url()).not.toContain(token);
   }
 
   /** What each chart drew, read from Chart.js's own instances and checked against the page's record. */
@@ -117,18 +105,17 @@ describe('the dashboard in headless Chromium', () => {
   }
 
   const series = (chart: DrawnChart, label: string) => chart.datasets.find((d) => d.label === label)?.data;
-  const shoot = (page: Page, name: string) =>
-    page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: install Debian's package with "apt-get install -y chromium" (.ci/run does it when it is missing)`,
-      );
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
-    world = await startSalesWorld('dashboard');
+    // the browser first: without Chromium there is nothing to wait for
+    browser = await launchBrowser();
+    world = await startSalesWorld('reports');
     ({ sandbox, api, officer, teaHouse, noodles } = world);
+    people = {
+      officer: await person(api, 'officer', undefined, { name: 'Trần Thu Hà (Sở Công Thương)' }),
+      admin: await person(api, 'admin'),
+      noodleMaker: await person(api, 'cooperative', noodles.coop.id),
+    };
     // 4★ for the tea 120 days ago; 3★ for the noodles 100 days ago
     await certify(api, officer, teaHouse.productId, 4, addDays(today, -120));
     await certify(api, officer, noodles.productId, 3, addDays(today, -100));
@@ -193,21 +180,6 @@ describe('the dashboard in headless Chromium', () => {
       const health = await get(`/v1/cooperatives/${teaHouse.coop.id}/channel-health`);
       return health.listings.counts.synced === 3 && health.listings.counts.error === 1 ? true : undefined;
     }, 30_000);
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // the machine's network is closed: no call home, no updates, no QUIC probing
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
   }, 240_000);
 
   afterAll(async () => {
@@ -224,6 +196,22 @@ describe('the dashboard in headless Chromium', () => {
         cooperativeId: noodles.coop.id,
       });
       expect((await api.call('GET', '/v1/me')).status).toBe(401);
+    });
+
+    it('GET /v1/me answers a signed-in person with their role, name and CSRF token', async () => {
+      const opened = await tab();
+      await signIn(opened.page, api, people.noodleMaker, '#/products');
+      const { cookie } = await sessionOf(api, opened.context);
+      const me = await api.call('GET', '/v1/me', { headers: { cookie } });
+      expect(me.status).toBe(200);
+      expect(me.body).toEqual({
+        kind: 'user',
+        role: 'cooperative',
+        cooperativeId: noodles.coop.id,
+        user: expect.objectContaining({ id: people.noodleMaker.id, name: people.noodleMaker.name }),
+        csrfToken: expect.any(String),
+      });
+      await opened.close();
     });
 
     it('a producer’s channel health: listings by health with the marketplace’s message, and its connections', async () => {
@@ -280,19 +268,30 @@ describe('the dashboard in headless Chromium', () => {
       expect(health.queueDashboard).toBe('/admin/queues');
     });
 
-    it('the page itself needs no key and may load only its own scripts', async () => {
-      const res = await fetch(`${api.url}/dashboard/`);
+    it('the page itself needs no sign-in and may load only its own scripts; the old dashboard leads to it', async () => {
+      const res = await fetch(appUrl(api));
       expect(res.status).toBe(200);
       expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-      expect((await fetch(`${api.url}/dashboard/vendor/chart.umd.min.js`)).status).toBe(200);
-      expect((await fetch(`${api.url}/dashboard/vendor/chart.cjs`)).status).toBe(404);
+      const scripts = [...(await res.text()).matchAll(/src="([^"]+\.js)"/g)].map((m) => m[1]);
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const script of scripts) {
+        expect(script).toMatch(/^\/app\/assets\//);
+        expect((await fetch(`${api.url}${script}`)).status).toBe(200);
+      }
+      expect((await fetch(`${api.url}/app/assets/chart.cjs`)).status).toBe(404);
+      for (const old of ['/dashboard', '/dashboard/', '/dashboard/vendor/chart.umd.min.js']) {
+        const moved = await fetch(`${api.url}${old}`, { redirect: 'manual' });
+        expect(moved.status).toBe(301);
+        expect(moved.headers.get('location')).toBe('/app/');
+      }
     });
   });
 
   it('an officer sees the province overview, every chart drawing the API’s figures', async () => {
-    const { context, page, urls, problems } = await tab();
-    await signIn(page, officer);
+    const opened = await tab();
+    const { page } = opened;
+    await signIn(page, api, people.officer);
     await shown(page, 'province');
     const charts = await drawnCharts(page);
 
@@ -388,10 +387,10 @@ describe('the dashboard in headless Chromium', () => {
     expect(expiringRow).toContain(
       `${validUntil.slice(8, 10)}/${validUntil.slice(5, 7)}/${validUntil.slice(0, 4)}`,
     );
-    await shoot(page, 'province-overview');
+    await review(page, 'province');
 
-    // an officer switches to a producer from the list
-    await page.selectOption('#producer-picker', teaHouse.coop.id);
+    // an officer opens a producer from the growth table
+    await page.click(`[data-table="topProducers"] a[href="#/producer/${teaHouse.coop.id}"]`);
     await shown(page, 'producer');
     expect(await page.getAttribute('h1[data-producer]', 'data-producer')).toBe(teaHouse.coop.id);
     const producerCharts = await drawnCharts(page);
@@ -418,36 +417,36 @@ describe('the dashboard in headless Chromium', () => {
     expect(products).toContain('4★');
     expect(products).toMatch(/Còn hiệu lực đến \d{2}\/\d{2}\/\d{4}/);
     expect(await page.locator('[data-table="connections"] tbody tr').count()).toBe(3);
-    await shoot(page, 'producer-page');
+    await review(page, 'producer');
 
-    expect(urls.filter((url) => url.includes(officer))).toEqual([]);
-    expect(problems).toEqual([]);
-    await context.close();
+    await noSecretInUrls(opened);
+    // nothing failed but the first look for a session, before signing in
+    expect(opened.failures).toEqual([expect.stringMatching(/^401 GET .*\/v1\/me$/)]);
+    await opened.close();
   });
 
   it('on a phone the overview fits the screen width', async () => {
-    const { context, page } = await tab({ width: 390, height: 844 });
-    await signIn(page, officer);
+    const opened = await tab(PHONE);
+    const { page } = opened;
+    await signIn(page, api, people.officer);
     await shown(page, 'province');
-    await shoot(page, 'province-phone');
-    const wider = await page.evaluate(() =>
-      Array.from(document.querySelectorAll<HTMLElement>('body *'))
-        .filter((e) => e.getBoundingClientRect().right > window.innerWidth + 1)
-        .filter((e) => !e.closest('.table-wrap'))
-        .map((e) => `${e.tagName}.${e.className}#${e.id}`),
-    );
-    expect(wider).toEqual([]);
+    expect(await wider(page)).toEqual([]);
     expect(
       await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth),
     ).toBeLessThanOrEqual(0);
-    await context.close();
+    // every chart still has room to draw
+    for (const width of await page.$$eval('canvas[data-chart]', (all) => all.map((c) => c.clientWidth))) {
+      expect(width).toBeGreaterThan(200);
+    }
+    await opened.close();
   });
 
   it('an admin sees sync health per marketplace and the way to the queue dashboard', async () => {
-    const { context, page, urls } = await tab();
-    await signIn(page, api.adminKey);
+    const opened = await tab();
+    const { page } = opened;
+    await signIn(page, api, people.admin);
     await shown(page, 'province');
-    await page.click('[data-nav="sync"]');
+    await page.click('nav.menu a[href="#/sync"]');
     await shown(page, 'sync');
     const charts = await drawnCharts(page);
     const health = await get('/v1/operations/sync-health', api.adminKey);
@@ -461,41 +460,41 @@ describe('the dashboard in headless Chromium', () => {
     );
     expect(await page.getAttribute('[data-link="queues"]', 'href')).toBe('/admin/queues');
     expect(await page.textContent('[data-table="errors"]')).toContain(refusedListingError);
-    await shoot(page, 'sync-health');
-    expect(urls.filter((url) => url.includes(api.adminKey))).toEqual([]);
-    await context.close();
+    await review(page, 'sync');
+    await noSecretInUrls(opened);
+    await opened.close();
   });
 
-  it('a cooperative key sees its own page and never another producer’s, on any page', async () => {
-    const { context, page, urls } = await tab();
-    await signIn(page, noodles.coop.key);
+  it('a cooperative’s staff see their own report and never another producer’s, on any page', async () => {
+    const opened = await tab();
+    const { page } = opened;
+    await signIn(page, api, people.noodleMaker, '#/products');
+    await page.click(`nav.menu a[href="#/producer/${noodles.coop.id}"]`);
     await shown(page, 'producer');
     expect(await page.getAttribute('h1[data-producer]', 'data-producer')).toBe(noodles.coop.id);
     expect(await page.locator('#producer-picker').count()).toBe(0);
     const own = await drawnCharts(page);
     expect(own.producerGrowth.datasets[0].data).toEqual([100_000, 200_000]);
 
-    await changeHash(page, `#/producer/${teaHouse.coop.id}`);
-    await shown(page, 'refused');
-    expect(await page.getAttribute('.refused', 'data-status')).toBe('404');
+    await go(page, `#/producer/${teaHouse.coop.id}`);
+    await shown(page, 'producer');
+    expect(await page.getAttribute('.error-note', 'data-status')).toBe('404');
     expect(await page.textContent('body')).not.toContain(teaHouse.coop.body.name);
     expect(await drawnCharts(page)).toEqual({});
-    await shoot(page, 'cooperative-refused');
+    await review(page, 'producer-refused');
 
-    for (const [hash, status] of [
-      ['#/province', '403'],
-      ['#/sync', '403'],
-    ]) {
-      await changeHash(page, hash);
-      await shown(page, 'refused');
-      expect(await page.getAttribute('.refused', 'data-status')).toBe(status);
+    // the pages a cooperative may not use are not offered, and their URLs say so
+    expect(await page.locator('nav.menu a[href="#/province"], nav.menu a[href="#/sync"]').count()).toBe(0);
+    for (const hash of ['#/province', '#/sync']) {
+      await go(page, hash);
+      await shown(page, 'not-offered');
+      expect(await page.getAttribute('.error-note', 'data-status')).toBe('403');
       expect(await drawnCharts(page)).toEqual({});
     }
-    // the key is kept for this tab only and travels in a header, never in a URL
-    expect(urls.length).toBeGreaterThan(5);
-    expect(urls.filter((url) => url.includes(noodles.coop.key))).toEqual([]);
-    expect(page.url()).not.toContain(noodles.coop.key);
+    // the session is an httpOnly cookie: nothing of it is kept in storage or put in a URL
+    await noSecretInUrls(opened);
+    expect(await page.evaluate(() => document.cookie)).toBe('');
     expect(await page.evaluate(() => Object.keys(localStorage).length)).toBe(0);
-    await context.close();
+    await opened.close();
   });
 });
