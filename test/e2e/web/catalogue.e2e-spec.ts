@@ -293,6 +293,11 @@ describe('products and stock in the web app', () => {
     const rows = await rowsShown(page);
     expect(rows).toEqual(expect.arrayContaining([made.id, theirs.id]));
     expect(await page.getByRole('link', { name: /Thêm sản phẩm/ }).count()).toBe(0);
+    // every producer's products, each row naming its producer
+    expect(await page.textContent(`tr[data-product="${theirs.id}"] td[data-label="Chủ thể"]`)).toBe(
+      `HTX miến dong ${tag}`,
+    );
+    await review(page, 'products-officer');
     await go(page, `#/products/${made.id}`);
     await shown(page, 'product');
     expect(await page.inputValue('#name')).toBe(made.name);
@@ -300,8 +305,11 @@ describe('products and stock in the web app', () => {
       await page.getByRole('button', { name: /Lưu sản phẩm|Thêm quy cách|Lưu trữ|Đăng bán/ }).count(),
     ).toBe(0);
     expect(await page.isDisabled('#sku-0-price')).toBe(true);
+    await review(page, 'product-officer');
     await go(page, '#/products/new');
     await shown(page, 'not-offered');
+    expect(await page.getAttribute('.error-note', 'data-status')).toBe('403');
+    await review(page, 'not-offered');
     await go(page, `#/stock?sku=${made.skuIds[0]}`);
     await shown(page, 'stock');
     await page.locator('section.sku-stock table[data-table="movements"]').waitFor();
@@ -413,6 +421,9 @@ describe('products and stock in the web app', () => {
     await page.waitForFunction(
       () => !location.hash.includes('invite') && document.body.dataset.page !== 'invite',
     );
+    await page.waitForSelector('body[data-ready="true"]');
+    // signed in as the new person, and the one-time token is out of the address bar
+    expect(await page.textContent('.who-name')).toBe(`Lê Văn Mới ${tag}`);
     expect(page.url()).not.toContain(hash.slice(10));
     await close();
   });
