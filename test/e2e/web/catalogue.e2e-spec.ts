@@ -275,6 +275,9 @@ describe('products and stock in the web app', () => {
       expect(text).not.toContain(theirs.name);
       expect(text).not.toContain(theirs.code);
     }
+    await go(page, '#/khong-co-trang-nay');
+    await shown(page, 'not-found');
+    await review(page, 'not-found');
     // nothing of theirs reached the browser either
     const session = await sessionOf(web.api, tab1.context);
     expect((await callAs(web.api, session, 'GET', `/v1/products/${theirs.id}`)).status).toBe(404);
