@@ -222,6 +222,9 @@ export async function signIn(page: Page, api: RunningApi, who: Person, hash = ''
 
 /** Waits until page `name` shows its data (body[data-page=name][data-ready=true]). */
 export async function shown(page: Page, name: string, timeout = 30_000): Promise<void> {
+  // a click or Enter that changed the route has its effects (the page marking itself busy) run
+  // a frame later: until then the body still says ready for what was on screen before
+  await settle(page);
   try {
     await page.waitForSelector(`body[data-page="${name}"][data-ready="true"]`, { timeout });
   } catch (error) {
@@ -235,6 +238,19 @@ export async function shown(page: Page, name: string, timeout = 30_000): Promise
 }
 
 /**
+ * Waits until the app's effects have run: Preact runs them after the next frame, and an effect's
+ * own state change (a page starting to load) has its effects one frame later still; three frames
+ * leave room for both.
+ */
+export async function settle(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    for (let frame = 0; frame < 3; frame += 1) {
+      await new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+    }
+  });
+}
+
+/**
  * Moves to `hash` ("#/stock?sku=…") as a link would, and answers once the app has taken the change
  * in (its effects run a frame after the hashchange), so a following `shown` sees the new page.
  */
@@ -242,14 +258,13 @@ export async function go(page: Page, hash: string): Promise<void> {
   await page.evaluate(
     (h) =>
       new Promise<void>((resolve) => {
-        const settled = () =>
-          requestAnimationFrame(() => setTimeout(() => requestAnimationFrame(() => setTimeout(resolve))));
-        if (location.hash === h) return settled();
-        window.addEventListener('hashchange', settled, { once: true });
+        if (location.hash === h) return resolve();
+        window.addEventListener('hashchange', () => resolve(), { once: true });
         location.hash = h;
       }),
     hash,
   );
+  await settle(page);
 }
 
 export interface AxeFinding {
