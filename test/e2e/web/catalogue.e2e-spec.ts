@@ -199,6 +199,14 @@ describe('products and stock in the web app', () => {
         timeout: 60_000,
       });
     }
+    // the shops and listings pages (their own suite is test/e2e/web/shops.e2e-spec.ts) with three
+    // connected shops and a listed product, at both widths
+    await go(page, '#/listings');
+    await shown(page, 'listings');
+    await review(page, 'listings-three-shops');
+    await go(page, '#/connections');
+    await shown(page, 'connections');
+    await review(page, 'connections-three-shops');
     await close();
   });
 
