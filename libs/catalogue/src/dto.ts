@@ -72,7 +72,11 @@ export class SkuInput {
   @Min(0)
   @Max(MAX_STOCK)
   onHand?: number;
-  @ApiPropertyOptional({ type: 'integer', example: 10, description: 'extension: the low-stock mark (0 by default)' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    example: 10,
+    description: 'extension: the low-stock mark (0 by default)',
+  })
   @IsOptional()
   @IsInt()
   @Min(0)
