@@ -4,6 +4,7 @@ import { EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import { PageQuery } from '@ocop/common';
 import { byCreation, fetchPage } from '@ocop/database';
 import type { Marketplace } from '@ocop/marketplaces';
+import type { Actor } from '@ocop/auth';
 import { Connection, ConnectionStatus } from './entities';
 
 /** A shop connected for the first time, its credentials already sealed. */
@@ -18,6 +19,12 @@ export type NewConnection = Pick<
   | 'statusReason'
   | 'stockBufferPercent'
   | 'autoConfirmOrders'
+  | 'createdByKind'
+  | 'createdById'
+  | 'createdByName'
+  | 'updatedByKind'
+  | 'updatedById'
+  | 'updatedByName'
 >;
 
 /** What a change of a connection may set: its owner, credentials, status and settings. */
@@ -30,8 +37,22 @@ export type ConnectionChanges = Partial<
     | 'statusReason'
     | 'stockBufferPercent'
     | 'autoConfirmOrders'
+    | 'updatedByKind'
+    | 'updatedById'
+    | 'updatedByName'
   >
 >;
+
+/** Who changes a connection through the API, in its columns. */
+export function updatedBy(
+  actor: Actor | null,
+): Pick<Connection, 'updatedByKind' | 'updatedById' | 'updatedByName'> {
+  return {
+    updatedByKind: actor?.kind ?? null,
+    updatedById: actor?.id ?? null,
+    updatedByName: actor?.name ?? null,
+  };
+}
 
 /** Which connections of a cooperative a list shows. */
 export interface ConnectionFilter {

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { recordedActor, type Actor } from '@ocop/auth';
 import { CooperativesService } from '@ocop/catalogue';
 import {
   Conflict,
@@ -29,7 +31,7 @@ import {
 } from './dto';
 import { Connection } from './entities';
 import { connectionProblems } from './connection-rules';
-import { ConnectionChanges, ConnectionStore } from './connections.repository';
+import { ConnectionChanges, ConnectionStore, updatedBy } from './connections.repository';
 import { ConnectionTransferred } from './events';
 import { ListingStore } from './listings.repository';
 import { ListingVersions } from './listing-versions';
@@ -51,6 +53,8 @@ export function connectionView(c: Connection, publicBaseUrl: string) {
     stockBufferPercent: c.stockBufferPercent,
     autoConfirmOrders: c.autoConfirmOrders,
     lastOrderSyncAt: c.lastOrderSyncAt?.toISOString() ?? null,
+    createdBy: recordedActor(c.createdByKind, c.createdById, c.createdByName),
+    updatedBy: recordedActor(c.updatedByKind, c.updatedById, c.updatedByName),
     createdAt: c.createdAt.toISOString(),
   };
 }
@@ -89,7 +93,13 @@ export class ConnectionsService {
     this.key = Buffer.from(config.env.CREDENTIALS_KEY, 'base64');
   }
 
-  async create(scope: Scope, cooperativeId: string, body: CreateConnectionBody): Promise<ConnectionView> {
+  /** `actor`: who connects the shop, recorded as its creator and first changer. */
+  async create(
+    scope: Scope,
+    cooperativeId: string,
+    body: CreateConnectionBody,
+    actor: Actor | null,
+  ): Promise<ConnectionView> {
     await this.cooperatives.find(scope, cooperativeId);
     const origins = this.config.marketplaceOrigins;
     const problems = connectionProblems(origins, body.marketplace, body, true);
@@ -122,6 +132,10 @@ export class ConnectionsService {
       statusReason: null,
       stockBufferPercent: body.stockBufferPercent ?? 0,
       autoConfirmOrders: body.autoConfirmOrders ?? false,
+      createdByKind: actor?.kind ?? null,
+      createdById: actor?.id ?? null,
+      createdByName: actor?.name ?? null,
+      ...updatedBy(actor),
     });
     if (!saved) throw await this.alreadyConnected(cooperativeId, body.marketplace, body.shopId);
     return this.get(scope, saved.id);
@@ -161,9 +175,14 @@ export class ConnectionsService {
     return { items: rows.map((row) => connectionView(row, this.config.publicBaseUrl)), nextCursor };
   }
 
-  async update(scope: Scope, id: string, body: UpdateConnectionBody): Promise<ConnectionView> {
+  async update(
+    scope: Scope,
+    id: string,
+    body: UpdateConnectionBody,
+    actor: Actor | null,
+  ): Promise<ConnectionView> {
     const current = await this.find(scope, id);
-    const changes: ConnectionChanges = {};
+    const changes: ConnectionChanges = updatedBy(actor);
     if (body.credentials) {
       const problems = connectionProblems(
         this.config.marketplaceOrigins,
@@ -219,7 +238,7 @@ export class ConnectionsService {
    * now are the old holder's. A connection whose listings are still on the marketplace is not
    * moved: those are the old holder's products, to be delisted first.
    */
-  async transfer(id: string, body: TransferConnectionBody): Promise<ConnectionView> {
+  async transfer(id: string, body: TransferConnectionBody, actor: Actor | null): Promise<ConnectionView> {
     const target = await this.cooperatives.find({}, body.cooperativeId);
     const moved = await this.transactions.run(async (manager) => {
       const connection = await this.connections.lockHolding(manager, id);
@@ -238,6 +257,7 @@ export class ConnectionsService {
         statusReason:
           'Transferred to this cooperative by an administrator: send the shop’s credentials with its ' +
           'webhookSecret (PATCH /v1/connections/:id) to use it',
+        ...updatedBy(actor),
       });
       await this.events.publish(manager, new ConnectionTransferred(id));
       return connection;
@@ -320,7 +340,7 @@ export class ConnectionsService {
    * stays paused either way (the answer says what the marketplace said). A marketplace that
    * cannot answer now is a 503 and changes nothing.
    */
-  async check(scope: Scope, id: string): Promise<ConnectionCheckView> {
+  async check(scope: Scope, id: string, actor: Actor | null): Promise<ConnectionCheckView> {
     const current = await this.find(scope, id);
     const checkedAt = new Date().toISOString();
     let shop: ShopAccess;
@@ -328,7 +348,10 @@ export class ConnectionsService {
       shop = await this.access(id);
     } catch (error) {
       // access() has already marked a connection whose address is no longer allowed
-      if (error instanceof MarketplaceError) return this.checked(scope, id, false, error.message, checkedAt);
+      if (error instanceof MarketplaceError) {
+        await this.recordCheck(id, actor);
+        return this.checked(scope, id, false, error.message, checkedAt);
+      }
       throw error;
     }
     let refusal: string | null = null;
@@ -348,14 +371,30 @@ export class ConnectionsService {
     }
     if (refusal !== null) {
       await this.markAuthFailed(id, refusal);
+      await this.recordCheck(id, actor);
       return this.checked(scope, id, false, refusal, checkedAt);
     }
-    if (current.status === 'auth_failed') {
-      await this.transactions.run(async (manager) => {
-        if (await this.connections.liftAuthFailure(manager, id)) await this.versions.wake(manager, id);
-      });
-    }
+    await this.recordCheck(id, actor, async (manager) => {
+      if (current.status === 'auth_failed' && (await this.connections.liftAuthFailure(manager, id))) {
+        await this.versions.wake(manager, id);
+      }
+    });
     return this.checked(scope, id, true, null, checkedAt);
+  }
+
+  /**
+   * A check is the person's last say on the connection (it may change its status), so it names
+   * them as its last changer, in the transaction of what the check changed.
+   */
+  private async recordCheck(
+    id: string,
+    actor: Actor | null,
+    alsoWrite?: (manager: EntityManager) => Promise<void>,
+  ): Promise<void> {
+    await this.transactions.run(async (manager) => {
+      await alsoWrite?.(manager);
+      await this.connections.change(manager, id, updatedBy(actor));
+    });
   }
 
   private async checked(
