@@ -182,10 +182,10 @@ export class ConnectionStore {
   }
 
   /** The marketplace refused the credentials: an active connection stops (a paused one stays paused). */
-  async markAuthFailed(connectionId: string, reason: string): Promise<void> {
+  async markAuthFailed(connectionId: string, reason: string, checkedBy?: Actor): Promise<void> {
     await this.connections.update(
       { id: connectionId, status: 'active' },
-      { status: 'auth_failed', statusReason: reason },
+      { status: 'auth_failed', statusReason: reason, ...(checkedBy ? updatedBy(checkedBy) : {}) },
     );
   }
 
@@ -194,11 +194,11 @@ export class ConnectionStore {
    * the caller's transaction, so its waiting pushes are woken with it). False when it was not
    * auth_failed by then.
    */
-  async liftAuthFailure(manager: EntityManager, id: string): Promise<boolean> {
+  async liftAuthFailure(manager: EntityManager, id: string, checkedBy: Actor | null): Promise<boolean> {
     const lifted = await manager.update(
       Connection,
       { id, status: 'auth_failed' },
-      { status: 'active', statusReason: null },
+      { status: 'active', statusReason: null, ...updatedBy(checkedBy) },
     );
     return (lifted.affected ?? 0) > 0;
   }

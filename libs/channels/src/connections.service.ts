@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { recordedActor, type Actor } from '@ocop/auth';
 import { CooperativesService } from '@ocop/catalogue';
 import {
@@ -348,10 +347,7 @@ export class ConnectionsService {
       shop = await this.access(id);
     } catch (error) {
       // access() has already marked a connection whose address is no longer allowed
-      if (error instanceof MarketplaceError) {
-        await this.recordCheck(id, actor);
-        return this.checked(scope, id, false, error.message, checkedAt);
-      }
+      if (error instanceof MarketplaceError) return this.checked(scope, id, false, error.message, checkedAt);
       throw error;
     }
     let refusal: string | null = null;
@@ -370,31 +366,16 @@ export class ConnectionsService {
       refusal = error.message;
     }
     if (refusal !== null) {
-      await this.markAuthFailed(id, refusal);
-      await this.recordCheck(id, actor);
+      // a check that changes the status is the checker's change
+      await this.markAuthFailed(id, refusal, actor ?? undefined);
       return this.checked(scope, id, false, refusal, checkedAt);
     }
-    await this.recordCheck(id, actor, async (manager) => {
-      if (current.status === 'auth_failed' && (await this.connections.liftAuthFailure(manager, id))) {
-        await this.versions.wake(manager, id);
-      }
-    });
+    if (current.status === 'auth_failed') {
+      await this.transactions.run(async (manager) => {
+        if (await this.connections.liftAuthFailure(manager, id, actor)) await this.versions.wake(manager, id);
+      });
+    }
     return this.checked(scope, id, true, null, checkedAt);
-  }
-
-  /**
-   * A check is the person's last say on the connection (it may change its status), so it names
-   * them as its last changer, in the transaction of what the check changed.
-   */
-  private async recordCheck(
-    id: string,
-    actor: Actor | null,
-    alsoWrite?: (manager: EntityManager) => Promise<void>,
-  ): Promise<void> {
-    await this.transactions.run(async (manager) => {
-      await alsoWrite?.(manager);
-      await this.connections.change(manager, id, updatedBy(actor));
-    });
   }
 
   private async checked(
@@ -407,9 +388,17 @@ export class ConnectionsService {
     return { ...(await this.get(scope, id)), check: { accepted, message, checkedAt } };
   }
 
-  /** The marketplace refused the stored credentials: stop pushing and say so in the API. */
-  async markAuthFailed(connectionId: string, reason: string): Promise<void> {
-    await this.connections.markAuthFailed(connectionId, `The marketplace refused the credentials: ${reason}`);
+  /**
+   * The marketplace refused the stored credentials: stop pushing and say so in the API.
+   * `checkedBy`: the person whose check found it out, then its last changer; the sync engine's own
+   * finding leaves the last changer as it was.
+   */
+  async markAuthFailed(connectionId: string, reason: string, checkedBy?: Actor): Promise<void> {
+    await this.connections.markAuthFailed(
+      connectionId,
+      `The marketplace refused the credentials: ${reason}`,
+      checkedBy,
+    );
   }
 
   private originAllowed(connection: Pick<Connection, 'marketplace' | 'baseUrl'>): boolean {

@@ -25,7 +25,7 @@ export class Connection {
   @Column({ name: 'created_by_kind', type: 'text', nullable: true }) createdByKind: 'key' | 'user' | null;
   @Column({ name: 'created_by_id', type: 'uuid', nullable: true }) createdById: string | null;
   @Column({ name: 'created_by_name', type: 'text', nullable: true }) createdByName: string | null;
-  /** Who last changed it through the API (settings, pause, credentials, a check, a transfer). */
+  /** Who last changed it through the API (settings, pause, credentials, a check that changed its status, a transfer). */
   @Column({ name: 'updated_by_kind', type: 'text', nullable: true }) updatedByKind: 'key' | 'user' | null;
   @Column({ name: 'updated_by_id', type: 'uuid', nullable: true }) updatedById: string | null;
   @Column({ name: 'updated_by_name', type: 'text', nullable: true }) updatedByName: string | null;

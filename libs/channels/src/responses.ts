@@ -34,7 +34,7 @@ export class ConnectionResponse {
     type: ActorResponse,
     nullable: true,
     description:
-      'who last changed it through the API (settings, pause, new credentials, a check, a transfer); the connector’s own auth_failed marks leave it',
+      'who last changed it through the API (settings, pause, new credentials, a check that changed its status, a transfer); the connector’s own auth_failed marks leave it',
   })
   updatedBy: ActorResponse | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
