@@ -1656,7 +1656,7 @@ export interface components {
             lastOrderSyncAt: string | null;
             /** @description who connected the shop; null when the connector did or it predates the record */
             createdBy: components["schemas"]["ActorResponse"] | null;
-            /** @description who last changed it through the API (settings, pause, new credentials, a check, a transfer); the connector’s own auth_failed marks leave it */
+            /** @description who last changed it through the API (settings, pause, new credentials, a check that changed its status, a transfer); the connector’s own auth_failed marks leave it */
             updatedBy: components["schemas"]["ActorResponse"] | null;
             /** Format: date-time */
             createdAt: string;
@@ -1710,7 +1710,7 @@ export interface components {
             lastOrderSyncAt: string | null;
             /** @description who connected the shop; null when the connector did or it predates the record */
             createdBy: components["schemas"]["ActorResponse"] | null;
-            /** @description who last changed it through the API (settings, pause, new credentials, a check, a transfer); the connector’s own auth_failed marks leave it */
+            /** @description who last changed it through the API (settings, pause, new credentials, a check that changed its status, a transfer); the connector’s own auth_failed marks leave it */
             updatedBy: components["schemas"]["ActorResponse"] | null;
             /** Format: date-time */
             createdAt: string;
@@ -1774,7 +1774,7 @@ export interface components {
             lastOrderSyncAt: string | null;
             /** @description who connected the shop; null when the connector did or it predates the record */
             createdBy: components["schemas"]["ActorResponse"] | null;
-            /** @description who last changed it through the API (settings, pause, new credentials, a check, a transfer); the connector’s own auth_failed marks leave it */
+            /** @description who last changed it through the API (settings, pause, new credentials, a check that changed its status, a transfer); the connector’s own auth_failed marks leave it */
             updatedBy: components["schemas"]["ActorResponse"] | null;
             /** Format: date-time */
             createdAt: string;
