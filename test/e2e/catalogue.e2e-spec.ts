@@ -108,11 +108,17 @@ describe('catalogue: cooperatives, products, SKUs and the stock ledger', () => {
     });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ createdBy: byKey, updatedBy: byAdmin });
+    // a PATCH that changes nothing names nobody as the last changer
+    const empty = await api.call('PATCH', `/v1/products/${product.id}`, { key: coop.key, body: {} });
+    expect(empty.status).toBe(200);
+    expect(empty.body.updatedBy).toEqual(byAdmin);
     const skuPatched = await api.call('PATCH', `/v1/skus/${product.skus[0].id}`, {
       key: api.adminKey,
       body: { priceVnd: 99000 },
     });
     expect(skuPatched.body).toMatchObject({ createdBy: byKey, updatedBy: byAdmin });
+    const emptySku = await api.call('PATCH', `/v1/skus/${product.skus[0].id}`, { key: coop.key, body: {} });
+    expect(emptySku.body.updatedBy).toEqual(byAdmin);
     const added = await api.call('POST', `/v1/products/${product.id}/skus`, {
       key: api.adminKey,
       body: { code: uniqueCode('HD'), name: 'Gói 50g', priceVnd: 60000, weightGrams: 50 },

@@ -133,6 +133,8 @@ export class ProductsService {
   async update(scope: Scope, id: string, body: UpdateProductBody, actor: Actor | null): Promise<ProductView> {
     await this.findProduct(scope, id);
     if (body.category !== undefined) this.assertCategory(body.category);
+    // nothing to change is no change, and names nobody as its last changer (as for a SKU)
+    if (Object.values(body).every((value) => value === undefined)) return this.get(scope, id);
     await this.transactions.run(async (manager) => {
       await this.products.saveChanges(manager, id, {
         ...body,
@@ -156,7 +158,7 @@ export class ProductsService {
 
   async updateSku(scope: Scope, skuId: string, body: UpdateSkuBody, actor: Actor | null): Promise<SkuView> {
     const sku = await this.findSku(scope, skuId);
-    if (Object.keys(body).length > 0) {
+    if (Object.values(body).some((value) => value !== undefined)) {
       await this.transactions.run(async (manager) => {
         await this.products.saveSkuChanges(manager, skuId, { ...body, ...updatedByColumns(actor) });
         await this.events.publish(

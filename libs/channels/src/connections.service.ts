@@ -181,7 +181,7 @@ export class ConnectionsService {
     actor: Actor | null,
   ): Promise<ConnectionView> {
     const current = await this.find(scope, id);
-    const changes: ConnectionChanges = updatedBy(actor);
+    const changes: ConnectionChanges = {};
     if (body.credentials) {
       const problems = connectionProblems(
         this.config.marketplaceOrigins,
@@ -220,6 +220,8 @@ export class ConnectionsService {
     }
     if (body.stockBufferPercent !== undefined) changes.stockBufferPercent = body.stockBufferPercent;
     if (body.autoConfirmOrders !== undefined) changes.autoConfirmOrders = body.autoConfirmOrders;
+    // whoever changes something is its last changer; an empty PATCH changes nothing
+    if (Object.keys(changes).length > 0) Object.assign(changes, updatedBy(actor));
     await this.transactions.run(async (manager) => {
       await this.connections.change(manager, id, changes);
       if (body.stockBufferPercent !== undefined && body.stockBufferPercent !== current.stockBufferPercent) {
