@@ -199,6 +199,11 @@ describe('catalogue spreadsheets: export, template, import with preview and appl
       });
     }
     for (const bad of ['bad-1', 'bad-2', 'bad-3']) expect(skus.has(`${prefix}-${bad}`)).toBe(false);
+    // what the import wrote names whoever applied it, as a form's edit would
+    const applier = { kind: 'key', id: shop.keyId, name: 'test' };
+    expect(skus.get(`${prefix}-0`)).toMatchObject({ createdBy: applier, updatedBy: applier });
+    expect(skus.get(`${prefix}-0`).product).toMatchObject({ createdBy: applier, updatedBy: applier });
+    expect(skus.get(e1.code)).toMatchObject({ updatedBy: applier });
 
     // the on-hand figure went through the ledger, as a stock take by whoever applied it
     const movements = await api.call('GET', `/v1/skus/${e1.id}/stock-movements?limit=1`, { key: shop.key });

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { StockLedger } from '@ocop/catalogue';
+import { ProductsService, StockLedger } from '@ocop/catalogue';
 import { queryCounter } from '@ocop/database';
 import { RunningApi, startApi } from '../support/api';
 import { newCooperative, newProduct, uniqueCode } from '../support/factories';
@@ -92,6 +92,61 @@ describe('catalogue: cooperatives, products, SKUs and the stock ledger', () => {
       orderId: null,
     });
     expect(movements.body.nextCursor).toBeNull();
+  });
+
+  it('records who created and who last changed a product and a SKU, as named then; nobody for the connector', async () => {
+    const byKey = { kind: 'key', id: coop.keyId, name: 'test' };
+    const byAdmin = { kind: 'key', id: '00000000-0000-0000-0000-000000000000', name: 'ADMIN_API_KEY' };
+    const product = await newProduct(api, coop);
+    expect(product.createdBy).toEqual(byKey);
+    expect(product.updatedBy).toEqual(byKey);
+    expect(product.skus[0].createdBy).toEqual(byKey);
+
+    const patched = await api.call('PATCH', `/v1/products/${product.id}`, {
+      key: api.adminKey,
+      body: { description: 'Chè búp khô' },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ createdBy: byKey, updatedBy: byAdmin });
+    // a PATCH that changes nothing names nobody as the last changer
+    const empty = await api.call('PATCH', `/v1/products/${product.id}`, { key: coop.key, body: {} });
+    expect(empty.status).toBe(200);
+    expect(empty.body.updatedBy).toEqual(byAdmin);
+    const skuPatched = await api.call('PATCH', `/v1/skus/${product.skus[0].id}`, {
+      key: api.adminKey,
+      body: { priceVnd: 99000 },
+    });
+    expect(skuPatched.body).toMatchObject({ createdBy: byKey, updatedBy: byAdmin });
+    const emptySku = await api.call('PATCH', `/v1/skus/${product.skus[0].id}`, { key: coop.key, body: {} });
+    expect(emptySku.body.updatedBy).toEqual(byAdmin);
+    const added = await api.call('POST', `/v1/products/${product.id}/skus`, {
+      key: api.adminKey,
+      body: { code: uniqueCode('HD'), name: 'Gói 50g', priceVnd: 60000, weightGrams: 50 },
+    });
+    expect(added.body).toMatchObject({ createdBy: byAdmin, updatedBy: byAdmin });
+    // a stock change is the ledger's, not an edit of the SKU
+    await api.call('POST', `/v1/skus/${product.skus[0].id}/stock-adjustments`, {
+      key: coop.key,
+      body: { delta: 1, reason: 'nhập kho' },
+    });
+    const read = await api.call('GET', `/v1/products/${product.id}`, { key: coop.key });
+    expect(read.body.skus[0].updatedBy).toEqual(byAdmin);
+    expect(read.body.skus[1].createdBy).toEqual(byAdmin);
+
+    // the connector's own product (the demo seed's way) names nobody
+    const own = await api.app.get(ProductsService).create(
+      {},
+      {
+        cooperativeId: coop.id,
+        name: 'Chè của hệ thống',
+        category: 'tea',
+        skus: [{ code: uniqueCode('HD'), name: 'Hộp 100g', priceVnd: 1000, weightGrams: 100 }],
+      },
+      null,
+    );
+    const ownRead = await api.call('GET', `/v1/products/${own.id}`, { key: coop.key });
+    expect(ownRead.body).toMatchObject({ createdBy: null, updatedBy: null });
+    expect(ownRead.body.skus[0]).toMatchObject({ createdBy: null, updatedBy: null });
   });
 
   it('adjusts stock and takes stock, one ledger row per change, never below reserved', async () => {

@@ -5,7 +5,7 @@ import { QueueEvents as BullQueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { addDays, addMonths, Clock, vietnamDate } from '@ocop/common';
 import { Outbox } from '@ocop/database';
-import { validUntil } from '@ocop/ocop';
+import { CertificatesService, validUntil } from '@ocop/ocop';
 import { QUEUES } from '@ocop/jobs';
 import { RunningApi, startApi } from '../support/api';
 import { newCooperative, newKey, newProduct } from '../support/factories';
@@ -236,6 +236,28 @@ describe('OCOP ratings: assessments, certificates, expiry and revocation', () =>
       '2024-06-01',
       '2024-01-15',
     ]);
+  });
+
+  it('records who recorded a decision and who revoked it, as named then; nobody for the connector', async () => {
+    const product = await newProduct(api, coop);
+    const cert = await record(product.id, assessment(4, '2024-09-09'));
+    expect(cert.body).toMatchObject({
+      recordedBy: { kind: 'key', id: expect.any(String), name: expect.any(String) },
+      revokedBy: null,
+    });
+    const revoked = await api.call('POST', `/v1/ocop-certificates/${cert.body.id}/revoke`, {
+      key: api.adminKey,
+      body: { reason: 'Vi phạm quy định ghi nhãn hàng hóa' },
+    });
+    expect(revoked.body).toMatchObject({
+      recordedBy: cert.body.recordedBy,
+      revokedBy: { kind: 'key', id: '00000000-0000-0000-0000-000000000000', name: 'ADMIN_API_KEY' },
+    });
+    // the demo seed's decisions are the connector's own
+    const seeded = await api.app
+      .get(CertificatesService)
+      .record({}, product.id, { ...assessment(3, '2025-01-10'), level: 'district' }, null);
+    expect(seeded).toMatchObject({ recordedBy: null, revokedBy: null });
   });
 
   it('revokes with a reason: the badge goes, the event is recorded once, and a second revoke is refused', async () => {

@@ -751,6 +751,26 @@ describe('people and sign-in', () => {
       const again = await api.call('GET', `/v1/skus/${sku.id}/stock-movements`, { key: a.key });
       expect(again.body.items.find((m: any) => m.reason === 'nhập kho').actor.name).toBe('Trần Văn Đạt');
     });
+
+    it('names the person who changed a product, as named then', async () => {
+      const staff = await newUser(api, { role: 'cooperative', cooperativeId: a.id, name: 'Lê Thị Hoa' });
+      const session = await signIn(api, staff.email);
+      const product = await newProduct(api, a);
+      const patched = await asSession(api, session, 'PATCH', `/v1/products/${product.id}`, {
+        body: { description: 'Chè búp Tân Cương' },
+      });
+      expect(patched.status).toBe(200);
+      expect(patched.body).toMatchObject({
+        createdBy: { kind: 'key', id: a.keyId, name: 'test' },
+        updatedBy: { kind: 'user', id: staff.id, name: 'Lê Thị Hoa' },
+      });
+      await api.call('PATCH', `/v1/users/${staff.id}`, {
+        key: api.adminKey,
+        body: { name: 'Lê Thị Hoa (cũ)' },
+      });
+      const read = await api.call('GET', `/v1/products/${product.id}`, { key: a.key });
+      expect(read.body.updatedBy.name).toBe('Lê Thị Hoa');
+    });
   });
 });
 

@@ -142,7 +142,12 @@ export async function startServices() {
       );
       for (const [index, sku] of skus.entries()) {
         if (sku.safetyStock) {
-          await products.updateSku(EVERYTHING, product.skus[index].id, { safetyStock: sku.safetyStock });
+          await products.updateSku(
+            EVERYTHING,
+            product.skus[index].id,
+            { safetyStock: sku.safetyStock },
+            null,
+          );
         }
       }
       return { productId: product.id, skus: product.skus.map((sku) => ({ id: sku.id, code: sku.code })) };
@@ -157,12 +162,17 @@ export async function startServices() {
       marketplace: Marketplace,
       options: { autoConfirmOrders?: boolean } = {},
     ): Promise<{ id: string; cooperativeId: string; marketplace: Marketplace }> {
-      const connection = await connections.create(EVERYTHING, cooperativeId, {
-        marketplace,
-        shopId: uniqueCode('SHOP'),
-        credentials: { shop_key: 'k', secret_key: 's', webhookSecret: 'w' },
-        autoConfirmOrders: options.autoConfirmOrders ?? false,
-      });
+      const connection = await connections.create(
+        EVERYTHING,
+        cooperativeId,
+        {
+          marketplace,
+          shopId: uniqueCode('SHOP'),
+          credentials: { shop_key: 'k', secret_key: 's', webhookSecret: 'w' },
+          autoConfirmOrders: options.autoConfirmOrders ?? false,
+        },
+        null,
+      );
       return { id: connection.id, cooperativeId, marketplace };
     },
     /**
@@ -174,7 +184,7 @@ export async function startServices() {
       connectionId: string,
       published: { variantIds: Record<string, string>; syncedStock: Record<string, number> },
     ): Promise<string> {
-      const listing = await listings.create(EVERYTHING, { productId, connectionId });
+      const listing = await listings.create(EVERYTHING, { productId, connectionId }, null);
       await dataSource.query(
         `UPDATE listings SET status = 'synced', external_id = $2, variant_ids = $3, synced_stock = $4,
                 synced_version = desired_version, synced_content_version = content_version

@@ -1331,6 +1331,20 @@ export interface components {
         };
         /** @enum {string} */
         ProductStatus: "active" | "archived";
+        ActorResponse: {
+            /**
+             * @description an API key or a signed-in person
+             * @enum {string}
+             */
+            kind: "key" | "user";
+            /**
+             * Format: uuid
+             * @description the key’s or the person’s id
+             */
+            id: string;
+            /** @description the key’s label (or prefix) or the person’s name, as it was then */
+            name: string;
+        };
         SkuResponse: {
             /** Format: uuid */
             id: string;
@@ -1348,6 +1362,10 @@ export interface components {
             safetyStock: number;
             /** @description onHand − reserved − safetyStock, never below 0 */
             available: number;
+            /** @description who added it; null when the connector did or it predates the record */
+            createdBy: components["schemas"]["ActorResponse"] | null;
+            /** @description who last changed its name, price, weight or safety stock (its stock: the ledger) */
+            updatedBy: components["schemas"]["ActorResponse"] | null;
         };
         OcopBadgeResponse: {
             /** Format: uuid */
@@ -1373,6 +1391,10 @@ export interface components {
             skus: components["schemas"]["SkuResponse"][];
             /** @description the valid OCOP certificate the product may show, or null */
             ocop: components["schemas"]["OcopBadgeResponse"] | null;
+            /** @description who created it; null when the connector did or it predates the record */
+            createdBy: components["schemas"]["ActorResponse"] | null;
+            /** @description who last changed it (an edit or an import); null as for createdBy */
+            updatedBy: components["schemas"]["ActorResponse"] | null;
             /** Format: date-time */
             createdAt: string;
             /** Format: date-time */
@@ -1414,20 +1436,6 @@ export interface components {
         };
         /** @enum {string} */
         MovementKind: "initial" | "adjustment" | "stock_take" | "order";
-        ActorResponse: {
-            /**
-             * @description an API key or a signed-in person
-             * @enum {string}
-             */
-            kind: "key" | "user";
-            /**
-             * Format: uuid
-             * @description the key’s or the person’s id
-             */
-            id: string;
-            /** @description the key’s label (or prefix) or the person’s name, as it was then */
-            name: string;
-        };
         StockMovementResponse: {
             /** Format: uuid */
             id: string;
@@ -1590,6 +1598,10 @@ export interface components {
              * @description the certificate that replaced it
              */
             supersededBy: string | null;
+            /** @description who recorded the decision; null when the connector did (the seed) or it predates the record */
+            recordedBy: components["schemas"]["ActorResponse"] | null;
+            /** @description who revoked it; null unless revoked */
+            revokedBy: components["schemas"]["ActorResponse"] | null;
             /** Format: date-time */
             createdAt: string;
         };
@@ -1642,6 +1654,10 @@ export interface components {
             autoConfirmOrders: boolean;
             /** Format: date-time */
             lastOrderSyncAt: string | null;
+            /** @description who connected the shop; null when the connector did or it predates the record */
+            createdBy: components["schemas"]["ActorResponse"] | null;
+            /** @description who last changed it through the API (settings, pause, new credentials, a check that changed its status, a transfer); the connector’s own auth_failed marks leave it */
+            updatedBy: components["schemas"]["ActorResponse"] | null;
             /** Format: date-time */
             createdAt: string;
         };
@@ -1692,6 +1708,10 @@ export interface components {
             autoConfirmOrders: boolean;
             /** Format: date-time */
             lastOrderSyncAt: string | null;
+            /** @description who connected the shop; null when the connector did or it predates the record */
+            createdBy: components["schemas"]["ActorResponse"] | null;
+            /** @description who last changed it through the API (settings, pause, new credentials, a check that changed its status, a transfer); the connector’s own auth_failed marks leave it */
+            updatedBy: components["schemas"]["ActorResponse"] | null;
             /** Format: date-time */
             createdAt: string;
             listings: components["schemas"]["HealthCountsResponse"];
@@ -1752,6 +1772,10 @@ export interface components {
             autoConfirmOrders: boolean;
             /** Format: date-time */
             lastOrderSyncAt: string | null;
+            /** @description who connected the shop; null when the connector did or it predates the record */
+            createdBy: components["schemas"]["ActorResponse"] | null;
+            /** @description who last changed it through the API (settings, pause, new credentials, a check that changed its status, a transfer); the connector’s own auth_failed marks leave it */
+            updatedBy: components["schemas"]["ActorResponse"] | null;
             /** Format: date-time */
             createdAt: string;
             check: components["schemas"]["ConnectionCheckResult"];
@@ -1798,6 +1822,10 @@ export interface components {
             lastError: string | null;
             /** Format: date-time */
             lastSyncedAt: string | null;
+            /** @description who listed it (the last listing, when it was listed again); null as for the connector’s own */
+            listedBy: components["schemas"]["ActorResponse"] | null;
+            /** @description who asked for it to be delisted; null while it is listed */
+            delistedBy: components["schemas"]["ActorResponse"] | null;
             /** Format: date-time */
             createdAt: string;
         };
@@ -1936,6 +1964,8 @@ export interface components {
              * @description when the connector learnt of it
              */
             recordedAt: string;
+            /** @description who confirmed or cancelled it through the API; null for the marketplace’s own changes */
+            actor: components["schemas"]["ActorResponse"] | null;
         };
         OrderDetailResponse: {
             /** Format: uuid */

@@ -14,6 +14,25 @@ export interface Actor {
   readonly name: string;
 }
 
+/**
+ * The actor recorded in a row's three columns (`<who>_kind`, `<who>_id`, `<who>_name`), or null
+ * when the row has none: the connector wrote it, or it was written before authors were recorded.
+ */
+export function recordedActor(
+  kind: Actor['kind'] | null,
+  id: string | null,
+  name: string | null,
+): Actor | null {
+  return kind && id && name !== null ? { kind, id, name } : null;
+}
+
+/** `actor` as the three values of its columns, kind, id and name (all null for none), for SQL. */
+export function actorParams(
+  actor: Actor | null | undefined,
+): [Actor['kind'] | null, string | null, string | null] {
+  return [actor?.kind ?? null, actor?.id ?? null, actor?.name ?? null];
+}
+
 /** Who is calling, as established by the guard from an API key or a session cookie. */
 export interface Principal {
   readonly actor: Actor;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { foldVietnamese } from '@ocop/common';
-import type { Actor } from '@ocop/auth';
+import { actorParams, type Actor } from '@ocop/auth';
 import type {
   CurrentCatalogue,
   CurrentProduct,
@@ -194,12 +194,15 @@ export class CatalogueImportsRepository {
     manager: EntityManager,
     cooperativeId: string,
     products: ProductFields[],
+    actor: Actor | null,
   ): Promise<Map<string, string>> {
     if (products.length === 0) return new Map();
     const rows = await manager.query<{ id: string; name: string }[]>(
-      `INSERT INTO products (cooperative_id, name, category, description, image_urls, status, search_text)
+      `INSERT INTO products (cooperative_id, name, category, description, image_urls, status, search_text,
+                             created_by_kind, created_by_id, created_by_name,
+                             updated_by_kind, updated_by_id, updated_by_name)
        SELECT $1, p.item->>'name', p.item->>'category', p.item->>'description', p.item->'image_urls',
-              p.item->>'status', p.item->>'search_text'
+              p.item->>'status', p.item->>'search_text', $3, $4::uuid, $5, $3, $4::uuid, $5
        FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS p(item, ord)
        ORDER BY p.ord
        RETURNING id, name`,
@@ -215,12 +218,18 @@ export class CatalogueImportsRepository {
             search_text: foldVietnamese(p.name),
           })),
         ),
+        ...actorParams(actor),
       ],
     );
     return new Map(rows.map((r) => [r.name, r.id]));
   }
 
-  async updateProduct(manager: EntityManager, productId: string, set: Partial<ProductFields>): Promise<void> {
+  async updateProduct(
+    manager: EntityManager,
+    productId: string,
+    set: Partial<ProductFields>,
+    actor: Actor | null,
+  ): Promise<void> {
     await manager.query(
       `UPDATE products SET
          name = COALESCE($2, name),
@@ -229,6 +238,7 @@ export class CatalogueImportsRepository {
          description = CASE WHEN $5::boolean THEN $6 ELSE description END,
          image_urls = COALESCE($7::jsonb, image_urls),
          status = COALESCE($8, status),
+         updated_by_kind = $9, updated_by_id = $10, updated_by_name = $11,
          updated_at = now()
        WHERE id = $1`,
       [
@@ -240,6 +250,7 @@ export class CatalogueImportsRepository {
         set.description ?? null,
         set.imageUrls === undefined ? null : JSON.stringify(set.imageUrls),
         set.status ?? null,
+        ...actorParams(actor),
       ],
     );
   }
@@ -256,13 +267,16 @@ export class CatalogueImportsRepository {
       weightGrams: number;
       safetyStock: number;
     }[],
+    actor: Actor | null,
   ): Promise<Map<string, string>> {
     if (skus.length === 0) return new Map();
     // one statement, rows inserted (and so numbered by seq) in the sheet's order
     const rows = await manager.query<{ id: string; code: string }[]>(
-      `INSERT INTO skus (product_id, cooperative_id, code, name, price_vnd, weight_grams, safety_stock)
+      `INSERT INTO skus (product_id, cooperative_id, code, name, price_vnd, weight_grams, safety_stock,
+                         created_by_kind, created_by_id, created_by_name,
+                         updated_by_kind, updated_by_id, updated_by_name)
        SELECT (s.item->>'product_id')::uuid, $1, s.item->>'code', s.item->>'name', (s.item->>'price_vnd')::bigint,
-              (s.item->>'weight_grams')::int, (s.item->>'safety_stock')::int
+              (s.item->>'weight_grams')::int, (s.item->>'safety_stock')::int, $3, $4::uuid, $5, $3, $4::uuid, $5
        FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS s(item, ord)
        ORDER BY s.ord
        RETURNING id, code`,
@@ -278,6 +292,7 @@ export class CatalogueImportsRepository {
             safety_stock: s.safetyStock,
           })),
         ),
+        ...actorParams(actor),
       ],
     );
     return new Map(rows.map((r) => [r.code, r.id]));
@@ -287,6 +302,7 @@ export class CatalogueImportsRepository {
     manager: EntityManager,
     skuId: string,
     set: Partial<Pick<CurrentSku, 'name' | 'priceVnd' | 'weightGrams' | 'safetyStock'>>,
+    actor: Actor | null,
   ): Promise<void> {
     await manager.query(
       `UPDATE skus SET
@@ -294,9 +310,17 @@ export class CatalogueImportsRepository {
          price_vnd = COALESCE($3, price_vnd),
          weight_grams = COALESCE($4, weight_grams),
          safety_stock = COALESCE($5, safety_stock),
+         updated_by_kind = $6, updated_by_id = $7, updated_by_name = $8,
          updated_at = now()
        WHERE id = $1`,
-      [skuId, set.name ?? null, set.priceVnd ?? null, set.weightGrams ?? null, set.safetyStock ?? null],
+      [
+        skuId,
+        set.name ?? null,
+        set.priceVnd ?? null,
+        set.weightGrams ?? null,
+        set.safetyStock ?? null,
+        ...actorParams(actor),
+      ],
     );
   }
 }

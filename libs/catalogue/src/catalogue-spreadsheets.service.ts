@@ -171,13 +171,13 @@ export class CatalogueSpreadsheets {
         );
       }
 
-      const created = await this.imports.insertProducts(manager, cooperativeId, plan.newProducts);
+      const created = await this.imports.insertProducts(manager, cooperativeId, plan.newProducts, actor);
       // a new SKU names its product by id, or by the ref of a product created just now
       const createdByRef = new Map(plan.newProducts.map((p) => [p.ref, created.get(p.name)!]));
       const productIdOf = (ref: string) => createdByRef.get(ref) ?? ref;
       const touched = new Set<string>(created.values());
       for (const update of plan.productUpdates) {
-        await this.imports.updateProduct(manager, update.productId, update.set);
+        await this.imports.updateProduct(manager, update.productId, update.set, actor);
         touched.add(update.productId);
       }
       let skuIds: Map<string, string>;
@@ -186,6 +186,7 @@ export class CatalogueSpreadsheets {
           manager,
           cooperativeId,
           plan.newSkus.map((s) => ({ ...s, productId: productIdOf(s.product) })),
+          actor,
         );
       } catch (error) {
         const code = (error as QueryFailedError & { driverError?: { code?: string } }).driverError?.code;
@@ -200,7 +201,7 @@ export class CatalogueSpreadsheets {
       }
       for (const update of plan.skuUpdates) {
         if (Object.keys(update.set).length > 0) {
-          await this.imports.updateSku(manager, update.skuId, update.set);
+          await this.imports.updateSku(manager, update.skuId, update.set, actor);
           touched.add(productOfSku.get(update.skuId)!);
         }
         if (update.onHand !== undefined) stock.push({ skuId: update.skuId, onHand: update.onHand });

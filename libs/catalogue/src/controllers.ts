@@ -124,7 +124,7 @@ export class ProductsController {
     @Param('id', ParseIdPipe) id: string,
     @Body() body: UpdateProductBody,
   ): Promise<ProductResponse> {
-    return this.products.update(who.scope, id, body);
+    return this.products.update(who.scope, id, body, who.actor);
   }
 
   @Post('products/:id/skus')
@@ -152,7 +152,7 @@ export class ProductsController {
     @Param('id', ParseIdPipe) id: string,
     @Body() body: UpdateSkuBody,
   ): Promise<SkuResponse> {
-    return this.products.updateSku(who.scope, id, body);
+    return this.products.updateSku(who.scope, id, body, who.actor);
   }
 
   @Post('skus/:id/stock-adjustments')

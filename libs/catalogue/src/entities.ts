@@ -42,6 +42,13 @@ export class Product {
   @Column({ name: 'ocop_certificate_id', type: 'uuid', nullable: true }) ocopCertificateId: string | null;
   @Column({ name: 'ocop_stars', type: 'smallint', nullable: true }) ocopStars: number | null;
   @Column({ name: 'ocop_valid_until', type: 'date', nullable: true }) ocopValidUntil: string | null;
+  /** Who created it and who last changed it, as named then (null: the connector, or before issue 14). */
+  @Column({ name: 'created_by_kind', type: 'text', nullable: true }) createdByKind: 'key' | 'user' | null;
+  @Column({ name: 'created_by_id', type: 'uuid', nullable: true }) createdById: string | null;
+  @Column({ name: 'created_by_name', type: 'text', nullable: true }) createdByName: string | null;
+  @Column({ name: 'updated_by_kind', type: 'text', nullable: true }) updatedByKind: 'key' | 'user' | null;
+  @Column({ name: 'updated_by_id', type: 'uuid', nullable: true }) updatedById: string | null;
+  @Column({ name: 'updated_by_name', type: 'text', nullable: true }) updatedByName: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
@@ -60,6 +67,13 @@ export class Sku {
   @Column({ name: 'on_hand', type: 'integer' }) onHand: number;
   @Column({ type: 'integer' }) reserved: number;
   @Column({ name: 'safety_stock', type: 'integer' }) safetyStock: number;
+  /** Who created it and who last changed it, as named then (null: the connector, or before issue 14). */
+  @Column({ name: 'created_by_kind', type: 'text', nullable: true }) createdByKind: 'key' | 'user' | null;
+  @Column({ name: 'created_by_id', type: 'uuid', nullable: true }) createdById: string | null;
+  @Column({ name: 'created_by_name', type: 'text', nullable: true }) createdByName: string | null;
+  @Column({ name: 'updated_by_kind', type: 'text', nullable: true }) updatedByKind: 'key' | 'user' | null;
+  @Column({ name: 'updated_by_id', type: 'uuid', nullable: true }) updatedById: string | null;
+  @Column({ name: 'updated_by_name', type: 'text', nullable: true }) updatedByName: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

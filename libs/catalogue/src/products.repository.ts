@@ -3,18 +3,49 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
 import { escapeLike, Page, PageQuery, searchWords } from '@ocop/common';
 import { byCreation, fetchPage } from '@ocop/database';
+import type { Actor } from '@ocop/auth';
 import { Product, Sku } from './entities';
+
+/** The columns that say who created a row and who last changed it. */
+type CreatedBy = 'createdByKind' | 'createdById' | 'createdByName';
+type UpdatedBy = 'updatedByKind' | 'updatedById' | 'updatedByName';
+
+/** Who writes, in the columns of a product or SKU (the creator is its first updater too). */
+export function createdByColumns(actor: Actor | null): Pick<Product, CreatedBy | UpdatedBy> {
+  return {
+    ...updatedByColumns(actor),
+    createdByKind: actor?.kind ?? null,
+    createdById: actor?.id ?? null,
+    createdByName: actor?.name ?? null,
+  };
+}
+export function updatedByColumns(actor: Actor | null): Pick<Product, UpdatedBy> {
+  return {
+    updatedByKind: actor?.kind ?? null,
+    updatedById: actor?.id ?? null,
+    updatedByName: actor?.name ?? null,
+  };
+}
 
 /** A product as it is created, with the folded name its search matches. */
 export type NewProduct = Pick<
   Product,
-  'cooperativeId' | 'name' | 'category' | 'description' | 'imageUrls' | 'status' | 'searchText'
+  | 'cooperativeId'
+  | 'name'
+  | 'category'
+  | 'description'
+  | 'imageUrls'
+  | 'status'
+  | 'searchText'
+  | CreatedBy
+  | UpdatedBy
 >;
 
-/** What a change of a product may write. */
+/** What a change of a product may write, with who writes it. */
 export type ProductChanges = Partial<
   Pick<Product, 'name' | 'category' | 'description' | 'imageUrls' | 'status' | 'searchText'>
->;
+> &
+  Pick<Product, UpdatedBy>;
 
 /** A SKU as it is created: on-hand and reserved come only through the ledger, so they start at zero. */
 export type NewSku = Pick<
@@ -28,10 +59,13 @@ export type NewSku = Pick<
   | 'onHand'
   | 'reserved'
   | 'safetyStock'
+  | CreatedBy
+  | UpdatedBy
 >;
 
 /** What a change of a SKU may write (never its stock: that is the ledger's). */
-export type SkuChanges = Partial<Pick<Sku, 'name' | 'priceVnd' | 'weightGrams' | 'safetyStock'>>;
+export type SkuChanges = Partial<Pick<Sku, 'name' | 'priceVnd' | 'weightGrams' | 'safetyStock'>> &
+  Pick<Sku, UpdatedBy>;
 
 /**
  * The products a list shows: those of `cooperativeId` when given, of this category and status,

@@ -26,7 +26,7 @@ import {
   UpdateSkuBody,
 } from './dto';
 import type { Product, Sku } from './entities';
-import { ProductStore } from './products.repository';
+import { createdByColumns, ProductStore, updatedByColumns } from './products.repository';
 import { StockLedger } from './stock-ledger';
 import { StockLedgerStore } from './stock-ledger.repository';
 import {
@@ -82,6 +82,7 @@ export class ProductsService {
         imageUrls: body.imageUrls ?? [],
         status: 'active',
         searchText: foldVietnamese(body.name),
+        ...createdByColumns(actor),
       });
       for (const input of body.skus) await this.insertSku(manager, product, input, actor);
       return product.id;
@@ -128,13 +129,17 @@ export class ProductsService {
     return { items: page.map((p) => productView(p, byProduct.get(p.id) ?? [], today)), nextCursor };
   }
 
-  async update(scope: Scope, id: string, body: UpdateProductBody): Promise<ProductView> {
+  /** `actor`: who changes it, recorded as its last changer. */
+  async update(scope: Scope, id: string, body: UpdateProductBody, actor: Actor | null): Promise<ProductView> {
     await this.findProduct(scope, id);
     if (body.category !== undefined) this.assertCategory(body.category);
+    // nothing to change is no change, and names nobody as its last changer (as for a SKU)
+    if (Object.values(body).every((value) => value === undefined)) return this.get(scope, id);
     await this.transactions.run(async (manager) => {
       await this.products.saveChanges(manager, id, {
         ...body,
         ...(body.name !== undefined ? { searchText: foldVietnamese(body.name) } : {}),
+        ...updatedByColumns(actor),
       });
       await this.events.publish(manager, new CatalogueChanged({ kind: 'product', productId: id }));
     });
@@ -151,11 +156,11 @@ export class ProductsService {
     return skuView(sku);
   }
 
-  async updateSku(scope: Scope, skuId: string, body: UpdateSkuBody): Promise<SkuView> {
+  async updateSku(scope: Scope, skuId: string, body: UpdateSkuBody, actor: Actor | null): Promise<SkuView> {
     const sku = await this.findSku(scope, skuId);
-    if (Object.keys(body).length > 0) {
+    if (Object.values(body).some((value) => value !== undefined)) {
       await this.transactions.run(async (manager) => {
-        await this.products.saveSkuChanges(manager, skuId, body);
+        await this.products.saveSkuChanges(manager, skuId, { ...body, ...updatedByColumns(actor) });
         await this.events.publish(
           manager,
           new CatalogueChanged({ kind: 'product', productId: sku.productId }),
@@ -324,6 +329,7 @@ export class ProductsService {
         onHand: 0,
         reserved: 0,
         safetyStock: input.safetyStock ?? 0,
+        ...createdByColumns(actor),
       });
     } catch (error) {
       if (isUniqueViolation(error, 'skus_code_per_cooperative')) {

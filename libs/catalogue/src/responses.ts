@@ -41,6 +41,18 @@ export class SkuResponse {
   @ApiProperty({ type: 'integer' }) safetyStock: number;
   @ApiProperty({ type: 'integer', description: 'onHand − reserved − safetyStock, never below 0' })
   available: number;
+  @ApiProperty({
+    type: ActorResponse,
+    nullable: true,
+    description: 'who added it; null when the connector did or it predates the record',
+  })
+  createdBy: ActorResponse | null;
+  @ApiProperty({
+    type: ActorResponse,
+    nullable: true,
+    description: 'who last changed its name, price, weight or safety stock (its stock: the ledger)',
+  })
+  updatedBy: ActorResponse | null;
 }
 
 export class OcopBadgeResponse {
@@ -64,6 +76,18 @@ export class ProductResponse {
     description: 'the valid OCOP certificate the product may show, or null',
   })
   ocop: OcopBadgeResponse | null;
+  @ApiProperty({
+    type: ActorResponse,
+    nullable: true,
+    description: 'who created it; null when the connector did or it predates the record',
+  })
+  createdBy: ActorResponse | null;
+  @ApiProperty({
+    type: ActorResponse,
+    nullable: true,
+    description: 'who last changed it (an edit or an import); null as for createdBy',
+  })
+  updatedBy: ActorResponse | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

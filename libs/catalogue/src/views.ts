@@ -1,3 +1,4 @@
+import { recordedActor } from '@ocop/auth';
 import { Cooperative, Product, Sku, StockMovement } from './entities';
 
 /** API.md shapes. `ocop` is filled from the OCOP context's active certificate, when it has one. */
@@ -35,6 +36,8 @@ export function skuView(s: Sku) {
     reserved: s.reserved,
     safetyStock: s.safetyStock,
     available: Math.max(0, s.onHand - s.reserved - s.safetyStock),
+    createdBy: recordedActor(s.createdByKind, s.createdById, s.createdByName),
+    updatedBy: recordedActor(s.updatedByKind, s.updatedById, s.updatedByName),
   };
 }
 export type SkuView = ReturnType<typeof skuView>;
@@ -58,6 +61,8 @@ export function productView(p: Product, skus: Sku[], today: string) {
     status: p.status,
     skus: skus.map(skuView),
     ocop: ocopBadge(p, today),
+    createdBy: recordedActor(p.createdByKind, p.createdById, p.createdByName),
+    updatedBy: recordedActor(p.updatedByKind, p.updatedById, p.updatedByName),
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };
@@ -76,10 +81,7 @@ export function movementView(m: StockMovement) {
     onHandAfter: m.onHandAfter,
     reservedAfter: m.reservedAfter,
     // who made it: a key or a person as named then; null when the connector did (orders, seed)
-    actor:
-      m.actorKind && m.actorId && m.actorName !== null
-        ? { kind: m.actorKind, id: m.actorId, name: m.actorName }
-        : null,
+    actor: recordedActor(m.actorKind, m.actorId, m.actorName),
     createdAt: m.createdAt.toISOString(),
   };
 }

@@ -4,6 +4,7 @@ import { EntityManager, In, QueryFailedError, Repository } from 'typeorm';
 import { PageQuery } from '@ocop/common';
 import { byCreation, fetchPage } from '@ocop/database';
 import type { Marketplace } from '@ocop/marketplaces';
+import type { Actor } from '@ocop/auth';
 import { Connection, ConnectionStatus } from './entities';
 
 /** A shop connected for the first time, its credentials already sealed. */
@@ -18,6 +19,12 @@ export type NewConnection = Pick<
   | 'statusReason'
   | 'stockBufferPercent'
   | 'autoConfirmOrders'
+  | 'createdByKind'
+  | 'createdById'
+  | 'createdByName'
+  | 'updatedByKind'
+  | 'updatedById'
+  | 'updatedByName'
 >;
 
 /** What a change of a connection may set: its owner, credentials, status and settings. */
@@ -30,8 +37,22 @@ export type ConnectionChanges = Partial<
     | 'statusReason'
     | 'stockBufferPercent'
     | 'autoConfirmOrders'
+    | 'updatedByKind'
+    | 'updatedById'
+    | 'updatedByName'
   >
 >;
+
+/** Who changes a connection through the API, in its columns. */
+export function updatedBy(
+  actor: Actor | null,
+): Pick<Connection, 'updatedByKind' | 'updatedById' | 'updatedByName'> {
+  return {
+    updatedByKind: actor?.kind ?? null,
+    updatedById: actor?.id ?? null,
+    updatedByName: actor?.name ?? null,
+  };
+}
 
 /** Which connections of a cooperative a list shows. */
 export interface ConnectionFilter {
@@ -161,10 +182,10 @@ export class ConnectionStore {
   }
 
   /** The marketplace refused the credentials: an active connection stops (a paused one stays paused). */
-  async markAuthFailed(connectionId: string, reason: string): Promise<void> {
+  async markAuthFailed(connectionId: string, reason: string, checkedBy?: Actor): Promise<void> {
     await this.connections.update(
       { id: connectionId, status: 'active' },
-      { status: 'auth_failed', statusReason: reason },
+      { status: 'auth_failed', statusReason: reason, ...(checkedBy ? updatedBy(checkedBy) : {}) },
     );
   }
 
@@ -173,11 +194,11 @@ export class ConnectionStore {
    * the caller's transaction, so its waiting pushes are woken with it). False when it was not
    * auth_failed by then.
    */
-  async liftAuthFailure(manager: EntityManager, id: string): Promise<boolean> {
+  async liftAuthFailure(manager: EntityManager, id: string, checkedBy: Actor | null): Promise<boolean> {
     const lifted = await manager.update(
       Connection,
       { id, status: 'auth_failed' },
-      { status: 'active', statusReason: null },
+      { status: 'active', statusReason: null, ...updatedBy(checkedBy) },
     );
     return (lifted.affected ?? 0) > 0;
   }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { recordedActor, type Actor } from '@ocop/auth';
 import { CooperativesService } from '@ocop/catalogue';
 import {
   Conflict,
@@ -29,7 +30,7 @@ import {
 } from './dto';
 import { Connection } from './entities';
 import { connectionProblems } from './connection-rules';
-import { ConnectionChanges, ConnectionStore } from './connections.repository';
+import { ConnectionChanges, ConnectionStore, updatedBy } from './connections.repository';
 import { ConnectionTransferred } from './events';
 import { ListingStore } from './listings.repository';
 import { ListingVersions } from './listing-versions';
@@ -51,6 +52,8 @@ export function connectionView(c: Connection, publicBaseUrl: string) {
     stockBufferPercent: c.stockBufferPercent,
     autoConfirmOrders: c.autoConfirmOrders,
     lastOrderSyncAt: c.lastOrderSyncAt?.toISOString() ?? null,
+    createdBy: recordedActor(c.createdByKind, c.createdById, c.createdByName),
+    updatedBy: recordedActor(c.updatedByKind, c.updatedById, c.updatedByName),
     createdAt: c.createdAt.toISOString(),
   };
 }
@@ -89,7 +92,13 @@ export class ConnectionsService {
     this.key = Buffer.from(config.env.CREDENTIALS_KEY, 'base64');
   }
 
-  async create(scope: Scope, cooperativeId: string, body: CreateConnectionBody): Promise<ConnectionView> {
+  /** `actor`: who connects the shop, recorded as its creator and first changer. */
+  async create(
+    scope: Scope,
+    cooperativeId: string,
+    body: CreateConnectionBody,
+    actor: Actor | null,
+  ): Promise<ConnectionView> {
     await this.cooperatives.find(scope, cooperativeId);
     const origins = this.config.marketplaceOrigins;
     const problems = connectionProblems(origins, body.marketplace, body, true);
@@ -122,6 +131,10 @@ export class ConnectionsService {
       statusReason: null,
       stockBufferPercent: body.stockBufferPercent ?? 0,
       autoConfirmOrders: body.autoConfirmOrders ?? false,
+      createdByKind: actor?.kind ?? null,
+      createdById: actor?.id ?? null,
+      createdByName: actor?.name ?? null,
+      ...updatedBy(actor),
     });
     if (!saved) throw await this.alreadyConnected(cooperativeId, body.marketplace, body.shopId);
     return this.get(scope, saved.id);
@@ -161,7 +174,12 @@ export class ConnectionsService {
     return { items: rows.map((row) => connectionView(row, this.config.publicBaseUrl)), nextCursor };
   }
 
-  async update(scope: Scope, id: string, body: UpdateConnectionBody): Promise<ConnectionView> {
+  async update(
+    scope: Scope,
+    id: string,
+    body: UpdateConnectionBody,
+    actor: Actor | null,
+  ): Promise<ConnectionView> {
     const current = await this.find(scope, id);
     const changes: ConnectionChanges = {};
     if (body.credentials) {
@@ -202,6 +220,8 @@ export class ConnectionsService {
     }
     if (body.stockBufferPercent !== undefined) changes.stockBufferPercent = body.stockBufferPercent;
     if (body.autoConfirmOrders !== undefined) changes.autoConfirmOrders = body.autoConfirmOrders;
+    // whoever changes something is its last changer; an empty PATCH changes nothing
+    if (Object.keys(changes).length > 0) Object.assign(changes, updatedBy(actor));
     await this.transactions.run(async (manager) => {
       await this.connections.change(manager, id, changes);
       if (body.stockBufferPercent !== undefined && body.stockBufferPercent !== current.stockBufferPercent) {
@@ -219,7 +239,7 @@ export class ConnectionsService {
    * now are the old holder's. A connection whose listings are still on the marketplace is not
    * moved: those are the old holder's products, to be delisted first.
    */
-  async transfer(id: string, body: TransferConnectionBody): Promise<ConnectionView> {
+  async transfer(id: string, body: TransferConnectionBody, actor: Actor | null): Promise<ConnectionView> {
     const target = await this.cooperatives.find({}, body.cooperativeId);
     const moved = await this.transactions.run(async (manager) => {
       const connection = await this.connections.lockHolding(manager, id);
@@ -238,6 +258,7 @@ export class ConnectionsService {
         statusReason:
           'Transferred to this cooperative by an administrator: send the shop’s credentials with its ' +
           'webhookSecret (PATCH /v1/connections/:id) to use it',
+        ...updatedBy(actor),
       });
       await this.events.publish(manager, new ConnectionTransferred(id));
       return connection;
@@ -320,7 +341,7 @@ export class ConnectionsService {
    * stays paused either way (the answer says what the marketplace said). A marketplace that
    * cannot answer now is a 503 and changes nothing.
    */
-  async check(scope: Scope, id: string): Promise<ConnectionCheckView> {
+  async check(scope: Scope, id: string, actor: Actor | null): Promise<ConnectionCheckView> {
     const current = await this.find(scope, id);
     const checkedAt = new Date().toISOString();
     let shop: ShopAccess;
@@ -347,12 +368,13 @@ export class ConnectionsService {
       refusal = error.message;
     }
     if (refusal !== null) {
-      await this.markAuthFailed(id, refusal);
+      // a check that changes the status is the checker's change
+      await this.markAuthFailed(id, refusal, actor ?? undefined);
       return this.checked(scope, id, false, refusal, checkedAt);
     }
     if (current.status === 'auth_failed') {
       await this.transactions.run(async (manager) => {
-        if (await this.connections.liftAuthFailure(manager, id)) await this.versions.wake(manager, id);
+        if (await this.connections.liftAuthFailure(manager, id, actor)) await this.versions.wake(manager, id);
       });
     }
     return this.checked(scope, id, true, null, checkedAt);
@@ -368,9 +390,17 @@ export class ConnectionsService {
     return { ...(await this.get(scope, id)), check: { accepted, message, checkedAt } };
   }
 
-  /** The marketplace refused the stored credentials: stop pushing and say so in the API. */
-  async markAuthFailed(connectionId: string, reason: string): Promise<void> {
-    await this.connections.markAuthFailed(connectionId, `The marketplace refused the credentials: ${reason}`);
+  /**
+   * The marketplace refused the stored credentials: stop pushing and say so in the API.
+   * `checkedBy`: the person whose check found it out, then its last changer; the sync engine's own
+   * finding leaves the last changer as it was.
+   */
+  async markAuthFailed(connectionId: string, reason: string, checkedBy?: Actor): Promise<void> {
+    await this.connections.markAuthFailed(
+      connectionId,
+      `The marketplace refused the credentials: ${reason}`,
+      checkedBy,
+    );
   }
 
   private originAllowed(connection: Pick<Connection, 'marketplace' | 'baseUrl'>): boolean {

@@ -62,7 +62,7 @@ export class ChannelsController {
     @Param('id', ParseIdPipe) id: string,
     @Body() body: CreateConnectionBody,
   ): Promise<ConnectionResponse> {
-    return this.connections.create(who.scope, id, body);
+    return this.connections.create(who.scope, id, body, who.actor);
   }
 
   @Get('cooperatives/:id/connections')
@@ -122,7 +122,7 @@ export class ChannelsController {
     @Param('id', ParseIdPipe) id: string,
     @Body() body: UpdateConnectionBody,
   ): Promise<ConnectionResponse> {
-    return this.connections.update(who.scope, id, body);
+    return this.connections.update(who.scope, id, body, who.actor);
   }
 
   @Post('connections/:id/transfer')
@@ -142,10 +142,11 @@ export class ChannelsController {
     415,
   )
   transferConnection(
+    @CurrentPrincipal() who: Principal,
     @Param('id', ParseIdPipe) id: string,
     @Body() body: TransferConnectionBody,
   ): Promise<ConnectionResponse> {
-    return this.connections.transfer(id, body);
+    return this.connections.transfer(id, body, who.actor);
   }
 
   /** Extension of API.md: "check connection" on demand, without sending the credentials again. */
@@ -162,7 +163,7 @@ export class ChannelsController {
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseIdPipe) id: string,
   ): Promise<ConnectionCheckResponse> {
-    return this.connections.check(who.scope, id);
+    return this.connections.check(who.scope, id, who.actor);
   }
 
   /** Extension of API.md: publish every listing of the connection again (the marketplace lost them). */
@@ -198,7 +199,7 @@ export class ChannelsController {
     { 422: 'The connection belongs to another cooperative than the product' },
   )
   publish(@CurrentPrincipal() who: Principal, @Body() body: CreateListingBody): Promise<ListingResponse> {
-    return this.listings.create(who.scope, body);
+    return this.listings.create(who.scope, body, who.actor);
   }
 
   /** Extension of API.md: the web app's "Đăng bán lên…" for the selected products, in one call. */
@@ -215,7 +216,7 @@ export class ChannelsController {
     @CurrentPrincipal() who: Principal,
     @Body() body: CreateListingsBody,
   ): Promise<BulkListingResponse> {
-    return this.listings.createMany(who.scope, body);
+    return this.listings.createMany(who.scope, body, who.actor);
   }
 
   @Get('listings')
@@ -254,6 +255,6 @@ export class ChannelsController {
   @ApiAcceptedResponse({ type: ListingResponse })
   @ApiErrors(403, 404)
   delist(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string): Promise<ListingResponse> {
-    return this.listings.delist(who.scope, id);
+    return this.listings.delist(who.scope, id, who.actor);
   }
 }

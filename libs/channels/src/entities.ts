@@ -21,6 +21,14 @@ export class Connection {
   @Column({ name: 'last_order_sync_at', type: 'timestamptz', nullable: true }) lastOrderSyncAt: Date | null;
   /** Confirm new orders on the marketplace as soon as their stock is reserved (Voso cancels after 24 h). */
   @Column({ name: 'auto_confirm_orders' }) autoConfirmOrders: boolean;
+  /** Who connected the shop, as named then (null: the connector, or before issue 14). */
+  @Column({ name: 'created_by_kind', type: 'text', nullable: true }) createdByKind: 'key' | 'user' | null;
+  @Column({ name: 'created_by_id', type: 'uuid', nullable: true }) createdById: string | null;
+  @Column({ name: 'created_by_name', type: 'text', nullable: true }) createdByName: string | null;
+  /** Who last changed it through the API (settings, pause, credentials, a check that changed its status, a transfer). */
+  @Column({ name: 'updated_by_kind', type: 'text', nullable: true }) updatedByKind: 'key' | 'user' | null;
+  @Column({ name: 'updated_by_id', type: 'uuid', nullable: true }) updatedById: string | null;
+  @Column({ name: 'updated_by_name', type: 'text', nullable: true }) updatedByName: string | null;
   @Column({ name: 'created_at', type: 'timestamptz', insert: false, update: false }) createdAt: Date;
 }
 
@@ -68,6 +76,14 @@ export class Listing {
   @Column({ name: 'last_synced_at', type: 'timestamptz', nullable: true }) lastSyncedAt: Date | null;
   @Column({ name: 'publish_claimed_until', type: 'timestamptz', nullable: true })
   publishClaimedUntil: Date | null;
+  /** Who asked for it to be listed (last: a relisting names its own), as named then. */
+  @Column({ name: 'listed_by_kind', type: 'text', nullable: true }) listedByKind: 'key' | 'user' | null;
+  @Column({ name: 'listed_by_id', type: 'uuid', nullable: true }) listedById: string | null;
+  @Column({ name: 'listed_by_name', type: 'text', nullable: true }) listedByName: string | null;
+  /** Who asked for it to be delisted; null while it is listed. */
+  @Column({ name: 'delisted_by_kind', type: 'text', nullable: true }) delistedByKind: 'key' | 'user' | null;
+  @Column({ name: 'delisted_by_id', type: 'uuid', nullable: true }) delistedById: string | null;
+  @Column({ name: 'delisted_by_name', type: 'text', nullable: true }) delistedByName: string | null;
   @Column({ name: 'created_at', type: 'timestamptz', insert: false, update: false }) createdAt: Date;
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, QueryFailedError, Repository } from 'typeorm';
+import { actorParams, type Actor } from '@ocop/auth';
 import { PageQuery } from '@ocop/common';
 import { byCreation, fetchPage } from '@ocop/database';
 import type { Marketplace } from '@ocop/marketplaces';
@@ -8,6 +9,13 @@ import { Listing, ListingStatus } from './entities';
 
 /** A product listed on a connection for the first time. */
 export type NewListing = Pick<Listing, 'productId' | 'connectionId' | 'cooperativeId' | 'marketplace'>;
+
+/** Who lists or delists, in a listing's columns (null: the connector). */
+const listedBy = (actor: Actor | null) => ({
+  listedByKind: actor?.kind ?? null,
+  listedById: actor?.id ?? null,
+  listedByName: actor?.name ?? null,
+});
 
 /** Which listings a list shows; `cooperativeId` is the caller's scope. */
 export interface ListingFilter {
@@ -82,6 +90,7 @@ export class ListingStore {
   async relist(
     manager: EntityManager,
     listing: Pick<Listing, 'id' | 'desiredVersion' | 'contentVersion'>,
+    actor: Actor | null,
   ): Promise<void> {
     await manager.update(
       Listing,
@@ -98,6 +107,10 @@ export class ListingStore {
         lastError: null,
         desiredVersion: listing.desiredVersion + 1,
         contentVersion: listing.contentVersion + 1,
+        ...listedBy(actor),
+        delistedByKind: null,
+        delistedById: null,
+        delistedByName: null,
       },
     );
   }
@@ -106,11 +119,16 @@ export class ListingStore {
    * Stores a new pending listing; undefined when the product is already listed on the connection
    * (the unique index refused it; the caller's transaction is then aborted).
    */
-  async insertUnlessListed(manager: EntityManager, listing: NewListing): Promise<Listing | undefined> {
+  async insertUnlessListed(
+    manager: EntityManager,
+    listing: NewListing,
+    actor: Actor | null,
+  ): Promise<Listing | undefined> {
     try {
       return await manager.save(
         manager.create(Listing, {
           ...listing,
+          ...listedBy(actor),
           externalId: null,
           variantIds: {},
           status: 'pending',
@@ -145,11 +163,13 @@ export class ListingStore {
   }
 
   /** The listing is to be taken down on the marketplace by the next run. */
-  async requestDelist(manager: EntityManager, id: string): Promise<void> {
+  async requestDelist(manager: EntityManager, id: string, actor: Actor | null): Promise<void> {
     await manager.query(
       `UPDATE listings SET delist_requested = true, desired_version = desired_version + 1,
-              content_version = content_version + 1, failed_version = NULL, updated_at = now() WHERE id = $1`,
-      [id],
+              content_version = content_version + 1, failed_version = NULL, updated_at = now(),
+              delisted_by_kind = $2, delisted_by_id = $3, delisted_by_name = $4
+       WHERE id = $1`,
+      [id, ...actorParams(actor)],
     );
   }
 

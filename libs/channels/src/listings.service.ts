@@ -1,3 +1,4 @@
+import { recordedActor, type Actor } from '@ocop/auth';
 import { Injectable } from '@nestjs/common';
 import { ProductsService } from '@ocop/catalogue';
 import { Conflict, DomainError, type ErrorDetail, NotFound, Page, RuleViolation, Scope } from '@ocop/common';
@@ -24,6 +25,8 @@ export function listingView(l: Listing) {
     ocopBadge: l.syncedBadgeStars === null ? null : { stars: l.syncedBadgeStars },
     lastError: l.lastError,
     lastSyncedAt: l.lastSyncedAt?.toISOString() ?? null,
+    listedBy: recordedActor(l.listedByKind, l.listedById, l.listedByName),
+    delistedBy: recordedActor(l.delistedByKind, l.delistedById, l.delistedByName),
     createdAt: l.createdAt.toISOString(),
   };
 }
@@ -61,7 +64,8 @@ export class ListingsService {
   }
 
   /** Publishes a product on a connection: the listing is pending until the worker has pushed it. */
-  async create(scope: Scope, body: CreateListingBody): Promise<ListingView> {
+  /** `actor`: who lists it, recorded on the listing (a relisting names its own). */
+  async create(scope: Scope, body: CreateListingBody, actor: Actor | null): Promise<ListingView> {
     const product = await this.products.findProduct(scope, body.productId);
     const connection = await this.connections.find(scope, body.connectionId);
     if (product.cooperativeId !== connection.cooperativeId) {
@@ -73,16 +77,20 @@ export class ListingsService {
         throw new Conflict('This product is already listed on this connection');
       if (existing) {
         // Listing again after a delist publishes a fresh marketplace listing.
-        await this.listings.relist(manager, existing);
+        await this.listings.relist(manager, existing, actor);
         await this.versions.announce(manager, [connection.id]);
         return existing.id;
       }
-      const saved = await this.listings.insertUnlessListed(manager, {
-        productId: product.id,
-        connectionId: connection.id,
-        cooperativeId: product.cooperativeId,
-        marketplace: connection.marketplace,
-      });
+      const saved = await this.listings.insertUnlessListed(
+        manager,
+        {
+          productId: product.id,
+          connectionId: connection.id,
+          cooperativeId: product.cooperativeId,
+          marketplace: connection.marketplace,
+        },
+        actor,
+      );
       if (!saved) throw new Conflict('This product is already listed on this connection');
       await this.versions.announce(manager, [connection.id]);
       return saved.id;
@@ -95,12 +103,12 @@ export class ListingsService {
    * each product as `create` would, in its own transaction, so one refused product (another
    * cooperative's, already listed) leaves the others listed and says why in its item.
    */
-  async createMany(scope: Scope, body: CreateListingsBody): Promise<BulkListingView> {
+  async createMany(scope: Scope, body: CreateListingsBody, actor: Actor | null): Promise<BulkListingView> {
     await this.connections.find(scope, body.connectionId);
     const items: BulkListingItem[] = [];
     for (const productId of body.productIds) {
       try {
-        const listing = await this.create(scope, { productId, connectionId: body.connectionId });
+        const listing = await this.create(scope, { productId, connectionId: body.connectionId }, actor);
         items.push({ productId, status: 202, listing, error: null });
       } catch (error) {
         if (!(error instanceof DomainError) || ![404, 409, 422].includes(error.status)) throw error;
@@ -151,11 +159,11 @@ export class ListingsService {
   }
 
   /** Takes the listing down on the marketplace; it reads `delisted` once the worker has done it. */
-  async delist(scope: Scope, id: string): Promise<ListingView> {
+  async delist(scope: Scope, id: string, actor: Actor | null): Promise<ListingView> {
     const listing = await this.find(scope, id);
     if (listing.status === 'delisted') return listingView(listing);
     await this.transactions.run(async (manager) => {
-      await this.listings.requestDelist(manager, id);
+      await this.listings.requestDelist(manager, id, actor);
       await this.versions.announce(manager, [listing.connectionId]);
     });
     return this.get(scope, id);

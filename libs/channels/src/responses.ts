@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ActorResponse } from '@ocop/auth';
 import { ErrorContent, PageOf } from '@ocop/common';
 import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
 import { LISTING_HEALTH, type ListingHealth } from './channel-health';
@@ -23,6 +24,19 @@ export class ConnectionResponse {
   @ApiProperty({ type: 'integer', minimum: 0, maximum: 100 }) stockBufferPercent: number;
   @ApiProperty() autoConfirmOrders: boolean;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastOrderSyncAt: string | null;
+  @ApiProperty({
+    type: ActorResponse,
+    nullable: true,
+    description: 'who connected the shop; null when the connector did or it predates the record',
+  })
+  createdBy: ActorResponse | null;
+  @ApiProperty({
+    type: ActorResponse,
+    nullable: true,
+    description:
+      'who last changed it through the API (settings, pause, new credentials, a check that changed its status, a transfer); the connector’s own auth_failed marks leave it',
+  })
+  updatedBy: ActorResponse | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
@@ -67,6 +81,19 @@ export class ListingResponse {
   @ApiProperty({ type: String, nullable: true, description: 'the marketplace’s own message' })
   lastError: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastSyncedAt: string | null;
+  @ApiProperty({
+    type: ActorResponse,
+    nullable: true,
+    description:
+      'who listed it (the last listing, when it was listed again); null as for the connector’s own',
+  })
+  listedBy: ActorResponse | null;
+  @ApiProperty({
+    type: ActorResponse,
+    nullable: true,
+    description: 'who asked for it to be delisted; null while it is listed',
+  })
+  delistedBy: ActorResponse | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 

@@ -26,5 +26,13 @@ export class Assessment {
   @Column({ name: 'revoked_reason', type: 'text', nullable: true }) revokedReason: string | null;
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt: Date | null;
   @Column({ name: 'superseded_by', type: 'uuid', nullable: true }) supersededBy: string | null;
+  /** Who recorded the council's decision, as named then (null: the seed, or before issue 14). */
+  @Column({ name: 'recorded_by_kind', type: 'text', nullable: true }) recordedByKind: 'key' | 'user' | null;
+  @Column({ name: 'recorded_by_id', type: 'uuid', nullable: true }) recordedById: string | null;
+  @Column({ name: 'recorded_by_name', type: 'text', nullable: true }) recordedByName: string | null;
+  /** Who revoked it, as named then. */
+  @Column({ name: 'revoked_by_kind', type: 'text', nullable: true }) revokedByKind: 'key' | 'user' | null;
+  @Column({ name: 'revoked_by_id', type: 'uuid', nullable: true }) revokedById: string | null;
+  @Column({ name: 'revoked_by_name', type: 'text', nullable: true }) revokedByName: string | null;
   @Column({ name: 'created_at', type: 'timestamptz', insert: false, update: false }) createdAt: Date;
 }

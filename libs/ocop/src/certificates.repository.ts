@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import type { Actor } from '@ocop/auth';
 import { Page, PageQuery } from '@ocop/common';
 import { fetchPage, type Keyset } from '@ocop/database';
 import { Assessment } from './assessment.entity';
@@ -79,8 +80,25 @@ export class AssessmentStore {
     await manager.update(Assessment, { id }, { status: 'superseded', supersededBy });
   }
 
-  async markRevoked(manager: EntityManager, id: string, reason: string, at: Date): Promise<void> {
-    await manager.update(Assessment, { id }, { status: 'revoked', revokedReason: reason, revokedAt: at });
+  async markRevoked(
+    manager: EntityManager,
+    id: string,
+    reason: string,
+    at: Date,
+    actor: Actor | null,
+  ): Promise<void> {
+    await manager.update(
+      Assessment,
+      { id },
+      {
+        status: 'revoked',
+        revokedReason: reason,
+        revokedAt: at,
+        revokedByKind: actor?.kind ?? null,
+        revokedById: actor?.id ?? null,
+        revokedByName: actor?.name ?? null,
+      },
+    );
   }
 
   /**

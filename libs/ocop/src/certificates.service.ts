@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { recordedActor, type Actor } from '@ocop/auth';
 import { ProductsService } from '@ocop/catalogue';
 import {
   addDays,
@@ -51,6 +52,8 @@ export function assessmentView(a: Assessment, today: string) {
     status: effectiveStatus(a.status, a.validUntil, today),
     revokedReason: a.revokedReason,
     supersededBy: a.supersededBy,
+    recordedBy: recordedActor(a.recordedByKind, a.recordedById, a.recordedByName),
+    revokedBy: recordedActor(a.revokedByKind, a.revokedById, a.revokedByName),
     createdAt: a.createdAt.toISOString(),
   };
 }
@@ -80,7 +83,13 @@ export class CertificatesService {
    * Records a council's decision. A certifying one becomes the product's active certificate and
    * supersedes the one before it; an older decision recorded late is kept as history.
    */
-  async record(scope: Scope, productId: string, body: RecordAssessmentBody): Promise<AssessmentView> {
+  /** `actor`: who records the decision, named on it. */
+  async record(
+    scope: Scope,
+    productId: string,
+    body: RecordAssessmentBody,
+    actor: Actor | null,
+  ): Promise<AssessmentView> {
     const product = await this.products.findProduct(scope, productId);
     const reference = this.config.reference.ocop;
     const today = this.today();
@@ -121,6 +130,12 @@ export class CertificatesService {
         revokedReason: null,
         revokedAt: null,
         supersededBy: null,
+        recordedByKind: actor?.kind ?? null,
+        recordedById: actor?.id ?? null,
+        recordedByName: actor?.name ?? null,
+        revokedByKind: null,
+        revokedById: null,
+        revokedByName: null,
       };
       if (certified) await this.placeCertificate(manager, draft, today);
       else await this.assessments.add(manager, draft);
@@ -162,7 +177,12 @@ export class CertificatesService {
     });
   }
 
-  async revoke(scope: Scope, certificateId: string, reason: string): Promise<AssessmentView> {
+  async revoke(
+    scope: Scope,
+    certificateId: string,
+    reason: string,
+    actor: Actor | null,
+  ): Promise<AssessmentView> {
     const found = await this.find(scope, certificateId);
     await this.transactions.run(async (manager) => {
       await this.products.lockProduct(manager, found.productId);
@@ -173,7 +193,7 @@ export class CertificatesService {
           `Only an active certificate can be revoked; this one is ${status.replace('_', ' ')}`,
         );
       }
-      await this.assessments.markRevoked(manager, certificateId, reason, this.clock.now());
+      await this.assessments.markRevoked(manager, certificateId, reason, this.clock.now(), actor);
       await this.announce(manager, CertificateDeactivated, certificate, 'revoked');
       await this.products.recordOcopBadge(manager, certificate.productId, null);
     });

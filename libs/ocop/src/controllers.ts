@@ -22,7 +22,7 @@ export class OcopController {
     @Param('id', ParseIdPipe) id: string,
     @Body() body: RecordAssessmentBody,
   ): Promise<AssessmentResponse> {
-    return this.certificates.record(who.scope, id, body);
+    return this.certificates.record(who.scope, id, body, who.actor);
   }
 
   @Get('products/:id/ocop-assessments')
@@ -48,7 +48,7 @@ export class OcopController {
     @Param('id', ParseIdPipe) id: string,
     @Body() body: RevokeBody,
   ): Promise<AssessmentResponse> {
-    return this.certificates.revoke(who.scope, id, body.reason);
+    return this.certificates.revoke(who.scope, id, body.reason, who.actor);
   }
 
   @Get('ocop-certificates')

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ActorResponse } from '@ocop/auth';
 import { PageOf } from '@ocop/common';
 import { LEVELS, STATUSES } from './dto';
 import type { Level, StoredStatus } from './rules';
@@ -43,6 +44,15 @@ export class AssessmentResponse {
     description: 'the certificate that replaced it',
   })
   supersededBy: string | null;
+  @ApiProperty({
+    type: ActorResponse,
+    nullable: true,
+    description:
+      'who recorded the decision; null when the connector did (the seed) or it predates the record',
+  })
+  recordedBy: ActorResponse | null;
+  @ApiProperty({ type: ActorResponse, nullable: true, description: 'who revoked it; null unless revoked' })
+  revokedBy: ActorResponse | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 

@@ -74,6 +74,10 @@ export class OrderStatusChange {
   @Column({ name: 'marketplace_status' }) marketplaceStatus: string;
   @Column({ name: 'marketplace_at', type: 'timestamptz' }) marketplaceAt: Date;
   @Column({ name: 'recorded_at', type: 'timestamptz', insert: false, update: false }) recordedAt: Date;
+  /** Who confirmed or cancelled it through the API, as named then; null for the marketplace's own. */
+  @Column({ name: 'actor_kind', type: 'text', nullable: true }) actorKind: 'key' | 'user' | null;
+  @Column({ name: 'actor_id', type: 'uuid', nullable: true }) actorId: string | null;
+  @Column({ name: 'actor_name', type: 'text', nullable: true }) actorName: string | null;
 }
 
 /** How far a connection's orders have been read by polling, in the marketplace's own time. */

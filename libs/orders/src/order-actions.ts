@@ -1,4 +1,5 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Actor } from '@ocop/auth';
 import { Inject, Injectable } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
@@ -25,8 +26,14 @@ export class OrderActions {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async request(orderId: string, action: OrderAction, reason: CancelReason | null): Promise<void> {
-    await this.orders.requestAction(orderId, action, reason);
+  /** `actor`: who asks, named on the status change the action brings. */
+  async request(
+    orderId: string,
+    action: OrderAction,
+    reason: CancelReason | null,
+    actor: Actor | null,
+  ): Promise<void> {
+    await this.orders.requestAction(orderId, action, reason, actor);
     // The request is recorded on the order: when Redis is away, the upkeep sweep enqueues it later.
     await within(this.enqueue([orderId]), AFTER_COMMIT_WAIT_MS, 'enqueueing the action').catch(
       (error: unknown) =>

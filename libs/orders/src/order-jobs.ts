@@ -100,7 +100,7 @@ export class OrderIntake {
       !saved.oversold &&
       saved.unknownLines === 0
     ) {
-      await this.actions.request(saved.id, 'confirm', null);
+      await this.actions.request(saved.id, 'confirm', null, null);
     }
   }
 }

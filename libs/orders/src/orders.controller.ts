@@ -55,7 +55,7 @@ export class OrdersController {
     @CurrentPrincipal() who: Principal,
     @Param('id', ParseIdPipe) id: string,
   ): Promise<OrderDetailResponse> {
-    return this.orders.confirm(who.scope, id);
+    return this.orders.confirm(who.scope, id, who.actor);
   }
 
   @Post(':id/cancel')
@@ -71,6 +71,6 @@ export class OrdersController {
     @Param('id', ParseIdPipe) id: string,
     @Body() body: CancelOrderBody,
   ): Promise<OrderDetailResponse> {
-    return this.orders.cancel(who.scope, id, body);
+    return this.orders.cancel(who.scope, id, body, who.actor);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import { actorParams, type Actor } from '@ocop/auth';
 import { PageQuery } from '@ocop/common';
 import { byCreation, fetchPage } from '@ocop/database';
 import type { CancelReason, Marketplace, OrderStatus } from '@ocop/marketplaces';
@@ -248,17 +249,31 @@ export class OrderStore {
     });
   }
 
-  /** Appends the status the order has just reached to its history (in the import's transaction). */
+  /**
+   * Appends the status the order has just reached to its history (in the import's transaction).
+   * When it is the status a person's confirm or cancel asked for, the change is theirs: it names
+   * them, and the request's author is spent (a later change of the marketplace's is its own).
+   */
   async recordStatus(
     manager: EntityManager,
     order: Pick<Order, 'id' | 'status' | 'marketplaceStatus' | 'marketplaceUpdatedAt'>,
   ): Promise<void> {
-    await manager.insert(OrderStatusChange, {
-      orderId: order.id,
-      status: order.status,
-      marketplaceStatus: order.marketplaceStatus,
-      marketplaceAt: order.marketplaceUpdatedAt,
-    });
+    await manager.query(
+      `INSERT INTO order_status_changes
+         (order_id, status, marketplace_status, marketplace_at, actor_kind, actor_id, actor_name)
+       SELECT o.id, $2, $3, $4,
+              CASE WHEN o.requested_status = $2 THEN o.requested_by_kind END,
+              CASE WHEN o.requested_status = $2 THEN o.requested_by_id END,
+              CASE WHEN o.requested_status = $2 THEN o.requested_by_name END
+       FROM orders o WHERE o.id = $1`,
+      [order.id, order.status, order.marketplaceStatus, order.marketplaceUpdatedAt],
+    );
+    await manager.query(
+      `UPDATE orders SET requested_status = NULL, requested_by_kind = NULL, requested_by_id = NULL,
+              requested_by_name = NULL
+       WHERE id = $1 AND requested_status IS NOT NULL`,
+      [order.id],
+    );
   }
 
   /** Each status the order reached, oldest first by the marketplace's time. */
@@ -269,12 +284,21 @@ export class OrderStore {
     });
   }
 
-  /** Records the seller's request on the order, clearing the error of an earlier one. */
-  async requestAction(orderId: string, action: RequestedAction, reason: CancelReason | null): Promise<void> {
+  /**
+   * Records the seller's request on the order, clearing the error of an earlier one, with who asked
+   * and the status it aims at: the change to that status, when it arrives, is theirs.
+   */
+  async requestAction(
+    orderId: string,
+    action: RequestedAction,
+    reason: CancelReason | null,
+    actor: Actor | null,
+  ): Promise<void> {
     await this.dataSource.query(
-      `UPDATE orders SET requested_action = $2, requested_reason = $3, action_error = NULL, updated_at = now()
+      `UPDATE orders SET requested_action = $2, requested_reason = $3, action_error = NULL, updated_at = now(),
+              requested_status = $4, requested_by_kind = $5, requested_by_id = $6, requested_by_name = $7
        WHERE id = $1`,
-      [orderId, action, reason],
+      [orderId, action, reason, action === 'confirm' ? 'confirmed' : 'cancelled', ...actorParams(actor)],
     );
   }
 
@@ -288,8 +312,10 @@ export class OrderStore {
 
   /** The marketplace refused the request: cleared with the reason, unless another replaced it. */
   async refuseAction(orderId: string, action: RequestedAction, error: string): Promise<void> {
+    // the status it asked for did not come of it: a later change to it is the marketplace's
     await this.dataSource.query(
-      `UPDATE orders SET requested_action = NULL, action_error = $2, updated_at = now()
+      `UPDATE orders SET requested_action = NULL, action_error = $2, updated_at = now(),
+              requested_status = NULL, requested_by_kind = NULL, requested_by_id = NULL, requested_by_name = NULL
        WHERE id = $1 AND requested_action = $3`,
       [orderId, error, action],
     );

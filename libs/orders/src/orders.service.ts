@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { recordedActor, type Actor } from '@ocop/auth';
 import { ProductsService, type SkuLabel } from '@ocop/catalogue';
 import { Conflict, NotFound, Page, Scope, ValidationFailed } from '@ocop/common';
 import type { CancelReason } from '@ocop/marketplaces';
@@ -55,6 +56,7 @@ export function statusChangeView(change: OrderStatusChange) {
     marketplaceStatus: change.marketplaceStatus,
     at: change.marketplaceAt.toISOString(),
     recordedAt: change.recordedAt.toISOString(),
+    actor: recordedActor(change.actorKind, change.actorId, change.actorName),
   };
 }
 export type OrderDetailView = OrderView & { history: ReturnType<typeof statusChangeView>[] };
@@ -90,12 +92,17 @@ export class OrdersService {
     return { ...(view as OrderView), history: history.map(statusChangeView) };
   }
 
-  async confirm(scope: Scope, id: string): Promise<OrderDetailView> {
-    return this.act(scope, id, 'confirm', null);
+  async confirm(scope: Scope, id: string, actor: Actor | null): Promise<OrderDetailView> {
+    return this.act(scope, id, 'confirm', null, actor);
   }
 
-  async cancel(scope: Scope, id: string, body: CancelOrderBody): Promise<OrderDetailView> {
-    return this.act(scope, id, 'cancel', body.reason ?? 'seller_request');
+  async cancel(
+    scope: Scope,
+    id: string,
+    body: CancelOrderBody,
+    actor: Actor | null,
+  ): Promise<OrderDetailView> {
+    return this.act(scope, id, 'cancel', body.reason ?? 'seller_request', actor);
   }
 
   private async act(
@@ -103,6 +110,7 @@ export class OrdersService {
     id: string,
     action: OrderAction,
     reason: CancelReason | null,
+    actor: Actor | null,
   ): Promise<OrderDetailView> {
     const order = await this.find(scope, id);
     if (!allowedActions(order.status).includes(action)) {
@@ -110,7 +118,7 @@ export class OrdersService {
         `A ${order.status} order cannot be ${action === 'confirm' ? 'confirmed' : 'cancelled'}`,
       );
     }
-    await this.actions.request(id, action, reason);
+    await this.actions.request(id, action, reason, actor);
     return this.get(scope, id);
   }
 

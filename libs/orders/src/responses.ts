@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ActorResponse } from '@ocop/auth';
 import { PageOf } from '@ocop/common';
 import { MARKETPLACES, ORDER_STATUSES, type Marketplace, type OrderStatus } from '@ocop/marketplaces';
 import { STOCK_STATUSES, type StockStatus } from './dto';
@@ -71,6 +72,12 @@ export class OrderStatusChangeResponse {
   @ApiProperty({ description: 'the marketplace’s own status code' }) marketplaceStatus: string;
   @ApiProperty({ format: 'date-time', description: 'when the marketplace made the change' }) at: string;
   @ApiProperty({ format: 'date-time', description: 'when the connector learnt of it' }) recordedAt: string;
+  @ApiProperty({
+    type: ActorResponse,
+    nullable: true,
+    description: 'who confirmed or cancelled it through the API; null for the marketplace’s own changes',
+  })
+  actor: ActorResponse | null;
 }
 
 export class OrderDetailResponse extends OrderResponse {

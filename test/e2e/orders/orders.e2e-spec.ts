@@ -67,6 +67,13 @@ describe('orders: webhooks, stock reservation, propagation and the order lifecyc
     });
     expect(await skuOf(api, seller.coop.key, seller.productId)).toMatchObject({ onHand: 10, reserved: 4 });
     await everywhereHolds(sandbox, seller.shops, seller.code, 6);
+    // the marketplace's own changes name nobody in the history
+    const vosoHistory = (await api.call('GET', `/v1/orders/${voso.id}`, { key: seller.coop.key })).body
+      .history;
+    expect(vosoHistory.map((change: any) => [change.status, change.actor])).toEqual([
+      ['pending', null],
+      ['cancelled', null],
+    ]);
 
     // shipping takes the units off the shelf; a return puts them back
     const sendo = orders.find((o) => o.marketplace === 'sendo');
@@ -270,6 +277,16 @@ describe('orders: webhooks, stock reservation, propagation and the order lifecyc
       const res = await api.call('GET', `/v1/orders/${voso.id}`, { key: seller.coop.key });
       return res.body.status === 'cancelled' && res.body.stockStatus === 'released';
     });
+    // the history names who confirmed and who cancelled through the API, as named then
+    const byKey = { kind: 'key', id: seller.coop.keyId, name: 'test' };
+    for (const order of orders) {
+      const { history } = (await api.call('GET', `/v1/orders/${order.id}`, { key: seller.coop.key })).body;
+      expect(history.map((change: any) => [change.status, change.actor])).toEqual([
+        ['pending', null],
+        ['confirmed', byKey],
+        ...(order.id === voso.id ? [['cancelled', byKey]] : []),
+      ]);
+    }
 
     const auto = await sellerOnAllThree(api, sandbox, 5, { autoConfirmOrders: true });
     await sandboxControl(sandbox.urls.voso).placeOrder(auto.shops.voso.shopId, [
@@ -279,6 +296,11 @@ describe('orders: webhooks, stock reservation, propagation and the order lifecyc
       const [found] = await ordersOf(api, auto.coop.key, `&cooperativeId=${auto.coop.id}`);
       return found?.status === 'confirmed';
     });
+    // the connector's own confirmation names nobody
+    const [autoOrder] = await ordersOf(api, auto.coop.key, `&cooperativeId=${auto.coop.id}`);
+    const autoHistory = (await api.call('GET', `/v1/orders/${autoOrder.id}`, { key: auto.coop.key })).body
+      .history;
+    expect(autoHistory.map((change: any) => change.actor)).toEqual([null, null]);
   });
 
   it('scopes orders to their cooperative and validates filters', async () => {

@@ -74,12 +74,18 @@ describe('the shops and listings pages’ API: check a connection, a producer’
     const coop = await newCooperative(api);
     const { id } = await connect(coop, 'voso', forgetful);
     await fetch(`${forgetful.urls.voso}/_sandbox/reset`, { method: 'POST' }); // the shop is gone
-    const res = await check(id, coop.key);
+    const res = await check(id, api.adminKey);
     expect(res.status).toBe(200);
     expect(res.body.check.accepted).toBe(false);
     expect(res.body.check.message).toEqual(expect.any(String));
     expect(res.body.status).toBe('auth_failed');
     expect(res.body.statusReason).toMatch(/refused the credentials/);
+    // the check that found it out is its last change
+    expect(res.body.updatedBy).toEqual({
+      kind: 'key',
+      id: '00000000-0000-0000-0000-000000000000',
+      name: 'ADMIN_API_KEY',
+    });
     expect((await status(id, coop.key)).status).toBe('auth_failed');
   });
 
@@ -94,6 +100,59 @@ describe('the shops and listings pages’ API: check a connection, a producer’
     const res = await check(id, coop.key);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'active', statusReason: null, check: { accepted: true } });
+  });
+
+  it('records who connected a shop and who last changed it, and who listed and delisted a product', async () => {
+    const coop = await newCooperative(api);
+    const byKey = { kind: 'key', id: coop.keyId, name: 'test' };
+    const byAdmin = { kind: 'key', id: '00000000-0000-0000-0000-000000000000', name: 'ADMIN_API_KEY' };
+    const { id } = await connect(coop, 'sendo');
+    expect(await status(id, coop.key)).toMatchObject({ createdBy: byKey, updatedBy: byKey });
+
+    const paused = await api.call('PATCH', `/v1/connections/${id}`, {
+      key: api.adminKey,
+      body: { status: 'paused' },
+    });
+    expect(paused.body).toMatchObject({ createdBy: byKey, updatedBy: byAdmin });
+    await api.call('PATCH', `/v1/connections/${id}`, { key: api.adminKey, body: { status: 'active' } });
+
+    // the sync engine's own finding names nobody: the last changer stays
+    await db.query(
+      `UPDATE connections SET status = 'auth_failed', status_reason = 'The marketplace refused the credentials: x' WHERE id = $1`,
+      [id],
+    );
+    expect((await status(id, coop.key)).updatedBy).toEqual(byAdmin);
+    // a check that lifts the failure is the checker's change
+    expect((await check(id, coop.key)).body).toMatchObject({ status: 'active', updatedBy: byKey });
+    // a check that changes nothing leaves it
+    expect((await check(id, api.adminKey)).body).toMatchObject({ status: 'active', updatedBy: byKey });
+
+    const product = await newProduct(api, coop);
+    const listed = await api.call('POST', '/v1/listings', {
+      key: coop.key,
+      body: { productId: product.id, connectionId: id },
+    });
+    expect(listed.status).toBe(202);
+    expect(listed.body).toMatchObject({ listedBy: byKey, delistedBy: null });
+    const delisted = await api.call('DELETE', `/v1/listings/${listed.body.id}`, { key: api.adminKey });
+    expect(delisted.body).toMatchObject({ listedBy: byKey, delistedBy: byAdmin });
+    // listing it again is the new lister's, and it is no longer delisted by anyone
+    await db.query(`UPDATE listings SET status = 'delisted' WHERE id = $1`, [listed.body.id]);
+    const relisted = await api.call('POST', '/v1/listings', {
+      key: api.adminKey,
+      body: { productId: product.id, connectionId: id },
+    });
+    expect(relisted.body).toMatchObject({ id: listed.body.id, listedBy: byAdmin, delistedBy: null });
+
+    const other = await newCooperative(api);
+    await api.call('DELETE', `/v1/listings/${listed.body.id}`, { key: api.adminKey });
+    await db.query(`UPDATE listings SET status = 'delisted' WHERE id = $1`, [listed.body.id]);
+    const moved = await api.call('POST', `/v1/connections/${id}/transfer`, {
+      key: api.adminKey,
+      body: { cooperativeId: other.id },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toMatchObject({ cooperativeId: other.id, createdBy: byKey, updatedBy: byAdmin });
   });
 
   it('keeps a paused connection paused whatever the marketplace says', async () => {

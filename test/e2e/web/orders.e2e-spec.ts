@@ -195,6 +195,9 @@ describe('orders pages in headless Chromium', () => {
     );
     expect(history[0]).toContain('Chờ xác nhận');
     expect(history[1]).toContain('Đã xác nhận');
+    // who made each change: the marketplace placed it, she confirmed it
+    expect(history[0]).toContain('Sàn TMĐT');
+    expect(history[1]).toContain('Nguyễn Thị Lan');
     expect(await page.$('.confirm-order')).toBeNull();
     expect(await page.$('.cancel-order')).not.toBeNull();
     await shoot(page, 'order-detail');

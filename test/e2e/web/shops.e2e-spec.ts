@@ -223,6 +223,8 @@ describe('shops and listings in headless Chromium', () => {
     await row.locator('button[data-action="check"]').click();
     await row.locator('[data-check]').waitFor();
     expect(await row.locator('[data-check]').textContent()).toMatch(/chấp nhận/);
+    // the row names who connected it, as she was named then
+    expect(await row.locator('[data-updated-by]').getAttribute('data-updated-by')).toBe(staff.name);
 
     // new credentials for a connected shop: a refused password by its field, then the right one
     const vosoRow = page.locator(`tr[data-connection="${shops.voso.connectionId}"]`);

@@ -84,19 +84,19 @@ async function applyChange(
     case 'none':
       return;
     case 'price':
-      await sync.products.updateSku(EVERYTHING, b.id, { priceVnd: 135_000 });
+      await sync.products.updateSku(EVERYTHING, b.id, { priceVnd: 135_000 }, null);
       return;
     case 'name':
-      await sync.products.update(EVERYTHING, product.productId, { name: 'Chè búp Tân Cương' });
+      await sync.products.update(EVERYTHING, product.productId, { name: 'Chè búp Tân Cương' }, null);
       return;
     case 'stock':
       await sync.products.adjustStock(EVERYTHING, a.id, { delta: -3, reason: 'hỏng' }, null);
       return;
     case 'archive':
-      await sync.products.update(EVERYTHING, product.productId, { status: 'archived' });
+      await sync.products.update(EVERYTHING, product.productId, { status: 'archived' }, null);
       return;
     case 'delist asked':
-      await sync.listings.delist(EVERYTHING, listingId);
+      await sync.listings.delist(EVERYTHING, listingId, null);
       return;
     case 'badge granted':
       await badge(FAR, 4);

@@ -86,7 +86,8 @@ describe('sync decisions: races, guards and batches, on the real database', () =
           state === 'new'
             ? await sync.listNew(product.productId, connectionId)
             : await sync.listSynced(product.productId, connectionId, { [a.code]: 10, [b.code]: 5 });
-        if (state === 'synced content') await sync.products.updateSku(EVERYTHING, a.id, { priceVnd: 99_000 });
+        if (state === 'synced content')
+          await sync.products.updateSku(EVERYTHING, a.id, { priceVnd: 99_000 }, null);
         if (state === 'synced stock')
           await sync.products.adjustStock(EVERYTHING, a.id, { delta: -2, reason: 'x' }, null);
         const op = state === 'new' ? 'publish' : state === 'synced content' ? 'update' : 'pushStock';
@@ -95,7 +96,8 @@ describe('sync decisions: races, guards and batches, on the real database', () =
           connectionId,
           op,
           answers.meanwhile(async () => {
-            if (during === 'price') await sync.products.updateSku(EVERYTHING, b.id, { priceVnd: 140_000 });
+            if (during === 'price')
+              await sync.products.updateSku(EVERYTHING, b.id, { priceVnd: 140_000 }, null);
             if (during === 'stock')
               await sync.products.adjustStock(EVERYTHING, b.id, { delta: -1, reason: 'bán lẻ' }, null);
             if (during === 'forget held stock')
@@ -489,7 +491,7 @@ describe('sync decisions: races, guards and batches, on the real database', () =
       const product = await sync.newProduct([{ onHand: 8 }]);
       const [a] = product.skus;
       const listingId = await sync.listSynced(product.productId, connectionId, { [a.code]: 8 });
-      await sync.products.updateSku(EVERYTHING, a.id, { priceVnd: 1 });
+      await sync.products.updateSku(EVERYTHING, a.id, { priceVnd: 1 }, null);
       sync.fakes.postmart.script(connectionId, 'update', answers.permanent('price below the floor'));
       await sync.run(connectionId);
       expect(await sync.listing(listingId)).toMatchObject({
@@ -497,7 +499,7 @@ describe('sync decisions: races, guards and batches, on the real database', () =
         last_error: 'price below the floor',
       });
 
-      if (change === 'price') await sync.products.updateSku(EVERYTHING, a.id, { priceVnd: 90_000 });
+      if (change === 'price') await sync.products.updateSku(EVERYTHING, a.id, { priceVnd: 90_000 }, null);
       if (change === 'stock')
         await sync.products.adjustStock(EVERYTHING, a.id, { delta: -1, reason: 'x' }, null);
       if (change === 'resync') await sync.listings.resync(EVERYTHING, listingId);

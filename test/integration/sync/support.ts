@@ -274,13 +274,18 @@ export async function startSync() {
       }
     },
     async connect(marketplace: Marketplace, stockBufferPercent = 0): Promise<string> {
-      const connection = await connections.create(EVERYTHING, cooperativeId, {
-        marketplace,
-        shopId: uniqueCode('SHOP'),
-        credentials: { shop_key: 'k', secret_key: 's', webhookSecret: 'w' },
-        autoConfirmOrders: false,
-        stockBufferPercent,
-      });
+      const connection = await connections.create(
+        EVERYTHING,
+        cooperativeId,
+        {
+          marketplace,
+          shopId: uniqueCode('SHOP'),
+          credentials: { shop_key: 'k', secret_key: 's', webhookSecret: 'w' },
+          autoConfirmOrders: false,
+          stockBufferPercent,
+        },
+        null,
+      );
       return connection.id;
     },
     async newProduct(
@@ -307,7 +312,7 @@ export async function startSync() {
     },
     /** A listing made through ListingsService, not yet published (pending, lagging). */
     async listNew(productId: string, connectionId: string): Promise<string> {
-      return (await listings.create(EVERYTHING, { productId, connectionId })).id;
+      return (await listings.create(EVERYTHING, { productId, connectionId }, null)).id;
     },
     /**
      * A listing as the sync engine leaves one it published: its marketplace id, a variant id per
@@ -319,7 +324,7 @@ export async function startSync() {
       syncedStock: Record<string, number>,
       badgeStars: number | null = null,
     ): Promise<string> {
-      const id = (await listings.create(EVERYTHING, { productId, connectionId })).id;
+      const id = (await listings.create(EVERYTHING, { productId, connectionId }, null)).id;
       const variantIds = Object.fromEntries(Object.keys(syncedStock).map((code) => [code, `V-${code}`]));
       await dataSource.query(
         `UPDATE listings SET status = 'synced', external_id = $2, variant_ids = $3, synced_stock = $4,

@@ -93,8 +93,8 @@ export async function seedDemo(env: Environment, progress?: (line: string) => vo
         const recorded = await certificates.listForProduct(EVERYTHING, product.id, { limit: 1 });
         if (recorded.items.length > 0) continue;
         for (const { revokeReason, ...decision } of decisions) {
-          const assessment = await certificates.record(EVERYTHING, product.id, decision);
-          if (revokeReason) await certificates.revoke(EVERYTHING, assessment.id, revokeReason);
+          const assessment = await certificates.record(EVERYTHING, product.id, decision, null);
+          if (revokeReason) await certificates.revoke(EVERYTHING, assessment.id, revokeReason, null);
           report.assessmentsCreated += 1;
         }
       }

@@ -193,6 +193,11 @@ function ConnectionRow({
           </p>
         ) : null}
         {problem ? <ErrorNote error={problem} /> : null}
+        {connection.updatedBy ? (
+          <p class="hint" data-updated-by={connection.updatedBy.name}>
+            Sửa lần cuối bởi {connection.updatedBy.name} (last changed by)
+          </p>
+        ) : null}
       </td>
       <td data-label="Đồng bộ đơn lúc">{formatDateTime(connection.lastOrderSyncAt)}</td>
       <td data-label="Webhook">

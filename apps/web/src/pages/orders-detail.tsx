@@ -180,6 +180,7 @@ export function OrderDetailPage({ id }: { id: string }): JSX.Element {
               <th scope="col">Trạng thái (status)</th>
               <th scope="col">Mã trạng thái của sàn (marketplace code)</th>
               <th scope="col">Hệ thống ghi nhận (recorded)</th>
+              <th scope="col">Người làm (who)</th>
             </tr>
           </thead>
           <tbody>
@@ -191,6 +192,9 @@ export function OrderDetailPage({ id }: { id: string }): JSX.Element {
                   <code>{change.marketplaceStatus}</code>
                 </td>
                 <td data-label="Ghi nhận">{formatDateTime(change.recordedAt)}</td>
+                <td data-label="Người làm" data-actor={change.actor?.name ?? ''}>
+                  {change.actor ? change.actor.name : 'Sàn TMĐT (marketplace)'}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -6,7 +6,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, ok } from '../api';
 import type { Product, Sku } from '../api';
-import { formatDate, formatVnd, formatWeight, parseWholeNumber } from '../format';
+import { formatDate, formatDateTime, formatVnd, formatWeight, parseWholeNumber } from '../format';
 import { PRODUCT_STATUS_LABELS, stars } from '../labels';
 import { go, href } from '../router';
 import { can, producerName, useSession } from '../session';
@@ -255,6 +255,11 @@ function ProductEditor({
       </PageTitle>
       {product && session.me.role !== 'cooperative' ? (
         <p class="hint">Chủ thể OCOP (producer): {producerName(session, product.cooperativeId)}</p>
+      ) : null}
+      {product?.updatedBy ? (
+        <p class="hint" data-updated-by={product.updatedBy.name}>
+          Sửa lần cuối bởi {product.updatedBy.name} lúc {formatDateTime(product.updatedAt)} (last changed by)
+        </p>
       ) : null}
       {!product && !cooperativeId ? (
         <p class="form-error" role="alert">

@@ -14,6 +14,7 @@ import { PeopleAndSessions1764450000000 } from './1764450000000-people-and-sessi
 import { StockMovementActor1764451000000 } from './1764451000000-stock-movement-actor';
 import { CatalogueImports1764455000000 } from './1764455000000-catalogue-imports';
 import { OrderStatusChanges1764460000000 } from './1764460000000-order-status-changes';
+import { WhoMadeIt1764470000000 } from './1764470000000-who-made-it';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   StockMovementActor1764451000000,
   CatalogueImports1764455000000,
   OrderStatusChanges1764460000000,
+  WhoMadeIt1764470000000,
 ];
