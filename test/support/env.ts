@@ -15,5 +15,5 @@ process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE = '1000000';
 // Passwords at a cost of 2^10 instead of production's 2^15 (1 MiB and about a millisecond per hash
 // instead of 32 MiB and 50–100 ms): suites create and sign in many people. The unit tests of
 // libs/auth/src/passwords.ts check production's parameters, and people.e2e's timing test starts an
-// API of its own at production's cost.
-process.env.PASSWORD_SCRYPT_LN = '10';
+// API of its own at production's cost. TEST_PASSWORD_SCRYPT_LN=15 runs every suite at production's.
+process.env.PASSWORD_SCRYPT_LN = process.env.TEST_PASSWORD_SCRYPT_LN ?? '10';
