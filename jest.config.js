@@ -30,6 +30,8 @@ const knownCommonJs = [
   '@sqltools/formatter',
   'playwright-core',
   'axe-core',
+  'exceljs',
+  'jszip',
   'typeorm',
   'pg',
   'pg-[a-z-]+',
