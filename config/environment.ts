@@ -68,6 +68,12 @@ export const environmentSchema = z.object({
     .min(1)
     .max(7 * 24 * 3600)
     .default(12 * 3600),
+  /**
+   * log2 of scrypt's cost N for new password hashes. Tests lower it (each hash at 15 takes 32 MiB and
+   * 50–100 ms); a production process refuses anything below 15 (see `passwordScryptLn`). Hashes keep
+   * their parameters, so any of them verifies whatever this is.
+   */
+  PASSWORD_SCRYPT_LN: z.coerce.number().int().min(4).max(20).default(15),
   /** A session ends this many days after its sign-in however busy it is; the person signs in again. */
   SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   /** Processed webhooks are kept this many days (for audits), then deleted by the worker. */
@@ -166,6 +172,24 @@ export function marketplaceOrigins(env: Environment): MarketplaceOrigins {
     voso: env.SANDBOX_VOSO_PORT,
     postmart: env.SANDBOX_POSTMART_PORT,
   });
+}
+
+/** Production's password cost; PASSWORD_SCRYPT_LN may lower it outside production only. */
+export const PRODUCTION_PASSWORD_SCRYPT_LN = 15;
+
+/**
+ * The scrypt cost new password hashes get (PASSWORD_SCRYPT_LN). A production process refuses to
+ * start with one below production's, as a test setting left in its environment would weaken every
+ * password hashed from then on.
+ */
+export function passwordScryptLn(env: Environment): number {
+  if (env.NODE_ENV === 'production' && env.PASSWORD_SCRYPT_LN < PRODUCTION_PASSWORD_SCRYPT_LN) {
+    throw new EnvironmentError(
+      'Invalid environment (see .env.example):\n  PASSWORD_SCRYPT_LN: must be at least ' +
+        `${PRODUCTION_PASSWORD_SCRYPT_LN} when NODE_ENV=production (a lower cost is for tests)`,
+    );
+  }
+  return env.PASSWORD_SCRYPT_LN;
 }
 
 /** This API's address as marketplaces reach it (PUBLIC_BASE_URL), without a trailing slash. */

@@ -12,3 +12,8 @@ process.env.WORKER_METRICS_PORT = '0';
 // Rate limits out of the way of every suite but the one about them, which sets its own.
 process.env.API_RATE_LIMIT_PER_MINUTE = '1000000';
 process.env.WEBHOOK_RATE_LIMIT_PER_MINUTE = '1000000';
+// Passwords at a cost of 2^10 instead of production's 2^15 (1 MiB and about a millisecond per hash
+// instead of 32 MiB and 50–100 ms): suites create and sign in many people. The unit tests of
+// libs/auth/src/passwords.ts check production's parameters, and people.e2e's timing test starts an
+// API of its own at production's cost. TEST_PASSWORD_SCRYPT_LN=15 runs every suite at production's.
+process.env.PASSWORD_SCRYPT_LN = process.env.TEST_PASSWORD_SCRYPT_LN ?? '10';

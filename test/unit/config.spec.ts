@@ -6,6 +6,7 @@ import {
   EnvironmentError,
   loadEnvironment,
   marketplaceOrigins,
+  passwordScryptLn,
   publicBaseUrl,
 } from '../../config/environment';
 import { loadReferenceData, ReferenceDataError } from '../../config/reference-data';
@@ -71,6 +72,33 @@ describe('marketplace origins and the public address', () => {
     expect(() => marketplaceOrigins(production)).toThrow(EnvironmentError);
     expect(() => marketplaceOrigins(production)).toThrow(
       /MARKETPLACE_ORIGINS: is required when NODE_ENV=production/,
+    );
+  });
+
+  it('PASSWORD_SCRYPT_LN: 15 by default, lower outside production only', () => {
+    expect(passwordScryptLn(loadEnvironment(environmentSchema, good))).toBe(15);
+    expect(passwordScryptLn(loadEnvironment(environmentSchema, { ...good, PASSWORD_SCRYPT_LN: '10' }))).toBe(
+      10,
+    );
+    const production = {
+      ...good,
+      NODE_ENV: 'production',
+      MARKETPLACE_ORIGINS: 'sendo=https://open.sendo.vn',
+    };
+    expect(passwordScryptLn(loadEnvironment(environmentSchema, production))).toBe(15);
+    expect(
+      passwordScryptLn(loadEnvironment(environmentSchema, { ...production, PASSWORD_SCRYPT_LN: '16' })),
+    ).toBe(16);
+    const weakened = loadEnvironment(environmentSchema, { ...production, PASSWORD_SCRYPT_LN: '10' });
+    expect(() => passwordScryptLn(weakened)).toThrow(EnvironmentError);
+    expect(() => passwordScryptLn(weakened)).toThrow(
+      /PASSWORD_SCRYPT_LN: must be at least 15 when NODE_ENV=production/,
+    );
+    expect(() => loadEnvironment(environmentSchema, { ...good, PASSWORD_SCRYPT_LN: '3' })).toThrow(
+      /PASSWORD_SCRYPT_LN/,
+    );
+    expect(() => loadEnvironment(environmentSchema, { ...good, PASSWORD_SCRYPT_LN: '21' })).toThrow(
+      /PASSWORD_SCRYPT_LN/,
     );
   });
 

@@ -1,4 +1,4 @@
-import { hashPassword, needsRehash, parseHash, verifyPassword } from './passwords';
+import { hashPassword, needsRehash, parametersWithCost, parseHash, verifyPassword } from './passwords';
 
 describe('password hashing', () => {
   it('stores scrypt with its parameters and a salt of its own, and verifies only the same password', async () => {
@@ -24,6 +24,18 @@ describe('password hashing', () => {
     expect(await verifyPassword('mat-khau-cu', weak)).toBe(true);
     expect(needsRehash(weak)).toBe(true);
     expect(needsRehash(await hashPassword('mat-khau-moi'))).toBe(false);
+  });
+
+  it('at a lower configured cost (tests), makes hashes at it and redoes only weaker ones', async () => {
+    const cheap = parametersWithCost(10);
+    expect(cheap).toEqual({ ln: 10, r: 8, p: 1 });
+    const hash = await hashPassword('mat-khau-re', cheap);
+    expect(hash).toMatch(/^\$scrypt\$ln=10,r=8,p=1\$/);
+    expect(await verifyPassword('mat-khau-re', hash, cheap)).toBe(true);
+    expect(needsRehash(hash, cheap)).toBe(false);
+    expect(needsRehash(await hashPassword('mat-khau-re'), cheap)).toBe(false);
+    expect(needsRehash(await hashPassword('mat-khau-re', parametersWithCost(9)), cheap)).toBe(true);
+    expect(await verifyPassword('mat-khau-re', null, cheap)).toBe(false);
   });
 
   it('answers false, after the same work, without a hash or with a malformed or greedy one', async () => {

@@ -18,6 +18,14 @@ export interface ScryptParameters {
 }
 
 export const DEFAULT_PARAMETERS: ScryptParameters = { ln: 15, r: 8, p: 1 };
+
+/**
+ * The parameters new hashes are made with when N is 2^`ln` (PASSWORD_SCRYPT_LN: 15 in production,
+ * lower in tests, where every person created or signed in would otherwise pay 32 MiB of scrypt).
+ */
+export function parametersWithCost(ln: number): ScryptParameters {
+  return { ...DEFAULT_PARAMETERS, ln };
+}
 const SALT_BYTES = 16;
 const HASH_BYTES = 32;
 /** The most a stored hash may ask for, so a tampered row cannot make a sign-in eat the machine. */
@@ -70,25 +78,36 @@ export function parseHash(stored: string): ParsedHash | undefined {
 /**
  * Whether `password` matches `stored`, compared in constant time. Without a stored hash (an unknown
  * email, an account whose invitation was never accepted) it still derives a hash against a fixed
- * decoy of the same parameters and answers false, so such a sign-in costs what a wrong password does.
+ * decoy made with `current` (the parameters new hashes get) and answers false, so such a sign-in
+ * costs what a wrong password does.
  */
-export async function verifyPassword(password: string, stored: string | null | undefined): Promise<boolean> {
+export async function verifyPassword(
+  password: string,
+  stored: string | null | undefined,
+  current: ScryptParameters = DEFAULT_PARAMETERS,
+): Promise<boolean> {
   const parsed = stored ? parseHash(stored) : undefined;
-  const against = parsed ?? (await decoy());
+  const against = parsed ?? (await decoy(current));
   const derived = await derive(password, against.salt, against.parameters);
   return timingSafeEqual(derived, against.hash) && parsed !== undefined;
 }
 
 /** Whether a hash was made with weaker parameters than today's (then it is redone at sign-in). */
-export function needsRehash(stored: string): boolean {
+export function needsRehash(stored: string, current: ScryptParameters = DEFAULT_PARAMETERS): boolean {
   const parsed = parseHash(stored);
   if (!parsed) return true;
   const { ln, r, p } = parsed.parameters;
-  return ln < DEFAULT_PARAMETERS.ln || r < DEFAULT_PARAMETERS.r || p < DEFAULT_PARAMETERS.p;
+  return ln < current.ln || r < current.r || p < current.p;
 }
 
-let decoyHash: Promise<ParsedHash> | undefined;
-function decoy(): Promise<ParsedHash> {
-  decoyHash ??= hashPassword(randomBytes(24).toString('base64url')).then((text) => parseHash(text)!);
-  return decoyHash;
+/** One decoy per set of parameters, so a refusal without a hash costs what one with a hash does. */
+const decoys = new Map<string, Promise<ParsedHash>>();
+function decoy(parameters: ScryptParameters): Promise<ParsedHash> {
+  const key = `${parameters.ln},${parameters.r},${parameters.p}`;
+  let made = decoys.get(key);
+  if (!made) {
+    made = hashPassword(randomBytes(24).toString('base64url'), parameters).then((text) => parseHash(text)!);
+    decoys.set(key, made);
+  }
+  return made;
 }

@@ -2,7 +2,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock, ConnectorConfig, EVERYTHING, RateLimited, Unauthorized } from '@ocop/common';
 import { hashKey } from './api-keys.service';
-import { hashPassword, needsRehash, verifyPassword } from './passwords';
+import {
+  hashPassword,
+  needsRehash,
+  parametersWithCost,
+  type ScryptParameters,
+  verifyPassword,
+} from './passwords';
 import type { User } from './people.entities';
 import type { Principal } from './principal';
 import { RateLimits } from './rate-limits';
@@ -42,6 +48,8 @@ export function csrfMatches(sessionToken: string, presented: string | undefined)
 export class SessionsService {
   private readonly idleMs: number;
   private readonly maxMs: number;
+  /** what new hashes get, and what a refusal without a hash is made to cost */
+  private readonly passwords: ScryptParameters;
 
   constructor(
     private readonly users: UserStore,
@@ -52,6 +60,7 @@ export class SessionsService {
   ) {
     this.idleMs = config.env.SESSION_IDLE_SECONDS * 1000;
     this.maxMs = config.env.SESSION_MAX_DAYS * DAY_MS;
+    this.passwords = parametersWithCost(config.passwordScryptLn);
   }
 
   /**
@@ -70,11 +79,11 @@ export class SessionsService {
       );
     }
     const user = await this.users.byEmail(normalised);
-    const matches = await verifyPassword(password, user?.passwordHash);
+    const matches = await verifyPassword(password, user?.passwordHash, this.passwords);
     if (!user || !matches || user.disabledAt !== null) throw new Unauthorized(REFUSED);
     await this.limits.forgive('sign-in', hashKey(normalised));
-    if (needsRehash(user.passwordHash!)) {
-      await this.users.setPasswordHash(user.id, await hashPassword(password));
+    if (needsRehash(user.passwordHash!, this.passwords)) {
+      await this.users.setPasswordHash(user.id, await hashPassword(password, this.passwords));
     }
     return this.start(user);
   }

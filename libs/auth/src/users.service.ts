@@ -4,7 +4,7 @@ import { EntityManager, QueryFailedError } from 'typeorm';
 import { Clock, Conflict, ConnectorConfig, NotFound, Page, ValidationFailed } from '@ocop/common';
 import { Transactions } from '@ocop/database';
 import { hashKey } from './api-keys.service';
-import { hashPassword } from './passwords';
+import { hashPassword, parametersWithCost } from './passwords';
 import type { CreateUserBody, UpdateUserBody, UserListQuery } from './people.dto';
 import { User, userView, type UserView } from './people.entities';
 import { SessionStore } from './sessions.repository';
@@ -44,9 +44,14 @@ export class UsersService {
     private readonly clock: Clock,
   ) {}
 
+  private hashParameters() {
+    return parametersWithCost(this.config.passwordScryptLn);
+  }
+
   async create(body: CreateUserBody): Promise<CreatedUser> {
     assertCooperativeFits(body.role, body.cooperativeId ?? null);
-    const passwordHash = body.password === undefined ? null : await hashPassword(body.password);
+    const passwordHash =
+      body.password === undefined ? null : await hashPassword(body.password, this.hashParameters());
     try {
       return await this.transactions.run(async (manager) => {
         const user = await this.users.add(manager, {
@@ -132,7 +137,7 @@ export class UsersService {
     const now = this.clock.now();
     // a made-up token is refused before the hash: the route is public, and scrypt costs 32 MiB
     if (!(await this.users.invitationOpen(hashKey(token), now))) throw new NotFound(INVITATION_NOT_VALID);
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await hashPassword(password, this.hashParameters());
     const userId = await this.transactions.run(async (manager) => {
       const invited = await this.users.useInvitation(manager, hashKey(token), now);
       if (!invited) {

@@ -1,6 +1,11 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { Environment, marketplaceOrigins, publicBaseUrl } from '../../../config/environment';
+import {
+  Environment,
+  marketplaceOrigins,
+  passwordScryptLn,
+  publicBaseUrl,
+} from '../../../config/environment';
 import { loadReferenceData, ReferenceData } from '../../../config/reference-data';
 import { Clock } from './clock';
 import { createLogger } from './logger';
@@ -11,6 +16,8 @@ export class ConnectorConfig {
   readonly marketplaceOrigins: ReturnType<typeof marketplaceOrigins>;
   /** this API's address as marketplaces reach it, without a trailing slash */
   readonly publicBaseUrl: string;
+  /** log2 of scrypt's N for new password hashes; a production process below 15 fails here */
+  readonly passwordScryptLn: number;
 
   constructor(
     readonly env: Environment,
@@ -18,6 +25,7 @@ export class ConnectorConfig {
   ) {
     this.marketplaceOrigins = marketplaceOrigins(env);
     this.publicBaseUrl = publicBaseUrl(env);
+    this.passwordScryptLn = passwordScryptLn(env);
   }
 }
 
