@@ -134,11 +134,44 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
       internal: false,
     };
   }
+  if (databaseUnavailable(error)) {
+    return {
+      status: 503,
+      body: {
+        error: {
+          code: 'service_unavailable',
+          message: 'The database is busy or out of reach; nothing was changed, try again shortly',
+          details: [],
+        },
+      },
+      // still logged: an operator wants to know the pool ran dry or the database went away
+      internal: true,
+    };
+  }
   return {
     status: 500,
     body: { error: { code: 'internal', message: 'Something went wrong on our side', details: [] } },
     internal: true,
   };
+}
+
+/**
+ * PostgreSQL could not take the request: no pooled connection came free within
+ * DATABASE_CONNECT_TIMEOUT_MS, the connection was refused or cut, or the server is shutting down
+ * or full. The request's transaction never committed, so the honest answer is "try again" (503),
+ * not a crash (500).
+ */
+export function databaseUnavailable(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { message, code } = error as { message?: unknown; code?: unknown };
+  // 57P01–57P03: the server is shutting down or starting; 53300: too many connections
+  if (typeof code === 'string' && /^(57P0[123]|53300|ECONNREFUSED|ECONNRESET)$/.test(code)) return true;
+  return (
+    typeof message === 'string' &&
+    /^(timeout exceeded when trying to connect|Connection terminated( unexpectedly| due to connection timeout)?)$/.test(
+      message,
+    )
+  );
 }
 
 function statusOf(error: unknown): number | undefined {
