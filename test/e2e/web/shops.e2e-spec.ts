@@ -1,21 +1,15 @@
 // The page.evaluate callbacks run in the browser, so they are typed against the DOM.
 /// <reference lib="dom" />
-import type { INestApplicationContext } from '@nestjs/common';
-import AxeBuilder from '@axe-core/playwright';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { type RunningApi, startApi } from '../../support/api';
+import type { Page } from 'playwright-core';
 import { newCooperative, uniqueCode } from '../../support/factories';
 import {
   MARKETPLACE_NAMES,
   type MarketplaceName,
   openShop,
   sandboxControl,
-  startMarketplaces,
 } from '../../support/marketplaces';
-import { eventually, startWorker } from '../../support/worker';
+import { eventually } from '../../support/worker';
+import { go, type Person, review, shown, startWeb, type Tab, type Web } from './support';
 
 /**
  * Issue 14, parts 4 and 5, in Debian's Chromium against the real API, worker and sandbox
@@ -26,97 +20,31 @@ import { eventually, startWorker } from '../../support/worker';
  * officer is not offered the shops page and gets no write button. The pages are served from
  * dist/web: run `npm run build` first.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(__dirname, '..', '..', '..', 'test-artifacts', 'web');
-const PASSWORD = 'mật khẩu đủ dài 2026';
-
-type Sandbox = Awaited<ReturnType<typeof startMarketplaces>>;
-
 describe('shops and listings in headless Chromium', () => {
-  let sandbox: Sandbox;
-  let api: RunningApi;
-  let worker: INestApplicationContext;
-  let browser: Browser;
+  let web: Web;
   let coop: Awaited<ReturnType<typeof newCooperative>>;
-  const staff = { email: `lan-${randomUUID().slice(0, 8)}@haodat.example`, name: 'Nguyễn Thị Lan' };
-  const officer = { email: `officer-${randomUUID().slice(0, 8)}@sct.example`, name: 'Trần Văn Minh' };
+  let staff: Person;
+  let officer: Person;
   const shops = {} as Record<MarketplaceName, { shopId: string; connectionId: string }>;
   const code = uniqueCode('HD');
   let product: { id: string; name: string };
   let refused: { id: string; name: string };
-  let staffTab: { context: BrowserContext; page: Page; problems: string[] };
+  let staffTab: Tab;
 
-  async function person(body: Record<string, unknown>) {
-    const res = await api.call('POST', '/v1/users', {
-      key: api.adminKey,
-      body: { ...body, password: PASSWORD },
-    });
-    if (res.status !== 201) throw new Error(`user not created: ${res.status} ${res.text}`);
-  }
-
-  /** A browser tab of its own (its own cookie jar) that records every failed answer and page error. */
-  async function tab(viewport = { width: 1280, height: 900 }) {
-    const context = await browser.newContext({ viewport, locale: 'vi-VN' });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('response', (response) => {
-      if (response.status() >= 500) problems.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('pageerror', (error) => problems.push(error.message));
-    return { context, page, problems };
-  }
-
-  async function signIn(page: Page, email: string) {
-    await page.goto(`${api.url}/app/`);
-    await page.waitForSelector('body[data-page="sign-in"]');
-    await page.fill('#email', email);
-    await page.fill('#password', PASSWORD);
-    await page.click('form button[type=submit]');
-    await page.waitForSelector('nav.menu');
-  }
-
-  async function open(page: Page, hash: string, name: string) {
-    await page.evaluate((h) => {
-      location.hash = h;
-    }, hash);
-    await shown(page, name);
-  }
-
-  async function shown(page: Page, name: string) {
-    await page.waitForSelector(`body[data-page="${name}"][data-ready="true"]`, { timeout: 30_000 });
-  }
-
-  async function noSeriousAxeViolation(page: Page) {
-    const result = await new AxeBuilder({ page }).analyze();
-    const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-  }
-
-  async function screenshots(page: Page, name: string) {
-    await page.screenshot({ path: join(ARTIFACTS, `${name}-1280.png`), fullPage: true });
-    const size = page.viewportSize();
-    await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: join(ARTIFACTS, `${name}-390.png`), fullPage: true });
-    if (size) await page.setViewportSize(size);
-  }
+  /** Answers of 500 and more: the refused logins and listings this suite provokes are 4xx. */
+  const serverErrors = (tab: Tab) => tab.failures.filter((failure) => failure.startsWith('5'));
 
   /** The listings table's cell of a product on a marketplace: its state, and the marketplace's words. */
   const cellOf = (page: Page, productId: string, marketplace: MarketplaceName) =>
     page.locator(`tr[data-product="${productId}"] td[data-marketplace="${marketplace}"]`);
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}`);
-    if (!existsSync(join(__dirname, '..', '..', '..', 'dist', 'web', 'index.html'))) {
-      throw new Error('The web app is not built: run "npm run build" first');
-    }
-    mkdirSync(ARTIFACTS, { recursive: true });
-    sandbox = await startMarketplaces();
-    api = await startApi();
-    worker = await startWorker();
-    coop = await newCooperative(api, { name: `HTX chè Hảo Đạt ${randomUUID().slice(0, 6)}` });
-    await person({ ...staff, role: 'cooperative', cooperativeId: coop.id });
-    await person({ ...officer, role: 'officer' });
-    const created = await api.call('POST', '/v1/products', {
+    web = await startWeb();
+    const { api } = web;
+    coop = await newCooperative(api, { name: `HTX chè Hảo Đạt ${code}` });
+    staff = await web.person('cooperative', coop.id, { name: 'Nguyễn Thị Lan' });
+    officer = await web.person('officer', undefined, { name: 'Trần Văn Minh' });
+    const created = await web.api.call('POST', '/v1/products', {
       key: coop.key,
       body: {
         cooperativeId: coop.id,
@@ -131,7 +59,7 @@ describe('shops and listings in headless Chromium', () => {
     expect(created.status).toBe(201);
     product = created.body;
     // a blank name: every marketplace refuses it with its own message
-    const blank = await api.call('POST', '/v1/products', {
+    const blank = await web.api.call('POST', '/v1/products', {
       key: coop.key,
       body: {
         cooperativeId: coop.id,
@@ -144,38 +72,27 @@ describe('shops and listings in headless Chromium', () => {
     });
     expect(blank.status).toBe(201);
     refused = blank.body;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    staffTab = await tab();
-    await staffTab.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url });
+    staffTab = await web.tab();
+    await staffTab.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: web.api.url });
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await worker?.close();
-    await api?.close();
-    await sandbox?.close();
+    try {
+      await staffTab?.close();
+    } finally {
+      await web?.close();
+    }
   });
 
   it('connects a shop on each marketplace through the form, and gives the webhook address to paste', async () => {
     const { page } = staffTab;
-    await signIn(page, staff.email);
-    await open(page, '#/connections', 'connections');
+    await web.signIn(page, staff, '#/connections');
+    await shown(page, 'connections');
     await page.waitForSelector('form[data-form="connect-shop"]');
-    await noSeriousAxeViolation(page);
+    await review(page, 'connections-empty');
 
     // a refused login: the marketplace's reason by the field, nothing typed lost
-    const voso = await openShop(sandbox, 'voso');
+    const voso = await openShop(web.sandbox, 'voso');
     await page.check('#connect-marketplace-voso');
     await page.fill('#connect-voso-shopId', voso.shopId);
     await page.fill('#connect-voso-USERNAME', voso.credentials.USERNAME);
@@ -190,7 +107,7 @@ describe('shops and listings in headless Chromium', () => {
     expect(await page.locator('#connect-voso-shop_key').count()).toBe(0);
 
     for (const marketplace of MARKETPLACE_NAMES) {
-      const shop = marketplace === 'voso' ? voso : await openShop(sandbox, marketplace);
+      const shop = marketplace === 'voso' ? voso : await openShop(web.sandbox, marketplace);
       await page.check(`#connect-marketplace-${marketplace}`);
       await page.fill(`#connect-${marketplace}-shopId`, shop.shopId);
       for (const [name, value] of Object.entries(shop.credentials)) {
@@ -204,14 +121,14 @@ describe('shops and listings in headless Chromium', () => {
       await done.waitFor();
       const connectionId = (await done.getAttribute('data-connected')) as string;
       shops[marketplace] = { shopId: shop.shopId, connectionId };
-      const fromApi = await api.call('GET', `/v1/connections/${connectionId}`, { key: coop.key });
+      const fromApi = await web.api.call('GET', `/v1/connections/${connectionId}`, { key: coop.key });
       expect(fromApi.body).toMatchObject({ marketplace, shopId: shop.shopId, status: 'active' });
       expect(await page.inputValue('#webhook-url')).toBe(fromApi.body.webhookUrl);
       expect(fromApi.body.webhookUrl).toMatch(new RegExp(`/v1/webhooks/${marketplace}$`));
       await page.click('section[data-connected] button:has-text("Sao chép")');
       await page.waitForSelector('section[data-connected] .check-ok');
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(fromApi.body.webhookUrl);
-      if (marketplace === 'sendo') await screenshots(page, 'connections-connected');
+      if (marketplace === 'sendo') await review(page, 'connections-connected');
       await page.click('section[data-connected] button:has-text("Đóng")');
     }
     await eventually(
@@ -239,15 +156,16 @@ describe('shops and listings in headless Chromium', () => {
     await vosoRow.locator('form[data-form="new-credentials"] button[type=submit]').click();
     await vosoRow.locator('form[data-form="new-credentials"]').waitFor({ state: 'detached' });
     expect(
-      (await api.call('GET', `/v1/connections/${shops.voso.connectionId}`, { key: coop.key })).body.status,
+      (await web.api.call('GET', `/v1/connections/${shops.voso.connectionId}`, { key: coop.key })).body
+        .status,
     ).toBe('active');
-    await noSeriousAxeViolation(page);
-    await screenshots(page, 'connections');
+    await review(page, 'connections');
   });
 
   it('lists a two-SKU product on all three from #/listings and sees each synced without a reload', async () => {
-    const { page, problems } = staffTab;
-    await open(page, '#/listings', 'listings');
+    const { page } = staffTab;
+    await go(page, '#/listings');
+    await shown(page, 'listings');
     await page.evaluate(() => {
       (window as unknown as { unreloaded: boolean }).unreloaded = true;
     });
@@ -274,7 +192,7 @@ describe('shops and listings in headless Chromium', () => {
     }
     expect(await page.evaluate(() => (window as unknown as { unreloaded?: boolean }).unreloaded)).toBe(true);
     for (const marketplace of MARKETPLACE_NAMES) {
-      const held = await sandboxControl(sandbox.urls[marketplace]).listings(shops[marketplace].shopId);
+      const held = await sandboxControl(web.sandbox.urls[marketplace]).listings(shops[marketplace].shopId);
       const variants = held
         .filter((l) => l.status === 'active')
         .flatMap((l) => l.variants as { sku: string; quantity: number }[]);
@@ -285,7 +203,7 @@ describe('shops and listings in headless Chromium', () => {
     await eventually(async () => page.evaluate(() => location.hash.includes('state=synced')));
     expect(await page.locator(`tr[data-product="${refused.id}"]`).count()).toBe(0);
     await page.selectOption('#listing-state', '');
-    expect(problems).toEqual([]);
+    expect(serverErrors(staffTab)).toEqual([]);
   });
 
   it('shows the marketplace’s own message for a refused listing, with the way to fix it', async () => {
@@ -299,15 +217,14 @@ describe('shops and listings in headless Chromium', () => {
       `tr[data-product="${refused.id}"] td[data-marketplace="sendo"][data-listing-state="error"]`,
       { timeout: 30_000 },
     );
-    const listings = await api.call('GET', `/v1/listings?productId=${refused.id}`, { key: coop.key });
+    const listings = await web.api.call('GET', `/v1/listings?productId=${refused.id}`, { key: coop.key });
     const lastError = listings.body.items[0].lastError as string;
     expect(lastError.length).toBeGreaterThan(0);
     expect(await cell.locator('.marketplace-message').textContent()).toContain(lastError);
     expect(await cell.locator(`a[href="#/products/${refused.id}"]`).count()).toBe(1);
     // only the chosen shop was asked
     expect(await cellOf(page, refused.id, 'voso').getAttribute('data-listing-state')).toBe('not-listed');
-    await noSeriousAxeViolation(page);
-    await screenshots(page, 'listings');
+    await review(page, 'listings');
 
     // taking the good product down from Postmart: the badge goes back to "not listed" where it is
     await page.uncheck(`tr[data-product="${refused.id}"] input[type=checkbox]`);
@@ -319,18 +236,21 @@ describe('shops and listings in headless Chromium', () => {
       { timeout: 30_000 },
     );
     await eventually(async () => {
-      const held = await sandboxControl(sandbox.urls.postmart).listings(shops.postmart.shopId);
+      const held = await sandboxControl(web.sandbox.urls.postmart).listings(shops.postmart.shopId);
       return held.every((l) => l.status !== 'active');
     }, 30_000);
   });
 
   it('does not offer an officer the shops page, nor any write on the listings', async () => {
-    const { context, page, problems } = await tab();
+    const officerTab = await web.tab();
+    const { page } = officerTab;
     try {
-      await signIn(page, officer.email);
+      await web.signIn(page, officer);
       expect(await page.locator('nav.menu a[href="#/connections"]').count()).toBe(0);
-      await open(page, '#/connections', 'not-offered');
-      await open(page, '#/listings', 'listings');
+      await go(page, '#/connections');
+      await shown(page, 'not-offered');
+      await go(page, '#/listings');
+      await shown(page, 'listings');
       expect(await page.locator('table[data-table="listings"]').count()).toBe(0); // a producer first
       await page.selectOption('#producer-picker', coop.id);
       await page.waitForSelector('table[data-table="listings"]');
@@ -339,11 +259,10 @@ describe('shops and listings in headless Chromium', () => {
       expect(await page.locator('input[type=checkbox]').count()).toBe(0);
       expect(await page.locator('button[data-action]').count()).toBe(0);
       expect(await page.locator('#listing-target').count()).toBe(0);
-      await noSeriousAxeViolation(page);
-      await screenshots(page, 'listings-officer');
-      expect(problems).toEqual([]);
+      await review(page, 'listings-officer');
+      expect(serverErrors(officerTab)).toEqual([]);
     } finally {
-      await context.close();
+      await officerTab.close();
     }
   });
 });

@@ -426,6 +426,10 @@ export function watchScripts(page: Page): () => Promise<{ gzipBytes: number; fil
  * `web.person('cooperative', coopId)`, `web.signIn(tab.page, who, '#/products')`, `web.tab()`.
  */
 export async function startWeb(options: { worker?: boolean; env?: Record<string, string> } = {}) {
+  // the API serves the pages from dist/web; without it every page is a 404 and sign-in times out
+  if (!existsSync(join(__dirname, '..', '..', '..', 'dist', 'web', 'index.html'))) {
+    throw new Error('The web app is not built: run "npm run build" first');
+  }
   const services = await startServices(options);
   let browser: Browser;
   try {

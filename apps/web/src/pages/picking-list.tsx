@@ -131,7 +131,7 @@ export function PickingListPage({ query }: { query: URLSearchParams }): JSX.Elem
           <h2>
             Tổng hợp theo mã SKU <small lang="en">(per SKU)</small>
           </h2>
-          <table class="print-table" id="pick-skus">
+          <table class="print-table cards-on-phone" id="pick-skus">
             <thead>
               <tr>
                 <th scope="col">Sản phẩm (product)</th>
@@ -151,15 +151,19 @@ export function PickingListPage({ query }: { query: URLSearchParams }): JSX.Elem
             <tbody>
               {rows.map((row) => (
                 <tr key={row.key} data-sku={row.skuCode ?? ''}>
-                  <td>{row.productName ?? 'Mã SKU không có trong danh mục (unknown SKU)'}</td>
-                  <td>{row.skuName ?? '—'}</td>
-                  <td>
+                  <td data-label="Sản phẩm">
+                    {row.productName ?? 'Mã SKU không có trong danh mục (unknown SKU)'}
+                  </td>
+                  <td data-label="Quy cách">{row.skuName ?? '—'}</td>
+                  <td data-label="Mã SKU">
                     <code>{row.skuCode ?? '—'}</code>
                   </td>
-                  <td class="number">
+                  <td data-label="Tổng số lượng" class="number">
                     <strong>{formatNumber(row.quantity)}</strong>
                   </td>
-                  <td class="number">{formatNumber(row.orders)}</td>
+                  <td data-label="Số đơn" class="number">
+                    {formatNumber(row.orders)}
+                  </td>
                   {/* a box to tick by pen on the printed sheet */}
                   <td class="tick">
                     <span aria-hidden="true">☐</span>
@@ -171,7 +175,7 @@ export function PickingListPage({ query }: { query: URLSearchParams }): JSX.Elem
           <h2>
             Theo từng đơn <small lang="en">(per order)</small>
           </h2>
-          <table class="print-table" id="pick-orders">
+          <table class="print-table cards-on-phone" id="pick-orders">
             <thead>
               <tr>
                 <th scope="col">Mã đơn (order no.)</th>
@@ -183,27 +187,34 @@ export function PickingListPage({ query }: { query: URLSearchParams }): JSX.Elem
                 </th>
               </tr>
             </thead>
-            <tbody>
-              {list.flatMap((order) =>
-                order.lines.map((line, index) => (
-                  <tr key={`${order.id}-${index}`} data-order={order.externalOrderId}>
+            {/* a body per order: on a phone it is one card, its lines under the order's number */}
+            {list.map((order) => (
+              <tbody key={order.id} class="pick-order">
+                {order.lines.map((line, index) => (
+                  <tr key={index} data-order={order.externalOrderId}>
                     {index === 0 ? (
                       <>
-                        <td rowSpan={order.lines.length}>{order.externalOrderId}</td>
-                        <td rowSpan={order.lines.length}>
+                        <td data-label="Mã đơn" rowSpan={order.lines.length}>
+                          {order.externalOrderId}
+                        </td>
+                        <td data-label="Sàn" rowSpan={order.lines.length}>
                           {MARKETPLACE_LABELS[order.marketplace] ?? order.marketplace}
                         </td>
-                        <td rowSpan={order.lines.length}>{formatDateTime(order.placedAt)}</td>
+                        <td data-label="Ngày đặt" rowSpan={order.lines.length}>
+                          {formatDateTime(order.placedAt)}
+                        </td>
                       </>
                     ) : null}
-                    <td>
+                    <td data-label="Hàng">
                       {lineName(line)} {line.skuCode ? <code>({line.skuCode})</code> : null}
                     </td>
-                    <td class="number">{formatNumber(line.quantity)}</td>
+                    <td data-label="Số lượng" class="number">
+                      {formatNumber(line.quantity)}
+                    </td>
                   </tr>
-                )),
-              )}
-            </tbody>
+                ))}
+              </tbody>
+            ))}
           </table>
         </>
       ) : null}
