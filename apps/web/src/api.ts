@@ -124,3 +124,27 @@ export async function every<T>(
   } while (cursor);
   return items;
 }
+
+type ListQuery<P extends keyof paths> = Omit<
+  NonNullable<paths[P] extends { get: { parameters: { query?: infer Q } } } ? Q : never>,
+  'limit' | 'cursor'
+>;
+
+/** A producer's whole catalogue (every producer's without `cooperativeId`), as `every` reads it. */
+export function allProducts(query: ListQuery<'/v1/products'> = {}): Promise<Product[]> {
+  return every((cursor) => api.GET('/v1/products', { params: { query: { ...query, limit: 200, cursor } } }));
+}
+
+/** Every listing of a producer's products, or of one product. */
+export function allListings(query: ListQuery<'/v1/listings'>): Promise<Schemas['ListingResponse'][]> {
+  return every((cursor) => api.GET('/v1/listings', { params: { query: { ...query, limit: 200, cursor } } }));
+}
+
+/** Every shop a producer has connected. */
+export function allConnections(cooperativeId: string): Promise<Schemas['ConnectionResponse'][]> {
+  return every((cursor) =>
+    api.GET('/v1/cooperatives/{id}/connections', {
+      params: { path: { id: cooperativeId }, query: { limit: 200, cursor } },
+    }),
+  );
+}

@@ -117,6 +117,39 @@ export function Field({ id, vi, en, error, hint, children }: FieldProps): JSX.El
   );
 }
 
+/** Where "Xem thêm" loads the next keyset page of a list: its state, and whether there is one. */
+export interface More {
+  busy: boolean;
+  error?: unknown;
+}
+
+/** "Xem thêm" under a list while it has a next page, disabled while it loads; the last try's error above it. */
+export function MoreButton({
+  more,
+  offered,
+  onMore,
+}: {
+  more: More;
+  offered: boolean;
+  onMore: () => Promise<void>;
+}): JSX.Element {
+  return (
+    <>
+      {more.error ? <ErrorNote error={more.error} /> : null}
+      {offered ? (
+        <button
+          type="button"
+          class="button button-secondary"
+          disabled={more.busy}
+          onClick={() => void onMore()}
+        >
+          Xem thêm <small lang="en">(more)</small>
+        </button>
+      ) : null}
+    </>
+  );
+}
+
 /** A button that stays disabled while its action runs, so a double tap cannot send it twice. */
 export function ActionButton({
   onAction,

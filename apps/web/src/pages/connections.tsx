@@ -8,7 +8,7 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, every, ok } from '../api';
+import { allConnections, api, ApiError, ok } from '../api';
 import type { Schemas } from '../api';
 import { formatDateTime } from '../format';
 import { CONNECTION_LABELS, MARKETPLACE_LABELS, MARKETPLACES } from '../labels';
@@ -33,14 +33,7 @@ export function ConnectionsPage(): JSX.Element {
   const session = useSession();
   const producerId = session.producerId;
   const connections = useLoad(
-    () =>
-      producerId
-        ? every((cursor) =>
-            api.GET('/v1/cooperatives/{id}/connections', {
-              params: { path: { id: producerId }, query: { limit: 200, cursor } },
-            }),
-          )
-        : Promise.resolve([]),
+    () => (producerId ? allConnections(producerId) : Promise.resolve([])),
     [producerId],
   );
   usePage('connections', 'Gian hàng', !connections.loading);

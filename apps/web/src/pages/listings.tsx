@@ -12,7 +12,7 @@
  */
 import type { JSX } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
-import { api, every, messageOf, ok } from '../api';
+import { allConnections, allListings, allProducts, api, messageOf, ok } from '../api';
 import type { Product, Schemas } from '../api';
 import { CONNECTION_LABELS, LISTING_STATUS_LABELS, MARKETPLACE_LABELS, MARKETPLACES } from '../labels';
 import { go, href } from '../router';
@@ -50,27 +50,14 @@ export function ListingsPage({ query }: { query: URLSearchParams }): JSX.Element
     () =>
       producerId
         ? Promise.all([
-            every((cursor) =>
-              api.GET('/v1/products', {
-                params: { query: { cooperativeId: producerId, status: 'active', limit: 200, cursor } },
-              }),
-            ),
-            every((cursor) =>
-              api.GET('/v1/cooperatives/{id}/connections', {
-                params: { path: { id: producerId }, query: { limit: 200, cursor } },
-              }),
-            ),
+            allProducts({ cooperativeId: producerId, status: 'active' }),
+            allConnections(producerId),
           ])
         : Promise.resolve([[], []] as [Product[], Connection[]]),
     [producerId],
   );
   const listings = useLoad(
-    () =>
-      producerId
-        ? every((cursor) =>
-            api.GET('/v1/listings', { params: { query: { cooperativeId: producerId, limit: 200, cursor } } }),
-          )
-        : Promise.resolve([] as Listing[]),
+    () => (producerId ? allListings({ cooperativeId: producerId }) : Promise.resolve([] as Listing[])),
     [producerId],
   );
   const ready = base.data !== undefined && listings.data !== undefined;

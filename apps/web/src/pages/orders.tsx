@@ -21,7 +21,7 @@ import {
 import { go, href } from '../router';
 import { can, producerName, useSession } from '../session';
 import type { Session } from '../session';
-import { ActionButton, Empty, ErrorNote, Loading, PageTitle, usePage } from '../ui';
+import { ActionButton, Empty, ErrorNote, Loading, MoreButton, PageTitle, usePage } from '../ui';
 import {
   allowedActions,
   type Filters,
@@ -427,17 +427,7 @@ export function OrdersPage({ query }: { query: URLSearchParams }): JSX.Element {
               </tbody>
             </table>
           </div>
-          {more.error ? <ErrorNote error={more.error} /> : null}
-          {hasMore ? (
-            <button
-              type="button"
-              class="button button-secondary"
-              disabled={more.busy}
-              onClick={() => void loadMore()}
-            >
-              Xem thêm <small lang="en">(more)</small>
-            </button>
-          ) : null}
+          <MoreButton more={more} offered={hasMore} onMore={loadMore} />
         </>
       ) : null}
     </>

@@ -8,8 +8,8 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, every, ok } from '../api';
-import type { Product, Sku } from '../api';
+import { allProducts, api, ok } from '../api';
+import type { Sku } from '../api';
 import { formatDateTime, formatNumber, vietnamToday, formatDate } from '../format';
 import { MARKETPLACE_LABELS } from '../labels';
 import { href } from '../router';
@@ -41,13 +41,7 @@ export function PickingListPage({ query }: { query: URLSearchParams }): JSX.Elem
   );
   // the SKUs' stock now, from each producer's catalogue: flagged after printing
   const stock = useLoad(async () => {
-    const catalogues = await Promise.all(
-      producers.map((cooperativeId) =>
-        every<Product>((cursor) =>
-          api.GET('/v1/products', { params: { query: { cooperativeId, limit: 200, cursor } } }),
-        ),
-      ),
-    );
+    const catalogues = await Promise.all(producers.map((cooperativeId) => allProducts({ cooperativeId })));
     return new Map<string, Sku>(
       catalogues.flat().flatMap((p) => p.skus.map((sku) => [sku.id, sku] as const)),
     );

@@ -5,7 +5,7 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, every, ok } from '../api';
+import { allConnections, allListings, api, ok } from '../api';
 import type { Product, Schemas } from '../api';
 import { formatDateTime } from '../format';
 import { LISTING_STATUS_LABELS, MARKETPLACE_LABELS, stars } from '../labels';
@@ -19,17 +19,7 @@ export function ProductListings({ product }: { product: Product }): JSX.Element 
   const session = useSession();
   const [problem, setProblem] = useState<unknown>();
   const data = useLoad(
-    () =>
-      Promise.all([
-        every((cursor) =>
-          api.GET('/v1/listings', { params: { query: { productId: product.id, limit: 200, cursor } } }),
-        ),
-        every((cursor) =>
-          api.GET('/v1/cooperatives/{id}/connections', {
-            params: { path: { id: product.cooperativeId }, query: { limit: 200, cursor } },
-          }),
-        ),
-      ]),
+    () => Promise.all([allListings({ productId: product.id }), allConnections(product.cooperativeId)]),
     [product.id, product.cooperativeId],
   );
   const writer = can.manageShops(session.me.role);

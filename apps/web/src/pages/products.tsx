@@ -6,7 +6,7 @@ import { formatNumber, formatVnd } from '../format';
 import { PRODUCT_STATUS_LABELS, stars } from '../labels';
 import { go, href } from '../router';
 import { can, producerName, useSession } from '../session';
-import { Empty, ErrorNote, Loading, PageTitle, useLoad, usePage } from '../ui';
+import { Empty, ErrorNote, Loading, type More, MoreButton, PageTitle, useLoad, usePage } from '../ui';
 import { useCategories } from './categories';
 
 const PAGE_SIZE = 50;
@@ -23,23 +23,26 @@ export function ProductsPage({ query }: { query: URLSearchParams }): JSX.Element
   };
   const [pages, setPages] = useState<Product[][]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
-  const [more, setMore] = useState<{ busy: boolean; error?: unknown }>({ busy: false });
-  const first = useLoad(
-    () =>
-      ok(
-        api.GET('/v1/products', {
-          params: {
-            query: {
-              limit: PAGE_SIZE,
-              q: filters.q || undefined,
-              category: filters.category || undefined,
-              stars: filters.stars ? (Number(filters.stars) as 3 | 4 | 5) : undefined,
-              status: filters.status as 'active' | 'archived',
-              cooperativeId: session.producerId ?? undefined,
-            },
+  const [more, setMore] = useState<More>({ busy: false });
+  /** One page of the filtered catalogue: the first, or the one after `after` ("Xem thêm"). */
+  const read = (after?: string) =>
+    ok(
+      api.GET('/v1/products', {
+        params: {
+          query: {
+            limit: PAGE_SIZE,
+            cursor: after,
+            q: filters.q || undefined,
+            category: filters.category || undefined,
+            stars: filters.stars ? (Number(filters.stars) as 3 | 4 | 5) : undefined,
+            status: filters.status as 'active' | 'archived',
+            cooperativeId: session.producerId ?? undefined,
           },
-        }),
-      ),
+        },
+      }),
+    );
+  const first = useLoad(
+    () => read(),
     [filters.q, filters.category, filters.stars, filters.status, session.producerId],
   );
   useEffect(() => {
@@ -58,21 +61,7 @@ export function ProductsPage({ query }: { query: URLSearchParams }): JSX.Element
     if (!cursor) return;
     setMore({ busy: true });
     try {
-      const page = await ok(
-        api.GET('/v1/products', {
-          params: {
-            query: {
-              limit: PAGE_SIZE,
-              cursor,
-              q: filters.q || undefined,
-              category: filters.category || undefined,
-              stars: filters.stars ? (Number(filters.stars) as 3 | 4 | 5) : undefined,
-              status: filters.status as 'active' | 'archived',
-              cooperativeId: session.producerId ?? undefined,
-            },
-          },
-        }),
-      );
+      const page = await read(cursor);
       setPages((loaded) => [...loaded, page.items]);
       setCursor(page.nextCursor);
       setMore({ busy: false });
@@ -209,17 +198,7 @@ export function ProductsPage({ query }: { query: URLSearchParams }): JSX.Element
               </tbody>
             </table>
           </div>
-          {more.error ? <ErrorNote error={more.error} /> : null}
-          {cursor ? (
-            <button
-              type="button"
-              class="button button-secondary"
-              disabled={more.busy}
-              onClick={() => void loadMore()}
-            >
-              Xem thêm <small lang="en">(more)</small>
-            </button>
-          ) : null}
+          <MoreButton more={more} offered={cursor !== null} onMore={loadMore} />
         </>
       ) : null}
     </>

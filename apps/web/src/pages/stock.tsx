@@ -5,7 +5,7 @@
  */
 import type { JSX } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, every, idempotencyKey, ok } from '../api';
+import { allProducts, api, idempotencyKey, ok } from '../api';
 import type { Product, Schemas, Sku } from '../api';
 import { formatDateTime, formatNumber, parseWholeNumber } from '../format';
 import { MOVEMENT_LABELS } from '../labels';
@@ -25,14 +25,7 @@ export function StockPage({ query }: { query: URLSearchParams }): JSX.Element {
   const lowOnly = query.get('low') === '1';
   const chosen = query.get('sku');
   const products = useLoad(
-    () =>
-      every((cursor) =>
-        api.GET('/v1/products', {
-          params: {
-            query: { cooperativeId: session.producerId ?? undefined, status: 'active', limit: 200, cursor },
-          },
-        }),
-      ),
+    () => allProducts({ cooperativeId: session.producerId ?? undefined, status: 'active' }),
     [session.producerId],
   );
   usePage('stock', 'Kho', !products.loading);

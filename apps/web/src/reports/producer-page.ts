@@ -1,4 +1,4 @@
-import { api, ok, every } from '../api';
+import { allProducts, api, ok, every } from '../api';
 import { chartBox, countAxis, draw, revenueByMarketplaceChart, vndAxis, vndTooltip } from './charts';
 import { card, el, kpi, table } from './dom';
 import {
@@ -53,7 +53,7 @@ export async function renderProducer(main: HTMLElement, cooperativeId: string): 
     ok(api.GET('/v1/cooperatives/{id}/channel-health', { params: { path: { id: cooperativeId } } })),
   ]);
   const [products, certificates] = await Promise.all([
-    every((cursor) => api.GET('/v1/products', { params: { query: { cooperativeId, limit: 200, cursor } } })),
+    allProducts({ cooperativeId }),
     every((cursor) =>
       api.GET('/v1/ocop-certificates', { params: { query: { cooperativeId, limit: 200, cursor } } }),
     ),

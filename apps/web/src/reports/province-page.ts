@@ -1,4 +1,4 @@
-import { api, ok, every } from '../api';
+import { allProducts, api, ok, every } from '../api';
 import { chartBox, countAxis, draw, revenueByMarketplaceChart, pctAxis, vndAxis, vndTooltip } from './charts';
 import { card, el, kpi, table } from './dom';
 import {
@@ -33,10 +33,7 @@ export async function renderProvince(main: HTMLElement, producers: Cooperative[]
     ok(api.GET('/v1/reference/categories')),
   ]);
   // Names of the products about to lose their badge: one list read, not one call per product.
-  const products =
-    expiring.length > 0
-      ? await every((cursor) => api.GET('/v1/products', { params: { query: { limit: 200, cursor } } }))
-      : ([] as Product[]);
+  const products = expiring.length > 0 ? await allProducts() : ([] as Product[]);
   const productName = new Map(products.map((p) => [p.id, p.name]));
   const producerName = new Map(producers.map((c) => [c.id, c.name]));
   const categoryName = new Map(categories.items.map((c) => [c.slug, c.nameVi]));
