@@ -1,7 +1,7 @@
 // The page.evaluate callbacks run in the browser, so they are typed against the DOM.
 /// <reference lib="dom" />
 import type { Page } from 'playwright-core';
-import { newCooperative, uniqueCode } from '../../support/factories';
+import { newCooperative, newProduct, uniqueCode } from '../../support/factories';
 import {
   MARKETPLACE_NAMES,
   type MarketplaceName,
@@ -44,34 +44,19 @@ describe('shops and listings in headless Chromium', () => {
     coop = await newCooperative(api, { name: `HTX chè Hảo Đạt ${code}` });
     staff = await web.person('cooperative', coop.id, { name: 'Nguyễn Thị Lan' });
     officer = await web.person('officer', undefined, { name: 'Trần Văn Minh' });
-    const created = await web.api.call('POST', '/v1/products', {
-      key: coop.key,
-      body: {
-        cooperativeId: coop.id,
-        name: 'Chè tôm nõn Hảo Đạt',
-        category: 'tea',
-        skus: [
-          { code: `${code}-100`, name: 'Gói 100g', priceVnd: 120_000, weightGrams: 100, onHand: 12 },
-          { code: `${code}-200`, name: 'Hộp 200g', priceVnd: 230_000, weightGrams: 200, onHand: 5 },
-        ],
-      },
+    product = await newProduct(api, coop, {
+      name: 'Chè tôm nõn Hảo Đạt',
+      skus: [
+        { code: `${code}-100`, name: 'Gói 100g', priceVnd: 120_000, weightGrams: 100, onHand: 12 },
+        { code: `${code}-200`, name: 'Hộp 200g', priceVnd: 230_000, weightGrams: 200, onHand: 5 },
+      ],
     });
-    expect(created.status).toBe(201);
-    product = created.body;
     // a blank name: every marketplace refuses it with its own message
-    const blank = await web.api.call('POST', '/v1/products', {
-      key: coop.key,
-      body: {
-        cooperativeId: coop.id,
-        name: '   ',
-        category: 'honey',
-        skus: [
-          { code: uniqueCode('MO'), name: 'Chai 500ml', priceVnd: 150_000, weightGrams: 700, onHand: 5 },
-        ],
-      },
+    refused = await newProduct(api, coop, {
+      name: '   ',
+      category: 'honey',
+      skus: [{ code: uniqueCode('MO'), name: 'Chai 500ml', priceVnd: 150_000, weightGrams: 700, onHand: 5 }],
     });
-    expect(blank.status).toBe(201);
-    refused = blank.body;
     staffTab = await web.tab();
     await staffTab.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: web.api.url });
   }, 120_000);
