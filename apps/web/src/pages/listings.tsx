@@ -17,7 +17,7 @@ import type { Product, Schemas } from '../api';
 import { CONNECTION_LABELS, LISTING_STATUS_LABELS, MARKETPLACE_LABELS, MARKETPLACES } from '../labels';
 import { go, href } from '../router';
 import { can, producerName, useSession } from '../session';
-import { ActionButton, Empty, ErrorNote, Loading, PageTitle, useLoad, usePage } from '../ui';
+import { ActionButton, Empty, ErrorNote, Field, Loading, PageTitle, useLoad, usePage } from '../ui';
 import { planListings } from './listing-plan';
 import { listingState, usePoll, type ListingState } from './product-listings';
 
@@ -179,10 +179,7 @@ export function ListingsPage({ query }: { query: URLSearchParams }): JSX.Element
         </p>
       ) : null}
       <div class="filters" role="search">
-        <div class="field">
-          <label for="listing-marketplace">
-            Sàn TMĐT <small lang="en">(marketplace)</small>
-          </label>
+        <Field id="listing-marketplace" vi="Sàn TMĐT" en="marketplace">
           <select
             id="listing-marketplace"
             value={filters.marketplace}
@@ -195,11 +192,8 @@ export function ListingsPage({ query }: { query: URLSearchParams }): JSX.Element
               </option>
             ))}
           </select>
-        </div>
-        <div class="field">
-          <label for="listing-state">
-            Trạng thái <small lang="en">(state)</small>
-          </label>
+        </Field>
+        <Field id="listing-state" vi="Trạng thái" en="state">
           <select
             id="listing-state"
             value={filters.state}
@@ -212,7 +206,7 @@ export function ListingsPage({ query }: { query: URLSearchParams }): JSX.Element
               </option>
             ))}
           </select>
-        </div>
+        </Field>
       </div>
       {base.error ? <ErrorNote error={base.error} /> : null}
       {listings.error ? <ErrorNote error={listings.error} /> : null}
@@ -242,10 +236,7 @@ export function ListingsPage({ query }: { query: URLSearchParams }): JSX.Element
               <p class="bulk-count" aria-live="polite">
                 Đã chọn {chosen.length} sản phẩm <small lang="en">({chosen.length} selected)</small>
               </p>
-              <div class="field">
-                <label for="listing-target">
-                  Gian hàng <small lang="en">(shop)</small>
-                </label>
+              <Field id="listing-target" vi="Gian hàng" en="shop">
                 <select id="listing-target" value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
                   <option value={ALL_SHOPS}>Tất cả gian hàng đang xem (every shop shown)</option>
                   {connections.map((c) => (
@@ -254,7 +245,7 @@ export function ListingsPage({ query }: { query: URLSearchParams }): JSX.Element
                     </option>
                   ))}
                 </select>
-              </div>
+              </Field>
               <ActionButton
                 kind="primary"
                 data-action="list-selected"

@@ -6,7 +6,7 @@ import { formatNumber, formatVnd } from '../format';
 import { PRODUCT_STATUS_LABELS, stars } from '../labels';
 import { go, href } from '../router';
 import { can, producerName, useSession } from '../session';
-import { Empty, ErrorNote, Loading, type More, MoreButton, PageTitle, useLoad, usePage } from '../ui';
+import { Empty, ErrorNote, Field, Loading, type More, MoreButton, PageTitle, useLoad, usePage } from '../ui';
 import { useCategories } from './categories';
 
 const PAGE_SIZE = 50;
@@ -90,10 +90,7 @@ export function ProductsPage({ query }: { query: URLSearchParams }): JSX.Element
           apply({ q: search.trim() });
         }}
       >
-        <div class="field">
-          <label for="product-search">
-            Tìm theo tên <small lang="en">(search by name)</small>
-          </label>
+        <Field id="product-search" vi="Tìm theo tên" en="search by name">
           <input
             id="product-search"
             type="search"
@@ -101,11 +98,8 @@ export function ProductsPage({ query }: { query: URLSearchParams }): JSX.Element
             placeholder="chè tân cương"
             onInput={(e) => setSearch(e.currentTarget.value)}
           />
-        </div>
-        <div class="field">
-          <label for="product-category">
-            Danh mục <small lang="en">(category)</small>
-          </label>
+        </Field>
+        <Field id="product-category" vi="Danh mục" en="category">
           <select
             id="product-category"
             value={filters.category}
@@ -118,11 +112,8 @@ export function ProductsPage({ query }: { query: URLSearchParams }): JSX.Element
               </option>
             ))}
           </select>
-        </div>
-        <div class="field">
-          <label for="product-stars">
-            Số sao <small lang="en">(stars)</small>
-          </label>
+        </Field>
+        <Field id="product-stars" vi="Số sao" en="stars">
           <select
             id="product-stars"
             value={filters.stars}
@@ -133,11 +124,8 @@ export function ProductsPage({ query }: { query: URLSearchParams }): JSX.Element
             <option value="4">4★</option>
             <option value="5">5★</option>
           </select>
-        </div>
-        <div class="field">
-          <label for="product-status">
-            Trạng thái <small lang="en">(status)</small>
-          </label>
+        </Field>
+        <Field id="product-status" vi="Trạng thái" en="status">
           <select
             id="product-status"
             value={filters.status}
@@ -146,7 +134,7 @@ export function ProductsPage({ query }: { query: URLSearchParams }): JSX.Element
             <option value="active">{PRODUCT_STATUS_LABELS.active}</option>
             <option value="archived">{PRODUCT_STATUS_LABELS.archived}</option>
           </select>
-        </div>
+        </Field>
         <button type="submit" class="button button-secondary">
           Tìm <small lang="en">(search)</small>
         </button>
