@@ -282,6 +282,8 @@ describe('security 02: a connection reaches only the marketplace origins configu
       ...process.env,
       NODE_ENV: 'production',
       MARKETPLACE_ORIGINS: '',
+      // production's password cost (the tests' own is lower, and production refuses it)
+      PASSWORD_SCRYPT_LN: '15',
       PORT: '0',
       WORKER_METRICS_PORT: '0',
       LOG_LEVEL: 'warn',
@@ -292,7 +294,11 @@ describe('security 02: a connection reaches only the marketplace origins configu
       expect(output).toContain('MARKETPLACE_ORIGINS');
     }
     // the same processes start when it is set
-    const worker = await spawnWorker({ NODE_ENV: 'production', MARKETPLACE_ORIGINS: sandbox.origins });
+    const worker = await spawnWorker({
+      NODE_ENV: 'production',
+      MARKETPLACE_ORIGINS: sandbox.origins,
+      PASSWORD_SCRYPT_LN: '15',
+    });
     await worker.kill();
   }, 120_000);
 });
