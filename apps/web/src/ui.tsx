@@ -80,6 +80,34 @@ export function Empty({ children }: { children: ComponentChildren }): JSX.Elemen
   return <div class="empty">{children}</div>;
 }
 
+/**
+ * A form's submission: busy while it runs (so a double tap cannot send it twice), and the failure
+ * kept for the form to show — under the named fields, and as a note when no field names it.
+ */
+export function useSubmit(): {
+  busy: boolean;
+  problem: unknown;
+  submit: (event: Event, action: () => Promise<void>) => void;
+} {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<unknown>();
+  const submit = useCallback((event: Event, action: () => Promise<void>) => {
+    event.preventDefault();
+    setBusy(true);
+    setProblem(undefined);
+    action()
+      .catch((error: unknown) => setProblem(error))
+      .finally(() => setBusy(false));
+  }, []);
+  return { busy, problem, submit };
+}
+
+/** The failure of a form when none of its fields shows it. */
+export function FormProblem({ problem, fields }: { problem: unknown; fields: string[] }): JSX.Element | null {
+  if (!problem || fields.some((field) => fieldError(problem, field))) return null;
+  return <ErrorNote error={problem} />;
+}
+
 /** The message the API gave for a field (`details[].field`, e.g. "skus.0.priceVnd"). */
 export function fieldError(error: unknown, field: string): string | undefined {
   if (!(error instanceof ApiError)) return undefined;

@@ -11,7 +11,18 @@ import { formatDateTime, formatNumber, parseWholeNumber } from '../format';
 import { MOVEMENT_LABELS } from '../labels';
 import { go, href } from '../router';
 import { can, producerName, useSession } from '../session';
-import { Empty, ErrorNote, Field, fieldError, Loading, PageTitle, useLoad, usePage } from '../ui';
+import {
+  Empty,
+  ErrorNote,
+  Field,
+  fieldError,
+  FormProblem,
+  Loading,
+  PageTitle,
+  useLoad,
+  usePage,
+  useSubmit,
+} from '../ui';
 
 type Movement = Schemas['StockMovementResponse'];
 interface StockRow {
@@ -210,36 +221,26 @@ function AdjustForm({ sku, onDone }: { sku: Sku; onDone: () => void }): JSX.Elem
   const [direction, setDirection] = useState<'in' | 'out'>('in');
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, submit } = useSubmit();
   // one key per intended change: a retry after a lost answer is not applied twice
   const [key, setKey] = useState(idempotencyKey);
   useEffect(() => setKey(idempotencyKey()), [direction, amount, reason]);
 
-  async function submit(event: Event): Promise<void> {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      const size = parseWholeNumber(amount);
-      await ok(
-        api.POST('/v1/skus/{id}/stock-adjustments', {
-          params: { path: { id: sku.id }, header: { 'Idempotency-Key': key } },
-          body: { delta: direction === 'out' ? -size : size, reason: reason.trim() },
-        }),
-      );
-      setAmount('');
-      setReason('');
-      onDone();
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const save = async () => {
+    const size = parseWholeNumber(amount);
+    await ok(
+      api.POST('/v1/skus/{id}/stock-adjustments', {
+        params: { path: { id: sku.id }, header: { 'Idempotency-Key': key } },
+        body: { delta: direction === 'out' ? -size : size, reason: reason.trim() },
+      }),
+    );
+    setAmount('');
+    setReason('');
+    onDone();
+  };
 
   return (
-    <form class="form" onSubmit={(event) => void submit(event)} aria-labelledby="adjust-title">
+    <form class="form" onSubmit={(event) => submit(event, save)} aria-labelledby="adjust-title">
       <h3 id="adjust-title">
         Điều chỉnh tồn kho <small lang="en">(stock adjustment)</small>
       </h3>
@@ -285,9 +286,7 @@ function AdjustForm({ sku, onDone }: { sku: Sku; onDone: () => void }): JSX.Elem
           onInput={(e) => setReason(e.currentTarget.value)}
         />
       </Field>
-      {problem && !fieldError(problem, 'delta') && !fieldError(problem, 'reason') ? (
-        <ErrorNote error={problem} />
-      ) : null}
+      <FormProblem problem={problem} fields={['delta', 'reason']} />
       <button type="submit" class="button button-primary" disabled={busy}>
         Lưu điều chỉnh <small lang="en">(save adjustment)</small>
       </button>
@@ -298,31 +297,21 @@ function AdjustForm({ sku, onDone }: { sku: Sku; onDone: () => void }): JSX.Elem
 function StockTakeForm({ sku, onDone }: { sku: Sku; onDone: () => void }): JSX.Element {
   const [counted, setCounted] = useState('');
   const [reason, setReason] = useState('Kiểm kê');
-  const [problem, setProblem] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, submit } = useSubmit();
 
-  async function submit(event: Event): Promise<void> {
-    event.preventDefault();
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      await ok(
-        api.PUT('/v1/skus/{id}/stock', {
-          params: { path: { id: sku.id } },
-          body: { onHand: parseWholeNumber(counted), reason: reason.trim() },
-        }),
-      );
-      setCounted('');
-      onDone();
-    } catch (error) {
-      setProblem(error);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const save = async () => {
+    await ok(
+      api.PUT('/v1/skus/{id}/stock', {
+        params: { path: { id: sku.id } },
+        body: { onHand: parseWholeNumber(counted), reason: reason.trim() },
+      }),
+    );
+    setCounted('');
+    onDone();
+  };
 
   return (
-    <form class="form" onSubmit={(event) => void submit(event)} aria-labelledby="take-title">
+    <form class="form" onSubmit={(event) => submit(event, save)} aria-labelledby="take-title">
       <h3 id="take-title">
         Kiểm kê <small lang="en">(stock take)</small>
       </h3>
@@ -344,9 +333,7 @@ function StockTakeForm({ sku, onDone }: { sku: Sku; onDone: () => void }): JSX.E
           onInput={(e) => setReason(e.currentTarget.value)}
         />
       </Field>
-      {problem && !fieldError(problem, 'onHand') && !fieldError(problem, 'reason') ? (
-        <ErrorNote error={problem} />
-      ) : null}
+      <FormProblem problem={problem} fields={['onHand', 'reason']} />
       <button type="submit" class="button button-primary" disabled={busy}>
         Lưu kiểm kê <small lang="en">(save stock take)</small>
       </button>
