@@ -6,35 +6,12 @@ import { DataSource } from 'typeorm';
 import { StockLedger } from '@ocop/catalogue';
 import { type Answer, type RunningApi, startApi } from '../support/api';
 import { newCooperative, newKey, newProduct, uniqueCode } from '../support/factories';
+import { type Cell, HEADERS, twoHundredRows, workbook, XLSX } from '../support/spreadsheets';
 
 /**
  * Issue 14, "Spreadsheet import/export", over real HTTP and PostgreSQL: the catalogue out as .xlsx
  * and back in through a preview that writes nothing, applied whole or not at all.
  */
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const HEADERS = [
-  'Tên sản phẩm (product name)',
-  'Danh mục (category)',
-  'Mô tả (description)',
-  'Ảnh (image URLs)',
-  'Mã SKU (SKU code)',
-  'Quy cách (pack)',
-  'Giá bán (price, ₫)',
-  'Khối lượng (g)',
-  'Tồn kho (on hand)',
-  'Tồn tối thiểu (safety stock)',
-  'Trạng thái (status)',
-];
-
-type Cell = ExcelJS.CellValue;
-async function workbook(rows: Cell[][], headers: string[] = HEADERS): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet('Sản phẩm');
-  sheet.addRow(headers);
-  for (const row of rows) sheet.addRow(row);
-  return Buffer.from(await book.xlsx.writeBuffer());
-}
-
 async function readBook(bytes: Buffer): Promise<ExcelJS.Workbook> {
   const book = new ExcelJS.Workbook();
   await book.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -86,64 +63,8 @@ describe('catalogue spreadsheets: export, template, import with preview and appl
       ],
     });
     const [e1, e2] = existing.skus;
-    const same = (sku: any, price = sku.priceVnd, onHand = sku.onHand): Cell[] => [
-      existing.name,
-      'tea',
-      null,
-      null,
-      sku.code,
-      sku.name,
-      price,
-      sku.weightGrams,
-      onHand,
-      0,
-      'Đang bán',
-    ];
-    const rows: Cell[][] = [same(e1, 135000, 25), same(e2)];
     const prefix = uniqueCode('N');
-    for (let i = 0; i < 195; i += 1) {
-      rows.push([
-        `Mật ong rừng ${prefix} ${Math.floor(i / 10)}`,
-        i % 2 === 0 ? 'honey' : 'mật  ONG',
-        'Mật ong hoa rừng',
-        'https://example.vn/a.jpg\nhttps://example.vn/b.jpg',
-        `${prefix}-${i}`,
-        'Chai 500ml',
-        '150.000',
-        500,
-        i % 3,
-        1,
-        null,
-      ]);
-    }
-    // the three bad rows, at sheet rows 50, 120 and 201
-    rows.splice(48, 0, [null, 'honey', null, null, `${prefix}-bad-1`, 'Chai', 100000, 500, 1, 0, null]);
-    rows.splice(118, 0, [
-      'Mật ong lỗi',
-      'honey',
-      null,
-      null,
-      `${prefix}-bad-2`,
-      'Chai',
-      1.5,
-      500,
-      1,
-      0,
-      null,
-    ]);
-    rows.push([
-      'Mật ong lỗi 3',
-      'khong-co-danh-muc',
-      null,
-      null,
-      `${prefix}-bad-3`,
-      'Chai',
-      100000,
-      500,
-      1,
-      0,
-      null,
-    ]);
+    const rows = twoHundredRows(existing, prefix);
     expect(rows).toHaveLength(200);
 
     const before = await allProducts(shop.key, shop.id);
