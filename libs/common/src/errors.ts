@@ -140,7 +140,7 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
       body: {
         error: {
           code: 'service_unavailable',
-          message: 'The database is busy or out of reach; nothing was changed, try again shortly',
+          message: 'A store this request needs is busy or out of reach; try again shortly',
           details: [],
         },
       },
@@ -158,8 +158,8 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
 /**
  * PostgreSQL could not take the request: no pooled connection came free within
  * DATABASE_CONNECT_TIMEOUT_MS, the connection was refused or cut, or the server is shutting down
- * or full. The request's transaction never committed, so the honest answer is "try again" (503),
- * not a crash (500).
+ * or full. A refused or reset socket's code does not say whose it was (Redis's client throws the
+ * same), so the answer names no store: "try again" (503), not a crash (500).
  */
 export function databaseUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
