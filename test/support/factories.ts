@@ -56,3 +56,27 @@ export async function newProduct(
   if (res.status !== 201) throw new Error(`product not created: ${res.text}`);
   return res.body;
 }
+
+/**
+ * The body of a tea product whose SKUs are packs of 100 g, 200 g, … with the given stock (and
+ * price and safety stock): what the service-level suites make through ProductsService.create.
+ */
+export function teaProductBody(
+  cooperativeId: string,
+  name: string,
+  skus: { onHand: number; priceVnd?: number; safetyStock?: number }[],
+) {
+  return {
+    cooperativeId,
+    name,
+    category: 'tea',
+    skus: skus.map((sku, index) => ({
+      code: uniqueCode('TN'),
+      name: `Hộp ${100 * (index + 1)}g`,
+      priceVnd: sku.priceVnd ?? 120_000,
+      weightGrams: 100 * (index + 1),
+      onHand: sku.onHand,
+      safetyStock: sku.safetyStock,
+    })),
+  };
+}

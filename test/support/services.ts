@@ -19,7 +19,7 @@ import { MetricsModule } from '@ocop/metrics';
 import { OrderImport, OrderIntake, OrderReads, OrdersModule, OrdersService } from '@ocop/orders';
 import { QueueModule, QUEUES } from '@ocop/jobs';
 import { SyncModule } from '@ocop/sync';
-import { uniqueCode } from './factories';
+import { teaProductBody, uniqueCode } from './factories';
 
 /**
  * Marketplaces for the integration tier: they accept any credentials (so connections are made
@@ -126,30 +126,9 @@ export async function startServices() {
     ): Promise<{ productId: string; skus: { id: string; code: string }[] }> {
       const product = await products.create(
         EVERYTHING,
-        {
-          cooperativeId,
-          name: 'Chè móc câu Tân Cương',
-          category: 'tea',
-          skus: skus.map((sku, index) => ({
-            code: uniqueCode('TN'),
-            name: `Hộp ${100 * (index + 1)}g`,
-            priceVnd: sku.priceVnd ?? 120_000,
-            weightGrams: 100 * (index + 1),
-            onHand: sku.onHand,
-          })),
-        },
+        teaProductBody(cooperativeId, 'Chè móc câu Tân Cương', skus),
         STOREKEEPER,
       );
-      for (const [index, sku] of skus.entries()) {
-        if (sku.safetyStock) {
-          await products.updateSku(
-            EVERYTHING,
-            product.skus[index].id,
-            { safetyStock: sku.safetyStock },
-            null,
-          );
-        }
-      }
       return { productId: product.id, skus: product.skus.map((sku) => ({ id: sku.id, code: sku.code })) };
     },
     /** Units arrive: a stock adjustment by the storekeeper, through the ledger. */

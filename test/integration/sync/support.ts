@@ -28,7 +28,7 @@ import {
   type StockPushResult,
 } from '@ocop/marketplaces';
 import { ConnectionSyncProcessor, SyncModule } from '@ocop/sync';
-import { uniqueCode } from '../../support/factories';
+import { teaProductBody, uniqueCode } from '../../support/factories';
 
 /** One call the sync engine made to a marketplace, as the fake recorded it. */
 export type Call =
@@ -292,22 +292,7 @@ export async function startSync() {
       skus: { onHand: number; priceVnd?: number }[],
       name = 'Chè móc câu Tân Cương',
     ): Promise<{ productId: string; skus: { id: string; code: string }[] }> {
-      const product = await products.create(
-        EVERYTHING,
-        {
-          cooperativeId,
-          name,
-          category: 'tea',
-          skus: skus.map((sku, index) => ({
-            code: uniqueCode('TN'),
-            name: `Hộp ${100 * (index + 1)}g`,
-            priceVnd: sku.priceVnd ?? 120_000,
-            weightGrams: 100 * (index + 1),
-            onHand: sku.onHand,
-          })),
-        },
-        null,
-      );
+      const product = await products.create(EVERYTHING, teaProductBody(cooperativeId, name, skus), null);
       return { productId: product.id, skus: product.skus.map((sku) => ({ id: sku.id, code: sku.code })) };
     },
     /** A listing made through ListingsService, not yet published (pending, lagging). */
