@@ -209,3 +209,15 @@ export function ActionButton({
     </button>
   );
 }
+
+/**
+ * Re-reads every 2 s while `active` (something is on its way to a marketplace), so a state changes
+ * where it is shown — a listing's badge from "Đang đồng bộ" to "Đã đồng bộ" — without a reload.
+ */
+export function usePoll(active: boolean, reload: () => void, everyMs = 2000): void {
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(reload, everyMs);
+    return () => clearInterval(timer);
+  }, [active, reload, everyMs]);
+}

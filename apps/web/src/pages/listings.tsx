@@ -17,9 +17,9 @@ import type { Product, Schemas } from '../api';
 import { CONNECTION_LABELS, LISTING_STATUS_LABELS, MARKETPLACE_LABELS, MARKETPLACES } from '../labels';
 import { go, href } from '../router';
 import { can, producerName, useSession } from '../session';
-import { ActionButton, Empty, ErrorNote, Field, Loading, PageTitle, useLoad, usePage } from '../ui';
+import { ActionButton, Empty, ErrorNote, Field, Loading, PageTitle, useLoad, usePage, usePoll } from '../ui';
 import { planListings } from './listing-plan';
-import { listingState, usePoll, type ListingState } from './product-listings';
+import { listingState, type ListingState } from './product-listings';
 
 type Listing = Schemas['ListingResponse'];
 type Connection = Schemas['ConnectionResponse'];

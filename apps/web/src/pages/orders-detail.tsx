@@ -5,14 +5,14 @@
  * worker, so the person sees it confirmed (or the marketplace's refusal) where the order is.
  */
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, ok } from '../api';
 import type { Schemas } from '../api';
 import { formatDateTime, formatNumber, formatVnd } from '../format';
 import { MARKETPLACE_LABELS, ORDER_STATUS_LABELS } from '../labels';
 import { href } from '../router';
 import { can, producerName, useSession } from '../session';
-import { ErrorNote, Loading, PageTitle, usePage } from '../ui';
+import { ErrorNote, Loading, PageTitle, usePage, usePoll } from '../ui';
 import { OrderActions, OrderState, requestAction } from './orders';
 
 type OrderDetail = Schemas['OrderDetailResponse'];
@@ -41,13 +41,10 @@ export function OrderDetailPage({ id }: { id: string }): JSX.Element {
 
   // an action requested: follow the order until the marketplace has answered
   const waiting = order?.requestedAction ?? null;
-  useEffect(() => {
-    if (!waiting) return;
-    const timer = setInterval(() => {
-      ok(api.GET('/v1/orders/{id}', { params: { path: { id } } })).then(setOrder, () => undefined);
-    }, FOLLOW_MS);
-    return () => clearInterval(timer);
-  }, [id, waiting]);
+  const follow = useCallback(() => {
+    ok(api.GET('/v1/orders/{id}', { params: { path: { id } } })).then(setOrder, () => undefined);
+  }, [id]);
+  usePoll(waiting !== null, follow, FOLLOW_MS);
 
   usePage('order', 'Đơn hàng', order !== undefined || error !== undefined);
   if (error) {

@@ -4,13 +4,13 @@
  * Two calls whatever the number of shops: the product's listings and the producer's connections.
  */
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { allConnections, allListings, api, ok } from '../api';
 import type { Product, Schemas } from '../api';
 import { formatDateTime } from '../format';
 import { LISTING_STATUS_LABELS, MARKETPLACE_LABELS, stars } from '../labels';
 import { can, useSession } from '../session';
-import { ActionButton, ErrorNote, Loading, useLoad } from '../ui';
+import { ActionButton, ErrorNote, Loading, useLoad, usePoll } from '../ui';
 
 type Listing = Schemas['ListingResponse'];
 type Connection = Schemas['ConnectionResponse'];
@@ -147,13 +147,4 @@ export function listingState(listing: Listing | undefined): ListingState {
   if (listing.status === 'error') return 'error';
   if (listing.status === 'pending' || listing.lag > 0) return 'syncing';
   return 'synced';
-}
-
-/** Re-reads every 2 s while `active`: the listing's badge turns from "Đang đồng bộ" to "Đã đồng bộ" where it is. */
-export function usePoll(active: boolean, reload: () => void, everyMs = 2000): void {
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(reload, everyMs);
-    return () => clearInterval(timer);
-  }, [active, reload, everyMs]);
 }
