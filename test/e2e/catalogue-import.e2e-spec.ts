@@ -319,6 +319,46 @@ describe('catalogue spreadsheets: export, template, import with preview and appl
     ).toBe(200);
   });
 
+  it('takes an upload and an apply from a signed-in person only with the CSRF token, and never another cooperative’s', async () => {
+    const email = `${uniqueCode('nhap').toLowerCase()}@htx.example`;
+    const password = 'mat-khau-nhap-excel-2026';
+    const made = await api.call('POST', '/v1/users', {
+      key: api.adminKey,
+      body: { email, name: 'Lê Văn Nhập', role: 'cooperative', cooperativeId: coop.id, password },
+    });
+    expect(made.status).toBe(201);
+    const signedIn = await api.call('POST', '/v1/sessions', { body: { email, password } });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const csrf = (await api.call('GET', '/v1/me', { headers: { cookie } })).body.csrfToken as string;
+    const bytes = await workbook([]);
+    const asPerson = (path: string, headers: Record<string, string> = {}, raw?: Buffer) =>
+      api.call('POST', path, {
+        raw,
+        headers: { cookie, ...(raw ? { 'content-type': XLSX } : {}), ...headers },
+      });
+
+    // a cookie write without the token: refused, and nothing stored
+    const forged = await asPerson('/v1/catalogue/imports', {}, bytes);
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.code).toBe('forbidden');
+    const preview = await asPerson('/v1/catalogue/imports', { 'x-csrf-token': csrf }, bytes);
+    expect(preview.status).toBe(201);
+    expect((await asPerson(`/v1/catalogue/imports/${preview.body.id}/apply`)).status).toBe(403);
+    // another cooperative's preview, and an id spelt to escape its path segment
+    const theirs = await upload(other.key, bytes);
+    expect(
+      (await asPerson(`/v1/catalogue/imports/${theirs.body.id}/apply`, { 'x-csrf-token': csrf })).status,
+    ).toBe(404);
+    const encoded = await asPerson(`/v1/catalogue/imports/..%2F${preview.body.id}/apply`, {
+      'x-csrf-token': csrf,
+    });
+    expect([400, 404]).toContain(encoded.status);
+    expect(typeof encoded.body.error.code).toBe('string');
+    expect(
+      (await asPerson(`/v1/catalogue/imports/${preview.body.id}/apply`, { 'x-csrf-token': csrf })).status,
+    ).toBe(200);
+  });
+
   it('an expired preview is refused, and deleted a day later', async () => {
     const db = new Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
     try {
