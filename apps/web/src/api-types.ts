@@ -2091,11 +2091,33 @@ export interface components {
             previous: components["schemas"]["WindowResponse"];
             items: components["schemas"]["ProducerGrowthResponse"][];
         };
+        UpliftControlsResponse: {
+            /** @description products in the control group (0: none) */
+            n: number;
+            /**
+             * @description district: products of the same category and district (used where at least 5 qualify); category: of the same category province-wide; null: none qualified
+             * @enum {string|null}
+             */
+            scope: "district" | "category" | null;
+            /** @description the controls’ pooled revenue in the window before */
+            beforeRevenueVnd: number;
+            /** @description the controls’ pooled revenue in the window after */
+            afterRevenueVnd: number;
+            /** @description the controls’ change, two decimals */
+            changePct: number | null;
+            /** @description why adjustedUpliftPct is null; else null */
+            reason: string | null;
+        };
         UpliftItemResponse: {
             /** Format: uuid */
             productId: string;
+            productName: string;
             /** Format: uuid */
             cooperativeId: string;
+            producerName: string;
+            district: string | null;
+            /** @description category slug (GET /v1/reference/categories) */
+            category: string;
             /** Format: uuid */
             certificateId: string;
             stars: number;
@@ -2105,17 +2127,30 @@ export interface components {
             afterRevenueVnd: number;
             /** @description null when nothing sold before */
             upliftPct: number | null;
+            /** @description difference-in-differences: the product’s change net of its control group’s (docs/ocop.md); null with controls.reason */
+            adjustedUpliftPct: number | null;
+            controls: components["schemas"]["UpliftControlsResponse"];
         };
-        SpreadResponse: {
+        IntervalResponse: {
+            low: number;
+            high: number;
+        };
+        UpliftSpreadResponse: {
             n: number;
             medianPct: number | null;
             p25Pct: number | null;
             p75Pct: number | null;
+            /** @description certificates with an adjusted figure */
+            adjustedN: number;
+            /** @description median adjustedUpliftPct */
+            adjustedMedian: number | null;
+            /** @description bootstrap 95 % interval of adjustedMedian (2,000 resamples, fixed seed: the same data gives the same interval) */
+            ci95: components["schemas"]["IntervalResponse"] | null;
         };
         UpliftByStarsResponse: {
-            3: components["schemas"]["SpreadResponse"];
-            4: components["schemas"]["SpreadResponse"];
-            5: components["schemas"]["SpreadResponse"];
+            3: components["schemas"]["UpliftSpreadResponse"];
+            4: components["schemas"]["UpliftSpreadResponse"];
+            5: components["schemas"]["UpliftSpreadResponse"];
         };
         UpliftSummaryResponse: {
             byStars: components["schemas"]["UpliftByStarsResponse"];

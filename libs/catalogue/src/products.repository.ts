@@ -141,6 +141,11 @@ export class ProductStore {
     return this.products.find({ select: { id: true, category: true } });
   }
 
+  /** Every product's name, producer and category. */
+  async directory(): Promise<Pick<Product, 'id' | 'name' | 'cooperativeId' | 'category'>[]> {
+    return this.products.find({ select: { id: true, name: true, cooperativeId: true, category: true } });
+  }
+
   /**
    * Locks the product's row until the caller's transaction ends, so changes that must happen one
    * at a time per product wait for each other.

@@ -52,6 +52,13 @@ export interface SkuLabel {
   skuName: string;
 }
 
+/** What a report names a product by. */
+export interface NamedProduct {
+  name: string;
+  cooperativeId: string;
+  category: string;
+}
+
 @Injectable()
 export class ProductsService {
   constructor(
@@ -236,6 +243,20 @@ export class ProductsService {
   async categories(): Promise<Map<string, string>> {
     const rows = await this.products.categories();
     return new Map(rows.map((row) => [row.id, row.category]));
+  }
+
+  /**
+   * Every product's name, producer and category, by id: what reports name a product by (archived
+   * products included, since their sales and certificates stay in the reports).
+   */
+  async directory(): Promise<Map<string, NamedProduct>> {
+    const rows = await this.products.directory();
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        { name: row.name, cooperativeId: row.cooperativeId, category: row.category },
+      ]),
+    );
   }
 
   /** A cooperative's SKUs by code (codes are unique per cooperative); codes it lacks are absent. */

@@ -92,9 +92,32 @@ export class ProducersByGrowthResponse {
   @ApiProperty({ type: [ProducerGrowthResponse] }) items: ProducerGrowthResponse[];
 }
 
+export class UpliftControlsResponse {
+  @ApiProperty({ type: 'integer', description: 'products in the control group (0: none)' }) n: number;
+  @ApiProperty({
+    enum: ['district', 'category'],
+    nullable: true,
+    description:
+      'district: products of the same category and district (used where at least 5 qualify); category: of the same category province-wide; null: none qualified',
+  })
+  scope: 'district' | 'category' | null;
+  @ApiProperty({ type: 'integer', description: 'the controls’ pooled revenue in the window before' })
+  beforeRevenueVnd: number;
+  @ApiProperty({ type: 'integer', description: 'the controls’ pooled revenue in the window after' })
+  afterRevenueVnd: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'the controls’ change, two decimals' })
+  changePct: number | null;
+  @ApiProperty({ type: String, nullable: true, description: 'why adjustedUpliftPct is null; else null' })
+  reason: string | null;
+}
+
 export class UpliftItemResponse {
   @ApiProperty({ format: 'uuid' }) productId: string;
+  @ApiProperty() productName: string;
   @ApiProperty({ format: 'uuid' }) cooperativeId: string;
+  @ApiProperty() producerName: string;
+  @ApiProperty({ type: String, nullable: true }) district: string | null;
+  @ApiProperty({ description: 'category slug (GET /v1/reference/categories)' }) category: string;
   @ApiProperty({ format: 'uuid' }) certificateId: string;
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 5 }) stars: number;
   @ApiProperty({ format: 'date' }) decidedAt: string;
@@ -102,6 +125,19 @@ export class UpliftItemResponse {
   @ApiProperty({ type: 'integer' }) afterRevenueVnd: number;
   @ApiProperty({ type: Number, nullable: true, description: 'null when nothing sold before' })
   upliftPct: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'difference-in-differences: the product’s change net of its control group’s (docs/ocop.md); null with controls.reason',
+  })
+  adjustedUpliftPct: number | null;
+  @ApiProperty({ type: UpliftControlsResponse }) controls: UpliftControlsResponse;
+}
+
+export class IntervalResponse {
+  @ApiProperty() low: number;
+  @ApiProperty() high: number;
 }
 
 export class SpreadResponse {
@@ -111,10 +147,23 @@ export class SpreadResponse {
   @ApiProperty({ type: Number, nullable: true }) p75Pct: number | null;
 }
 
+export class UpliftSpreadResponse extends SpreadResponse {
+  @ApiProperty({ type: 'integer', description: 'certificates with an adjusted figure' }) adjustedN: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'median adjustedUpliftPct' })
+  adjustedMedian: number | null;
+  @ApiProperty({
+    type: IntervalResponse,
+    nullable: true,
+    description:
+      'bootstrap 95 % interval of adjustedMedian (2,000 resamples, fixed seed: the same data gives the same interval)',
+  })
+  ci95: IntervalResponse | null;
+}
+
 export class UpliftByStarsResponse {
-  @ApiProperty({ type: SpreadResponse }) '3': SpreadResponse;
-  @ApiProperty({ type: SpreadResponse }) '4': SpreadResponse;
-  @ApiProperty({ type: SpreadResponse }) '5': SpreadResponse;
+  @ApiProperty({ type: UpliftSpreadResponse }) '3': UpliftSpreadResponse;
+  @ApiProperty({ type: UpliftSpreadResponse }) '4': UpliftSpreadResponse;
+  @ApiProperty({ type: UpliftSpreadResponse }) '5': UpliftSpreadResponse;
 }
 
 export class UpliftSummaryResponse {

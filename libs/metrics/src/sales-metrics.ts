@@ -50,21 +50,61 @@ export interface SalesGrowth {
   growthPct: number | null;
 }
 
+/**
+ * The control group a certificate's change is measured against (docs/ocop.md, "How uplift is
+ * measured"): products of its category — of its district too where at least 5 qualify — that held
+ * no valid certificate during either window.
+ */
+export interface UpliftControls {
+  /** how many products the control group holds (0 when there is none) */
+  n: number;
+  /** where they were found: the product's district, the whole category, or nowhere */
+  scope: 'district' | 'category' | null;
+  /** the controls' revenue, pooled, in the same two windows */
+  beforeRevenueVnd: number;
+  afterRevenueVnd: number;
+  /** the controls' change between the windows, two decimals; null when they sold nothing before */
+  changePct: number | null;
+  /** why there is no adjusted figure; null when there is one */
+  reason: string | null;
+}
+
 export interface UpliftItem {
   productId: string;
+  productName: string;
   cooperativeId: string;
+  producerName: string;
+  district: string | null;
+  category: string;
   certificateId: string;
   stars: number;
   decidedAt: string;
   beforeRevenueVnd: number;
   afterRevenueVnd: number;
   upliftPct: number | null;
+  /** the change net of the controls' change (difference-in-differences); null with controls.reason */
+  adjustedUpliftPct: number | null;
+  controls: UpliftControls;
 }
+
+/** A bootstrap 95 % interval, in percent. */
+export interface Interval {
+  low: number;
+  high: number;
+}
+
+export type UpliftSpread = ReturnType<typeof spread> & {
+  /** certificates with an adjusted figure */
+  adjustedN: number;
+  adjustedMedian: number | null;
+  /** of the median adjusted uplift: 2,000 resamples, fixed seed; null under 2 adjusted figures */
+  ci95: Interval | null;
+};
 
 export interface OcopUplift {
   windowDays: number;
   items: UpliftItem[];
-  summary: { byStars: Record<(typeof STARS)[number], ReturnType<typeof spread>> };
+  summary: { byStars: Record<(typeof STARS)[number], UpliftSpread> };
 }
 
 export interface ProvinceReport {
@@ -218,6 +258,10 @@ export class SalesMetrics {
         return district != null && foldVietnamese(district) === wanted;
       });
     }
+    const [products, producers] = await Promise.all([
+      this.products.directory(),
+      this.cooperatives.directory(),
+    ]);
     const revenue = new Map<string, { before: number; after: number }>();
     if (certificates.length > 0) {
       // one pass over the product roll-up's primary key: each certificate reads 2 × windowDays days
@@ -226,15 +270,31 @@ export class SalesMetrics {
     }
     const items: UpliftItem[] = certificates.map((c) => {
       const { before, after } = revenue.get(c.id) ?? { before: 0, after: 0 };
+      const product = products.get(c.productId);
+      const producer = producers.get(c.cooperativeId);
       return {
         productId: c.productId,
+        productName: product?.name ?? '',
         cooperativeId: c.cooperativeId,
+        producerName: producer?.name ?? '',
+        district: producer?.district ?? null,
+        category: product?.category ?? 'other',
         certificateId: c.id,
         stars: c.stars,
         decidedAt: c.decidedAt,
         beforeRevenueVnd: before,
         afterRevenueVnd: after,
         upliftPct: growthPct(before, after),
+        // CONTRACT ONLY (issue 15): the difference-in-differences replaces these
+        adjustedUpliftPct: null,
+        controls: {
+          n: 0,
+          scope: null,
+          beforeRevenueVnd: 0,
+          afterRevenueVnd: 0,
+          changePct: null,
+          reason: 'not measured yet',
+        },
       };
     });
     const measured = (stars: string) =>
@@ -242,7 +302,10 @@ export class SalesMetrics {
         .filter((i) => String(i.stars) === stars && i.upliftPct !== null)
         .map((i) => i.upliftPct as number);
     const byStars = Object.fromEntries(
-      STARS.map((stars) => [stars, spread(measured(stars))]),
+      STARS.map((stars) => [
+        stars,
+        { ...spread(measured(stars)), adjustedN: 0, adjustedMedian: null, ci95: null },
+      ]),
     ) as OcopUplift['summary']['byStars'];
     return { windowDays, items, summary: { byStars } };
   }
