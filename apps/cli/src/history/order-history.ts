@@ -1,5 +1,4 @@
-import { addDays, parseDate } from '@ocop/common';
-import { SeededRandom } from '../seed/random';
+import { addDays, parseDate, SeededRandom } from '@ocop/common';
 
 /**
  * The demo's two years of buyer orders, planned as data: which shop sells what, when, and how each
