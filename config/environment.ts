@@ -85,6 +85,12 @@ export const environmentSchema = z.object({
    * the defaults, ten attempts span about an hour.
    */
   INBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).default(7_000),
+  /**
+   * How long the uplift report may answer its control groups from the sales it read earlier
+   * (docs/ocop.md, "How uplift is measured"); the answer's `controlsAsOf` says when they were
+   * read. 0 reads them again for every report.
+   */
+  UPLIFT_CONTROLS_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   SANDBOX_HOST: z.string().default('127.0.0.1'),
   SANDBOX_SENDO_PORT: port(4101),
   SANDBOX_VOSO_PORT: port(4102),

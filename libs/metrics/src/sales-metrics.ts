@@ -4,6 +4,7 @@ import { CooperativesService, ProductsService } from '@ocop/catalogue';
 import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
 import { CertificatesService } from '@ocop/ocop';
 import {
+  dayNumber,
   type Granularity,
   growthPct,
   periodOf,
@@ -16,6 +17,14 @@ import {
 } from './calendar';
 import { spread } from './percentiles';
 import { SalesFigures, type SalesDayRow } from './sales-figures.repository';
+import { SalesPanels, type SalesPanel } from './sales-panel';
+import {
+  adjustedUplift,
+  bootstrapMedianInterval,
+  controlGroup,
+  districtKey,
+  type ControlCandidate,
+} from './uplift';
 
 /** Longest window a series or growth report covers: ten years of days. */
 export const MAX_WINDOW_DAYS = 3660;
@@ -103,6 +112,11 @@ export type UpliftSpread = ReturnType<typeof spread> & {
 
 export interface OcopUplift {
   windowDays: number;
+  /**
+   * When the sales the control groups were summed from were read (at most
+   * UPLIFT_CONTROLS_TTL_SECONDS before the answer); null when no certificate was measured.
+   */
+  controlsAsOf: string | null;
   items: UpliftItem[];
   summary: { byStars: Record<(typeof STARS)[number], UpliftSpread> };
 }
@@ -146,6 +160,7 @@ export class SalesMetrics {
     private readonly cooperatives: CooperativesService,
     private readonly products: ProductsService,
     private readonly certificates: CertificatesService,
+    private readonly panels: SalesPanels,
   ) {}
 
   today(): string {
@@ -241,73 +256,120 @@ export class SalesMetrics {
 
   /**
    * Revenue of each certified product in the `windowDays` before its decision date against the
-   * same number of days from it (OCOP.md "How officers measure uplift"). A certificate whose
-   * after-window has not ended by today is left out: its figure would still be growing.
+   * same number of days from it (OCOP.md "How officers measure uplift"), and the same change net
+   * of its control group's (docs/ocop.md "How uplift is measured"). A certificate whose
+   * after-window has not ended by today is left out: its figure would still be growing. The raw
+   * figures are read for each report; the controls' come from the sales panel, read at most
+   * UPLIFT_CONTROLS_TTL_SECONDS before (`controlsAsOf`).
    */
   async ocopUplift(query: { windowDays?: number; stars?: number; district?: string }): Promise<OcopUplift> {
     const windowDays = query.windowDays ?? 90;
     const today = this.today();
-    let certificates = (await this.certificates.issuedCertificates({ stars: query.stars })).filter(
-      (c) => addDays(c.decidedAt, windowDays) <= today,
-    );
+    const [issued, products, producers, coverage] = await Promise.all([
+      this.certificates.issuedCertificates({ stars: query.stars }),
+      this.products.directory(),
+      this.cooperatives.directory(),
+      this.certificates.coveragePeriods(),
+    ]);
+    let certificates = issued.filter((c) => addDays(c.decidedAt, windowDays) <= today);
     if (query.district !== undefined) {
       const wanted = foldVietnamese(query.district);
-      const districts = await this.cooperatives.directory();
       certificates = certificates.filter((c) => {
-        const district = districts.get(c.cooperativeId)?.district;
+        const district = producers.get(c.cooperativeId)?.district;
         return district != null && foldVietnamese(district) === wanted;
       });
     }
-    const [products, producers] = await Promise.all([
-      this.products.directory(),
-      this.cooperatives.directory(),
-    ]);
     const revenue = new Map<string, { before: number; after: number }>();
+    let panel: SalesPanel | null = null;
     if (certificates.length > 0) {
-      // one pass over the product roll-up's primary key: each certificate reads 2 × windowDays days
-      const rows = await this.figures.revenueAroundDecisions(certificates, windowDays);
+      // the raw figures: one pass over the product roll-up's primary key, 2 × windowDays days each
+      const span = { from: certificates[0].decidedAt, until: certificates[0].decidedAt };
+      for (const c of certificates) {
+        if (c.decidedAt < span.from) span.from = c.decidedAt;
+        if (c.decidedAt > span.until) span.until = c.decidedAt;
+      }
+      const [rows, read] = await Promise.all([
+        this.figures.revenueAroundDecisions(certificates, windowDays),
+        this.panels.panel(addDays(span.from, -windowDays), addDays(span.until, windowDays)),
+      ]);
       for (const row of rows) revenue.set(row.id, { before: Number(row.before), after: Number(row.after) });
+      panel = read;
+    }
+    // the candidates for control, by category: every product the catalogue knows
+    const byCategory = new Map<string, ControlCandidate[]>();
+    for (const [productId, product] of products) {
+      const candidate: ControlCandidate = {
+        productId,
+        category: product.category,
+        districtKey: districtKey(producers.get(product.cooperativeId)?.district ?? null),
+        certified: (coverage.get(productId) ?? []).map((span) => ({
+          from: dayNumber(span.from),
+          to: dayNumber(span.to),
+        })),
+        revenue: panel ? panel.revenueOf(productId) : () => 0,
+      };
+      const list = byCategory.get(product.category);
+      if (list) list.push(candidate);
+      else byCategory.set(product.category, [candidate]);
     }
     const items: UpliftItem[] = certificates.map((c) => {
       const { before, after } = revenue.get(c.id) ?? { before: 0, after: 0 };
       const product = products.get(c.productId);
       const producer = producers.get(c.cooperativeId);
+      const category = product?.category ?? 'other';
+      const district = producer?.district ?? null;
+      const controls = controlGroup(
+        {
+          productId: c.productId,
+          category,
+          districtKey: districtKey(district),
+          decidedDay: dayNumber(c.decidedAt),
+        },
+        windowDays,
+        byCategory.get(category) ?? [],
+      );
+      const adjusted = adjustedUplift(before, after, controls);
       return {
         productId: c.productId,
         productName: product?.name ?? '',
         cooperativeId: c.cooperativeId,
         producerName: producer?.name ?? '',
-        district: producer?.district ?? null,
-        category: product?.category ?? 'other',
+        district,
+        category,
         certificateId: c.id,
         stars: c.stars,
         decidedAt: c.decidedAt,
         beforeRevenueVnd: before,
         afterRevenueVnd: after,
         upliftPct: growthPct(before, after),
-        // CONTRACT ONLY (issue 15): the difference-in-differences replaces these
-        adjustedUpliftPct: null,
-        controls: {
-          n: 0,
-          scope: null,
-          beforeRevenueVnd: 0,
-          afterRevenueVnd: 0,
-          changePct: null,
-          reason: 'not measured yet',
-        },
+        adjustedUpliftPct: adjusted.adjustedUpliftPct,
+        controls: { ...controls, reason: adjusted.reason },
       };
     });
-    const measured = (stars: string) =>
-      items
-        .filter((i) => String(i.stars) === stars && i.upliftPct !== null)
-        .map((i) => i.upliftPct as number);
     const byStars = Object.fromEntries(
-      STARS.map((stars) => [
-        stars,
-        { ...spread(measured(stars)), adjustedN: 0, adjustedMedian: null, ci95: null },
-      ]),
+      STARS.map((stars) => {
+        const ofStars = items.filter((i) => String(i.stars) === stars);
+        const raw = ofStars.filter((i) => i.upliftPct !== null).map((i) => i.upliftPct as number);
+        const adjusted = ofStars
+          .filter((i) => i.adjustedUpliftPct !== null)
+          .map((i) => i.adjustedUpliftPct as number);
+        return [
+          stars,
+          {
+            ...spread(raw),
+            adjustedN: adjusted.length,
+            adjustedMedian: spread(adjusted).medianPct,
+            ci95: bootstrapMedianInterval(adjusted),
+          },
+        ];
+      }),
     ) as OcopUplift['summary']['byStars'];
-    return { windowDays, items, summary: { byStars } };
+    return {
+      windowDays,
+      controlsAsOf: panel ? panel.readAt.toISOString() : null,
+      items,
+      summary: { byStars },
+    };
   }
 
   /**
