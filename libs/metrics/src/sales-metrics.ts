@@ -16,7 +16,7 @@ import {
   windowLength,
 } from './calendar';
 import { spread } from './percentiles';
-import { SalesFigures, type SalesDayRow } from './sales-figures.repository';
+import { SalesFigures, type RevenueAroundDecision, type SalesDayRow } from './sales-figures.repository';
 import { SalesPanels, type SalesPanel } from './sales-panel';
 import {
   adjustedUplift,
@@ -24,6 +24,7 @@ import {
   controlGroup,
   districtKey,
   type ControlCandidate,
+  type SalesMatrix,
 } from './uplift';
 
 /** Longest window a series or growth report covers: ten years of days. */
@@ -31,6 +32,7 @@ export const MAX_WINDOW_DAYS = 3660;
 /** The province report's revenue figures cover the year that ends on `asOf`. */
 export const PROVINCE_REVENUE_DAYS = 365;
 const STARS = ['3', '4', '5'] as const;
+const NO_SALES: SalesMatrix = { firstDay: 0, days: 0, columns: 0, totals: new Float64Array(1) };
 const TEA = 'tea';
 
 export interface Totals {
@@ -279,7 +281,7 @@ export class SalesMetrics {
         return district != null && foldVietnamese(district) === wanted;
       });
     }
-    const revenue = new Map<string, { before: number; after: number }>();
+    let raw: Promise<RevenueAroundDecision[]> = Promise.resolve([]);
     let panel: SalesPanel | null = null;
     if (certificates.length > 0) {
       // the raw figures: one pass over the product roll-up's primary key, 2 × windowDays days each
@@ -288,12 +290,10 @@ export class SalesMetrics {
         if (c.decidedAt < span.from) span.from = c.decidedAt;
         if (c.decidedAt > span.until) span.until = c.decidedAt;
       }
-      const [rows, read] = await Promise.all([
-        this.figures.revenueAroundDecisions(certificates, windowDays),
-        this.panels.panel(addDays(span.from, -windowDays), addDays(span.until, windowDays)),
-      ]);
-      for (const row of rows) revenue.set(row.id, { before: Number(row.before), after: Number(row.after) });
-      panel = read;
+      // PostgreSQL sums the raw figures while this process sums the controls' (below)
+      raw = this.figures.revenueAroundDecisions(certificates, windowDays);
+      raw.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+      panel = await this.panels.panel(addDays(span.from, -windowDays), addDays(span.until, windowDays));
     }
     // the candidates for control, by category: every product the catalogue knows
     const byCategory = new Map<string, ControlCandidate[]>();
@@ -306,36 +306,40 @@ export class SalesMetrics {
           from: dayNumber(span.from),
           to: dayNumber(span.to),
         })),
-        revenue: panel ? panel.revenueOf(productId) : () => 0,
+        column: panel ? panel.columnOf(productId) : null,
       };
       const list = byCategory.get(product.category);
       if (list) list.push(candidate);
       else byCategory.set(product.category, [candidate]);
     }
-    const items: UpliftItem[] = certificates.map((c) => {
+    const sales = panel?.sales ?? NO_SALES;
+    const controlled = certificates.map((c) => {
+      const category = products.get(c.productId)?.category ?? 'other';
+      const district = producers.get(c.cooperativeId)?.district ?? null;
+      const treated = {
+        productId: c.productId,
+        category,
+        districtKey: districtKey(district),
+        decidedDay: dayNumber(c.decidedAt),
+      };
+      return controlGroup(treated, windowDays, byCategory.get(category) ?? [], sales);
+    });
+    const revenue = new Map<string, { before: number; after: number }>();
+    for (const row of await raw)
+      revenue.set(row.id, { before: Number(row.before), after: Number(row.after) });
+    const items: UpliftItem[] = certificates.map((c, index) => {
       const { before, after } = revenue.get(c.id) ?? { before: 0, after: 0 };
       const product = products.get(c.productId);
       const producer = producers.get(c.cooperativeId);
-      const category = product?.category ?? 'other';
-      const district = producer?.district ?? null;
-      const controls = controlGroup(
-        {
-          productId: c.productId,
-          category,
-          districtKey: districtKey(district),
-          decidedDay: dayNumber(c.decidedAt),
-        },
-        windowDays,
-        byCategory.get(category) ?? [],
-      );
+      const controls = controlled[index];
       const adjusted = adjustedUplift(before, after, controls);
       return {
         productId: c.productId,
         productName: product?.name ?? '',
         cooperativeId: c.cooperativeId,
         producerName: producer?.name ?? '',
-        district,
-        category,
+        district: producer?.district ?? null,
+        category: product?.category ?? 'other',
         certificateId: c.id,
         stars: c.stars,
         decidedAt: c.decidedAt,

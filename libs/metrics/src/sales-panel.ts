@@ -2,49 +2,34 @@ import { Injectable } from '@nestjs/common';
 import { addDays, Clock, ConnectorConfig } from '@ocop/common';
 import { dayNumber, daysBetween } from './calendar';
 import { SalesFigures, type ProductDailyRevenue } from './sales-figures.repository';
+import type { SalesMatrix } from './uplift';
 
 /**
- * Every product's daily revenue over a span of days, as running totals, so that any window's
- * revenue is two array reads: what the uplift report's control groups are summed from (each
- * certificate compares itself with up to every product of its category, in two windows of its
- * own). About 8 bytes per product and day: 2,000 products over two years hold 12 MB.
+ * Every product's daily revenue over a span of days, as running totals (uplift.ts SalesMatrix),
+ * so that any window's revenue is two reads: what the uplift report's control groups are summed
+ * from (each certificate compares itself with up to every product of its category, in two windows
+ * of its own). 8 bytes per product and day: 2,000 products over two years hold 12 MB.
  */
 export class SalesPanel {
-  private readonly length: number;
-  private readonly firstDay: number;
-
   constructor(
     /** the first day held */
     readonly from: string,
     /** the day after the last one held */
     readonly until: string,
-    /** per product, the revenue of the days before each day of the span: [0] = 0, [length] = all */
-    private readonly runningTotals: ReadonlyMap<string, Float64Array>,
+    readonly sales: SalesMatrix,
+    private readonly columns: ReadonlyMap<string, number>,
     /** when its figures were read */
     readonly readAt: Date,
-  ) {
-    this.length = daysBetween(from, until);
-    this.firstDay = dayNumber(from);
-  }
+  ) {}
 
   /** Whether [from, until) lies inside the days held. */
   covers(from: string, until: string): boolean {
     return this.from <= from && until <= this.until;
   }
 
-  /**
-   * The product's revenue over the days [from, until) (day numbers), which `covers` must hold:
-   * a function, looked up once, that the report calls for every certificate it compares it with.
-   */
-  revenueOf(productId: string): (from: number, until: number) => number {
-    const totals = this.runningTotals.get(productId);
-    if (!totals) return () => 0;
-    const { firstDay, length } = this;
-    return (from, until) => {
-      const start = Math.max(0, from - firstDay);
-      const end = Math.min(length, until - firstDay);
-      return end > start ? totals[end] - totals[start] : 0;
-    };
+  /** The product's column of the running totals; null when it sold nothing in the days held. */
+  columnOf(productId: string): number | null {
+    return this.columns.get(productId) ?? null;
   }
 
   /** Builds the panel from each product's `day offset:revenue` cells (sales-figures.repository.ts). */
@@ -54,20 +39,28 @@ export class SalesPanel {
     rows: readonly ProductDailyRevenue[],
     readAt: Date,
   ): SalesPanel {
-    const length = daysBetween(from, until);
-    const runningTotals = new Map<string, Float64Array>();
-    for (const row of rows) {
-      const totals = new Float64Array(length + 1);
-      // a day's revenue at [offset + 1] (a day can come once per marketplace), then summed up
+    const days = daysBetween(from, until);
+    const width = rows.length;
+    const totals = new Float64Array((days + 1) * width);
+    const columns = new Map<string, number>();
+    rows.forEach((row, column) => {
+      columns.set(row.productKey, column);
+      // a day's revenue at row offset + 1 (a day can come once per marketplace), summed up below
       for (const cell of row.cells.split(',')) {
         const colon = cell.indexOf(':');
         const offset = Number(cell.slice(0, colon));
-        if (offset >= 0 && offset < length) totals[offset + 1] += Number(cell.slice(colon + 1));
+        if (offset >= 0 && offset < days)
+          totals[(offset + 1) * width + column] += Number(cell.slice(colon + 1));
       }
-      for (let i = 1; i <= length; i += 1) totals[i] += totals[i - 1];
-      runningTotals.set(row.productKey, totals);
-    }
-    return new SalesPanel(from, until, runningTotals, readAt);
+    });
+    for (let i = width; i < totals.length; i += 1) totals[i] += totals[i - width];
+    return new SalesPanel(
+      from,
+      until,
+      { firstDay: dayNumber(from), days, columns: width, totals },
+      columns,
+      readAt,
+    );
   }
 }
 

@@ -8,6 +8,8 @@ import {
   controlGroup,
   type ControlCandidate,
   districtKey,
+  revenueBetween,
+  type SalesMatrix,
 } from './uplift';
 
 const D = '2026-03-01';
@@ -19,9 +21,14 @@ const treated = {
   decidedDay: dayNumber(D),
 };
 
+/** The days the candidates' sales are held for: well beyond both windows. */
+const FIRST = dayNumber(D) - 3 * W;
+const DAYS = 6 * W;
+const daily: ((day: number) => number)[] = [];
+
 /**
  * A candidate selling `before` a day until D and `after` (or `before` again) a day from it, from
- * `district`, certified over the spans given.
+ * `district`, certified over the spans given; its sales go in the next column of `matrix()`.
  */
 function candidate(
   productId: string,
@@ -31,28 +38,39 @@ function candidate(
   category = 'tea',
 ): ControlCandidate {
   const d = dayNumber(D);
+  daily.push((day) => (day < d ? sales.before : (sales.after ?? sales.before)));
   return {
     productId,
     category,
     districtKey: districtKey(district),
     certified: certified.map((span) => ({ from: dayNumber(span.from), to: dayNumber(span.to) })),
-    revenue: (from, until) => {
-      let sum = 0;
-      for (let day = from; day < until; day += 1)
-        sum += day < d ? sales.before : (sales.after ?? sales.before);
-      return sum;
-    },
+    column: daily.length - 1,
   };
 }
+
+/** The running totals of every candidate made so far, day-major. */
+function matrix(): SalesMatrix {
+  const columns = daily.length;
+  const totals = new Float64Array((DAYS + 1) * columns);
+  for (let d = 1; d <= DAYS; d += 1)
+    for (let c = 0; c < columns; c += 1)
+      totals[d * columns + c] = totals[(d - 1) * columns + c] + daily[c](FIRST + d - 1);
+  return { firstDay: FIRST, days: DAYS, columns, totals };
+}
+
+beforeEach(() => {
+  daily.length = 0;
+});
 
 describe('controlGroup', () => {
   it('takes the district when at least 5 qualify, pooling their revenue', () => {
     const local = ['a', 'b', 'c', 'd', 'e'].map((id) => candidate(id, 'dai tu', { before: 1, after: 2 }));
-    const group = controlGroup(treated, W, [
-      ...local,
-      candidate('far', 'Võ Nhai', { before: 100 }),
-      candidate('p', 'Đại Từ', { before: 50 }),
-    ]);
+    const group = controlGroup(
+      treated,
+      W,
+      [...local, candidate('far', 'Võ Nhai', { before: 100 }), candidate('p', 'Đại Từ', { before: 50 })],
+      matrix(),
+    );
     expect(group).toEqual({
       n: 5,
       scope: 'district',
@@ -64,16 +82,21 @@ describe('controlGroup', () => {
   });
 
   it('falls back to the whole category under 5 in the district, and leaves other categories out', () => {
-    const group = controlGroup(treated, W, [
-      candidate('a', 'Đại Từ', { before: 1 }),
-      candidate('b', 'Võ Nhai', { before: 3 }),
-      candidate('honey', 'Đại Từ', { before: 1000 }, [], 'honey'),
-    ]);
+    const group = controlGroup(
+      treated,
+      W,
+      [
+        candidate('a', 'Đại Từ', { before: 1 }),
+        candidate('b', 'Võ Nhai', { before: 3 }),
+        candidate('honey', 'Đại Từ', { before: 1000 }, [], 'honey'),
+      ],
+      matrix(),
+    );
     expect(group).toMatchObject({ n: 2, scope: 'category', beforeRevenueVnd: 4 * W, afterRevenueVnd: 4 * W });
   });
 
   it('leaves out a product certified on any day of either window, or that sold nothing before', () => {
-    const group = controlGroup(treated, W, [
+    const candidates = [
       // certified on the last day of the after-window: out
       candidate('late', 'Đại Từ', { before: 1 }, [{ from: addDays(D, W - 1), to: '2029-01-01' }]),
       // certificate ended the day before the before-window: in
@@ -82,12 +105,13 @@ describe('controlGroup', () => {
       candidate('revoked', 'Đại Từ', { before: 1 }, [{ from: '2025-01-01', to: addDays(D, -W) }]),
       // launched at the decision: out
       candidate('new', 'Đại Từ', { before: 0, after: 5 }),
-    ]);
+    ];
+    const group = controlGroup(treated, W, candidates, matrix());
     expect(group).toMatchObject({ n: 1, scope: 'category', beforeRevenueVnd: W });
   });
 
   it('has no controls, with a reason, when none qualifies', () => {
-    const group = controlGroup(treated, W, [candidate('p', 'Đại Từ', { before: 1 })]);
+    const group = controlGroup(treated, W, [candidate('p', 'Đại Từ', { before: 1 })], matrix());
     expect(group).toEqual({
       n: 0,
       scope: null,
@@ -186,12 +210,16 @@ describe('SalesPanel', () => {
   );
 
   it('sums any window of days it holds from its running totals', () => {
-    const sum = (id: string, a: string, b: string) => panel.revenueOf(id)(dayNumber(a), dayNumber(b));
+    const sum = (id: string, a: string, b: string) =>
+      revenueBetween(panel.sales, panel.columnOf(id), dayNumber(a), dayNumber(b));
     expect(sum('a', from, until)).toBe(176);
     expect(sum('a', '2026-01-02', '2026-01-04')).toBe(75);
     expect(sum('a', '2026-01-04', '2026-01-10')).toBe(0);
     expect(sum('b', '2026-01-06', '2026-01-07')).toBe(7);
     expect(sum('unknown', from, until)).toBe(0);
+    // days outside the span count nothing
+    expect(sum('a', '2025-12-01', '2026-01-02')).toBe(100);
+    expect(sum('a', '2026-01-10', '2026-02-01')).toBe(1);
   });
 
   it('says which spans it covers', () => {

@@ -15,14 +15,38 @@ export const BOOTSTRAP_RESAMPLES = 2000;
 export const BOOTSTRAP_SEED = 20_261_130;
 
 /**
- * A product's revenue over the days [from, until) (day numbers, calendar.ts `dayNumber`); the
- * sales panel answers it from memory in two array reads (sales-panel.ts).
+ * Every product's daily revenue as running totals, day-major: `totals[d × columns + c]` is the
+ * revenue of the product in column `c` over the days `firstDay` … `firstDay + d − 1` (day numbers,
+ * calendar.ts `dayNumber`), for d from 0 to `days`. Any window's revenue is two reads, and a
+ * certificate's three window edges are three rows read across its category's products, which
+ * stay in the processor's cache (the sales panel, sales-panel.ts, holds one).
  */
-export type RevenueBetween = (from: number, until: number) => number;
+export interface SalesMatrix {
+  firstDay: number;
+  days: number;
+  columns: number;
+  totals: Float64Array;
+}
+
+/** The row of the running totals that opens `day` (clamped to the days held). */
+const rowOf = (sales: SalesMatrix, day: number) =>
+  Math.min(sales.days, Math.max(0, day - sales.firstDay)) * sales.columns;
+
+/** A column's revenue over the days [from, until); days outside the matrix count nothing. */
+export function revenueBetween(
+  sales: SalesMatrix,
+  column: number | null,
+  from: number,
+  until: number,
+): number {
+  if (column === null || until <= from) return 0;
+  return sales.totals[rowOf(sales, until) + column] - sales.totals[rowOf(sales, from) + column];
+}
 
 /**
  * A product that may serve as a control. Days are day numbers: the report compares every
- * certificate with every product of its category, and date strings would cost more than the sums.
+ * certificate with every product of its category (about a million pairs at the benchmark's
+ * size), and date strings would cost more than the sums.
  */
 export interface ControlCandidate {
   productId: string;
@@ -31,7 +55,8 @@ export interface ControlCandidate {
   districtKey: string | null;
   /** the days it held a valid certificate, both ends included */
   certified: readonly { from: number; to: number }[];
-  revenue: RevenueBetween;
+  /** its column of the sales matrix; null when it sold nothing in the days the matrix holds */
+  column: number | null;
 }
 
 /** A district as controls are matched on it: case and diacritics do not count. */
@@ -67,10 +92,15 @@ export function controlGroup(
   treated: TreatedProduct,
   windowDays: number,
   sameCategory: readonly ControlCandidate[],
+  sales: SalesMatrix,
 ): ControlGroup {
   const decided = treated.decidedDay;
   const start = decided - windowDays;
   const last = decided + windowDays - 1;
+  const { totals } = sales;
+  const opening = rowOf(sales, start);
+  const middle = rowOf(sales, decided);
+  const closing = rowOf(sales, last + 1);
   const district = treated.districtKey;
   let n = 0;
   let before = 0;
@@ -81,9 +111,13 @@ export function controlGroup(
   candidates: for (const candidate of sameCategory) {
     if (candidate.productId === treated.productId || candidate.category !== treated.category) continue;
     for (const span of candidate.certified) if (span.from <= last && span.to >= start) continue candidates;
-    const sold = candidate.revenue(start, decided);
+    const column = candidate.column;
+    if (column === null) continue;
+    // revenueBetween, inlined: this loop is the report's cost
+    const atDecision = totals[middle + column];
+    const sold = atDecision - totals[opening + column];
     if (sold <= 0) continue;
-    const then = candidate.revenue(decided, last + 1);
+    const then = totals[closing + column] - atDecision;
     n += 1;
     before += sold;
     after += then;
@@ -127,10 +161,11 @@ export function adjustedUplift(
   after: number,
   controls: ControlGroup,
 ): { adjustedUpliftPct: number | null; reason: string | null } {
-  if (controls.reason !== null) return { adjustedUpliftPct: null, reason: controls.reason };
+  // the product's own want of a figure first: without sales before, there is no raw one either
   if (before <= 0) {
     return { adjustedUpliftPct: null, reason: 'the product sold nothing in the window before its decision' };
   }
+  if (controls.reason !== null) return { adjustedUpliftPct: null, reason: controls.reason };
   if (controls.afterRevenueVnd <= 0) {
     return { adjustedUpliftPct: null, reason: 'the controls sold nothing in the window after the decision' };
   }
