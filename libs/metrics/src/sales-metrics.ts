@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { addDays, BadRequest, Clock, foldVietnamese, type Scope, vietnamDate } from '@ocop/common';
 import { CooperativesService, ProductsService } from '@ocop/catalogue';
@@ -21,7 +22,8 @@ import { SalesPanels, type SalesPanel } from './sales-panel';
 import {
   adjustedUplift,
   bootstrapMedianInterval,
-  controlGroup,
+  type ControlGroup,
+  ControlPool,
   districtKey,
   type ControlCandidate,
   type SalesMatrix,
@@ -32,6 +34,8 @@ export const MAX_WINDOW_DAYS = 3660;
 /** The province report's revenue figures cover the year that ends on `asOf`. */
 export const PROVINCE_REVENUE_DAYS = 365;
 const STARS = ['3', '4', '5'] as const;
+/** Per stars and filter: a few reports' worth. */
+const INTERVALS_KEPT = 24;
 const NO_SALES: SalesMatrix = { firstDay: 0, days: 0, columns: 0, totals: new Float64Array(1) };
 const TEA = 'tea';
 
@@ -165,6 +169,22 @@ export class SalesMetrics {
     private readonly panels: SalesPanels,
   ) {}
 
+  /** The control groups last worked out, for the inputs hashed into `version`. */
+  private controlsMemo: { version: string; groups: Map<string, ControlGroup> } | null = null;
+  /** Bootstrap intervals of the last reports, by their figures (the same figures, the same interval). */
+  private readonly intervals = new Map<string, Interval | null>();
+
+  /** bootstrapMedianInterval, remembered for the last few sets of figures. */
+  private intervalOf(values: number[]): Interval | null {
+    const key = [...values].sort((a, b) => a - b).join(',');
+    if (this.intervals.has(key)) return this.intervals.get(key) as Interval | null;
+    const interval = bootstrapMedianInterval(values);
+    if (this.intervals.size >= INTERVALS_KEPT)
+      this.intervals.delete(this.intervals.keys().next().value as string);
+    this.intervals.set(key, interval);
+    return interval;
+  }
+
   today(): string {
     return vietnamDate(this.clock.now());
   }
@@ -296,22 +316,47 @@ export class SalesMetrics {
       panel = await this.panels.panel(addDays(span.from, -windowDays), addDays(span.until, windowDays));
     }
     // the candidates for control, by category: every product the catalogue knows
+    const keys = new Map<string | null, string | null>();
+    const keyOf = (district: string | null) => {
+      let key = keys.get(district);
+      if (key === undefined) keys.set(district, (key = districtKey(district)));
+      return key;
+    };
     const byCategory = new Map<string, ControlCandidate[]>();
+    // what the control groups depend on besides the sales: categories, districts, certified spans
+    const inputs = createHash('sha1').update(
+      `${panel?.readAt.getTime() ?? 0}|${panel?.from}|${panel?.until}|${windowDays}`,
+    );
     for (const [productId, product] of products) {
       const candidate: ControlCandidate = {
         productId,
         category: product.category,
-        districtKey: districtKey(producers.get(product.cooperativeId)?.district ?? null),
+        districtKey: keyOf(producers.get(product.cooperativeId)?.district ?? null),
         certified: (coverage.get(productId) ?? []).map((span) => ({
           from: dayNumber(span.from),
           to: dayNumber(span.to),
         })),
         column: panel ? panel.columnOf(productId) : null,
       };
+      inputs.update(
+        `${productId}|${candidate.category}|${candidate.districtKey}|${candidate.column}|` +
+          `${candidate.certified.map((span) => `${span.from}-${span.to}`).join(',')}\n`,
+      );
       const list = byCategory.get(product.category);
       if (list) list.push(candidate);
       else byCategory.set(product.category, [candidate]);
     }
+    // an officer's next read (another filter, the CSV) usually finds them all unchanged: the
+    // groups worked out for the same inputs are taken again instead of compared afresh
+    const version = inputs.digest('base64');
+    if (this.controlsMemo?.version !== version) this.controlsMemo = { version, groups: new Map() };
+    const memo = this.controlsMemo.groups;
+    const pools = new Map<string, ControlPool>();
+    const poolOf = (category: string) => {
+      let pool = pools.get(category);
+      if (!pool) pools.set(category, (pool = new ControlPool(byCategory.get(category) ?? [])));
+      return pool;
+    };
     const sales = panel?.sales ?? NO_SALES;
     const controlled = certificates.map((c) => {
       const category = products.get(c.productId)?.category ?? 'other';
@@ -319,10 +364,13 @@ export class SalesMetrics {
       const treated = {
         productId: c.productId,
         category,
-        districtKey: districtKey(district),
+        districtKey: keyOf(district),
         decidedDay: dayNumber(c.decidedAt),
       };
-      return controlGroup(treated, windowDays, byCategory.get(category) ?? [], sales);
+      const key = `${treated.productId}|${category}|${treated.districtKey}|${treated.decidedDay}`;
+      let group = memo.get(key);
+      if (!group) memo.set(key, (group = poolOf(category).group(treated, windowDays, sales)));
+      return group;
     });
     const revenue = new Map<string, { before: number; after: number }>();
     for (const row of await raw)
@@ -363,7 +411,7 @@ export class SalesMetrics {
             ...spread(raw),
             adjustedN: adjusted.length,
             adjustedMedian: spread(adjusted).medianPct,
-            ci95: bootstrapMedianInterval(adjusted),
+            ci95: this.intervalOf(adjusted),
           },
         ];
       }),

@@ -54,6 +54,7 @@ describe('OCOP uplift: difference-in-differences against uncertified products', 
   let voNhaiControls: Planted[];
   let voNhaiTea: Planted;
   let honey: Planted;
+  let certify: (planted: Planted, decidedAt: string) => Promise<void>;
 
   beforeAll(async () => {
     services = await startServices();
@@ -86,7 +87,7 @@ describe('OCOP uplift: difference-in-differences against uncertified products', 
       );
       return { productId: made.id, cooperativeId };
     };
-    const certify = async (planted: Planted, decidedAt: string) => {
+    certify = async (planted: Planted, decidedAt: string) => {
       planted.decidedAt = decidedAt;
       // A 30, B 20, C 26: 76 points, 4 stars, decided by the province
       await certificates.record(
@@ -232,5 +233,18 @@ describe('OCOP uplift: difference-in-differences against uncertified products', 
       changePct: null,
       reason: 'no other product of this category was uncertified through both windows and sold before',
     });
+  });
+
+  it('reads the same figures twice alike, and a control certified since is one no longer', async () => {
+    expect(await metrics.ocopUplift({ windowDays: WINDOW })).toEqual(report);
+    // a council's decision recorded late, inside every Đại Từ certificate's windows
+    await certify(daiTuControls[0], decidedOn(5));
+    const again = await metrics.ocopUplift({ windowDays: WINDOW });
+    const item = again.items.find(
+      (i) => i.district === 'Đại Từ' && i.decidedAt === decidedOn(5),
+    ) as UpliftItem;
+    expect(item.controls).toMatchObject({ n: 5, scope: 'district' });
+    // the sales it was summed from are those read before: only the certificates changed
+    expect(again.controlsAsOf).toBe(report.controlsAsOf);
   });
 });
