@@ -305,7 +305,7 @@ export function CertificatePage({ id }: { id: string }): JSX.Element {
           Đã lưu đánh giá (assessment saved).
         </p>
       ) : null}
-      <dl class="figures" data-certificate={c.id} data-status={c.status}>
+      <dl class="figures figures-text" data-certificate={c.id} data-status={c.status}>
         <div>
           <dt>Chủ thể OCOP (producer)</dt>
           <dd>{c.producerName}</dd>
