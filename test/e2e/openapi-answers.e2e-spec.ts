@@ -287,6 +287,7 @@ describe('the OpenAPI document describes every answer', () => {
     await api.call('GET', `/v1/skus/${sku.body.id}/stock-movements?limit=2`, { key: seller.coop.key });
     await api.call('GET', `/v1/skus/${unknown()}/stock-movements`, { key: admin });
     await api.call('GET', '/v1/reference/categories', { key: other.key });
+    await api.call('GET', '/v1/reference/ocop', { key: other.key });
   });
 
   it('catalogue spreadsheets: export, template, import and apply', async () => {
@@ -348,6 +349,7 @@ describe('the OpenAPI document describes every answer', () => {
       key: officer,
     });
     await api.call('GET', '/v1/ocop-certificates?stars=0', { key: officer });
+    await api.call('GET', '/v1/ocop-certificates?district=Dai%20Tu', { key: officer });
     await api.call('GET', `/v1/ocop-certificates/${certificate.body.id}`, { key: seller.coop.key });
     await api.call('GET', `/v1/ocop-certificates/${certificate.body.id}`, { key: other.key });
     const revoke = (reason: unknown) =>

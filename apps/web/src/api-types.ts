@@ -555,6 +555,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reference/ocop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The OCOP rating rules’ figures: score parts and their maxima, star bands, the council level by decision date, validity */
+        get: operations["OcopReference_ocop"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cooperatives/{id}/connections": {
         parameters: {
             query?: never;
@@ -1578,6 +1595,21 @@ export interface components {
             productId: string;
             /** Format: uuid */
             cooperativeId: string;
+            /**
+             * @description the product’s name today
+             * @example Chè móc câu Tân Cương
+             */
+            productName: string;
+            /**
+             * @description the producer’s name today
+             * @example HTX chè Hảo Đạt
+             */
+            producerName: string;
+            /**
+             * @description the producer’s district (pre-2025 district-level unit)
+             * @example TP Thái Nguyên
+             */
+            district: string | null;
             score: components["schemas"]["ScoreResponse"];
             stars: number;
             mandatoryCriteriaMet: boolean;
@@ -1613,6 +1645,70 @@ export interface components {
         RevokeBody: {
             /** @example Vi phạm quy định ghi nhãn hàng hóa */
             reason: string;
+        };
+        ScorePartResponse: {
+            /** @enum {string} */
+            part: "partA" | "partB" | "partC";
+            /** @example Product and community strength */
+            name: string;
+            /** @example Sản phẩm và sức mạnh cộng đồng */
+            nameVi: string;
+            /**
+             * @description the highest score of the part
+             * @example 40
+             */
+            max: number;
+        };
+        StarBandResponse: {
+            stars: number;
+            /** @description the lowest total that earns these stars */
+            minTotal: number;
+            /** @description whether these stars are certified (3 to 5) */
+            certified: boolean;
+        };
+        LevelByStarsResponse: {
+            3?: components["schemas"]["OcopLevel"];
+            4?: components["schemas"]["OcopLevel"];
+            5?: components["schemas"]["OcopLevel"];
+        };
+        LevelRuleResponse: {
+            /**
+             * Format: date
+             * @description first decision date the rule covers; null: from the start
+             */
+            decidedFrom: string | null;
+            /**
+             * Format: date
+             * @description the rule covers decisions before this date; null: to this day
+             */
+            decidedBefore: string | null;
+            /** @description the council level that recognises each star count */
+            levelByStars: components["schemas"]["LevelByStarsResponse"];
+        };
+        LevelNameResponse: {
+            level: components["schemas"]["OcopLevel"];
+            /** @example Provincial People’s Committee */
+            name: string;
+            /** @example UBND cấp tỉnh */
+            nameVi: string;
+        };
+        OcopReferenceResponse: {
+            scoreParts: components["schemas"]["ScorePartResponse"][];
+            /** @description highest band first */
+            starBands: components["schemas"]["StarBandResponse"][];
+            /** @description by decision date */
+            levelRules: components["schemas"]["LevelRuleResponse"][];
+            levels: components["schemas"]["LevelNameResponse"][];
+            /**
+             * @description a certificate is valid this many months
+             * @example 36
+             */
+            validityMonths: number;
+            /**
+             * @description days before expiry a notice is due
+             * @example 30
+             */
+            expiryNoticeDays: number;
         };
         CreateConnectionBody: {
             /** @enum {string} */
@@ -4766,7 +4862,10 @@ export interface operations {
                 stars?: 1 | 2 | 3 | 4 | 5;
                 /** @description active certificates whose last day falls within the next N days */
                 expiringWithinDays?: number;
+                /** @description the producer */
                 cooperativeId?: string;
+                /** @description the producer’s district, matched without accents or case */
+                district?: string;
             };
             header?: never;
             path?: never;
@@ -4843,6 +4942,45 @@ export interface operations {
             };
             /** @description No such resource, or one of another cooperative (a path id that is not a UUID too) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    OcopReference_ocop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OcopReferenceResponse"];
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

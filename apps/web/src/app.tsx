@@ -23,7 +23,7 @@ import type { Place } from './router';
 import { can, SessionContext } from './session';
 import type { Session } from './session';
 import { Shell } from './shell';
-import { ErrorNote, Loading, PageTitle, usePage } from './ui';
+import { ErrorNote, Loading, PageTitle, useLoad, usePage } from './ui';
 
 type State =
   | { kind: 'loading' }
@@ -135,9 +135,33 @@ function Page({ route, session }: { route: Place; session: Session }): JSX.Eleme
       return <ReportPage report="producer" id={second} />;
     case 'sync':
       return can.seeSync(role) ? <ReportPage report="sync" /> : <NotOffered />;
+    case 'certificates':
+      return <OcopPage page={second ? 'certificate' : 'certificates'} id={second} query={route.query} />;
+    case 'assessments':
+      if (second !== 'new') return <NotFound />;
+      return can.recordAssessments(role) ? (
+        <OcopPage page="assessment" query={route.query} />
+      ) : (
+        <NotOffered />
+      );
     default:
       return <NotFound />;
   }
+}
+
+/** The OCOP pages are a chunk of their own (they bundle the rating rules), loaded when first opened. */
+function OcopPage(props: {
+  page: 'certificates' | 'certificate' | 'assessment';
+  id?: string;
+  query: URLSearchParams;
+}): JSX.Element {
+  const pages = useLoad(() => import('./pages/certificates'), []);
+  if (pages.error) return <ErrorNote error={pages.error} />;
+  if (!pages.data) return <Loading />;
+  const { AssessmentFormPage, CertificatePage, CertificatesPage } = pages.data;
+  if (props.page === 'assessment') return <AssessmentFormPage query={props.query} />;
+  if (props.page === 'certificate') return <CertificatePage id={props.id ?? ''} />;
+  return <CertificatesPage query={props.query} />;
 }
 
 function NotFound(): JSX.Element {

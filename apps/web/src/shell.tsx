@@ -23,6 +23,7 @@ const MENU: MenuItem[] = [
   { path: '/connections', vi: 'Gian hàng', en: 'shops', offered: can.manageShops },
   { path: '/import', vi: 'Nhập Excel', en: 'import', offered: can.writeCatalogue },
   { path: '/province', vi: 'Toàn tỉnh', en: 'province', offered: can.readProvince },
+  { path: '/certificates', vi: 'Chứng nhận OCOP', en: 'certificates', offered: can.recordAssessments },
   { path: '/sync', vi: 'Đồng bộ', en: 'sync health', offered: can.seeSync },
 ];
 

@@ -31,6 +31,8 @@ export interface CertifiedProduct {
  */
 export interface CertificateFilter {
   cooperativeId?: string;
+  /** only these producers' (a district's); an empty list lets nothing through */
+  cooperativeIds?: string[];
   stars?: number;
   status?: CertificateListQuery['status'];
   today: string;
@@ -181,6 +183,11 @@ export class AssessmentStore {
     const qb = this.assessments.createQueryBuilder('a');
     const { cooperativeId, today } = filter;
     if (cooperativeId) qb.andWhere('a.cooperative_id = :cooperativeId', { cooperativeId });
+    if (filter.cooperativeIds !== undefined) {
+      qb.andWhere('a.cooperative_id = ANY(:cooperativeIds::uuid[])', {
+        cooperativeIds: filter.cooperativeIds,
+      });
+    }
     if (filter.stars !== undefined) qb.andWhere('a.stars = :stars', { stars: filter.stars });
     switch (filter.status) {
       case undefined:

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { recordedActor, type Actor } from '@ocop/auth';
-import { ProductsService } from '@ocop/catalogue';
+import { CooperativesService, ProductsService, type ProductLabel } from '@ocop/catalogue';
 import {
   addDays,
   Clock,
@@ -37,11 +37,16 @@ import {
   validUntil,
 } from './rules';
 
-export function assessmentView(a: Assessment, today: string) {
+/** `names`: the product's and producer's names and the district, kept beside the ids. */
+export function assessmentView(a: Assessment, today: string, names: ProductLabel | undefined) {
   return {
     id: a.id,
     productId: a.productId,
     cooperativeId: a.cooperativeId,
+    // a product is never deleted (archived at most), so its names are there; '' rather than a lie
+    productName: names?.productName ?? '',
+    producerName: names?.producerName ?? '',
+    district: names?.district ?? null,
     score: { partA: a.partA, partB: a.partB, partC: a.partC, total: a.total },
     stars: a.stars,
     mandatoryCriteriaMet: a.mandatoryCriteriaMet,
@@ -69,6 +74,7 @@ export class CertificatesService {
   constructor(
     private readonly assessments: AssessmentStore,
     private readonly products: ProductsService,
+    private readonly cooperatives: CooperativesService,
     private readonly transactions: Transactions,
     private readonly events: EventBus,
     private readonly config: ConnectorConfig,
@@ -233,7 +239,9 @@ export class CertificatesService {
   }
 
   async get(scope: Scope, id: string): Promise<AssessmentView> {
-    return assessmentView(await this.find(scope, id), this.today());
+    const found = await this.find(scope, id);
+    const names = await this.products.productLabels([found.productId]);
+    return assessmentView(found, this.today(), names.get(found.productId));
   }
 
   async listForProduct(
@@ -250,10 +258,14 @@ export class CertificatesService {
       return { items: [], nextCursor: null };
     }
     const today = this.today();
+    // the district is the producer's: the catalogue knows which producers are in it
+    const inDistrict =
+      query.district === undefined ? undefined : await this.cooperatives.inDistrict(query.district);
     return this.views(
       await this.assessments.page(
         {
           cooperativeId: scope.cooperativeId ?? query.cooperativeId,
+          cooperativeIds: inDistrict,
           stars: query.stars,
           status: query.status,
           today,
@@ -265,9 +277,14 @@ export class CertificatesService {
     );
   }
 
-  private views(page: Page<Assessment>): Page<AssessmentView> {
+  /** A page's views, named in one read for the whole page. */
+  private async views(page: Page<Assessment>): Promise<Page<AssessmentView>> {
     const today = this.today();
-    return { items: page.items.map((a) => assessmentView(a, today)), nextCursor: page.nextCursor };
+    const names = await this.products.productLabels(page.items.map((a) => a.productId));
+    return {
+      items: page.items.map((a) => assessmentView(a, today, names.get(a.productId))),
+      nextCursor: page.nextCursor,
+    };
   }
 
   private async find(scope: Scope, id: string): Promise<Assessment> {
