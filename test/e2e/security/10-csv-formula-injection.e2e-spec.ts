@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { addDays, vietnamDate } from '@ocop/common';
 import { type RunningApi, startApi } from '../../support/api';
+import { parseCsv } from '../../support/csv';
 import { newCooperative, newKey, uniqueCode } from '../../support/factories';
 import { connectAll, listEverywhere, sandboxControl, startMarketplaces } from '../../support/marketplaces';
 import { eventually, startWorker } from '../../support/worker';
@@ -11,35 +12,6 @@ import { everywhereHolds, ordersOf, type Sandbox } from '../orders/support';
  * producer and a product with hostile names sell through a sandbox marketplace; every CSV the API
  * writes is then read back cell by cell.
  */
-
-/** RFC 4180 as csv-stringify writes it: quoted cells may hold commas, quotes and line breaks. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
-  return rows;
-}
 
 const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 const NUMBER = /^-?\d+(\.\d+)?$/;
