@@ -6465,7 +6465,10 @@ export interface operations {
     Metrics_sales: {
         parameters: {
             query?: {
-                format?: "json" | "csv";
+                /** @description wins over the Accept header */
+                format?: "json" | "csv" | "xlsx";
+                /** @description language of the CSV and .xlsx headers and words (names stay as written) */
+                lang?: "vi" | "en";
                 /** @description first day, included (Asia/Ho_Chi_Minh) */
                 from?: string;
                 /** @description last day, included; default today */
@@ -6480,7 +6483,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row) when asked for */
+            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row, one row per entity) or as an .xlsx workbook when asked for, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6488,9 +6491,10 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CooperativeSalesResponse"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description A query value is not valid, or the window runs backwards or spans more than 3,660 days */
+            /** @description A query value is not valid (format json|csv|xlsx, lang vi|en), or the window runs backwards or spans more than 3,660 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6533,7 +6537,10 @@ export interface operations {
     Metrics_growth: {
         parameters: {
             query?: {
-                format?: "json" | "csv";
+                /** @description wins over the Accept header */
+                format?: "json" | "csv" | "xlsx";
+                /** @description language of the CSV and .xlsx headers and words (names stay as written) */
+                lang?: "vi" | "en";
                 /** @description first day, included (Asia/Ho_Chi_Minh) */
                 from?: string;
                 /** @description last day, included; default today */
@@ -6547,7 +6554,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row) when asked for */
+            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row, one row per entity) or as an .xlsx workbook when asked for, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6555,9 +6562,10 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SalesGrowthResponse"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description A query value is not valid, or the window runs backwards or spans more than 3,660 days */
+            /** @description A query value is not valid (format json|csv|xlsx, lang vi|en), or the window runs backwards or spans more than 3,660 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6600,7 +6608,10 @@ export interface operations {
     Metrics_provinceSales: {
         parameters: {
             query?: {
-                format?: "json" | "csv";
+                /** @description wins over the Accept header */
+                format?: "json" | "csv" | "xlsx";
+                /** @description language of the CSV and .xlsx headers and words (names stay as written) */
+                lang?: "vi" | "en";
                 /** @description first day, included (Asia/Ho_Chi_Minh) */
                 from?: string;
                 /** @description last day, included; default today */
@@ -6613,7 +6624,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row) when asked for */
+            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row, one row per entity) or as an .xlsx workbook when asked for, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6621,9 +6632,10 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SalesSeriesResponse"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description A query value is not valid, or the window runs backwards or spans more than 3,660 days */
+            /** @description A query value is not valid (format json|csv|xlsx, lang vi|en), or the window runs backwards or spans more than 3,660 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6666,7 +6678,10 @@ export interface operations {
     Metrics_producersByGrowth: {
         parameters: {
             query?: {
-                format?: "json" | "csv";
+                /** @description wins over the Accept header */
+                format?: "json" | "csv" | "xlsx";
+                /** @description language of the CSV and .xlsx headers and words (names stay as written) */
+                lang?: "vi" | "en";
                 /** @description first day, included (Asia/Ho_Chi_Minh) */
                 from?: string;
                 /** @description last day, included; default today */
@@ -6679,7 +6694,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row) when asked for */
+            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row, one row per entity) or as an .xlsx workbook when asked for, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6687,9 +6702,10 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ProducersByGrowthResponse"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description A query value is not valid, or the window runs backwards or spans more than 3,660 days */
+            /** @description A query value is not valid (format json|csv|xlsx, lang vi|en), or the window runs backwards or spans more than 3,660 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6732,7 +6748,10 @@ export interface operations {
     Metrics_uplift: {
         parameters: {
             query?: {
-                format?: "json" | "csv";
+                /** @description wins over the Accept header */
+                format?: "json" | "csv" | "xlsx";
+                /** @description language of the CSV and .xlsx headers and words (names stay as written) */
+                lang?: "vi" | "en";
                 windowDays?: number;
                 stars?: 3 | 4 | 5;
                 /** @description matched without accents or case */
@@ -6744,7 +6763,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row) when asked for */
+            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row, one row per entity) or as an .xlsx workbook when asked for, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6752,9 +6771,10 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OcopUpliftResponse"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description A query value is not valid, or the window runs backwards or spans more than 3,660 days */
+            /** @description A query value is not valid (format json|csv|xlsx, lang vi|en), or the window runs backwards or spans more than 3,660 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6797,7 +6817,10 @@ export interface operations {
     Metrics_province: {
         parameters: {
             query?: {
-                format?: "json" | "csv";
+                /** @description wins over the Accept header */
+                format?: "json" | "csv" | "xlsx";
+                /** @description language of the CSV and .xlsx headers and words (names stay as written) */
+                lang?: "vi" | "en";
                 /** @description default today */
                 asOf?: string;
             };
@@ -6807,7 +6830,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row) when asked for */
+            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row, one row per entity) or as an .xlsx workbook when asked for, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6815,9 +6838,10 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ProvinceReportResponse"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description A query value is not valid, or the window runs backwards or spans more than 3,660 days */
+            /** @description A query value is not valid (format json|csv|xlsx, lang vi|en), or the window runs backwards or spans more than 3,660 days */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -130,7 +130,8 @@ function Page({ route, session }: { route: Place; session: Session }): JSX.Eleme
     case 'picking-list':
       return can.handleOrders(role) ? <PickingListPage query={route.query} /> : <NotOffered />;
     case 'province':
-      return can.readProvince(role) ? <ReportPage report="province" /> : <NotOffered />;
+      if (!can.readProvince(role)) return <NotOffered />;
+      return <ReportPage report={second === 'print' ? 'province-print' : 'province'} />;
     case 'producer':
       return <ReportPage report="producer" id={second} />;
     case 'sync':
