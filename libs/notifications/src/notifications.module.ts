@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Module, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Job, Queue } from 'bullmq';
 import { AuthModule } from '@ocop/auth';
@@ -81,11 +82,25 @@ export class NotificationsProcessor extends WorkerHost {
 }
 
 @Injectable()
-export class NotificationsSchedule implements OnModuleInit {
+export class NotificationsSchedule implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     @InjectQueue(QUEUES.notifications) private readonly queue: Queue,
     private readonly recurring: RecurringJobs,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /** A worker that starts sends what was left pending (a crash, a lost job) now, not at the next sweep. */
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue
+      .add(
+        SEND_MAIL_JOB,
+        {},
+        { jobId: `mail-at-start-${randomUUID()}`, removeOnComplete: true, removeOnFail: true },
+      )
+      .catch((error: unknown) =>
+        this.logger.warn({ err: String(error) }, 'pending notice e-mails wait for the next sweep'),
+      );
+  }
 
   onModuleInit(): void {
     this.recurring.register({
