@@ -20,19 +20,19 @@ const certificate = {
   validUntil: '2026-12-29',
 };
 
-describe('the 30-day window of expiry notices', () => {
+describe('the window of expiry notices (30 days in the reference data)', () => {
   it('notices a certificate whose last day is from today to 30 days ahead, both included', () => {
-    expect(expiryNoticeHorizon('2026-11-30')).toEqual({ from: '2026-11-30', to: '2026-12-30' });
-    expect(expiryNoticeDue('2026-12-29', '2026-11-30')).toBe(true); // 29 days ahead
-    expect(expiryNoticeDue('2026-12-30', '2026-11-30')).toBe(true); // 30
-    expect(expiryNoticeDue('2026-11-30', '2026-11-30')).toBe(true); // its last day is today
-    expect(expiryNoticeDue('2026-12-31', '2026-11-30')).toBe(false); // 31: not yet
-    expect(expiryNoticeDue('2026-11-29', '2026-11-30')).toBe(false); // lapsed: expiry, not a notice
+    expect(expiryNoticeHorizon('2026-11-30', 30)).toEqual({ from: '2026-11-30', to: '2026-12-30' });
+    expect(expiryNoticeDue('2026-12-29', '2026-11-30', 30)).toBe(true); // 29 days ahead
+    expect(expiryNoticeDue('2026-12-30', '2026-11-30', 30)).toBe(true); // 30
+    expect(expiryNoticeDue('2026-11-30', '2026-11-30', 30)).toBe(true); // its last day is today
+    expect(expiryNoticeDue('2026-12-31', '2026-11-30', 30)).toBe(false); // 31: not yet
+    expect(expiryNoticeDue('2026-11-29', '2026-11-30', 30)).toBe(false); // lapsed: expiry, not a notice
   });
 
   it('counts calendar days across a month and a leap day', () => {
-    expect(expiryNoticeHorizon('2028-02-01').to).toBe('2028-03-02');
-    expect(expiryNoticeHorizon('2027-02-01').to).toBe('2027-03-03');
+    expect(expiryNoticeHorizon('2028-02-01', 30).to).toBe('2028-03-02');
+    expect(expiryNoticeHorizon('2027-02-01', 30).to).toBe('2027-03-03');
   });
 });
 

@@ -28,21 +28,19 @@ export interface NoticeDraft {
   audience: Audience;
 }
 
-/** OCOP.md: the issuing body tells the producer at least 30 days before a certificate's last day. */
-export const EXPIRY_NOTICE_DAYS = 30;
-
 /**
- * The last day up to which an active certificate is noticed today: its last day from today to 30
- * days ahead, both included. A certificate noticed on no night (a worker down for a week) is still
- * in this window the next night, until its last day has passed.
+ * The last days an active certificate is noticed for today: from today to `noticeDays` ahead
+ * (`expiryNoticeDays` of config/reference/ocop.json, 30: OCOP.md's notice period), both included.
+ * A certificate noticed on no night (a worker down for a week) is still in this window the next
+ * night, until its last day has passed.
  */
-export function expiryNoticeHorizon(today: string): { from: string; to: string } {
-  return { from: today, to: addDays(today, EXPIRY_NOTICE_DAYS) };
+export function expiryNoticeHorizon(today: string, noticeDays: number): { from: string; to: string } {
+  return { from: today, to: addDays(today, noticeDays) };
 }
 
 /** Whether a certificate whose last day is `lastDay` is due its notice on `today`. */
-export function expiryNoticeDue(lastDay: string, today: string): boolean {
-  const { from, to } = expiryNoticeHorizon(today);
+export function expiryNoticeDue(lastDay: string, today: string, noticeDays: number): boolean {
+  const { from, to } = expiryNoticeHorizon(today, noticeDays);
   return lastDay >= from && lastDay <= to;
 }
 
