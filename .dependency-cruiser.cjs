@@ -25,6 +25,20 @@ const ALLOWED = {
   orders: ['auth', 'catalogue', 'channels', 'common', 'database', 'marketplaces', 'config', 'jobs'],
   // A read model: it reads what orders, ocop and catalogue export, and nobody imports it back.
   metrics: ['auth', 'catalogue', 'common', 'database', 'marketplaces', 'ocop', 'orders', 'config', 'jobs'],
+  // Notices to people: it hears what channels, orders and ocop publish, reads their people
+  // through auth and names things through catalogue; nobody imports it back (the apps load it).
+  notifications: [
+    'auth',
+    'catalogue',
+    'channels',
+    'common',
+    'database',
+    'marketplaces',
+    'ocop',
+    'orders',
+    'config',
+    'jobs',
+  ],
   // The queue plumbing (queue names, the queue module, Redis, recurring schedules, backoff, the
   // metric helper, the retention sweep): every context may use it, and it knows no context.
   jobs: ['common', 'database', 'config'],

@@ -577,6 +577,42 @@ describe('the OpenAPI document describes every answer', () => {
     await api.call('POST', `/v1/operations/inbox/${unknown()}/retry`, { key: admin });
   });
 
+  it('notices: a person’s bell', async () => {
+    const email = `nguoi-${randomUUID().slice(0, 8)}@haodat.example`;
+    const person = await api.call('POST', '/v1/users', {
+      key: admin,
+      body: {
+        email,
+        name: 'Lê Thị Hoa',
+        role: 'cooperative',
+        cooperativeId: seller.coop.id,
+        password: 'chè-tân-cương-2026',
+      },
+    });
+    const [row] = (
+      await db.query(
+        `INSERT INTO notifications (recipient_id, subject, kind, title, body, link, email_status)
+         VALUES ($1, 'order-oversold:' || gen_random_uuid(), 'order_oversold', 'Đơn hàng vượt tồn kho', 'x', '#/orders', 'none')
+         RETURNING id`,
+        [person.body.id],
+      )
+    ).rows as { id: string }[];
+    const signedIn = await api.call('POST', '/v1/sessions', {
+      body: { email, password: 'chè-tân-cương-2026' },
+    });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const csrf = (await api.call('GET', '/v1/me', { headers: { cookie } })).body.csrfToken as string;
+    const headers = { cookie, 'x-csrf-token': csrf };
+    await api.call('GET', '/v1/notifications?unread=true&limit=10', { headers });
+    await api.call('GET', '/v1/notifications?unread=maybe', { headers });
+    await api.call('GET', '/v1/notifications', { key: officer });
+    await api.call('GET', '/v1/notifications/unread-count', { headers });
+    await api.call('GET', '/v1/notifications/unread-count', { key: officer });
+    expect((await api.call('POST', `/v1/notifications/${row!.id}/read`, { headers })).status).toBe(200);
+    await api.call('POST', `/v1/notifications/${unknown()}/read`, { headers });
+    await api.call('POST', `/v1/notifications/${row!.id}/read`, { key: officer });
+  });
+
   it('rate limits: 429 with Retry-After, in the documented shape', async () => {
     const limited = await startApi({ API_RATE_LIMIT_PER_MINUTE: '2' });
     try {

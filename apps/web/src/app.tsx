@@ -11,6 +11,7 @@ import { ImportPage } from './pages/import';
 import { InvitePage } from './pages/invite';
 import { ListingsPage } from './pages/listings';
 import { OrdersPage } from './pages/orders';
+import { NotificationsPage } from './pages/notifications';
 import { OrderDetailPage } from './pages/orders-detail';
 import { PickingListPage } from './pages/picking-list';
 import { ProductForm } from './pages/product-form';
@@ -145,6 +146,8 @@ function Page({ route, session }: { route: Place; session: Session }): JSX.Eleme
       ) : (
         <NotOffered />
       );
+    case 'notifications':
+      return <NotificationsPage query={route.query} />;
     default:
       return <NotFound />;
   }

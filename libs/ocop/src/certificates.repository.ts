@@ -18,6 +18,15 @@ export interface IssuedCertificate {
   decidedAt: string;
 }
 
+/** An active certificate nearing its last day, as its expiry notice names it. */
+export interface ExpiringCertificate {
+  id: string;
+  productId: string;
+  cooperativeId: string;
+  stars: number;
+  validUntil: string;
+}
+
 /** A product certified on a day, with the stars of the certificate in force then. */
 export interface CertifiedProduct {
   productId: string;
@@ -125,6 +134,29 @@ export class AssessmentStore {
           validUntil: row.valid_until,
         }),
     );
+  }
+
+  /** The active certificates whose last day is from `from` to `to`, both included; soonest first. */
+  async activeLastDayBetween(from: string, to: string): Promise<ExpiringCertificate[]> {
+    const rows: {
+      id: string;
+      product_id: string;
+      cooperative_id: string;
+      stars: number;
+      valid_until: string;
+    }[] = await this.assessments.query(
+      `SELECT id, product_id, cooperative_id, stars, valid_until::text FROM ocop_assessments
+         WHERE status = 'active' AND valid_until BETWEEN $1::date AND $2::date
+         ORDER BY valid_until, id`,
+      [from, to],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      productId: row.product_id,
+      cooperativeId: row.cooperative_id,
+      stars: row.stars,
+      validUntil: row.valid_until,
+    }));
   }
 
   /** Every certificate ever issued (of these stars when given), by decision date. */

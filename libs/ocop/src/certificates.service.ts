@@ -21,6 +21,7 @@ import type { Assessment } from './assessment.entity';
 import {
   AssessmentStore,
   type CertifiedProduct,
+  type ExpiringCertificate,
   type IssuedCertificate,
   type NewAssessment,
 } from './certificates.repository';
@@ -64,7 +65,7 @@ export function assessmentView(a: Assessment, today: string, names: ProductLabel
 }
 export type AssessmentView = ReturnType<typeof assessmentView>;
 
-export type { CertifiedProduct, IssuedCertificate } from './certificates.repository';
+export type { CertifiedProduct, ExpiringCertificate, IssuedCertificate } from './certificates.repository';
 
 /** What a certificate's events tell of it. */
 type AnnouncedCertificate = Pick<Assessment, 'id' | 'productId' | 'cooperativeId' | 'stars' | 'validUntil'>;
@@ -219,6 +220,14 @@ export class CertificatesService {
       }
       return expired.length;
     });
+  }
+
+  /**
+   * The certificates still active whose last day is between `today` and `lastDay`, both included,
+   * soonest first: what the issuing body must warn producers of (ocop.md: 30 days ahead).
+   */
+  async activeExpiringBy(today: string, lastDay: string): Promise<ExpiringCertificate[]> {
+    return this.assessments.activeLastDayBetween(today, lastDay);
   }
 
   /**
