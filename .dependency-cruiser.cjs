@@ -25,12 +25,34 @@ const ALLOWED = {
   orders: ['auth', 'catalogue', 'channels', 'common', 'database', 'marketplaces', 'config', 'jobs'],
   // A read model: it reads what orders, ocop and catalogue export, and nobody imports it back.
   metrics: ['auth', 'catalogue', 'common', 'database', 'marketplaces', 'ocop', 'orders', 'config', 'jobs'],
+  // Notices to people: it hears what channels, orders and ocop publish, reads their people
+  // through auth and names things through catalogue; nobody imports it back (the apps load it).
+  notifications: [
+    'auth',
+    'catalogue',
+    'channels',
+    'common',
+    'database',
+    'marketplaces',
+    'ocop',
+    'orders',
+    'config',
+    'jobs',
+  ],
   // The queue plumbing (queue names, the queue module, Redis, recurring schedules, backoff, the
   // metric helper, the retention sweep): every context may use it, and it knows no context.
   jobs: ['common', 'database', 'config'],
 };
 
 const LIBS = Object.keys(ALLOWED);
+
+// The one piece of a lib the browser runs: the OCOP rating rules, bundled into the web app through
+// apps/web/src/ocop-rules.ts so the assessment form computes total, stars and level by the API's
+// own rules instead of a copy that could drift (docs/web-app.md, "Shared rules"). Both ends are
+// named exactly, and each may import only the other side of the arrow.
+const SHARED_RULES = '^libs/ocop/src/rules\\.ts$';
+const SHARED_RULES_IMPORTS = '^libs/common/src/calendar-date\\.ts$';
+const WEB_RULES = '^apps/web/src/ocop-rules\\.ts$';
 const folder = (name) => (name === 'config' ? '^config/' : `^libs/${name}/`);
 const anyOf = (names) =>
   `^(${names.map((name) => (name === 'config' ? 'config' : `libs/${name}`)).join('|')})/`;
@@ -67,8 +89,24 @@ const configuration = {
         "Another lib's files are its internals: import it as @ocop/<lib> (its src/index.ts), and " +
         'ask its index to export what you need.',
       severity: 'error',
-      from: { path: '^(libs|apps)/([^/]+)/' },
+      from: { path: '^(libs|apps)/([^/]+)/', pathNot: [SHARED_RULES, WEB_RULES] },
       to: { path: '^libs/[^/]+/', pathNot: ['^libs/[^/]+/src/index\\.ts$', '^$1/$2/'] },
+    },
+    {
+      name: 'shared-rules-stay-pure',
+      comment:
+        'libs/ocop/src/rules.ts is bundled into the web app: it may import only ' +
+        'libs/common/src/calendar-date.ts (no Nest, no Node, no config loader).',
+      severity: 'error',
+      from: { path: SHARED_RULES },
+      to: { pathNot: SHARED_RULES_IMPORTS },
+    },
+    {
+      name: 'web-rules-only-the-shared-rules',
+      comment: 'apps/web/src/ocop-rules.ts re-exports libs/ocop/src/rules.ts and imports nothing else.',
+      severity: 'error',
+      from: { path: WEB_RULES },
+      to: { pathNot: SHARED_RULES },
     },
     {
       name: 'lib-by-relative-path',
@@ -121,9 +159,11 @@ const configuration = {
     },
     {
       name: 'web-imports-no-lib',
-      comment: 'The web app runs in the browser; it talks to the API over HTTP only.',
+      comment:
+        'The web app runs in the browser; it talks to the API over HTTP only (the one exception: ' +
+        'apps/web/src/ocop-rules.ts bundles the OCOP rating rules).',
       severity: 'error',
-      from: { path: '^apps/web/' },
+      from: { path: '^apps/web/', pathNot: WEB_RULES },
       to: { path: '^(libs|config)/' },
     },
     {

@@ -91,6 +91,32 @@ export const environmentSchema = z.object({
    * read. 0 reads them again for every report.
    */
   UPLIFT_CONTROLS_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /**
+   * Where notices are e-mailed (nodemailer's connection URL: smtp://user:pass@host:587, or smtps://
+   * for TLS from the start). Unset: notices stay in the web app only and no e-mail is pending.
+   */
+  SMTP_URL: z
+    .string()
+    .optional()
+    .transform((text, context): string | undefined => {
+      if (text === undefined || text.trim() === '') return undefined;
+      let url: URL | undefined;
+      try {
+        url = new URL(text);
+      } catch {
+        // reported below
+      }
+      if (!url || !['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname) {
+        context.addIssue({ code: 'custom', message: 'must be an smtp:// or smtps:// URL with a host' });
+        return z.NEVER;
+      }
+      return text.trim();
+    }),
+  /** The sender of notices' e-mails (an address the SMTP server may send as), with a display name. */
+  MAIL_FROM: z
+    .string()
+    .regex(/^[^\r\n]*<?[^\s@<>]+@[^\s@<>]+>?$/, 'must be an address, optionally "Name <address>"')
+    .default('OCOP Thái Nguyên <no-reply@ocop.localhost>'),
   SANDBOX_HOST: z.string().default('127.0.0.1'),
   SANDBOX_SENDO_PORT: port(4101),
   SANDBOX_VOSO_PORT: port(4102),

@@ -3,7 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import pino from 'pino';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CatalogueChanged } from '@ocop/catalogue';
-import { ConnectionTransferred, ListingsBumped } from '@ocop/channels';
+import { ConnectionAuthFailed, ConnectionTransferred, ListingsBumped } from '@ocop/channels';
 import {
   AFTER_COMMIT_WAIT_MS,
   dataSourceOptions,
@@ -14,7 +14,7 @@ import {
   Transactions,
 } from '@ocop/database';
 import { CertificateActivated, CertificateDeactivated } from '@ocop/ocop';
-import { OrderChanged } from '@ocop/orders';
+import { OrderChanged, OrderOversold, WebhookWentDead } from '@ocop/orders';
 import { type RunningApi, startApi } from '../support/api';
 import { eventually, startWorker } from '../support/worker';
 
@@ -262,13 +262,17 @@ describe('the handlers the API and the worker register', () => {
     ['api', () => api.app.get(EventBus)],
     ['worker', () => worker.get(EventBus)],
   ])(
-    '%s: the sales roll-ups and the order cursor move in the transaction; sync work is enqueued after commit',
+    '%s: the sales roll-ups, the order cursor and the notices move in the transaction; sync work is enqueued after commit',
     (_process, busOf) => {
       const bus = busOf();
       expect(bus.registered(OrderChanged)).toEqual({ inTransaction: 1, afterCommit: 0 });
       expect(bus.registered(ConnectionTransferred)).toEqual({ inTransaction: 1, afterCommit: 0 });
       expect(bus.registered(CatalogueChanged)).toEqual({ inTransaction: 1, afterCommit: 0 });
       expect(bus.registered(ListingsBumped)).toEqual({ inTransaction: 0, afterCommit: 1 });
+      // the notices of what these tell of are written in the transaction that tells it
+      expect(bus.registered(ConnectionAuthFailed)).toEqual({ inTransaction: 1, afterCommit: 0 });
+      expect(bus.registered(OrderOversold)).toEqual({ inTransaction: 1, afterCommit: 0 });
+      expect(bus.registered(WebhookWentDead)).toEqual({ inTransaction: 1, afterCommit: 0 });
       // recorded in domain_events; no context handles them yet
       expect(bus.registered(CertificateActivated)).toEqual({ inTransaction: 0, afterCommit: 0 });
       expect(bus.registered(CertificateDeactivated)).toEqual({ inTransaction: 0, afterCommit: 0 });

@@ -287,6 +287,7 @@ describe('the OpenAPI document describes every answer', () => {
     await api.call('GET', `/v1/skus/${sku.body.id}/stock-movements?limit=2`, { key: seller.coop.key });
     await api.call('GET', `/v1/skus/${unknown()}/stock-movements`, { key: admin });
     await api.call('GET', '/v1/reference/categories', { key: other.key });
+    await api.call('GET', '/v1/reference/ocop', { key: other.key });
   });
 
   it('catalogue spreadsheets: export, template, import and apply', async () => {
@@ -348,6 +349,7 @@ describe('the OpenAPI document describes every answer', () => {
       key: officer,
     });
     await api.call('GET', '/v1/ocop-certificates?stars=0', { key: officer });
+    await api.call('GET', '/v1/ocop-certificates?district=Dai%20Tu', { key: officer });
     await api.call('GET', `/v1/ocop-certificates/${certificate.body.id}`, { key: seller.coop.key });
     await api.call('GET', `/v1/ocop-certificates/${certificate.body.id}`, { key: other.key });
     const revoke = (reason: unknown) =>
@@ -573,6 +575,42 @@ describe('the OpenAPI document describes every answer', () => {
     );
     await api.call('POST', `/v1/operations/inbox/${row!.id}/retry`, { key: admin });
     await api.call('POST', `/v1/operations/inbox/${unknown()}/retry`, { key: admin });
+  });
+
+  it('notices: a person’s bell', async () => {
+    const email = `nguoi-${randomUUID().slice(0, 8)}@haodat.example`;
+    const person = await api.call('POST', '/v1/users', {
+      key: admin,
+      body: {
+        email,
+        name: 'Lê Thị Hoa',
+        role: 'cooperative',
+        cooperativeId: seller.coop.id,
+        password: 'chè-tân-cương-2026',
+      },
+    });
+    const [row] = (
+      await db.query(
+        `INSERT INTO notifications (recipient_id, subject, kind, title, body, link, email_status)
+         VALUES ($1, 'order-oversold:' || gen_random_uuid(), 'order_oversold', 'Đơn hàng vượt tồn kho', 'x', '#/orders', 'none')
+         RETURNING id`,
+        [person.body.id],
+      )
+    ).rows as { id: string }[];
+    const signedIn = await api.call('POST', '/v1/sessions', {
+      body: { email, password: 'chè-tân-cương-2026' },
+    });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const csrf = (await api.call('GET', '/v1/me', { headers: { cookie } })).body.csrfToken as string;
+    const headers = { cookie, 'x-csrf-token': csrf };
+    await api.call('GET', '/v1/notifications?unread=true&limit=10', { headers });
+    await api.call('GET', '/v1/notifications?unread=maybe', { headers });
+    await api.call('GET', '/v1/notifications', { key: officer });
+    await api.call('GET', '/v1/notifications/unread-count', { headers });
+    await api.call('GET', '/v1/notifications/unread-count', { key: officer });
+    expect((await api.call('POST', `/v1/notifications/${row!.id}/read`, { headers })).status).toBe(200);
+    await api.call('POST', `/v1/notifications/${unknown()}/read`, { headers });
+    await api.call('POST', `/v1/notifications/${row!.id}/read`, { key: officer });
   });
 
   it('rate limits: 429 with Retry-After, in the documented shape', async () => {

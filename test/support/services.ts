@@ -1,4 +1,5 @@
 import { getQueueToken } from '@nestjs/bullmq';
+import type { ModuleMetadata } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -57,6 +58,8 @@ function marketplacesThatOnlyAcceptCredentials(): MarketplaceAdapters {
   return Object.fromEntries(MARKETPLACES.map((m) => [m, adapter(m)])) as MarketplaceAdapters;
 }
 
+type ModuleImport = NonNullable<ModuleMetadata['imports']>[number];
+
 /** Who makes the cases' own stock changes (an adjustment when units arrive), as the ledger names them. */
 export const STOREKEEPER: Actor = {
   kind: 'key',
@@ -70,7 +73,7 @@ export const STOREKEEPER: Actor = {
  * queues on the real Redis under this file's prefix — in a Nest testing module: no HTTP server, no
  * processors, no marketplace. Fast enough to build once per file and run hundreds of cases on.
  */
-export async function startServices() {
+export async function startServices(options: { also?: ModuleImport[] } = {}) {
   const env = loadEnvironment(environmentSchema, process.env);
   const module: TestingModule = await Test.createTestingModule({
     imports: [
@@ -84,6 +87,8 @@ export async function startServices() {
       OrdersModule,
       // the worker loads it wherever orders are imported: the sales roll-ups change in the import
       MetricsModule,
+      // what a suite adds, e.g. the notifications context that hears these contexts' events
+      ...(options.also ?? []),
     ],
     // the worker's order intake (auto-confirm), without the processors of OrdersWorkerModule
     providers: [OrderIntake, OrderReads],

@@ -156,6 +156,26 @@ const wrongImports: { file: string; code: string; expect: string[] }[] = [
     expect: ['web-imports-no-lib: apps/web/src/wrong.ts → config/environment.ts'],
   },
   {
+    // the rating rules the web app bundles may import common's calendar-date file, nothing else
+    file: 'libs/ocop/src/rules.ts',
+    code: "import '../../common/src/calendar-date';\nimport '@ocop/common';",
+    expect: ['shared-rules-stay-pure: libs/ocop/src/rules.ts → libs/common/src/index.ts'],
+  },
+  {
+    // the web app's one door into a lib opens on the rating rules only
+    file: 'apps/web/src/ocop-rules.ts',
+    code: "import '../../../libs/ocop/src/rules';\nimport '../../../libs/ocop/src/dto';",
+    expect: ['web-rules-only-the-shared-rules: apps/web/src/ocop-rules.ts → libs/ocop/src/dto.ts'],
+  },
+  {
+    file: 'apps/web/src/wrong-rules.ts',
+    code: "import '../../../libs/ocop/src/rules';",
+    expect: [
+      'lib-internals: apps/web/src/wrong-rules.ts → libs/ocop/src/rules.ts',
+      'web-imports-no-lib: apps/web/src/wrong-rules.ts → libs/ocop/src/rules.ts',
+    ],
+  },
+  {
     file: 'config/wrong.ts',
     code: "import '@ocop/common';",
     expect: ['config-imports-no-lib: config/wrong.ts → libs/common/src/index.ts'],
@@ -199,6 +219,8 @@ const wrongImports: { file: string; code: string; expect: string[] }[] = [
 const targets = [
   ...[...Object.keys(ALLOWED), 'newlib'].map((lib) => `libs/${lib}/src/index.ts`),
   'libs/catalogue/src/products.service.ts',
+  'libs/common/src/calendar-date.ts',
+  'libs/ocop/src/dto.ts',
   'libs/channels/src/listings.spec.ts',
   'libs/marketplaces/src/test-content.ts',
   'apps/api/src/main.ts',

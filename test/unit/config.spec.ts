@@ -124,6 +124,31 @@ describe('marketplace origins and the public address', () => {
   });
 });
 
+describe('e-mail of notices', () => {
+  it('takes no SMTP server by default, an smtp:// or smtps:// URL, and a sender', () => {
+    const none = loadEnvironment(environmentSchema, { ...good, SMTP_URL: '' });
+    expect(none.SMTP_URL).toBeUndefined();
+    expect(none.MAIL_FROM).toBe('OCOP Thái Nguyên <no-reply@ocop.localhost>');
+    const env = loadEnvironment(environmentSchema, {
+      ...good,
+      SMTP_URL: 'smtps://ocop:secret@mail.example.vn:465',
+      MAIL_FROM: 'Sở Công Thương <ocop@example.vn>',
+    });
+    expect(env.SMTP_URL).toBe('smtps://ocop:secret@mail.example.vn:465');
+    expect(env.MAIL_FROM).toBe('Sở Công Thương <ocop@example.vn>');
+  });
+
+  it('names SMTP_URL and MAIL_FROM when they are malformed', () => {
+    expect(() => loadEnvironment(environmentSchema, { ...good, SMTP_URL: 'http://mail.example.vn' })).toThrow(
+      /SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/,
+    );
+    expect(() => loadEnvironment(environmentSchema, { ...good, MAIL_FROM: 'nobody' })).toThrow(/MAIL_FROM/);
+    expect(() =>
+      loadEnvironment(environmentSchema, { ...good, MAIL_FROM: 'x@example.vn\r\nBcc: y@example.vn' }),
+    ).toThrow(/MAIL_FROM/);
+  });
+});
+
 describe('reference data', () => {
   it('loads the OCOP rules and the sales categories from config/reference', () => {
     const data = loadReferenceData();

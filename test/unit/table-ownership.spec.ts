@@ -36,6 +36,7 @@ const OWNERS: Record<string, string> = {
   sales_product_days: 'metrics',
   sales_producer_days: 'metrics',
   sales_producer_months: 'metrics',
+  notifications: 'notifications',
 };
 
 /**

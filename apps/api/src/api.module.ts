@@ -9,6 +9,7 @@ import { ChannelsModule } from '@ocop/channels';
 import { CommonModule } from '@ocop/common';
 import { OcopModule } from '@ocop/ocop';
 import { MetricsModule } from '@ocop/metrics';
+import { NotificationsModule } from '@ocop/notifications';
 import { OrdersModule } from '@ocop/orders';
 import { DatabaseModule } from '@ocop/database';
 import { QueueModule } from '@ocop/jobs';
@@ -39,6 +40,8 @@ export class ApiModule {
         SyncModule,
         OrdersModule,
         MetricsModule,
+        // writes the notices of what the API publishes (a refused credentials check) in its transaction
+        NotificationsModule,
       ],
       controllers: [HealthController, SyncHealthController],
       providers: [{ provide: APP_FILTER, useClass: ErrorShapeFilter }, SyncGauges],

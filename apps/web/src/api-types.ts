@@ -555,6 +555,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reference/ocop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The OCOP rating rules’ figures: score parts and their maxima, star bands, the council level by decision date, validity */
+        get: operations["OcopReference_ocop"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cooperatives/{id}/connections": {
         parameters: {
             query?: never;
@@ -930,6 +947,57 @@ export interface paths {
         get: operations["Metrics_province"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller’s notices, newest first; ?unread=true for the unread ones only */
+        get: operations["Notifications_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of the caller’s notices are unread (the bell) */
+        get: operations["Notifications_unreadCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of the caller’s notices read (again: no change) */
+        post: operations["Notifications_read"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1578,6 +1646,21 @@ export interface components {
             productId: string;
             /** Format: uuid */
             cooperativeId: string;
+            /**
+             * @description the product’s name today
+             * @example Chè móc câu Tân Cương
+             */
+            productName: string;
+            /**
+             * @description the producer’s name today
+             * @example HTX chè Hảo Đạt
+             */
+            producerName: string;
+            /**
+             * @description the producer’s district (pre-2025 district-level unit)
+             * @example TP Thái Nguyên
+             */
+            district: string | null;
             score: components["schemas"]["ScoreResponse"];
             stars: number;
             mandatoryCriteriaMet: boolean;
@@ -1613,6 +1696,70 @@ export interface components {
         RevokeBody: {
             /** @example Vi phạm quy định ghi nhãn hàng hóa */
             reason: string;
+        };
+        ScorePartResponse: {
+            /** @enum {string} */
+            part: "partA" | "partB" | "partC";
+            /** @example Product and community strength */
+            name: string;
+            /** @example Sản phẩm và sức mạnh cộng đồng */
+            nameVi: string;
+            /**
+             * @description the highest score of the part
+             * @example 40
+             */
+            max: number;
+        };
+        StarBandResponse: {
+            stars: number;
+            /** @description the lowest total that earns these stars */
+            minTotal: number;
+            /** @description whether these stars are certified (3 to 5) */
+            certified: boolean;
+        };
+        LevelByStarsResponse: {
+            3?: components["schemas"]["OcopLevel"];
+            4?: components["schemas"]["OcopLevel"];
+            5?: components["schemas"]["OcopLevel"];
+        };
+        LevelRuleResponse: {
+            /**
+             * Format: date
+             * @description first decision date the rule covers; null: from the start
+             */
+            decidedFrom: string | null;
+            /**
+             * Format: date
+             * @description the rule covers decisions before this date; null: to this day
+             */
+            decidedBefore: string | null;
+            /** @description the council level that recognises each star count */
+            levelByStars: components["schemas"]["LevelByStarsResponse"];
+        };
+        LevelNameResponse: {
+            level: components["schemas"]["OcopLevel"];
+            /** @example Provincial People’s Committee */
+            name: string;
+            /** @example UBND cấp tỉnh */
+            nameVi: string;
+        };
+        OcopReferenceResponse: {
+            scoreParts: components["schemas"]["ScorePartResponse"][];
+            /** @description highest band first */
+            starBands: components["schemas"]["StarBandResponse"][];
+            /** @description by decision date */
+            levelRules: components["schemas"]["LevelRuleResponse"][];
+            levels: components["schemas"]["LevelNameResponse"][];
+            /**
+             * @description a certificate is valid this many months
+             * @example 36
+             */
+            validityMonths: number;
+            /**
+             * @description days before expiry a notice is due
+             * @example 30
+             */
+            expiryNoticeDays: number;
         };
         CreateConnectionBody: {
             /** @enum {string} */
@@ -2192,6 +2339,44 @@ export interface components {
             byDistrict: components["schemas"]["DistrictResponse"][];
             /** @description revenue (integer VND) per marketplace */
             channelMix: components["schemas"]["RevenueByMarketplace"];
+        };
+        /** @enum {string} */
+        NoticeKind: "certificate_expiring" | "connection_auth_failed" | "order_oversold" | "webhooks_dead";
+        /**
+         * @description none: not e-mailed (no SMTP_URL when it was written); pending; sent; failed (given up)
+         * @enum {string}
+         */
+        NoticeEmailStatus: "none" | "pending" | "sent" | "failed";
+        NoticeResponse: {
+            /** Format: uuid */
+            id: string;
+            kind: components["schemas"]["NoticeKind"];
+            /** @description what it is about, e.g. certificate-expiring:<certificate id>; a person gets one notice per subject */
+            subject: string;
+            /** @description Vietnamese, with English in parentheses */
+            title: string;
+            /** @description Vietnamese */
+            body: string;
+            /** @description a route of the web app, e.g. #/certificates/<id> */
+            link: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description null while unread
+             */
+            readAt: string | null;
+            /** @description none: not e-mailed (no SMTP_URL when it was written); pending; sent; failed (given up) */
+            emailStatus: components["schemas"]["NoticeEmailStatus"];
+        };
+        NoticePage: {
+            items: components["schemas"]["NoticeResponse"][];
+            /** @description pass back as `cursor` for the next page; null on the last page */
+            nextCursor: string | null;
+        };
+        UnreadCountResponse: {
+            /** @description the caller’s notices not read yet */
+            count: number;
         };
     };
     responses: never;
@@ -4766,7 +4951,10 @@ export interface operations {
                 stars?: 1 | 2 | 3 | 4 | 5;
                 /** @description active certificates whose last day falls within the next N days */
                 expiringWithinDays?: number;
+                /** @description the producer */
                 cooperativeId?: string;
+                /** @description the producer’s district, matched without accents or case */
+                district?: string;
             };
             header?: never;
             path?: never;
@@ -4843,6 +5031,45 @@ export interface operations {
             };
             /** @description No such resource, or one of another cooperative (a path id that is not a UUID too) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    OcopReference_ocop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OcopReferenceResponse"];
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6327,7 +6554,10 @@ export interface operations {
     Metrics_sales: {
         parameters: {
             query?: {
-                format?: "json" | "csv";
+                /** @description wins over the Accept header */
+                format?: "json" | "csv" | "xlsx";
+                /** @description language of the CSV and .xlsx headers and words (names stay as written) */
+                lang?: "vi" | "en";
                 /** @description first day, included (Asia/Ho_Chi_Minh) */
                 from?: string;
                 /** @description last day, included; default today */
@@ -6342,7 +6572,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row) when asked for */
+            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row, one row per entity) or as an .xlsx workbook when asked for, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6350,9 +6580,10 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CooperativeSalesResponse"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description A query value is not valid, or the window runs backwards or spans more than 3,660 days */
+            /** @description A query value is not valid (format json|csv|xlsx, lang vi|en), or the window runs backwards or spans more than 3,660 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6395,7 +6626,10 @@ export interface operations {
     Metrics_growth: {
         parameters: {
             query?: {
-                format?: "json" | "csv";
+                /** @description wins over the Accept header */
+                format?: "json" | "csv" | "xlsx";
+                /** @description language of the CSV and .xlsx headers and words (names stay as written) */
+                lang?: "vi" | "en";
                 /** @description first day, included (Asia/Ho_Chi_Minh) */
                 from?: string;
                 /** @description last day, included; default today */
@@ -6409,7 +6643,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row) when asked for */
+            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row, one row per entity) or as an .xlsx workbook when asked for, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6417,9 +6651,10 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SalesGrowthResponse"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description A query value is not valid, or the window runs backwards or spans more than 3,660 days */
+            /** @description A query value is not valid (format json|csv|xlsx, lang vi|en), or the window runs backwards or spans more than 3,660 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6462,7 +6697,10 @@ export interface operations {
     Metrics_provinceSales: {
         parameters: {
             query?: {
-                format?: "json" | "csv";
+                /** @description wins over the Accept header */
+                format?: "json" | "csv" | "xlsx";
+                /** @description language of the CSV and .xlsx headers and words (names stay as written) */
+                lang?: "vi" | "en";
                 /** @description first day, included (Asia/Ho_Chi_Minh) */
                 from?: string;
                 /** @description last day, included; default today */
@@ -6475,7 +6713,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row) when asked for */
+            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row, one row per entity) or as an .xlsx workbook when asked for, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6483,9 +6721,10 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SalesSeriesResponse"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description A query value is not valid, or the window runs backwards or spans more than 3,660 days */
+            /** @description A query value is not valid (format json|csv|xlsx, lang vi|en), or the window runs backwards or spans more than 3,660 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6528,7 +6767,10 @@ export interface operations {
     Metrics_producersByGrowth: {
         parameters: {
             query?: {
-                format?: "json" | "csv";
+                /** @description wins over the Accept header */
+                format?: "json" | "csv" | "xlsx";
+                /** @description language of the CSV and .xlsx headers and words (names stay as written) */
+                lang?: "vi" | "en";
                 /** @description first day, included (Asia/Ho_Chi_Minh) */
                 from?: string;
                 /** @description last day, included; default today */
@@ -6541,7 +6783,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row) when asked for */
+            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row, one row per entity) or as an .xlsx workbook when asked for, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6549,9 +6791,10 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ProducersByGrowthResponse"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description A query value is not valid, or the window runs backwards or spans more than 3,660 days */
+            /** @description A query value is not valid (format json|csv|xlsx, lang vi|en), or the window runs backwards or spans more than 3,660 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6594,7 +6837,10 @@ export interface operations {
     Metrics_uplift: {
         parameters: {
             query?: {
-                format?: "json" | "csv";
+                /** @description wins over the Accept header */
+                format?: "json" | "csv" | "xlsx";
+                /** @description language of the CSV and .xlsx headers and words (names stay as written) */
+                lang?: "vi" | "en";
                 windowDays?: number;
                 stars?: 3 | 4 | 5;
                 /** @description matched without accents or case */
@@ -6606,7 +6852,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row) when asked for */
+            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row, one row per entity) or as an .xlsx workbook when asked for, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6614,9 +6860,10 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OcopUpliftResponse"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description A query value is not valid, or the window runs backwards or spans more than 3,660 days */
+            /** @description A query value is not valid (format json|csv|xlsx, lang vi|en), or the window runs backwards or spans more than 3,660 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6659,7 +6906,10 @@ export interface operations {
     Metrics_province: {
         parameters: {
             query?: {
-                format?: "json" | "csv";
+                /** @description wins over the Accept header */
+                format?: "json" | "csv" | "xlsx";
+                /** @description language of the CSV and .xlsx headers and words (names stay as written) */
+                lang?: "vi" | "en";
                 /** @description default today */
                 asOf?: string;
             };
@@ -6669,7 +6919,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row) when asked for */
+            /** @description The report; as CSV (UTF-8 with a byte order mark, one header row, one row per entity) or as an .xlsx workbook when asked for, as an attachment */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6677,9 +6927,10 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ProvinceReportResponse"];
                     "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                 };
             };
-            /** @description A query value is not valid, or the window runs backwards or spans more than 3,660 days */
+            /** @description A query value is not valid (format json|csv|xlsx, lang vi|en), or the window runs backwards or spans more than 3,660 days */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6699,6 +6950,176 @@ export interface operations {
             };
             /** @description The caller’s role may not do this, or a write made with the session cookie lacks its X-CSRF-Token */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Notifications_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description opaque cursor from the previous page */
+                cursor?: string;
+                /** @description true: only the notices not read yet */
+                unread?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticePage"];
+                };
+            };
+            /** @description The request is not valid: `validation_failed` with `details` [{field, message}], or `bad_request` (malformed JSON, a forged cursor…) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key has no notices: they are a signed-in person’s */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Notifications_unreadCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCountResponse"];
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key has no notices: they are a signed-in person’s */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too many requests: `Retry-After` says in how many seconds to try again */
+            429: {
+                headers: {
+                    /** @description seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    Notifications_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeResponse"];
+                };
+            };
+            /** @description No API key or session, or an unknown, revoked or expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description An API key has no notices (they are a signed-in person’s), or the session’s write lacks its X-CSRF-Token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource, or one of another cooperative (a path id that is not a UUID too) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -105,6 +105,7 @@ export type Sku = Schemas['SkuResponse'];
 export type Certificate = Schemas['AssessmentResponse'];
 export type SalesSeries = Schemas['SalesSeriesResponse'];
 export type DeadWebhook = Schemas['DeadWebhookResponse'];
+export type Notice = Schemas['NoticeResponse'];
 
 interface Page<T> {
   items: T[];

@@ -11,6 +11,7 @@ import { ImportPage } from './pages/import';
 import { InvitePage } from './pages/invite';
 import { ListingsPage } from './pages/listings';
 import { OrdersPage } from './pages/orders';
+import { NotificationsPage } from './pages/notifications';
 import { OrderDetailPage } from './pages/orders-detail';
 import { PickingListPage } from './pages/picking-list';
 import { ProductForm } from './pages/product-form';
@@ -23,7 +24,7 @@ import type { Place } from './router';
 import { can, SessionContext } from './session';
 import type { Session } from './session';
 import { Shell } from './shell';
-import { ErrorNote, Loading, PageTitle, usePage } from './ui';
+import { ErrorNote, Loading, PageTitle, useLoad, usePage } from './ui';
 
 type State =
   | { kind: 'loading' }
@@ -130,14 +131,41 @@ function Page({ route, session }: { route: Place; session: Session }): JSX.Eleme
     case 'picking-list':
       return can.handleOrders(role) ? <PickingListPage query={route.query} /> : <NotOffered />;
     case 'province':
-      return can.readProvince(role) ? <ReportPage report="province" /> : <NotOffered />;
+      if (!can.readProvince(role)) return <NotOffered />;
+      return <ReportPage report={second === 'print' ? 'province-print' : 'province'} />;
     case 'producer':
       return <ReportPage report="producer" id={second} />;
     case 'sync':
       return can.seeSync(role) ? <ReportPage report="sync" /> : <NotOffered />;
+    case 'certificates':
+      return <OcopPage page={second ? 'certificate' : 'certificates'} id={second} query={route.query} />;
+    case 'assessments':
+      if (second !== 'new') return <NotFound />;
+      return can.recordAssessments(role) ? (
+        <OcopPage page="assessment" query={route.query} />
+      ) : (
+        <NotOffered />
+      );
+    case 'notifications':
+      return <NotificationsPage query={route.query} />;
     default:
       return <NotFound />;
   }
+}
+
+/** The OCOP pages are a chunk of their own (they bundle the rating rules), loaded when first opened. */
+function OcopPage(props: {
+  page: 'certificates' | 'certificate' | 'assessment';
+  id?: string;
+  query: URLSearchParams;
+}): JSX.Element {
+  const pages = useLoad(() => import('./pages/certificates'), []);
+  if (pages.error) return <ErrorNote error={pages.error} />;
+  if (!pages.data) return <Loading />;
+  const { AssessmentFormPage, CertificatePage, CertificatesPage } = pages.data;
+  if (props.page === 'assessment') return <AssessmentFormPage query={props.query} />;
+  if (props.page === 'certificate') return <CertificatePage id={props.id ?? ''} />;
+  return <CertificatesPage query={props.query} />;
 }
 
 function NotFound(): JSX.Element {

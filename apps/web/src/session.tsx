@@ -33,6 +33,7 @@ export const can = {
   manageShops: (role: Role) => role === 'admin' || role === 'cooperative',
   handleOrders: (role: Role) => role === 'admin' || role === 'cooperative',
   readProvince: (role: Role) => role === 'admin' || role === 'officer',
+  recordAssessments: (role: Role) => role === 'admin' || role === 'officer',
   seeSync: (role: Role) => role === 'admin',
 };
 

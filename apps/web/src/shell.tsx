@@ -4,9 +4,12 @@
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { api, ok } from './api';
 import { ROLE_LABELS } from './labels';
+import { BELL_POLL_MS, bellLabel, onNoticesChanged } from './notices';
 import { can, useSession } from './session';
 import type { Role } from './session';
+import { useLoad, usePoll } from './ui';
 
 interface MenuItem {
   path: string;
@@ -23,6 +26,7 @@ const MENU: MenuItem[] = [
   { path: '/connections', vi: 'Gian hàng', en: 'shops', offered: can.manageShops },
   { path: '/import', vi: 'Nhập Excel', en: 'import', offered: can.writeCatalogue },
   { path: '/province', vi: 'Toàn tỉnh', en: 'province', offered: can.readProvince },
+  { path: '/certificates', vi: 'Chứng nhận OCOP', en: 'certificates', offered: can.recordAssessments },
   { path: '/sync', vi: 'Đồng bộ', en: 'sync health', offered: can.seeSync },
 ];
 
@@ -56,6 +60,7 @@ export function Shell({ path, children }: { path: string; children: ComponentChi
           OCOP Thái Nguyên
         </a>
         {me.role !== 'cooperative' ? <ProducerPicker /> : null}
+        {me.kind === 'user' ? <Bell path={path} /> : null}
         <span class="who">
           <span class="who-name">{me.user?.name ?? 'API key'}</span>{' '}
           <small class="who-role">{ROLE_LABELS[me.role] ?? me.role}</small>
@@ -98,6 +103,34 @@ export function Shell({ path, children }: { path: string; children: ComponentChi
         {children}
       </main>
     </>
+  );
+}
+
+/**
+ * The bell: the person's unread notices, read again on every page change, once a minute, and when
+ * a notice is marked read; one small call each time.
+ */
+function Bell({ path }: { path: string }): JSX.Element {
+  const count = useLoad(() => ok(api.GET('/v1/notifications/unread-count')), [path]);
+  usePoll(true, count.reload, BELL_POLL_MS);
+  useEffect(() => onNoticesChanged(count.reload), [count.reload]);
+  const unread = count.data?.count;
+  return (
+    <a
+      class={unread ? 'bell bell-unread' : 'bell'}
+      id="bell"
+      href="#/notifications"
+      aria-label={bellLabel(unread)}
+      aria-current={path === '/notifications' ? 'page' : undefined}
+    >
+      <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22" focusable="false">
+        <path
+          fill="currentColor"
+          d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"
+        />
+      </svg>
+      {unread ? <span class="bell-count">{unread > 99 ? '99+' : unread}</span> : null}
+    </a>
   );
 }
 

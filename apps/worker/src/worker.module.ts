@@ -3,6 +3,7 @@ import { Environment } from '../../../config/environment';
 import { CommonModule } from '@ocop/common';
 import { DatabaseModule } from '@ocop/database';
 import { MetricsModule } from '@ocop/metrics';
+import { NotificationsWorkerModule } from '@ocop/notifications';
 import { OcopWorkerModule } from '@ocop/ocop';
 import { OrdersWorkerModule } from '@ocop/orders';
 import { JobsWorkerModule, QueueModule } from '@ocop/jobs';
@@ -25,6 +26,9 @@ export class WorkerModule {
         // handles OrderChanged in the transaction of every order the workers import (the sales
         // roll-ups); without it the bus refuses every import
         MetricsModule,
+        // the nightly expiry notices and the notices' e-mails; its module writes the notices of what
+        // the workers publish (auth_failed, oversold, dead webhooks) in their transactions
+        NotificationsWorkerModule,
       ],
     };
   }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, Repository } from 'typeorm';
 import { Page, PageQuery } from '@ocop/common';
 import { byCreation, fetchPage } from '@ocop/database';
 import { User, UserInvite } from './people.entities';
+import type { Role } from './principal';
 
 /** A person as an admin creates them: with a password already, or with none until an invitation. */
 export type NewUser = Pick<User, 'email' | 'name' | 'role' | 'cooperativeId' | 'passwordHash' | 'disabledAt'>;
@@ -32,6 +33,25 @@ export class UserStore {
 
   async byId(id: string): Promise<User | null> {
     return this.users.findOne({ where: { id } });
+  }
+
+  /**
+   * The people who are not disabled and hold one of `roles` (the cooperative role: only people of
+   * `cooperativeId`), read with `manager` so a caller's transaction sees its own changes; oldest first.
+   */
+  async activeWithRoles(manager: EntityManager, roles: Role[], cooperativeId?: string): Promise<User[]> {
+    return manager.find(User, {
+      where: roles.map((role) => ({
+        role,
+        disabledAt: IsNull(),
+        ...(role === 'cooperative' ? { cooperativeId } : {}),
+      })),
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  async byIds(ids: string[]): Promise<User[]> {
+    return this.users.find({ where: { id: In(ids) } });
   }
 
   /** `email` trimmed and lower-cased, as it is stored. */

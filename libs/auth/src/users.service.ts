@@ -7,6 +7,7 @@ import { hashKey } from './api-keys.service';
 import { hashPassword, parametersWithCost } from './passwords';
 import type { CreateUserBody, UpdateUserBody, UserListQuery } from './people.dto';
 import { User, userView, type UserView } from './people.entities';
+import type { Role } from './principal';
 import { SessionStore } from './sessions.repository';
 import { UserStore } from './users.repository';
 
@@ -23,6 +24,22 @@ export interface Invitation {
 }
 
 export type CreatedUser = UserView & { inviteUrl?: string };
+
+/** Who a notice goes to: people of these roles, of this producer when one is named. */
+export interface Audience {
+  roles: Role[];
+  cooperativeId?: string;
+}
+
+/** A person as another context addresses them (a notice, its e-mail). */
+export interface Addressee {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  /** a disabled person is sent nothing more */
+  disabled: boolean;
+}
 
 /** 32 random bytes: nothing to guess, so their SHA-256 is enough to store (as for API keys). */
 export function newToken(): string {
@@ -150,6 +167,24 @@ export class UsersService {
     return this.find(userId);
   }
 
+  /**
+   * The people an audience names who may still sign in, in the caller's transaction (a notice is
+   * written in the transaction of its cause). Cooperative people only with a producer named.
+   */
+  async audience(manager: EntityManager, audience: Audience): Promise<Addressee[]> {
+    if (audience.roles.includes('cooperative') && audience.cooperativeId === undefined) {
+      throw new Error('An audience of cooperative people names their cooperative');
+    }
+    const people = await this.users.activeWithRoles(manager, audience.roles, audience.cooperativeId);
+    return people.map(addressee);
+  }
+
+  /** These people as a notice's e-mail addresses them; unknown ids are absent. */
+  async addressees(ids: string[]): Promise<Map<string, Addressee>> {
+    if (ids.length === 0) return new Map();
+    return new Map((await this.users.byIds([...new Set(ids)])).map((user) => [user.id, addressee(user)]));
+  }
+
   async find(id: string): Promise<User> {
     const found = await this.users.byId(id);
     if (!found) throw new NotFound('No such person');
@@ -173,6 +208,16 @@ export class UsersService {
       expiresAt: expiresAt.toISOString(),
     };
   }
+}
+
+function addressee(user: User): Addressee {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    disabled: user.disabledAt !== null,
+  };
 }
 
 function assertCooperativeFits(role: string, cooperativeId: string | null): void {

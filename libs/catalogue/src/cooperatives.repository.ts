@@ -53,6 +53,15 @@ export class CooperativeStore {
     return { items: rows, nextCursor };
   }
 
+  /** The producers of a district, matched without accents or case. */
+  async idsInDistrict(district: string): Promise<string[]> {
+    const rows = await this.cooperatives.find({
+      select: { id: true },
+      where: { districtFolded: foldVietnamese(district) },
+    });
+    return rows.map((row) => row.id);
+  }
+
   /** Every producer's name and district (a few hundred rows at most). */
   async directory(): Promise<CooperativeEntry[]> {
     return this.cooperatives.find({ select: { id: true, name: true, district: true } });

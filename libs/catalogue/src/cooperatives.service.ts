@@ -58,6 +58,11 @@ export class CooperativesService {
     return { items: items.map(cooperativeView), nextCursor };
   }
 
+  /** The ids of a district's producers (accent- and case-blind), for lists filtered by district. */
+  async inDistrict(district: string): Promise<string[]> {
+    return this.cooperatives.idsInDistrict(district);
+  }
+
   /** Every producer's name and district, for province reports (a few hundred rows at most). */
   async directory(): Promise<Map<string, { name: string; district: string | null }>> {
     const rows = await this.cooperatives.directory();

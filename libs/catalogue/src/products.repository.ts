@@ -194,6 +194,25 @@ export class ProductStore {
   }
 
   /** Each SKU's name and its product's, by SKU id; unknown ids are absent. */
+  /** Each product's name with its producer's name and district (unknown ids are absent). */
+  async productNames(
+    ids: string[],
+  ): Promise<{ id: string; productName: string; producerName: string; district: string | null }[]> {
+    const rows: { id: string; product_name: string; producer_name: string; district: string | null }[] =
+      await this.products.query(
+        `SELECT p.id, p.name AS product_name, c.name AS producer_name, c.district
+         FROM products p JOIN cooperatives c ON c.id = p.cooperative_id
+         WHERE p.id = ANY($1::uuid[])`,
+        [[...new Set(ids)]],
+      );
+    return rows.map((row) => ({
+      id: row.id,
+      productName: row.product_name,
+      producerName: row.producer_name,
+      district: row.district,
+    }));
+  }
+
   async skuNames(ids: string[]): Promise<{ id: string; productName: string; skuName: string }[]> {
     const rows: { id: string; product_name: string; sku_name: string }[] = await this.skus.query(
       `SELECT s.id, p.name AS product_name, s.name AS sku_name

@@ -52,6 +52,13 @@ export interface SkuLabel {
   skuName: string;
 }
 
+/** A product as an officer's lists name it: its name, and its producer's name and district. */
+export interface ProductLabel {
+  productName: string;
+  producerName: string;
+  district: string | null;
+}
+
 /** What a report names a product by. */
 export interface NamedProduct {
   name: string;
@@ -264,6 +271,22 @@ export class ProductsService {
     if (codes.length === 0) return new Map();
     const found = await this.products.skusByCode(cooperativeId, codes);
     return new Map(found.map((sku) => [sku.code, sku]));
+  }
+
+  /**
+   * What an officer reads a product by — its name, its producer's name and district — for other
+   * contexts that list products by id (certificates); one query for any number of ids, unknown ids
+   * are absent.
+   */
+  async productLabels(ids: string[]): Promise<Map<string, ProductLabel>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.products.productNames(ids);
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        { productName: row.productName, producerName: row.producerName, district: row.district },
+      ]),
+    );
   }
 
   /**

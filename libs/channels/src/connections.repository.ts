@@ -181,12 +181,23 @@ export class ConnectionStore {
     await this.connections.update({ id: connectionId }, { lastOrderSyncAt: at });
   }
 
-  /** The marketplace refused the credentials: an active connection stops (a paused one stays paused). */
-  async markAuthFailed(connectionId: string, reason: string, checkedBy?: Actor): Promise<void> {
-    await this.connections.update(
+  /**
+   * The marketplace refused the credentials: an active connection stops (a paused one stays
+   * paused), in the caller's transaction. Answers the connection when this turned it auth_failed,
+   * undefined when it was not active (already failed, paused, gone).
+   */
+  async markAuthFailed(
+    manager: EntityManager,
+    connectionId: string,
+    reason: string,
+    checkedBy?: Actor,
+  ): Promise<Connection | undefined> {
+    const changed = await manager.update(
+      Connection,
       { id: connectionId, status: 'active' },
       { status: 'auth_failed', statusReason: reason, ...(checkedBy ? updatedBy(checkedBy) : {}) },
     );
+    return this.changedRow(manager, connectionId, changed.affected);
   }
 
   /**
@@ -203,11 +214,29 @@ export class ConnectionStore {
     return (lifted.affected ?? 0) > 0;
   }
 
-  /** The connection's address may not be called: it stops, whether active or paused. */
-  async markOriginRefused(connectionId: string, reason: string): Promise<void> {
-    await this.connections.update(
+  /**
+   * The connection's address may not be called: it stops, whether active or paused, in the
+   * caller's transaction. Answers the connection when this turned it auth_failed.
+   */
+  async markOriginRefused(
+    manager: EntityManager,
+    connectionId: string,
+    reason: string,
+  ): Promise<Connection | undefined> {
+    const changed = await manager.update(
+      Connection,
       { id: connectionId, status: In(['active', 'paused']) },
       { status: 'auth_failed', statusReason: reason },
     );
+    return this.changedRow(manager, connectionId, changed.affected);
+  }
+
+  private async changedRow(
+    manager: EntityManager,
+    id: string,
+    affected: number | undefined,
+  ): Promise<Connection | undefined> {
+    if (!affected) return undefined;
+    return (await manager.findOne(Connection, { where: { id } })) ?? undefined;
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { recordedActor, type Actor } from '@ocop/auth';
 import { CooperativesService } from '@ocop/catalogue';
 import {
@@ -31,7 +32,7 @@ import {
 import { Connection } from './entities';
 import { connectionProblems } from './connection-rules';
 import { ConnectionChanges, ConnectionStore, updatedBy } from './connections.repository';
-import { ConnectionTransferred } from './events';
+import { ConnectionAuthFailed, ConnectionTransferred } from './events';
 import { ListingStore } from './listings.repository';
 import { ListingVersions } from './listing-versions';
 
@@ -396,10 +397,29 @@ export class ConnectionsService {
    * finding leaves the last changer as it was.
    */
   async markAuthFailed(connectionId: string, reason: string, checkedBy?: Actor): Promise<void> {
-    await this.connections.markAuthFailed(
-      connectionId,
-      `The marketplace refused the credentials: ${reason}`,
-      checkedBy,
+    await this.transactions.run(async (manager) => {
+      const failed = await this.connections.markAuthFailed(
+        manager,
+        connectionId,
+        `The marketplace refused the credentials: ${reason}`,
+        checkedBy,
+      );
+      if (failed) await this.announceAuthFailure(manager, failed);
+    });
+  }
+
+  /** An episode of auth_failed begins: whoever must know is told in the same transaction. */
+  private async announceAuthFailure(manager: EntityManager, connection: Connection): Promise<void> {
+    await this.events.publish(
+      manager,
+      new ConnectionAuthFailed(
+        connection.id,
+        connection.cooperativeId,
+        connection.marketplace,
+        connection.shopId,
+        connection.statusReason ?? '',
+        new Date(),
+      ),
     );
   }
 
@@ -416,7 +436,10 @@ export class ConnectionsService {
     const reason =
       `Not called: ${connection.baseUrl} is not one of the ${connection.marketplace} origins this connector may ` +
       'call (MARKETPLACE_ORIGINS); once an administrator allows it, set the connection active again';
-    await this.connections.markOriginRefused(connection.id, reason);
+    await this.transactions.run(async (manager) => {
+      const refused = await this.connections.markOriginRefused(manager, connection.id, reason);
+      if (refused) await this.announceAuthFailure(manager, refused);
+    });
     return new MarketplaceError('permanent', reason, {
       code: ORIGIN_NOT_ALLOWED,
       marketplace: connection.marketplace,

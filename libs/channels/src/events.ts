@@ -1,3 +1,5 @@
+import type { Marketplace } from '@ocop/marketplaces';
+
 /**
  * Some listings of these connections now lag (their desired version moved, or they may have work
  * waiting), announced in the transaction that made them lag. Whoever drives the sync enqueues the
@@ -18,4 +20,22 @@ export class ConnectionTransferred {
   static readonly mustBeHandled = 'in-transaction';
 
   constructor(readonly connectionId: string) {}
+}
+
+/**
+ * A connection turned auth_failed: its marketplace refused the stored credentials, or its address
+ * is no longer one the connector may call. Published in the transaction of the transition, once
+ * per episode (a connection already auth_failed is not announced again; one that recovered and
+ * fails again is). The notifications context tells the producer's people.
+ */
+export class ConnectionAuthFailed {
+  constructor(
+    readonly connectionId: string,
+    readonly cooperativeId: string,
+    readonly marketplace: Marketplace,
+    readonly shopId: string,
+    readonly reason: string,
+    /** when the connection turned auth_failed: tells one episode from the next */
+    readonly at: Date,
+  ) {}
 }

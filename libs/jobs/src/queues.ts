@@ -17,6 +17,11 @@ export const QUEUES = {
   orderPolling: 'order-polling',
   /** One job per order (id `action-<id>`): pushes the seller's confirm or cancel to the marketplace. */
   orderActions: 'order-actions',
+  /**
+   * Notices: the nightly notices of certificates nearing their last day, and the sending of
+   * notices' e-mails (a sweep every 30 s, and a job `mail-<notice id>` after the notices commit).
+   */
+  notifications: 'notifications',
   /** Hourly: deletes what is kept only for a while (processed webhooks, old events, idempotency keys). */
   retention: 'retention',
 } as const;

@@ -3,16 +3,30 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { IsCalendarDate } from '@ocop/common';
 import { GRANULARITIES, type Granularity } from './calendar';
+import { REPORT_FORMATS, REPORT_LANGS, type ReportFormat, type ReportLang } from './report-format';
 
-export const REPORT_FORMATS = ['json', 'csv'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
-/** Every report answers JSON, or CSV with `?format=csv` (or `Accept: text/csv`). */
+/**
+ * Every report answers JSON, CSV (`?format=csv` or `Accept: text/csv`) or an .xlsx workbook
+ * (`?format=xlsx` or the spreadsheet media type in Accept); the files' headers in `lang`.
+ */
 export class ReportQuery {
-  @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })
+  @ApiPropertyOptional({
+    enum: REPORT_FORMATS,
+    default: 'json',
+    description: 'wins over the Accept header',
+  })
   @IsOptional()
   @IsIn(REPORT_FORMATS)
   format?: ReportFormat;
+
+  @ApiPropertyOptional({
+    enum: REPORT_LANGS,
+    default: 'vi',
+    description: 'language of the CSV and .xlsx headers and words (names stay as written)',
+  })
+  @IsOptional()
+  @IsIn(REPORT_LANGS)
+  lang?: ReportLang;
 }
 
 export class WindowQuery extends ReportQuery {

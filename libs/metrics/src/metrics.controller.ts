@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@ocop/auth';
 import { ApiCaller, ApiErrors, ParseIdPipe } from '@ocop/common';
-import { CsvReport, CsvReportInterceptor } from './csv-report';
+import { Report, ReportFormatInterceptor } from './report-format';
 import { ProducersByGrowthQuery, ProvinceQuery, SalesQuery, UpliftQuery, WindowQuery } from './dto';
 import { growthTable, producersByGrowthTable, provinceTable, salesTable, upliftTable } from './report-tables';
 import {
@@ -18,14 +18,16 @@ import { SalesMetrics } from './sales-metrics';
 
 @ApiTags('Sales metrics')
 @ApiCaller()
-@ApiErrors({ 400: 'A query value is not valid, or the window runs backwards or spans more than 3,660 days' })
-@UseInterceptors(CsvReportInterceptor)
+@ApiErrors({
+  400: 'A query value is not valid (format json|csv|xlsx, lang vi|en), or the window runs backwards or spans more than 3,660 days',
+})
+@UseInterceptors(ReportFormatInterceptor)
 @Controller('v1/metrics')
 export class MetricsController {
   constructor(private readonly metrics: SalesMetrics) {}
 
   @Get('cooperatives/:id/sales')
-  @CsvReport(salesTable)
+  @Report(salesTable)
   @ApiOperation({ summary: 'A producer’s sales per period and marketplace (default by day, one year)' })
   @ApiReport(CooperativeSalesResponse)
   @ApiErrors(404)
@@ -38,7 +40,7 @@ export class MetricsController {
   }
 
   @Get('cooperatives/:id/growth')
-  @CsvReport(growthTable)
+  @Report(growthTable)
   @ApiOperation({ summary: 'A producer’s revenue in a window against the same number of days before it' })
   @ApiReport(SalesGrowthResponse)
   @ApiErrors(404)
@@ -52,7 +54,7 @@ export class MetricsController {
 
   @Get('province/sales')
   @Roles('admin', 'officer')
-  @CsvReport(salesTable)
+  @Report(salesTable)
   @ApiOperation({
     summary: 'Extension: the province’s sales per period and marketplace (default by month, one year)',
   })
@@ -64,7 +66,7 @@ export class MetricsController {
 
   @Get('growth')
   @Roles('admin', 'officer')
-  @CsvReport(producersByGrowthTable)
+  @Report(producersByGrowthTable)
   @ApiOperation({
     summary:
       'Extension: producers by growth against the same-length window before (default the last 90 days)',
@@ -77,7 +79,7 @@ export class MetricsController {
 
   @Get('ocop-uplift')
   @Roles('admin', 'officer')
-  @CsvReport(upliftTable)
+  @Report(upliftTable)
   @ApiOperation({
     summary:
       'Revenue before and after each certificate’s decision date; certificates whose after-window has not ended are left out',
@@ -90,7 +92,7 @@ export class MetricsController {
 
   @Get('province')
   @Roles('admin', 'officer')
-  @CsvReport(provinceTable)
+  @Report(provinceTable)
   @ApiOperation({
     summary:
       'The province on asOf; extension: revenueWindow (the 365 days ending asOf) and cooperatives per district',

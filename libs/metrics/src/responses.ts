@@ -1,19 +1,25 @@
 import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { SPREADSHEET_MEDIA_TYPE } from '@ocop/catalogue';
 import { MARKETPLACES } from '@ocop/marketplaces';
 import { GRANULARITIES, type Granularity } from './calendar';
 
 /** The answers of the sales reports (sales-metrics.ts builds them), as the OpenAPI document describes them. */
 
-/** A report answers JSON, or CSV (`?format=csv` or `Accept: text/csv`). */
+/**
+ * A report answers JSON, CSV (`?format=csv` or `Accept: text/csv`) or an .xlsx workbook
+ * (`?format=xlsx` or the spreadsheet media type in Accept).
+ */
 export function ApiReport(report: Type<unknown>) {
   return applyDecorators(
     ApiExtraModels(report),
     ApiOkResponse({
-      description: 'The report; as CSV (UTF-8 with a byte order mark, one header row) when asked for',
+      description:
+        'The report; as CSV (UTF-8 with a byte order mark, one header row, one row per entity) or as an .xlsx workbook when asked for, as an attachment',
       content: {
         'application/json': { schema: { $ref: getSchemaPath(report) } },
         'text/csv': { schema: { type: 'string' } },
+        [SPREADSHEET_MEDIA_TYPE]: { schema: { type: 'string', format: 'binary' } },
       },
     }),
   );

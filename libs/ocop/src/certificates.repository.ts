@@ -18,6 +18,15 @@ export interface IssuedCertificate {
   decidedAt: string;
 }
 
+/** An active certificate nearing its last day, as its expiry notice names it. */
+export interface ExpiringCertificate {
+  id: string;
+  productId: string;
+  cooperativeId: string;
+  stars: number;
+  validUntil: string;
+}
+
 /** A product certified on a day, with the stars of the certificate in force then. */
 export interface CertifiedProduct {
   productId: string;
@@ -41,6 +50,8 @@ export interface CoveragePeriod {
  */
 export interface CertificateFilter {
   cooperativeId?: string;
+  /** only these producers' (a district's); an empty list lets nothing through */
+  cooperativeIds?: string[];
   stars?: number;
   status?: CertificateListQuery['status'];
   today: string;
@@ -135,6 +146,29 @@ export class AssessmentStore {
     );
   }
 
+  /** The active certificates whose last day is from `from` to `to`, both included; soonest first. */
+  async activeLastDayBetween(from: string, to: string): Promise<ExpiringCertificate[]> {
+    const rows: {
+      id: string;
+      product_id: string;
+      cooperative_id: string;
+      stars: number;
+      valid_until: string;
+    }[] = await this.assessments.query(
+      `SELECT id, product_id, cooperative_id, stars, valid_until::text FROM ocop_assessments
+         WHERE status = 'active' AND valid_until BETWEEN $1::date AND $2::date
+         ORDER BY valid_until, id`,
+      [from, to],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      productId: row.product_id,
+      cooperativeId: row.cooperative_id,
+      stars: row.stars,
+      validUntil: row.valid_until,
+    }));
+  }
+
   /** Every certificate ever issued (of these stars when given), by decision date. */
   async issued(stars: number | null): Promise<IssuedCertificate[]> {
     const rows: {
@@ -210,6 +244,11 @@ export class AssessmentStore {
     const qb = this.assessments.createQueryBuilder('a');
     const { cooperativeId, today } = filter;
     if (cooperativeId) qb.andWhere('a.cooperative_id = :cooperativeId', { cooperativeId });
+    if (filter.cooperativeIds !== undefined) {
+      qb.andWhere('a.cooperative_id = ANY(:cooperativeIds::uuid[])', {
+        cooperativeIds: filter.cooperativeIds,
+      });
+    }
     if (filter.stars !== undefined) qb.andWhere('a.stars = :stars', { stars: filter.stars });
     switch (filter.status) {
       case undefined:

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { recordedActor, type Actor } from '@ocop/auth';
-import { ProductsService } from '@ocop/catalogue';
+import { CooperativesService, ProductsService, type ProductLabel } from '@ocop/catalogue';
 import {
   addDays,
   Clock,
@@ -22,6 +22,7 @@ import {
   AssessmentStore,
   type CertifiedProduct,
   type CoveragePeriod,
+  type ExpiringCertificate,
   type IssuedCertificate,
   type NewAssessment,
 } from './certificates.repository';
@@ -38,11 +39,16 @@ import {
   validUntil,
 } from './rules';
 
-export function assessmentView(a: Assessment, today: string) {
+/** `names`: the product's and producer's names and the district, kept beside the ids. */
+export function assessmentView(a: Assessment, today: string, names: ProductLabel | undefined) {
   return {
     id: a.id,
     productId: a.productId,
     cooperativeId: a.cooperativeId,
+    // a product is never deleted (archived at most), so its names are there; '' rather than a lie
+    productName: names?.productName ?? '',
+    producerName: names?.producerName ?? '',
+    district: names?.district ?? null,
     score: { partA: a.partA, partB: a.partB, partC: a.partC, total: a.total },
     stars: a.stars,
     mandatoryCriteriaMet: a.mandatoryCriteriaMet,
@@ -60,7 +66,12 @@ export function assessmentView(a: Assessment, today: string) {
 }
 export type AssessmentView = ReturnType<typeof assessmentView>;
 
-export type { CertifiedProduct, CoveragePeriod, IssuedCertificate } from './certificates.repository';
+export type {
+  CertifiedProduct,
+  CoveragePeriod,
+  ExpiringCertificate,
+  IssuedCertificate,
+} from './certificates.repository';
 
 /** What a certificate's events tell of it. */
 type AnnouncedCertificate = Pick<Assessment, 'id' | 'productId' | 'cooperativeId' | 'stars' | 'validUntil'>;
@@ -70,6 +81,7 @@ export class CertificatesService {
   constructor(
     private readonly assessments: AssessmentStore,
     private readonly products: ProductsService,
+    private readonly cooperatives: CooperativesService,
     private readonly transactions: Transactions,
     private readonly events: EventBus,
     private readonly config: ConnectorConfig,
@@ -217,6 +229,14 @@ export class CertificatesService {
   }
 
   /**
+   * The certificates still active whose last day is between `today` and `lastDay`, both included,
+   * soonest first: what the issuing body must warn producers of (ocop.md: 30 days ahead).
+   */
+  async activeExpiringBy(today: string, lastDay: string): Promise<ExpiringCertificate[]> {
+    return this.assessments.activeLastDayBetween(today, lastDay);
+  }
+
+  /**
    * Every certificate ever issued (3 to 5 stars, whatever it became since), for measuring what
    * the rating did to sales: the decision date is what matters, not today's status.
    */
@@ -249,7 +269,9 @@ export class CertificatesService {
   }
 
   async get(scope: Scope, id: string): Promise<AssessmentView> {
-    return assessmentView(await this.find(scope, id), this.today());
+    const found = await this.find(scope, id);
+    const names = await this.products.productLabels([found.productId]);
+    return assessmentView(found, this.today(), names.get(found.productId));
   }
 
   async listForProduct(
@@ -266,10 +288,14 @@ export class CertificatesService {
       return { items: [], nextCursor: null };
     }
     const today = this.today();
+    // the district is the producer's: the catalogue knows which producers are in it
+    const inDistrict =
+      query.district === undefined ? undefined : await this.cooperatives.inDistrict(query.district);
     return this.views(
       await this.assessments.page(
         {
           cooperativeId: scope.cooperativeId ?? query.cooperativeId,
+          cooperativeIds: inDistrict,
           stars: query.stars,
           status: query.status,
           today,
@@ -281,9 +307,14 @@ export class CertificatesService {
     );
   }
 
-  private views(page: Page<Assessment>): Page<AssessmentView> {
+  /** A page's views, named in one read for the whole page. */
+  private async views(page: Page<Assessment>): Promise<Page<AssessmentView>> {
     const today = this.today();
-    return { items: page.items.map((a) => assessmentView(a, today)), nextCursor: page.nextCursor };
+    const names = await this.products.productLabels(page.items.map((a) => a.productId));
+    return {
+      items: page.items.map((a) => assessmentView(a, today, names.get(a.productId))),
+      nextCursor: page.nextCursor,
+    };
   }
 
   private async find(scope: Scope, id: string): Promise<Assessment> {

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Roles, type Principal } from '@ocop/auth';
-import { ApiCaller, ApiErrors, ParseIdPipe } from '@ocop/common';
+import { ApiCaller, ApiErrors, ConnectorConfig, ParseIdPipe } from '@ocop/common';
 import { CertificatesService } from './certificates.service';
 import { AssessmentListQuery, CertificateListQuery, RecordAssessmentBody, RevokeBody } from './dto';
-import { AssessmentPage, AssessmentResponse } from './responses';
+import { AssessmentPage, AssessmentResponse, OcopReferenceResponse } from './responses';
 
 @ApiTags('OCOP assessments and certificates')
 @ApiCaller()
@@ -65,5 +65,24 @@ export class OcopController {
   @ApiErrors(404)
   get(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string): Promise<AssessmentResponse> {
     return this.certificates.get(who.scope, id);
+  }
+}
+
+@ApiTags('Reference data')
+@ApiCaller()
+@Controller('v1/reference')
+export class OcopReferenceController {
+  constructor(private readonly config: ConnectorConfig) {}
+
+  @Get('ocop')
+  @ApiOperation({
+    summary:
+      'The OCOP rating rules’ figures: score parts and their maxima, star bands, the council level by decision date, validity',
+  })
+  @ApiOkResponse({ type: OcopReferenceResponse })
+  ocop(): OcopReferenceResponse {
+    const { scoreParts, starBands, levelRules, levels, validityMonths, expiryNoticeDays } =
+      this.config.reference.ocop;
+    return { scoreParts, starBands, levelRules, levels, validityMonths, expiryNoticeDays };
   }
 }

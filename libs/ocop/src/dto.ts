@@ -77,7 +77,19 @@ export class CertificateListQuery extends PageQuery {
   @Max(3650)
   expiringWithinDays?: number;
 
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() cooperativeId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'the producer' })
+  @IsOptional()
+  @IsUUID()
+  cooperativeId?: string;
+
+  @ApiPropertyOptional({
+    example: 'Đại Từ',
+    description: 'the producer’s district, matched without accents or case',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  district?: string;
 }
 
 export class AssessmentListQuery extends PageQuery {}

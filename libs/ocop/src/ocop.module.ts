@@ -4,11 +4,11 @@ import { CatalogueModule } from '@ocop/catalogue';
 import { Assessment } from './assessment.entity';
 import { AssessmentStore } from './certificates.repository';
 import { CertificatesService } from './certificates.service';
-import { OcopController } from './controllers';
+import { OcopController, OcopReferenceController } from './controllers';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Assessment]), CatalogueModule],
-  controllers: [OcopController],
+  controllers: [OcopController, OcopReferenceController],
   providers: [CertificatesService, AssessmentStore],
   exports: [CertificatesService],
 })

@@ -1,5 +1,7 @@
-import type { OcopReference } from '../../../config/reference-data';
-import { formatDate, parseDate } from '@ocop/common';
+// The web app bundles this file (apps/web/src/ocop-rules.ts) so its assessment form computes
+// total, stars and level by these very rules: it may import nothing that pulls in Nest or Node,
+// only common's calendar-date file (.dependency-cruiser.cjs holds it to that).
+import { formatDate, parseDate } from '../../common/src/calendar-date';
 
 /**
  * OCOP rating rules (docs/ocop.md) as pure functions over the reference data in
@@ -9,13 +11,27 @@ export type Level = 'district' | 'province' | 'central';
 export type ScorePart = 'partA' | 'partB' | 'partC';
 export type Parts = Record<ScorePart, number>;
 
+/**
+ * What the rules read of the reference data: config's OcopReference on the server, the answer of
+ * GET /v1/reference/ocop in the browser (both fit, so neither side copies the other's type).
+ */
+export interface OcopRules {
+  scoreParts: readonly { part: ScorePart; name: string; max: number }[];
+  starBands: readonly { stars: number; minTotal: number; certified: boolean }[];
+  levelRules: readonly {
+    decidedFrom: string | null;
+    decidedBefore: string | null;
+    levelByStars: Partial<Record<'3' | '4' | '5', Level>>;
+  }[];
+}
+
 export interface PartProblem {
   field: ScorePart;
   message: string;
 }
 
 /** Parts outside 0..maximum are invalid input (OCOP.md "Score and stars"). */
-export function partProblems(parts: Parts, reference: OcopReference): PartProblem[] {
+export function partProblems(parts: Parts, reference: OcopRules): PartProblem[] {
   return reference.scoreParts.flatMap(({ part, max, name }) => {
     const value = parts[part];
     if (value < 0 || value > max) return [{ field: part, message: `${name} is scored from 0 to ${max}` }];
@@ -30,13 +46,13 @@ export function scoreTotal(parts: Parts): number {
   return hundredths / 100;
 }
 
-export function starsFor(total: number, reference: OcopReference): number {
+export function starsFor(total: number, reference: OcopRules): number {
   const band = reference.starBands.find((b) => total >= b.minTotal);
   return band ? band.stars : 1;
 }
 
 /** A product is certified from the certifying star bands (3–5) with every mandatory criterion met. */
-export function certifies(stars: number, mandatoryCriteriaMet: boolean, reference: OcopReference): boolean {
+export function certifies(stars: number, mandatoryCriteriaMet: boolean, reference: OcopRules): boolean {
   return mandatoryCriteriaMet && reference.starBands.some((b) => b.stars === stars && b.certified);
 }
 
@@ -44,11 +60,7 @@ export function certifies(stars: number, mandatoryCriteriaMet: boolean, referenc
  * The level that recognises `stars` on `decidedAt` (YYYY-MM-DD), or undefined when no rule covers
  * it (below 3 stars no council issues a certificate).
  */
-export function recognisingLevel(
-  stars: number,
-  decidedAt: string,
-  reference: OcopReference,
-): Level | undefined {
+export function recognisingLevel(stars: number, decidedAt: string, reference: OcopRules): Level | undefined {
   const rule = reference.levelRules.find(
     (r) =>
       (r.decidedFrom === null || decidedAt >= r.decidedFrom) &&
@@ -68,7 +80,7 @@ export function levelMismatch(
   stars: number,
   level: Level,
   decidedAt: string,
-  reference: OcopReference,
+  reference: OcopRules,
 ): string | undefined {
   const expected = recognisingLevel(stars, decidedAt, reference);
   if (expected === undefined || expected === level) return undefined;

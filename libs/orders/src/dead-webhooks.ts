@@ -2,7 +2,9 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { Conflict, ConnectorConfig, NotFound } from '@ocop/common';
 import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
 import { Retention } from '@ocop/jobs';
+import { EventBus, Transactions } from '@ocop/database';
 import type { WebhookInboxEntry } from './entities';
+import { WebhookWentDead } from './events';
 import { WebhookInboxStore, type StoredWebhookRow } from './webhook-inbox.repository';
 
 /** The longest wait between two attempts at a stored webhook, however many failures came before. */
@@ -56,6 +58,8 @@ export class DeadWebhooks {
 
   constructor(
     private readonly inbox: WebhookInboxStore,
+    private readonly transactions: Transactions,
+    private readonly events: EventBus,
     config: ConnectorConfig,
   ) {
     this.maxAttempts = config.env.INBOX_MAX_ATTEMPTS;
@@ -64,16 +68,24 @@ export class DeadWebhooks {
 
   /** Records a failed attempt: the row is looked at again after its wait, or is dead. */
   async failed(
-    entry: Pick<WebhookInboxEntry, 'id' | 'attempts'>,
+    entry: Pick<WebhookInboxEntry, 'id' | 'attempts' | 'marketplace' | 'connectionId'>,
     message: string,
   ): Promise<{ dead: boolean }> {
     const failures = entry.attempts + 1;
     const dead = failures >= this.maxAttempts;
-    await this.inbox.recordFailure(entry.id, {
-      attempts: failures,
-      message,
-      dead,
-      retryInS: inboxRetryDelayMs(failures, this.retryBaseMs) / 1000,
+    await this.transactions.run(async (manager) => {
+      await this.inbox.recordFailure(manager, entry.id, {
+        attempts: failures,
+        message,
+        dead,
+        retryInS: inboxRetryDelayMs(failures, this.retryBaseMs) / 1000,
+      });
+      if (dead) {
+        await this.events.publish(
+          manager,
+          new WebhookWentDead(entry.id, entry.marketplace, entry.connectionId, new Date()),
+        );
+      }
     });
     return { dead };
   }

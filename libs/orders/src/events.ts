@@ -25,3 +25,30 @@ export class OrderChanged {
     readonly after: OrderSnapshot,
   ) {}
 }
+
+/**
+ * An order became oversold: what it holds could not all be reserved. Published in the import's
+ * transaction at the transition (an order already oversold is not announced again); the
+ * notifications context tells the producer's people, once per order.
+ */
+export class OrderOversold {
+  constructor(
+    readonly orderId: string,
+    readonly cooperativeId: string,
+    readonly marketplace: Marketplace,
+    readonly externalOrderId: string,
+  ) {}
+}
+
+/**
+ * A stored webhook was set aside as dead (it failed INBOX_MAX_ATTEMPTS times), published in the
+ * transaction that records it; the notifications context tells the admins.
+ */
+export class WebhookWentDead {
+  constructor(
+    readonly inboxId: string,
+    readonly marketplace: Marketplace,
+    readonly connectionId: string,
+    readonly at: Date,
+  ) {}
+}

@@ -5,7 +5,7 @@ import { ListingsService, ListingVersions } from '@ocop/channels';
 import { EventBus, Transactions } from '@ocop/database';
 import type { Marketplace, MarketplaceOrder, MarketplaceOrderLine } from '@ocop/marketplaces';
 import type { Order, OrderLine } from './entities';
-import { OrderChanged, type OrderSnapshot } from './events';
+import { OrderChanged, OrderOversold, type OrderSnapshot } from './events';
 import { ordersImported, ordersOversold } from './order-metrics';
 import { isNewer, marketplaceMovedStock, stockPlan, type StockStep } from './order-lifecycle';
 import { OrderStore, type StoredOrderState } from './orders.repository';
@@ -101,7 +101,13 @@ export class OrderImport {
       await this.store.saveState(manager, order);
       // a newer event in the same status (a changed total) is no step of the history
       if (before?.status !== order.status) await this.store.recordStatus(manager, order);
-      if (order.oversold && !wasOversold) ordersOversold.inc({ marketplace: source.marketplace });
+      if (order.oversold && !wasOversold) {
+        ordersOversold.inc({ marketplace: source.marketplace });
+        await this.events.publish(
+          manager,
+          new OrderOversold(order.id, order.cooperativeId, order.marketplace, order.externalOrderId),
+        );
+      }
       const snapshot = (status: Order['status']): OrderSnapshot => ({
         orderId: order.id,
         cooperativeId: order.cooperativeId,

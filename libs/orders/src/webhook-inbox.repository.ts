@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { Marketplace } from '@ocop/marketplaces';
 import { WebhookInboxEntry } from './entities';
 
@@ -135,8 +135,9 @@ export class WebhookInboxStore {
   }
 
   /** Records a failed attempt: dead now, or due again after its wait. */
-  async recordFailure(id: string, failure: InboxFailure): Promise<void> {
-    await this.dataSource.query(
+  /** In the caller's transaction: a row that dies is announced in the same one. */
+  async recordFailure(manager: EntityManager, id: string, failure: InboxFailure): Promise<void> {
+    await manager.query(
       `UPDATE webhook_inbox SET attempts = $2, last_error = $3, dead_at = CASE WHEN $4 THEN now() END,
               relay_at = now() + make_interval(secs => $5)
        WHERE id = $1`,

@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import ExcelJS from 'exceljs';
 import { SalesRollups } from '@ocop/metrics';
 import type { RunningApi } from '../../support/api';
 import { uniqueCode } from '../../support/factories';
@@ -50,6 +51,32 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
   const sorted = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort());
   const get = (path: string, key = officer, headers: Record<string, string> = {}) =>
     api.call('GET', path, { key, headers });
+
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  /** A report as the .xlsx workbook an officer downloads, read back with exceljs. */
+  async function workbookOf(path: string, headers: Record<string, string> = {}) {
+    const res = await fetch(`${api.url}${path}`, {
+      headers: { authorization: `Bearer ${officer}`, ...headers },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(XLSX);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(await res.arrayBuffer());
+    return { book, disposition: res.headers.get('content-disposition') };
+  }
+  /** A sheet's cells row by row; fractions to 4 places, as a 0.00% format shows them. */
+  const rowsOf = (sheet: ExcelJS.Worksheet) =>
+    sheet
+      .getSheetValues()
+      .flatMap((row) =>
+        Array.isArray(row)
+          ? [
+              Array.from(row.slice(1), (v) =>
+                typeof v === 'number' ? Math.round(v * 10_000) / 10_000 : (v ?? null),
+              ),
+            ]
+          : [],
+      );
 
   beforeAll(async () => {
     world = await startSalesWorld('metrics');
@@ -149,10 +176,11 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
 
     it('as CSV, by ?format=csv or by Accept: text/csv, with a header row', async () => {
       const path = `/v1/metrics/cooperatives/${teaHouse.coop.id}/sales?from=2026-05-01&to=2026-06-30&granularity=month`;
+      // the period as ="2026-05", which Excel keeps as the text it is instead of a date
       const expected =
-        'period,revenueVnd,units,orders,sendoRevenueVnd,vosoRevenueVnd,postmartRevenueVnd\n' +
-        '2026-05,180000,1,1,180000,0,0\n' +
-        '2026-06,900000,5,2,0,360000,540000\n';
+        'Kỳ,Doanh thu (đồng),Số lượng bán,Số đơn hàng,Doanh thu Sendo (đồng),Doanh thu Voso (đồng),Doanh thu Postmart (đồng)\n' +
+        '"=""2026-05""",180000,1,1,180000,0,0\n' +
+        '"=""2026-06""",900000,5,2,0,360000,540000\n';
       const byQuery = await get(`${path}&format=csv`);
       expect(byQuery.status).toBe(200);
       expect(byQuery.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -163,7 +191,7 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
       const raw = await fetch(`${api.url}${path}&format=csv`, {
         headers: { authorization: `Bearer ${officer}` },
       });
-      expect([...new Uint8Array(await raw.arrayBuffer()).slice(0, 4)]).toEqual([0xef, 0xbb, 0xbf, 0x70]);
+      expect([...new Uint8Array(await raw.arrayBuffer()).slice(0, 4)]).toEqual([0xef, 0xbb, 0xbf, 0x4b]);
       // the query wins over the header
       const json = await get(`${path}&format=json`, officer, { accept: 'text/csv' });
       expect(json.headers.get('content-type')).toMatch(/^application\/json/);
@@ -187,9 +215,9 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
         `/v1/metrics/cooperatives/${teaHouse.coop.id}/growth?from=2026-06-01&to=2026-06-30&format=csv`,
       );
       expect(csv.text).toBe(
-        'window,from,to,revenueVnd,units,orders,growthPct\n' +
-          'current,2026-06-01,2026-06-30,900000,5,2,400\n' +
-          'previous,2026-05-02,2026-05-31,180000,1,1,\n',
+        'Kỳ,Từ ngày,Đến ngày,Doanh thu (đồng),Số lượng bán,Số đơn hàng,Tăng trưởng (%),Mã chủ thể\n' +
+          `Kỳ này,2026-06-01,2026-06-30,900000,5,2,400,${teaHouse.coop.id}\n` +
+          `Kỳ trước,2026-05-02,2026-05-31,180000,1,1,,${teaHouse.coop.id}\n`,
       );
     });
 
@@ -270,15 +298,94 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
       expect(byDistrict.body.items.map((i: any) => i.productId)).toEqual([teaHouse.productId]);
       const csv = await get('/v1/metrics/ocop-uplift?windowDays=30&stars=4', officer, { accept: 'text/csv' });
       const [header, row, end] = csv.text.split('\n');
-      expect(header).toBe(
-        'certificateId,productId,cooperativeId,stars,decidedAt,windowDays,beforeRevenueVnd,afterRevenueVnd,upliftPct',
-      );
+      expect(header!.split(',').slice(0, 9)).toEqual([
+        'Sản phẩm',
+        'Chủ thể OCOP',
+        'Huyện',
+        'Nhóm hàng',
+        'Số sao',
+        'Ngày quyết định',
+        'Doanh thu trước (đồng)',
+        'Doanh thu sau (đồng)',
+        'Mức tăng (%)',
+      ]);
       expect(row).toMatch(
         new RegExp(
-          `^[0-9a-f-]{36},${teaHouse.productId},${teaHouse.coop.id},4,2026-06-01,30,180000,900000,400$`,
+          `^Chè búp Tân Cương,${teaHouse.coop.body.name},Đại Từ,"Chè, trà",4,2026-06-01,180000,900000,400,.*,30,[0-9a-f-]{36},${teaHouse.productId},${teaHouse.coop.id}$`,
         ),
       );
       expect(end).toBe('');
+    });
+  });
+
+  describe('the uplift report as files', () => {
+    it('CSV: one row per certificate, every figure as the JSON answer has it, names first and ids last', async () => {
+      const json = (await get('/v1/metrics/ocop-uplift?windowDays=30')).body;
+      const csv = await get('/v1/metrics/ocop-uplift?windowDays=30&format=csv&lang=en');
+      expect(csv.headers.get('content-disposition')).toBe('attachment; filename="ocop-uplift-30d.csv"');
+      const lines = csv.text.split('\n');
+      expect(lines[0]).toBe(
+        [
+          'Product,Producer,District,Category,Stars,Decision date,Revenue before (VND),Revenue after (VND)',
+          'Uplift (%),Adjusted uplift (%),Controls (n),Control scope,Controls’ change (%)',
+          'CI95 of the star group’s median adjusted uplift – low (%)',
+          'CI95 of the star group’s median adjusted uplift – high (%)',
+          'Why no adjusted uplift,Window (days),Certificate ID,Product ID,Producer ID',
+        ].join(','),
+      );
+      expect(lines).toHaveLength(json.items.length + 2);
+      const noodlesRow = lines.find((l) => l.startsWith('Miến dong Việt Cường,'));
+      const noodlesItem = json.items.find((i: any) => i.productId === noodles.productId);
+      expect(noodlesRow).toContain(`,Phú Lương,Vermicelli and noodles,3,2026-09-01,0,200000,,`);
+      expect(noodlesRow).toMatch(
+        new RegExp(`,30,${noodlesItem.certificateId},${noodles.productId},${noodles.coop.id}$`),
+      );
+    });
+
+    it('.xlsx (asked for by Accept): names, đồng and percent formats, the decision day a date, the by-stars summary', async () => {
+      const json = (await get('/v1/metrics/ocop-uplift?windowDays=30')).body;
+      const { book, disposition } = await workbookOf('/v1/metrics/ocop-uplift?windowDays=30', {
+        accept: XLSX,
+      });
+      expect(disposition).toBe('attachment; filename="ocop-uplift-30d.xlsx"');
+      expect(book.worksheets.map((s) => s.name)).toEqual(['Mức tăng OCOP', 'Theo số sao']);
+      const sheet = book.getWorksheet('Mức tăng OCOP')!;
+      const rows = rowsOf(sheet);
+      expect(rows[0]!.slice(0, 10)).toEqual([
+        'Sản phẩm',
+        'Chủ thể OCOP',
+        'Huyện',
+        'Nhóm hàng',
+        'Số sao',
+        'Ngày quyết định',
+        'Doanh thu trước (đồng)',
+        'Doanh thu sau (đồng)',
+        'Mức tăng (%)',
+        'Mức tăng điều chỉnh (%)',
+      ]);
+      expect(rows[0]!.slice(-3)).toEqual(['Mã chứng nhận', 'Mã sản phẩm', 'Mã chủ thể']);
+      expect(sheet.getRow(1).font?.bold).toBe(true);
+      expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      expect(rows.slice(1).map((r) => r[0])).toEqual(json.items.map((i: any) => i.productName));
+      const tea = json.items.find((i: any) => i.productId === teaHouse.productId);
+      const row = sheet.getRow(2 + json.items.indexOf(tea));
+      expect(row.getCell(2).value).toBe(teaHouse.coop.body.name);
+      expect(row.getCell(4).value).toBe('Chè, trà');
+      expect(row.getCell(6).value).toEqual(new Date(Date.UTC(2026, 5, 1)));
+      expect(row.getCell(6).numFmt).toBe('dd/mm/yyyy');
+      expect(row.getCell(7).value).toBe(180_000);
+      expect(row.getCell(7).numFmt).toBe('#,##0 "₫"');
+      expect(row.getCell(9).value).toBe(4);
+      expect(row.getCell(9).numFmt).toBe('0.00%');
+      expect(row.getCell(10).value).toBe(tea.adjustedUpliftPct === null ? null : tea.adjustedUpliftPct / 100);
+      expect(row.getCell(11).value).toBe(tea.controls.n);
+      const byStars = rowsOf(book.getWorksheet('Theo số sao')!);
+      expect(byStars.map((r) => r.slice(0, 3))).toEqual([
+        ['Số sao', 'Số chứng nhận đo được', 'Trung vị mức tăng (%)'],
+        [3, 0, null],
+        [4, 1, 4],
+        [5, 0, null],
+      ]);
     });
   });
 
@@ -323,22 +430,59 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
       expect(before.body.cooperatives).toEqual({ total: 2, withCertifiedProducts: 0 });
     });
 
-    it('as CSV, one measure per row', async () => {
+    it('as CSV, one row per district and the province total', async () => {
       const csv = await get('/v1/metrics/province?asOf=2026-11-28&format=csv');
       expect(csv.headers.get('content-disposition')).toBe('attachment; filename="province-2026-11-28.csv"');
-      const rows = csv.text.trim().split('\n');
-      expect(rows[0]).toBe('measure,key,value,asOf,revenueFrom,revenueTo');
       const tail = ',2026-11-28,2025-11-29,2026-11-28';
-      expect(rows).toEqual(
-        expect.arrayContaining([
-          `productsCertified,,3${tail}`,
-          `productsByStars,4,1${tail}`,
-          `productsByCategory,noodles,1${tail}`,
-          `teaSharePct,,66.67${tail}`,
-          `districtRevenueVnd,Đại Từ,1080000${tail}`,
-          `channelRevenueVnd,voso,560000${tail}`,
-        ]),
+      expect(csv.text.split('\n')).toEqual([
+        'Huyện,Chủ thể OCOP,Sản phẩm OCOP còn hiệu lực,Doanh thu 365 ngày (đồng),Số liệu đến ngày,Doanh thu từ ngày,Doanh thu đến ngày',
+        `Đại Từ,1,2,1080000${tail}`,
+        `Phú Lương,1,1,200000${tail}`,
+        `Toàn tỉnh,2,3,1280000${tail}`,
+        '',
+      ]);
+      const english = await get('/v1/metrics/province?asOf=2026-11-28&format=csv&lang=en');
+      expect(english.text.split('\n')[0]).toBe(
+        'District,Producers,Certified products,"Revenue, 365 days (VND)",As of,Revenue from,Revenue to',
       );
+      expect(english.text).toContain(`Province total,2,3,1280000${tail}`);
+    });
+
+    it('as an .xlsx workbook: a summary, by stars, by category with tea’s share, by district, by marketplace', async () => {
+      const { book, disposition } = await workbookOf('/v1/metrics/province?asOf=2026-11-28&format=xlsx');
+      expect(disposition).toBe('attachment; filename="province-2026-11-28.xlsx"');
+      expect(book.worksheets.map((s) => s.name)).toEqual([
+        'Tổng quan',
+        'Theo số sao',
+        'Theo nhóm hàng',
+        'Theo huyện',
+        'Theo sàn',
+      ]);
+      const summary = book.getWorksheet('Tổng quan')!;
+      expect(summary.getCell('A2').value).toEqual(new Date(Date.UTC(2026, 10, 28)));
+      expect(summary.getCell('A2').numFmt).toBe('dd/mm/yyyy');
+      expect(summary.getCell('D2').value).toBe(3);
+      expect(summary.getCell('E2').value).toBeCloseTo(0.6667, 6);
+      expect(summary.getCell('E2').numFmt).toBe('0.00%');
+      expect(summary.getCell('H2').value).toBe(1_280_000);
+      expect(summary.getCell('H2').numFmt).toBe('#,##0 "₫"');
+      expect(rowsOf(book.getWorksheet('Theo nhóm hàng')!)).toEqual([
+        ['Nhóm hàng', 'Sản phẩm', 'Tỷ lệ (%)', 'Mã nhóm hàng'],
+        ['Chè, trà', 2, 0.6667, 'tea'],
+        ['Miến, bún, phở, bánh đa', 1, 0.3333, 'noodles'],
+      ]);
+      expect(rowsOf(book.getWorksheet('Theo huyện')!).map((r) => r.slice(0, 4))).toEqual([
+        ['Huyện', 'Chủ thể OCOP', 'Sản phẩm OCOP còn hiệu lực', 'Doanh thu 365 ngày (đồng)'],
+        ['Đại Từ', 1, 2, 1_080_000],
+        ['Phú Lương', 1, 1, 200_000],
+        ['Toàn tỉnh', 2, 3, 1_280_000],
+      ]);
+      expect(rowsOf(book.getWorksheet('Theo sàn')!)).toEqual([
+        ['Sàn TMĐT', 'Doanh thu 365 ngày (đồng)', 'Tỷ lệ (%)'],
+        ['Sendo', 180_000, 0.1406],
+        ['Voso', 560_000, 0.4375],
+        ['Postmart', 540_000, 0.4219],
+      ]);
     });
 
     it('extension: the province’s sales by month and marketplace', async () => {
@@ -385,7 +529,9 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
       [`sales?from=2026-02-29`, 'from'],
       [`sales?to=2026-13-01`, 'to'],
       [`growth?from=yesterday`, 'from'],
-      [`sales?format=xlsx`, 'format'],
+      [`sales?format=pdf`, 'format'],
+      [`sales?format=xlsx&lang=fr`, 'lang'],
+      [`growth?format=csv&lang=`, 'lang'],
       [`sales?colour=red`, 'colour'],
     ])('%s answers 400 naming %s', async (query, field) => {
       const res = await get(`/v1/metrics/cooperatives/${teaHouse.coop.id}/${query}`);

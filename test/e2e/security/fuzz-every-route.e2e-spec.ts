@@ -272,6 +272,8 @@ describe('fuzz: every route of the OpenAPI document', () => {
       orders: randomUUID(),
       // no webhook has died here: an unknown row (404) still walks the route's parsing and checks
       inbox: randomUUID(),
+      // notices are a person's and the fuzz calls with keys: each call walks the route's parsing to its 403
+      notifications: randomUUID(),
     });
     await newKey(api, 'officer');
     doc = (await api.call('GET', '/docs-json')).body;

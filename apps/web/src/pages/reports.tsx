@@ -6,7 +6,14 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useSession } from '../session';
 import { ErrorNote, Loading, usePage } from '../ui';
 
-type Report = 'province' | 'producer' | 'sync';
+type Report = 'province' | 'province-print' | 'producer' | 'sync';
+
+const TITLES: Record<Report, string> = {
+  province: 'Toàn tỉnh',
+  'province-print': 'Báo cáo OCOP tỉnh',
+  producer: 'Chủ thể',
+  sync: 'Đồng bộ',
+};
 
 export function ReportPage({ report, id }: { report: Report; id?: string }) {
   const session = useSession();
@@ -16,7 +23,7 @@ export function ReportPage({ report, id }: { report: Report; id?: string }) {
   const current = `${report}/${id ?? ''}`;
   const [state, setState] = useState<{ shown?: string; error?: unknown }>({});
   const ready = state.shown === current;
-  usePage(report, report === 'province' ? 'Toàn tỉnh' : report === 'sync' ? 'Đồng bộ' : 'Chủ thể', ready);
+  usePage(report, TITLES[report], ready);
 
   useEffect(() => {
     let left = false;

@@ -52,3 +52,9 @@ export function kpi(label: string, value: string, name: string): HTMLElement {
     el('strong', {}, value),
   );
 }
+
+/** A card that spans the whole report grid (a table with many columns). */
+export function wide(section: HTMLElement): HTMLElement {
+  section.classList.add('card-wide');
+  return section;
+}

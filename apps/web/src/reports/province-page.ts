@@ -1,6 +1,8 @@
 import { allProducts, api, ok, every } from '../api';
 import { chartBox, countAxis, draw, revenueByMarketplaceChart, pctAxis, vndAxis, vndTooltip } from './charts';
-import { card, el, kpi, table } from './dom';
+import { card, el, kpi, table, wide } from './dom';
+import { downloads } from './downloads';
+import { controlsText, intervalText, UPLIFT_WINDOW_DAYS } from './uplift';
 import {
   EXPIRY_BUCKETS,
   expiryBucket,
@@ -25,7 +27,7 @@ export async function renderProvince(main: HTMLElement, producers: Cooperative[]
   const [province, sales, uplift, growth, expiring, categories] = await Promise.all([
     ok(api.GET('/v1/metrics/province')),
     ok(api.GET('/v1/metrics/province/sales', { params: { query: { granularity: 'month' } } })),
-    ok(api.GET('/v1/metrics/ocop-uplift', { params: { query: { windowDays: 90 } } })),
+    ok(api.GET('/v1/metrics/ocop-uplift', { params: { query: { windowDays: UPLIFT_WINDOW_DAYS } } })),
     ok(api.GET('/v1/metrics/growth', { params: { query: { limit: 10 } } })),
     every((cursor) =>
       api.GET('/v1/ocop-certificates', { params: { query: { expiringWithinDays: 90, limit: 200, cursor } } }),
@@ -56,7 +58,17 @@ export async function renderProvince(main: HTMLElement, producers: Cooperative[]
   );
 
   main.replaceChildren(
-    el('h1', {}, 'Toàn tỉnh ', el('small', {}, `Province overview · ${formatDate(province.asOf)}`)),
+    el(
+      'div',
+      { class: 'page-title' },
+      el('h1', {}, 'Toàn tỉnh ', el('small', {}, `Province overview · ${formatDate(province.asOf)}`)),
+      el(
+        'a',
+        { class: 'button button-primary no-print', href: '#/province/print', id: 'print-province' },
+        'In báo cáo ',
+        el('small', { lang: 'en' }, '(print)'),
+      ),
+    ),
     el(
       'div',
       { class: 'kpis' },
@@ -87,16 +99,97 @@ export async function renderProvince(main: HTMLElement, producers: Cooperative[]
           `Chè chiếm ${province.products.teaSharePct === null ? '—' : `${formatNumber(province.products.teaSharePct)} %`} sản phẩm được chứng nhận (tea share).`,
         ),
       ),
-      card('Doanh thu theo huyện', 'Revenue by district, last 365 days', districts$.box),
-      card('Doanh thu theo sàn theo tháng', 'Revenue by marketplace over time', channels$.box),
       card(
-        'Mức tăng doanh thu sau chứng nhận OCOP theo số sao',
-        `OCOP uplift distribution, ${uplift.windowDays} days before/after`,
-        uplift$.box,
-        el(
-          'p',
-          { class: 'note' },
-          'Trung vị và khoảng tứ phân vị 25–75 % (median and interquartile range); n = số chứng nhận đo được.',
+        'Doanh thu theo huyện',
+        'Revenue by district, last 365 days',
+        districts$.box,
+        downloads('province', '/v1/metrics/province', { asOf: province.asOf }),
+      ),
+      card(
+        'Doanh thu theo sàn theo tháng',
+        'Revenue by marketplace over time',
+        channels$.box,
+        downloads('provinceSales', '/v1/metrics/province/sales', {
+          granularity: 'month',
+          from: sales.from,
+          to: sales.to,
+        }),
+      ),
+      wide(
+        card(
+          'Mức tăng doanh thu sau chứng nhận OCOP',
+          `OCOP uplift, raw and adjusted, ${uplift.windowDays} days before/after`,
+          el(
+            'div',
+            { class: 'grid' },
+            el(
+              'div',
+              {},
+              uplift$.box,
+              el(
+                'p',
+                { class: 'note' },
+                'Trung vị và khoảng tứ phân vị 25–75 % (median and interquartile range) theo số sao.',
+              ),
+            ),
+            el(
+              'div',
+              {},
+              table(
+                [
+                  'Số sao (stars)',
+                  'n',
+                  'Trung vị (median)',
+                  'n điều chỉnh (adjusted n)',
+                  'Trung vị điều chỉnh (adjusted median)',
+                  'KTC 95 % (95 % CI)',
+                ],
+                STAR_LEVELS.map((s) => {
+                  const g = uplift.summary.byStars[s];
+                  return [
+                    stars(Number(s)),
+                    formatNumber(g.n),
+                    formatPct(g.medianPct),
+                    formatNumber(g.adjustedN),
+                    formatPct(g.adjustedMedian),
+                    intervalText(g.ci95),
+                  ];
+                }),
+                { 'data-table': 'upliftByStars' },
+              ),
+              el(
+                'p',
+                { class: 'note' },
+                'Mức tăng điều chỉnh: so với nhóm đối chứng chưa được chứng nhận (adjusted against uncertified products); n: số chứng nhận đo được. ',
+                el('a', { href: '#/province/print' }, 'phương pháp (method)'),
+                '.',
+              ),
+            ),
+          ),
+          table(
+            [
+              'Sản phẩm (product)',
+              'Chủ thể (producer)',
+              'Huyện (district)',
+              'Sao',
+              'Ngày quyết định (decided)',
+              'Mức tăng (uplift)',
+              'Mức tăng điều chỉnh (adjusted)',
+              'Đối chứng (controls)',
+            ],
+            uplift.items.map((i) => [
+              i.productName,
+              el('a', { href: `#/producer/${i.cooperativeId}` }, i.producerName),
+              i.district ?? NO_DISTRICT,
+              stars(i.stars),
+              formatDate(i.decidedAt),
+              formatPct(i.upliftPct),
+              formatPct(i.adjustedUpliftPct),
+              controlsText(i.controls),
+            ]),
+            { 'data-table': 'uplift' },
+          ),
+          downloads('uplift', '/v1/metrics/ocop-uplift', { windowDays: uplift.windowDays }),
         ),
       ),
       card(
@@ -120,6 +213,11 @@ export async function renderProvince(main: HTMLElement, producers: Cooperative[]
           ]),
           { 'data-table': 'topProducers' },
         ),
+        downloads('growth', '/v1/metrics/growth', {
+          from: growth.current.from,
+          to: growth.current.to,
+          limit: 10,
+        }),
       ),
       card(
         'Chứng nhận sắp hết hạn',

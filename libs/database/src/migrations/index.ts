@@ -15,6 +15,7 @@ import { StockMovementActor1764451000000 } from './1764451000000-stock-movement-
 import { CatalogueImports1764455000000 } from './1764455000000-catalogue-imports';
 import { OrderStatusChanges1764460000000 } from './1764460000000-order-status-changes';
 import { WhoMadeIt1764470000000 } from './1764470000000-who-made-it';
+import { Notifications1764480000000 } from './1764480000000-notifications';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   CatalogueImports1764455000000,
   OrderStatusChanges1764460000000,
   WhoMadeIt1764470000000,
+  Notifications1764480000000,
 ];

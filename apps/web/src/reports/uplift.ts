@@ -1,0 +1,44 @@
+import type { Schemas } from '../api';
+import { formatNumber, formatPct } from '../format';
+
+/** The window the officers' pages measure uplift over, before and after each decision. */
+export const UPLIFT_WINDOW_DAYS = 90;
+
+/** "6 · cùng huyện (district)"; without controls, the API's reason. */
+export function controlsText(controls: Schemas['UpliftControlsResponse']): string {
+  if (controls.scope === null || controls.n === 0) return `— ${controls.reason ?? ''}`.trim();
+  const scope = controls.scope === 'district' ? 'cùng huyện (same district)' : 'toàn tỉnh (province-wide)';
+  return `${formatNumber(controls.n)} · ${scope}`;
+}
+
+/** A bootstrap interval as "+18,2 % … +41 %"; "—" when there is none. */
+export function intervalText(interval: { low: number; high: number } | null): string {
+  return interval === null ? '—' : `${formatPct(interval.low)} … ${formatPct(interval.high)}`;
+}
+
+/**
+ * The method, as docs/ocop.md ("How uplift is measured") states it, in the words printed under the
+ * uplift table: Vietnamese, then English.
+ */
+export function upliftMethod(windowDays: number): { vi: string; en: string } {
+  const days = formatNumber(windowDays);
+  return {
+    vi:
+      `Phương pháp: mức tăng là thay đổi doanh thu của sản phẩm giữa ${days} ngày trước và ${days} ngày ` +
+      'kể từ ngày quyết định công nhận. Mức tăng điều chỉnh dùng phương pháp sai biệt kép ' +
+      '(difference-in-differences) dạng tỉ số: tỉ số doanh thu sau/trước của sản phẩm chia cho tỉ số cùng kỳ ' +
+      'của nhóm đối chứng, trừ 1. Nhóm đối chứng là các sản phẩm cùng nhóm hàng (cùng huyện khi có từ 5 ' +
+      'sản phẩm như vậy, nếu không thì toàn tỉnh) không có giấy chứng nhận OCOP còn hiệu lực trong cả hai kỳ ' +
+      'và có bán trong kỳ trước; nhờ vậy mùa vụ (Tết) và tăng trưởng chung của thị trường không bị tính là ' +
+      'tác động của chứng nhận. Khoảng tin cậy 95 % của trung vị mức tăng điều chỉnh được ước lượng bằng ' +
+      'bootstrap với 2.000 lần lấy mẫu lại và hạt giống cố định (cùng số liệu cho cùng kết quả).',
+    en:
+      `Method: uplift is the change in a product's revenue between the ${days} days before and the ${days} ` +
+      'days from its decision date. The adjusted uplift is a difference-in-differences in ratio form: the ' +
+      "product's after/before ratio divided by the same ratio of its control group, less one. Controls are " +
+      'products of the same category (of the same district where at least 5 qualify, else province-wide) ' +
+      'that held no valid OCOP certificate in either window and sold in the first, so season (Tết) and ' +
+      "the market's growth are not credited to the rating. The 95 % interval of the median adjusted uplift " +
+      'is a bootstrap of 2,000 resamples with a fixed seed (the same figures give the same interval).',
+  };
+}

@@ -1,0 +1,317 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { SMTPServer } from 'smtp-server';
+import { DataSource } from 'typeorm';
+import { addDays, addMonths, vietnamDate } from '@ocop/common';
+import { QUEUES } from '@ocop/jobs';
+import { CertificateExpiryNotices, EXPIRY_NOTICES_JOB } from '@ocop/notifications';
+import { validUntil } from '@ocop/ocop';
+import { type Answer, type RunningApi, startApi } from '../support/api';
+import { newCooperative, newKey, newProduct } from '../support/factories';
+import { eventually, startWorker } from '../support/worker';
+
+/**
+ * Issue 15, "Notices", and its second acceptance bullet: a certificate expiring in 29 days
+ * produces exactly one notice to the producer's people and to each officer — in the app, and one
+ * e-mail each in an SMTP sink — even when the nightly job runs twice and the worker restarts in
+ * between; then the routes of the bell, as people and as what they may not do.
+ */
+
+interface Mail {
+  to: string[];
+  raw: string;
+}
+
+/** An SMTP server in this process that keeps what it receives. */
+async function startSmtpSink(): Promise<{ url: string; mails: Mail[]; close: () => Promise<void> }> {
+  const mails: Mail[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        mails.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A quoted-printable body as text (nodemailer's encoding of non-ASCII text). */
+function quotedPrintable(raw: string): string {
+  const joined = raw.replace(/=\r?\n/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < joined.length; i += 1) {
+    const hex = joined[i] === '=' ? /^[0-9A-F]{2}/.exec(joined.slice(i + 1, i + 3)) : null;
+    if (hex) {
+      bytes.push(parseInt(hex[0], 16));
+      i += 2;
+    } else bytes.push(...Buffer.from(joined[i]!, 'utf8'));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+const PASSWORD = 'mật-khẩu-thông-báo-2026';
+const cookieOf = (setCookie: string) => setCookie.split(';')[0]!;
+
+/** A decision date whose certificate's last day is `lastDay` (36 months of validity). */
+function decidedFor(lastDay: string): string {
+  const decided = addMonths(addDays(lastDay, 1), -36);
+  if (validUntil(decided, 36) !== lastDay) throw new Error(`no decision date ends on ${lastDay}`);
+  return decided;
+}
+
+describe('notices: the nightly certificate notices, their e-mails, and the bell’s routes', () => {
+  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+  let api: RunningApi;
+  let worker: INestApplicationContext | undefined;
+  let officerKey: string;
+  let coop: Awaited<ReturnType<typeof newCooperative>>;
+  let queue: Queue;
+  const people = {} as Record<
+    'staff' | 'officer1' | 'officer2' | 'admin' | 'otherStaff',
+    { id: string; email: string }
+  >;
+  const sessions = {} as Record<'staff' | 'officer1', { cookie: string; csrf: string }>;
+  let certificateId: string;
+
+  const newPerson = async (role: string, cooperativeId?: string) => {
+    const email = `nguoi-${randomUUID().slice(0, 8)}@example.vn`;
+    const res = await api.call('POST', '/v1/users', {
+      key: api.adminKey,
+      body: { email, name: `Người ${role}`, role, cooperativeId, password: PASSWORD },
+    });
+    if (res.status !== 201) throw new Error(`person not created: ${res.text}`);
+    return { id: res.body.id as string, email };
+  };
+  const signIn = async (email: string) => {
+    const res = await api.call('POST', '/v1/sessions', { body: { email, password: PASSWORD } });
+    const cookie = cookieOf(res.headers.get('set-cookie') ?? '');
+    const me = await api.call('GET', '/v1/me', { headers: { cookie } });
+    return { cookie, csrf: me.body.csrfToken as string };
+  };
+  const as = (
+    session: { cookie: string; csrf: string },
+    method: string,
+    path: string,
+    csrf: string | null = session.csrf,
+  ): Promise<Answer> =>
+    api.call(method, path, {
+      headers: { cookie: session.cookie, ...(csrf === null ? {} : { 'x-csrf-token': csrf }) },
+    });
+
+  /** Runs the nightly job now, as its schedule would, and waits until a worker has finished it. */
+  const runNightly = async (jobId: string) => {
+    await queue.add(EXPIRY_NOTICES_JOB, {}, { jobId });
+    await eventually(async () => (await queue.getJobState(jobId)) === 'completed', 30_000);
+  };
+  const rows = async (subject: string) =>
+    (await api.app
+      .get(DataSource)
+      .query(
+        `SELECT recipient_id, email_status FROM notifications WHERE subject = $1 ORDER BY recipient_id`,
+        [subject],
+      )) as { recipient_id: string; email_status: string }[];
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    api = await startApi({ SMTP_URL: sink.url });
+    queue = api.app.get<Queue>(getQueueToken(QUEUES.notifications));
+    officerKey = await newKey(api, 'officer');
+    coop = await newCooperative(api);
+    const other = await newCooperative(api);
+    people.staff = await newPerson('cooperative', coop.id);
+    people.otherStaff = await newPerson('cooperative', other.id);
+    people.officer1 = await newPerson('officer');
+    people.officer2 = await newPerson('officer');
+    people.admin = await newPerson('admin');
+    sessions.staff = await signIn(people.staff.email);
+    sessions.officer1 = await signIn(people.officer1.email);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await sink?.close();
+  });
+
+  it('a certificate expiring in 29 days: one notice and one e-mail to each, however often the job runs', async () => {
+    const today = vietnamDate(new Date());
+    const product = await newProduct(api, coop, { name: 'Chè búp Tân Cương' });
+    const record = async (productId: string, lastDay: string) => {
+      const res = await api.call('POST', `/v1/products/${productId}/ocop-assessments`, {
+        key: officerKey,
+        // the council's 30 + 20 + 26 = 76 points: 4 stars, recognised by the province
+        body: {
+          partA: 30,
+          partB: 20,
+          partC: 26,
+          mandatoryCriteriaMet: true,
+          level: 'province',
+          decisionNo: '1234/QĐ-UBND',
+          decidedAt: decidedFor(lastDay),
+        },
+      });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ stars: 4, status: 'active', validUntil: lastDay });
+      return res.body.id as string;
+    };
+    certificateId = await record(product.id, addDays(today, 29));
+    // 40 days ahead: outside the window, no notice yet
+    const later = await record((await newProduct(api, coop)).id, addDays(today, 40));
+
+    worker = await startWorker({ SMTP_URL: sink.url });
+    await runNightly(`nightly-${randomUUID()}`);
+    const expected = [people.staff.id, people.officer1.id, people.officer2.id].sort();
+    const subject = `certificate-expiring:${certificateId}`;
+    expect((await rows(subject)).map((r) => r.recipient_id)).toEqual(expected);
+    await eventually(async () => (await rows(subject)).every((r) => r.email_status === 'sent'));
+
+    // the worker restarts, and the job runs a second time
+    await worker.close();
+    worker = await startWorker({ SMTP_URL: sink.url });
+    await runNightly(`nightly-${randomUUID()}`);
+    expect((await rows(subject)).map((r) => r.recipient_id)).toEqual(expected);
+    expect(await rows(`certificate-expiring:${later}`)).toEqual([]);
+
+    // in the app: exactly one notice each, naming the product, producer, stars and last day
+    for (const session of [sessions.staff, sessions.officer1]) {
+      const listed = await as(session, 'GET', '/v1/notifications?limit=200');
+      expect(listed.status).toBe(200);
+      const about = listed.body.items.filter((n: { subject: string }) => n.subject === subject);
+      expect(about).toHaveLength(1);
+      expect(about[0]).toMatchObject({
+        kind: 'certificate_expiring',
+        link: `#/certificates/${certificateId}`,
+        readAt: null,
+        emailStatus: 'sent',
+      });
+      expect(about[0].body).toContain('Chè búp Tân Cương');
+      expect(about[0].body).toContain(coop.body.name);
+      expect(about[0].body).toContain('4★');
+      const [y, m, d] = addDays(today, 29).split('-');
+      expect(about[0].body).toContain(`${d}/${m}/${y}`);
+    }
+
+    // by e-mail: one each, to each person's address, with the notice's own Message-ID
+    const about = sink.mails.filter((mail) => quotedPrintable(mail.raw).includes(certificateId));
+    expect(
+      about
+        .map((mail) => mail.to)
+        .flat()
+        .sort(),
+    ).toEqual([people.staff.email, people.officer1.email, people.officer2.email].sort());
+    for (const mail of about) {
+      expect(mail.raw).toMatch(/^Message-ID: <notice-[0-9a-f-]{36}@127\.0\.0\.1>$/im);
+      expect(quotedPrintable(mail.raw)).toContain('Chè búp Tân Cương');
+    }
+    expect(new Set(about.map((mail) => /^Message-ID: (.*)$/im.exec(mail.raw)![1])).size).toBe(3);
+  });
+
+  it('an e-mail whose job was lost is sent by the next worker as it starts', async () => {
+    await worker!.close();
+    worker = undefined;
+    const product = await newProduct(api, coop, { name: 'Miến dong Việt Cường' });
+    const today = vietnamDate(new Date());
+    const res = await api.call('POST', `/v1/products/${product.id}/ocop-assessments`, {
+      key: officerKey,
+      body: {
+        partA: 30,
+        partB: 20,
+        partC: 26,
+        mandatoryCriteriaMet: true,
+        level: 'province',
+        decisionNo: '77/QĐ-UBND',
+        decidedAt: decidedFor(addDays(today, 10)),
+      },
+    });
+    expect(res.status).toBe(201);
+    // the API process writes the notices (as a worker would) while no worker runs, and Redis
+    // forgets the job that would have sent their e-mails at once
+    expect(await api.app.get(CertificateExpiryNotices).run()).toBe(3);
+    await queue.drain(true);
+    const subject = `certificate-expiring:${res.body.id}`;
+    expect((await rows(subject)).map((r) => r.email_status)).toEqual(['pending', 'pending', 'pending']);
+
+    worker = await startWorker({ SMTP_URL: sink.url });
+    await eventually(async () => (await rows(subject)).every((r) => r.email_status === 'sent'), 20_000);
+    const sent = sink.mails.filter((mail) => quotedPrintable(mail.raw).includes(res.body.id));
+    expect(sent).toHaveLength(3);
+  });
+
+  it('lists a person’s own notices newest first, unread ones alone, and marks one read once', async () => {
+    const list = await as(sessions.staff, 'GET', '/v1/notifications?limit=1');
+    expect(list.status).toBe(200);
+    expect(list.body.items).toHaveLength(1);
+    expect(list.body.nextCursor).toEqual(expect.any(String));
+    const next = await as(sessions.staff, 'GET', `/v1/notifications?limit=1&cursor=${list.body.nextCursor}`);
+    expect(next.body.items).toHaveLength(1);
+    expect(next.body.items[0].createdAt <= list.body.items[0].createdAt).toBe(true);
+    expect(next.body.items[0].id).not.toBe(list.body.items[0].id);
+
+    const count = async () => (await as(sessions.staff, 'GET', '/v1/notifications/unread-count')).body.count;
+    expect(await count()).toBe(2);
+    const notice = list.body.items[0];
+    const read = await as(sessions.staff, 'POST', `/v1/notifications/${notice.id}/read`);
+    expect(read.status).toBe(200);
+    expect(read.body.readAt).toEqual(expect.any(String));
+    // idempotent: read again, the first reading's time stays
+    const again = await as(sessions.staff, 'POST', `/v1/notifications/${notice.id}/read`);
+    expect(again.body.readAt).toBe(read.body.readAt);
+    expect(await count()).toBe(1);
+    const unread = await as(sessions.staff, 'GET', '/v1/notifications?unread=true');
+    expect(unread.body.items.map((n: { id: string }) => n.id)).not.toContain(notice.id);
+    expect(unread.body.items).toHaveLength(1);
+
+    // another person's notice is not found, and stays unread for its owner
+    const ofOfficer = (await as(sessions.officer1, 'GET', '/v1/notifications?unread=true')).body.items[0];
+    expect((await as(sessions.staff, 'POST', `/v1/notifications/${ofOfficer.id}/read`)).status).toBe(404);
+    expect((await as(sessions.officer1, 'GET', '/v1/notifications/unread-count')).body.count).toBe(2);
+    // the producer's other people and producers hear nothing of it
+    const otherStaff = await signIn(people.otherStaff.email);
+    expect((await as(otherStaff, 'GET', '/v1/notifications')).body).toEqual({ items: [], nextCursor: null });
+    const admin = await signIn(people.admin.email);
+    expect((await as(admin, 'GET', '/v1/notifications/unread-count')).body.count).toBe(0);
+  });
+
+  it('refuses what is not a person’s own business, in the error shape', async () => {
+    // an API key has no notices
+    for (const [method, path] of [
+      ['GET', '/v1/notifications'],
+      ['GET', '/v1/notifications/unread-count'],
+      ['POST', `/v1/notifications/${randomUUID()}/read`],
+    ] as const) {
+      const res = await api.call(method, path, { key: officerKey });
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toMatch(/API key has none/);
+    }
+    // a cookie write without its CSRF token
+    const notice = (await as(sessions.officer1, 'GET', '/v1/notifications?unread=true')).body.items[0];
+    const noToken = await as(sessions.officer1, 'POST', `/v1/notifications/${notice.id}/read`, null);
+    expect(noToken.status).toBe(403);
+    expect(noToken.body.error.code).toBe('forbidden');
+    expect((await as(sessions.officer1, 'GET', `/v1/notifications?unread=true`)).body.items[0].id).toBe(
+      notice.id,
+    );
+    // bad input
+    expect((await as(sessions.officer1, 'GET', '/v1/notifications?unread=yes')).status).toBe(400);
+    expect((await as(sessions.officer1, 'GET', '/v1/notifications?cursor=forged')).status).toBe(400);
+    expect((await as(sessions.officer1, 'POST', '/v1/notifications/not-a-uuid/read')).status).toBe(404);
+    expect((await api.call('GET', '/v1/notifications')).status).toBe(401);
+  });
+});
