@@ -86,6 +86,12 @@ export const environmentSchema = z.object({
    */
   INBOX_RETRY_BASE_MS: z.coerce.number().int().min(10).default(7_000),
   /**
+   * How long the uplift report may answer its control groups from the sales it read earlier
+   * (docs/ocop.md, "How uplift is measured"); the answer's `controlsAsOf` says when they were
+   * read. 0 reads them again for every report.
+   */
+  UPLIFT_CONTROLS_TTL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /**
    * Where notices are e-mailed (nodemailer's connection URL: smtp://user:pass@host:587, or smtps://
    * for TLS from the start). Unset: notices stay in the web app only and no e-mail is pending.
    */

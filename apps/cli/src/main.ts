@@ -122,15 +122,26 @@ async function printSalesReports(endpoints: Endpoints): Promise<void> {
    certified products ${p.products.certified} (3★ ${p.products.byStars['3']}, 4★ ${p.products.byStars['4']}, 5★ ${p.products.byStars['5']}), tea ${p.products.byCategory.tea ?? 0} = ${pct(p.products.teaSharePct)}
    producers ${p.cooperatives.total}, ${p.cooperatives.withCertifiedProducts} with certified products
    revenue ${p.revenueWindow.from} … ${p.revenueWindow.to}: ${channels}
- OCOP uplift (GET /v1/metrics/ocop-uplift, ${uplift.body.windowDays} days before vs after the decision):`);
+ OCOP uplift (GET /v1/metrics/ocop-uplift, ${uplift.body.windowDays} days before vs after the decision;
+   adjusted: net of uncertified products of the same category, with the 95% interval of its median):`);
   for (const [stars, s] of Object.entries(
     uplift.body.summary.byStars as Record<
       string,
-      { n: number; medianPct: number | null; p25Pct: number | null; p75Pct: number | null }
+      {
+        n: number;
+        medianPct: number | null;
+        p25Pct: number | null;
+        p75Pct: number | null;
+        adjustedN: number;
+        adjustedMedian: number | null;
+        ci95: { low: number; high: number } | null;
+      }
     >,
   )) {
+    const interval = s.ci95 ? `  95% CI ${pct(s.ci95.low)} … ${pct(s.ci95.high)}` : '';
     console.log(
-      `   ${stars}★  n=${s.n}  median ${pct(s.medianPct)}  p25 ${pct(s.p25Pct)}  p75 ${pct(s.p75Pct)}`,
+      `   ${stars}★  raw n=${s.n}  median ${pct(s.medianPct)}  p25 ${pct(s.p25Pct)}  p75 ${pct(s.p75Pct)}` +
+        `   adjusted n=${s.adjustedN}  median ${pct(s.adjustedMedian)}${interval}`,
     );
   }
 }

@@ -2304,6 +2304,11 @@ export interface components {
         };
         OcopUpliftResponse: {
             windowDays: number;
+            /**
+             * Format: date-time
+             * @description when the sales the control groups were summed from were read: at most UPLIFT_CONTROLS_TTL_SECONDS (60 s) before the answer; the raw figures are read for each answer. Null when no certificate was measured
+             */
+            controlsAsOf: string | null;
             items: components["schemas"]["UpliftItemResponse"][];
             summary: components["schemas"]["UpliftSummaryResponse"];
         };

@@ -12,3 +12,4 @@ export * from './json-depth';
 export * from './within';
 export * from './openapi';
 export * from './well-formed';
+export * from './seeded-random';

@@ -5,6 +5,11 @@ export type Granularity = (typeof GRANULARITIES)[number];
 
 const toUtc = (date: string) => Date.parse(`${date}T00:00:00Z`);
 
+/** Days since 1970-01-01 of a calendar date: the uplift report's arithmetic works on these. */
+export function dayNumber(date: string): number {
+  return Math.round(toUtc(date) / 86_400_000);
+}
+
 /** Whole days from `from` to `to` (0 when equal; negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
   return Math.round((toUtc(to) - toUtc(from)) / 86_400_000);

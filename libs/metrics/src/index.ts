@@ -4,3 +4,4 @@ export * from './sales-rollups';
 export * from './calendar';
 export * from './percentiles';
 export * from './responses';
+export * from './uplift';

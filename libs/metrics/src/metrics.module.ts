@@ -7,6 +7,7 @@ import { SalesFigures } from './sales-figures.repository';
 import { SalesMetrics } from './sales-metrics';
 import { SalesRollups } from './sales-rollups';
 import { SalesRollupStore } from './sales-rollups.repository';
+import { SalesPanels } from './sales-panel';
 
 /**
  * Sales roll-ups and the reports read from them. SalesRollups handles OrderChanged inside the
@@ -16,7 +17,7 @@ import { SalesRollupStore } from './sales-rollups.repository';
 @Module({
   imports: [OrdersModule, CatalogueModule, OcopModule],
   controllers: [MetricsController],
-  providers: [SalesRollupStore, SalesFigures, SalesRollups, SalesMetrics],
+  providers: [SalesRollupStore, SalesFigures, SalesPanels, SalesRollups, SalesMetrics],
   exports: [SalesRollups, SalesMetrics],
 })
 export class MetricsModule {}

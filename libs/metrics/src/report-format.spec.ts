@@ -179,6 +179,7 @@ describe('the report tables', () => {
   it('uplift: names first, the star group’s interval on each of its rows, ids last', () => {
     const report: OcopUplift = {
       windowDays: 90,
+      controlsAsOf: '2026-11-30T05:00:00.000Z',
       items: [
         {
           productId: 'p1',

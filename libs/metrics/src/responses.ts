@@ -178,6 +178,14 @@ export class UpliftSummaryResponse {
 
 export class OcopUpliftResponse {
   @ApiProperty({ type: 'integer' }) windowDays: number;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description:
+      'when the sales the control groups were summed from were read: at most UPLIFT_CONTROLS_TTL_SECONDS (60 s) before the answer; the raw figures are read for each answer. Null when no certificate was measured',
+  })
+  controlsAsOf: string | null;
   @ApiProperty({ type: [UpliftItemResponse] }) items: UpliftItemResponse[];
   @ApiProperty({ type: UpliftSummaryResponse }) summary: UpliftSummaryResponse;
 }

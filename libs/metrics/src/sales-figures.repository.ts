@@ -35,6 +35,15 @@ export interface RevenueAroundDecision {
   after: string;
 }
 
+/**
+ * A product's revenue per day: `cells` is `offset:revenue` pairs joined by commas, the offset in
+ * days from the span's first day, a day once per marketplace it sold on, in no particular order.
+ */
+export interface ProductDailyRevenue {
+  productKey: string;
+  cells: string;
+}
+
 /** A producer's revenue on one marketplace over a window, as text (bigint). */
 export interface ProducerMarketplaceRevenue {
   cooperative_id: string;
@@ -126,6 +135,22 @@ export class SalesFigures {
         windowDays,
       ],
     ) as Promise<RevenueAroundDecision[]>;
+  }
+
+  /**
+   * Every product's revenue per day from `from` to `to` (both included), one row per product: an
+   * index-only scan of (product_key, day) INCLUDE (revenue_vnd), grouped in the index's order,
+   * and a few thousand rows of text to send instead of one per product, day and marketplace.
+   */
+  async productDailyRevenue(from: string, to: string): Promise<ProductDailyRevenue[]> {
+    return this.dataSource.query(
+      `SELECT product_key AS "productKey",
+              string_agg((day - $1::date)::text || ':' || revenue_vnd::text, ',') AS cells
+       FROM sales_product_days
+       WHERE day BETWEEN $1 AND $2
+       GROUP BY product_key`,
+      [from, to],
+    ) as Promise<ProductDailyRevenue[]>;
   }
 
   /** Each producer's revenue per marketplace over the cover. */

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { addDays, BadRequest, Clock, foldVietnamese, type Scope, vietnamDate } from '@ocop/common';
 import { CooperativesService, ProductsService } from '@ocop/catalogue';
 import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
 import { CertificatesService } from '@ocop/ocop';
 import {
+  dayNumber,
   type Granularity,
   growthPct,
   periodOf,
@@ -15,13 +17,26 @@ import {
   windowLength,
 } from './calendar';
 import { spread } from './percentiles';
-import { SalesFigures, type SalesDayRow } from './sales-figures.repository';
+import { SalesFigures, type RevenueAroundDecision, type SalesDayRow } from './sales-figures.repository';
+import { SalesPanels, type SalesPanel } from './sales-panel';
+import {
+  adjustedUplift,
+  bootstrapMedianInterval,
+  type ControlGroup,
+  ControlPool,
+  districtKey,
+  type ControlCandidate,
+  type SalesMatrix,
+} from './uplift';
 
 /** Longest window a series or growth report covers: ten years of days. */
 export const MAX_WINDOW_DAYS = 3660;
 /** The province report's revenue figures cover the year that ends on `asOf`. */
 export const PROVINCE_REVENUE_DAYS = 365;
 const STARS = ['3', '4', '5'] as const;
+/** Per stars and filter: a few reports' worth. */
+const INTERVALS_KEPT = 24;
+const NO_SALES: SalesMatrix = { firstDay: 0, days: 0, columns: 0, totals: new Float64Array(1) };
 const TEA = 'tea';
 
 export interface Totals {
@@ -103,6 +118,11 @@ export type UpliftSpread = ReturnType<typeof spread> & {
 
 export interface OcopUplift {
   windowDays: number;
+  /**
+   * When the sales the control groups were summed from were read (at most
+   * UPLIFT_CONTROLS_TTL_SECONDS before the answer); null when no certificate was measured.
+   */
+  controlsAsOf: string | null;
   items: UpliftItem[];
   summary: { byStars: Record<(typeof STARS)[number], UpliftSpread> };
 }
@@ -146,7 +166,24 @@ export class SalesMetrics {
     private readonly cooperatives: CooperativesService,
     private readonly products: ProductsService,
     private readonly certificates: CertificatesService,
+    private readonly panels: SalesPanels,
   ) {}
+
+  /** The control groups last worked out, for the inputs hashed into `version`. */
+  private controlsMemo: { version: string; groups: Map<string, ControlGroup> } | null = null;
+  /** Bootstrap intervals of the last reports, by their figures (the same figures, the same interval). */
+  private readonly intervals = new Map<string, Interval | null>();
+
+  /** bootstrapMedianInterval, remembered for the last few sets of figures. */
+  private intervalOf(values: number[]): Interval | null {
+    const key = [...values].sort((a, b) => a - b).join(',');
+    if (this.intervals.has(key)) return this.intervals.get(key) as Interval | null;
+    const interval = bootstrapMedianInterval(values);
+    if (this.intervals.size >= INTERVALS_KEPT)
+      this.intervals.delete(this.intervals.keys().next().value as string);
+    this.intervals.set(key, interval);
+    return interval;
+  }
 
   today(): string {
     return vietnamDate(this.clock.now());
@@ -241,37 +278,109 @@ export class SalesMetrics {
 
   /**
    * Revenue of each certified product in the `windowDays` before its decision date against the
-   * same number of days from it (OCOP.md "How officers measure uplift"). A certificate whose
-   * after-window has not ended by today is left out: its figure would still be growing.
+   * same number of days from it (OCOP.md "How officers measure uplift"), and the same change net
+   * of its control group's (docs/ocop.md "How uplift is measured"). A certificate whose
+   * after-window has not ended by today is left out: its figure would still be growing. The raw
+   * figures are read for each report; the controls' come from the sales panel, read at most
+   * UPLIFT_CONTROLS_TTL_SECONDS before (`controlsAsOf`).
    */
   async ocopUplift(query: { windowDays?: number; stars?: number; district?: string }): Promise<OcopUplift> {
     const windowDays = query.windowDays ?? 90;
     const today = this.today();
-    let certificates = (await this.certificates.issuedCertificates({ stars: query.stars })).filter(
-      (c) => addDays(c.decidedAt, windowDays) <= today,
-    );
+    const [issued, products, producers, coverage] = await Promise.all([
+      this.certificates.issuedCertificates({ stars: query.stars }),
+      this.products.directory(),
+      this.cooperatives.directory(),
+      this.certificates.coveragePeriods(),
+    ]);
+    let certificates = issued.filter((c) => addDays(c.decidedAt, windowDays) <= today);
     if (query.district !== undefined) {
       const wanted = foldVietnamese(query.district);
-      const districts = await this.cooperatives.directory();
       certificates = certificates.filter((c) => {
-        const district = districts.get(c.cooperativeId)?.district;
+        const district = producers.get(c.cooperativeId)?.district;
         return district != null && foldVietnamese(district) === wanted;
       });
     }
-    const [products, producers] = await Promise.all([
-      this.products.directory(),
-      this.cooperatives.directory(),
-    ]);
-    const revenue = new Map<string, { before: number; after: number }>();
+    let raw: Promise<RevenueAroundDecision[]> = Promise.resolve([]);
+    let panel: SalesPanel | null = null;
     if (certificates.length > 0) {
-      // one pass over the product roll-up's primary key: each certificate reads 2 × windowDays days
-      const rows = await this.figures.revenueAroundDecisions(certificates, windowDays);
-      for (const row of rows) revenue.set(row.id, { before: Number(row.before), after: Number(row.after) });
+      // the raw figures: one pass over the product roll-up's primary key, 2 × windowDays days each
+      const span = { from: certificates[0].decidedAt, until: certificates[0].decidedAt };
+      for (const c of certificates) {
+        if (c.decidedAt < span.from) span.from = c.decidedAt;
+        if (c.decidedAt > span.until) span.until = c.decidedAt;
+      }
+      // PostgreSQL sums the raw figures while this process sums the controls' (below)
+      raw = this.figures.revenueAroundDecisions(certificates, windowDays);
+      raw.catch(() => undefined); // awaited below; a failure must not go unhandled meanwhile
+      panel = await this.panels.panel(addDays(span.from, -windowDays), addDays(span.until, windowDays));
     }
-    const items: UpliftItem[] = certificates.map((c) => {
+    // the candidates for control, by category: every product the catalogue knows
+    const keys = new Map<string | null, string | null>();
+    const keyOf = (district: string | null) => {
+      let key = keys.get(district);
+      if (key === undefined) keys.set(district, (key = districtKey(district)));
+      return key;
+    };
+    const byCategory = new Map<string, ControlCandidate[]>();
+    // what the control groups depend on besides the sales: categories, districts, certified spans
+    const inputs = createHash('sha1').update(
+      `${panel?.readAt.getTime() ?? 0}|${panel?.from}|${panel?.until}|${windowDays}`,
+    );
+    for (const [productId, product] of products) {
+      const candidate: ControlCandidate = {
+        productId,
+        category: product.category,
+        districtKey: keyOf(producers.get(product.cooperativeId)?.district ?? null),
+        certified: (coverage.get(productId) ?? []).map((span) => ({
+          from: dayNumber(span.from),
+          to: dayNumber(span.to),
+        })),
+        column: panel ? panel.columnOf(productId) : null,
+      };
+      inputs.update(
+        `${productId}|${candidate.category}|${candidate.districtKey}|${candidate.column}|` +
+          `${candidate.certified.map((span) => `${span.from}-${span.to}`).join(',')}\n`,
+      );
+      const list = byCategory.get(product.category);
+      if (list) list.push(candidate);
+      else byCategory.set(product.category, [candidate]);
+    }
+    // an officer's next read (another filter, the CSV) usually finds them all unchanged: the
+    // groups worked out for the same inputs are taken again instead of compared afresh
+    const version = inputs.digest('base64');
+    if (this.controlsMemo?.version !== version) this.controlsMemo = { version, groups: new Map() };
+    const memo = this.controlsMemo.groups;
+    const pools = new Map<string, ControlPool>();
+    const poolOf = (category: string) => {
+      let pool = pools.get(category);
+      if (!pool) pools.set(category, (pool = new ControlPool(byCategory.get(category) ?? [])));
+      return pool;
+    };
+    const sales = panel?.sales ?? NO_SALES;
+    const controlled = certificates.map((c) => {
+      const category = products.get(c.productId)?.category ?? 'other';
+      const district = producers.get(c.cooperativeId)?.district ?? null;
+      const treated = {
+        productId: c.productId,
+        category,
+        districtKey: keyOf(district),
+        decidedDay: dayNumber(c.decidedAt),
+      };
+      const key = `${treated.productId}|${category}|${treated.districtKey}|${treated.decidedDay}`;
+      let group = memo.get(key);
+      if (!group) memo.set(key, (group = poolOf(category).group(treated, windowDays, sales)));
+      return group;
+    });
+    const revenue = new Map<string, { before: number; after: number }>();
+    for (const row of await raw)
+      revenue.set(row.id, { before: Number(row.before), after: Number(row.after) });
+    const items: UpliftItem[] = certificates.map((c, index) => {
       const { before, after } = revenue.get(c.id) ?? { before: 0, after: 0 };
       const product = products.get(c.productId);
       const producer = producers.get(c.cooperativeId);
+      const controls = controlled[index];
+      const adjusted = adjustedUplift(before, after, controls);
       return {
         productId: c.productId,
         productName: product?.name ?? '',
@@ -285,29 +394,34 @@ export class SalesMetrics {
         beforeRevenueVnd: before,
         afterRevenueVnd: after,
         upliftPct: growthPct(before, after),
-        // CONTRACT ONLY (issue 15): the difference-in-differences replaces these
-        adjustedUpliftPct: null,
-        controls: {
-          n: 0,
-          scope: null,
-          beforeRevenueVnd: 0,
-          afterRevenueVnd: 0,
-          changePct: null,
-          reason: 'not measured yet',
-        },
+        adjustedUpliftPct: adjusted.adjustedUpliftPct,
+        controls: { ...controls, reason: adjusted.reason },
       };
     });
-    const measured = (stars: string) =>
-      items
-        .filter((i) => String(i.stars) === stars && i.upliftPct !== null)
-        .map((i) => i.upliftPct as number);
     const byStars = Object.fromEntries(
-      STARS.map((stars) => [
-        stars,
-        { ...spread(measured(stars)), adjustedN: 0, adjustedMedian: null, ci95: null },
-      ]),
+      STARS.map((stars) => {
+        const ofStars = items.filter((i) => String(i.stars) === stars);
+        const raw = ofStars.filter((i) => i.upliftPct !== null).map((i) => i.upliftPct as number);
+        const adjusted = ofStars
+          .filter((i) => i.adjustedUpliftPct !== null)
+          .map((i) => i.adjustedUpliftPct as number);
+        return [
+          stars,
+          {
+            ...spread(raw),
+            adjustedN: adjusted.length,
+            adjustedMedian: spread(adjusted).medianPct,
+            ci95: this.intervalOf(adjusted),
+          },
+        ];
+      }),
     ) as OcopUplift['summary']['byStars'];
-    return { windowDays, items, summary: { byStars } };
+    return {
+      windowDays,
+      controlsAsOf: panel ? panel.readAt.toISOString() : null,
+      items,
+      summary: { byStars },
+    };
   }
 
   /**

@@ -35,6 +35,16 @@ export interface CertifiedProduct {
 }
 
 /**
+ * A span of days a product held a certificate: from its decision to its last valid day, or to the
+ * day before its revocation (both ends included, calendar days).
+ */
+export interface CoveragePeriod {
+  productId: string;
+  from: string;
+  to: string;
+}
+
+/**
  * The certificates a list shows: those of `cooperativeId` when given, of these stars, in this
  * status on `today` (every certificate when none), and still active on `expiringBy` when given.
  */
@@ -200,6 +210,25 @@ export class AssessmentStore {
       cooperativeId: row.cooperative_id,
       stars: row.stars,
     }));
+  }
+
+  /**
+   * Every certificate's span of validity, revocations cut short (a revocation ends a certificate at
+   * the start of its Vietnamese day, as certifiedOn reads it). A superseded certificate keeps its
+   * own span: the one that replaced it covers those days anyway, unless it was revoked, and then
+   * certifiedOn counts the older one again.
+   */
+  async coverage(): Promise<CoveragePeriod[]> {
+    const rows: { product_id: string; from: string; to: string }[] = await this.assessments.query(
+      `SELECT product_id, decided_at::text AS from,
+              LEAST(valid_until,
+                    (revoked_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date - 1)::text AS to
+       FROM ocop_assessments
+       WHERE status <> 'not_certified' AND valid_until IS NOT NULL`,
+    );
+    return rows
+      .filter((row) => row.from <= row.to)
+      .map((row) => ({ productId: row.product_id, from: row.from, to: row.to }));
   }
 
   /** A page of the product's assessments, newest decision first. */

@@ -21,6 +21,7 @@ import type { Assessment } from './assessment.entity';
 import {
   AssessmentStore,
   type CertifiedProduct,
+  type CoveragePeriod,
   type ExpiringCertificate,
   type IssuedCertificate,
   type NewAssessment,
@@ -65,7 +66,12 @@ export function assessmentView(a: Assessment, today: string, names: ProductLabel
 }
 export type AssessmentView = ReturnType<typeof assessmentView>;
 
-export type { CertifiedProduct, ExpiringCertificate, IssuedCertificate } from './certificates.repository';
+export type {
+  CertifiedProduct,
+  CoveragePeriod,
+  ExpiringCertificate,
+  IssuedCertificate,
+} from './certificates.repository';
 
 /** What a certificate's events tell of it. */
 type AnnouncedCertificate = Pick<Assessment, 'id' | 'productId' | 'cooperativeId' | 'stars' | 'validUntil'>;
@@ -245,6 +251,21 @@ export class CertificatesService {
    */
   async certifiedOn(date: string): Promise<CertifiedProduct[]> {
     return this.assessments.certifiedOn(date);
+  }
+
+  /**
+   * Every product's spans of certified days (a product with several certificates has several,
+   * which may overlap): what tells an uplift control, a product that held no valid certificate
+   * during a comparison's windows, from the others.
+   */
+  async coveragePeriods(): Promise<Map<string, CoveragePeriod[]>> {
+    const periods = new Map<string, CoveragePeriod[]>();
+    for (const period of await this.assessments.coverage()) {
+      const spans = periods.get(period.productId);
+      if (spans) spans.push(period);
+      else periods.set(period.productId, [period]);
+    }
+    return periods;
   }
 
   async get(scope: Scope, id: string): Promise<AssessmentView> {

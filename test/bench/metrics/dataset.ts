@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from 'pg';
-import { addDays, addMonths, foldVietnamese } from '@ocop/common';
-import { SeededRandom } from '../../../apps/cli/src/seed/random';
+import { addDays, addMonths, foldVietnamese, SeededRandom } from '@ocop/common';
 import { sealCredentials } from '../../../libs/channels/src/credentials';
 
 /**

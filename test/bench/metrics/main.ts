@@ -1,8 +1,10 @@
 /**
  * Benchmark of the sales reports (issue 7, "Benchmarks"): a million order lines across 500
- * producers and two years; latency of the province report, the OCOP uplift report and one
- * producer's monthly series over HTTP against the API process, warm, beside a plain GROUP BY over
- * the order lines answering the same question, timed the same way in the same run. The baseline
+ * producers and two years; latency of the province report, the OCOP uplift report (with its
+ * control groups, issue 15) and one producer's monthly series over HTTP against the API process,
+ * warm, beside a plain GROUP BY over the order lines answering the same question, timed the same
+ * way in the same run. The uplift report is also timed cold, from an API that reads its controls'
+ * sales for every report (UPLIFT_CONTROLS_TTL_SECONDS=0). The baseline
  * runs straight through a pg pool, so its figure is database time only (no HTTP, no JSON, no
  * report assembly): that favours the baseline. Each report's answer is also checked against it.
  *
@@ -16,12 +18,12 @@ import { Client, Pool } from 'pg';
 import { addDays } from '@ocop/common';
 import { environmentSchema, loadEnvironment } from '../../../config/environment';
 import { metricsContext, rebuildMetrics } from '../../../apps/cli/src/rebuild-metrics';
-import { SalesMetrics } from '@ocop/metrics';
+import { adjustedUplift, DISTRICT_CONTROLS_MIN, growthPct, SalesMetrics } from '@ocop/metrics';
 import { migrate } from '@ocop/database';
 import { freshDatabase } from '../../support/database';
 import { spawnBenchApi, type BenchProcess } from '../support/processes';
 import { generateDataSet, measureDataSet, type DataSetSize } from './dataset';
-import { CERTIFICATE_UPLIFT, PRODUCER_MONTHS, PROVINCE_REVENUE } from './plain-queries';
+import { CERTIFICATE_UPLIFT_WITH_CONTROLS, PRODUCER_MONTHS, PROVINCE_REVENUE } from './plain-queries';
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const PRODUCERS = Number(process.env.BENCH_PRODUCERS ?? 500);
@@ -33,6 +35,11 @@ const UPLIFT_WINDOW_DAYS = 90; // the report's default
 const TARGET_P95_MS = 200;
 const TARGET_RATIO = 20;
 const API_PORT = 3931;
+/** An API that reads the uplift controls' sales for every report: the cold figure. */
+const COLD_API_PORT = 3932;
+const COLD_SAMPLES = 10;
+/** The uplift baseline runs for seconds: fewer calls of it (per round: warm-up, then timed). */
+const SLOW_PLAIN = { warmUp: 1, samples: 2 };
 
 // a database and queue prefix of its own: the data set is costly to make, and other benchmarks
 // drop and recreate ocop_bench
@@ -72,11 +79,16 @@ async function timedPair<R, P>(
   rollup: () => Promise<R>,
   plain: () => Promise<P>,
   inProcess: () => Promise<unknown> = async () => undefined,
+  plainRuns = { warmUp: WARM_UP, samples: SAMPLES / ROUNDS },
 ): Promise<{ rollup: Latency; plain: Latency; inProcess: Latency; rollupAnswer: R; plainAnswer: P }> {
-  const run = async <T>(call: () => Promise<T>, samples: number[]): Promise<T> => {
+  const run = async <T>(
+    call: () => Promise<T>,
+    samples: number[],
+    runs = { warmUp: WARM_UP, samples: SAMPLES / ROUNDS },
+  ): Promise<T> => {
     let answer = await call();
-    for (let i = 1; i < WARM_UP; i += 1) answer = await call();
-    for (let i = 0; i < SAMPLES / ROUNDS; i += 1) {
+    for (let i = 1; i < runs.warmUp; i += 1) answer = await call();
+    for (let i = 0; i < runs.samples; i += 1) {
       const t0 = performance.now();
       answer = await call();
       samples.push(performance.now() - t0);
@@ -91,7 +103,7 @@ async function timedPair<R, P>(
   for (let round = 0; round < ROUNDS; round += 1) {
     rollupAnswer = await run(rollup, rollupSamples);
     await run(inProcess, inProcessSamples);
-    plainAnswer = await run(plain, plainSamples);
+    plainAnswer = await run(plain, plainSamples, plainRuns);
   }
   return {
     rollup: latency(rollupSamples),
@@ -261,31 +273,90 @@ async function main(): Promise<void> {
       });
     }
 
-    // OCOP uplift: each certificate's revenue in the 90 days before and from its decision
+    // OCOP uplift: each certificate's revenue in the 90 days before and from its decision, and
+    // its control group's; warm (the controls' sales panel held, UPLIFT_CONTROLS_TTL_SECONDS 60)
+    let upliftCold: Latency | undefined;
     {
       const pair = await timedPair(
         report(`/v1/metrics/ocop-uplift?windowDays=${UPLIFT_WINDOW_DAYS}`),
-        () => pool.query(CERTIFICATE_UPLIFT, [UPLIFT_WINDOW_DAYS, today]),
+        () => pool.query(CERTIFICATE_UPLIFT_WITH_CONTROLS, [UPLIFT_WINDOW_DAYS, today]),
         () => metrics.ocopUplift({ windowDays: UPLIFT_WINDOW_DAYS }),
+        SLOW_PLAIN,
       );
       const body = JSON.parse(pair.rollupAnswer);
-      const flatten = (entries: [string, number, number][]) =>
-        new Map(
-          entries.flatMap(([id, before, after]) => [
-            [`${id} before`, before],
-            [`${id} after`, after],
-          ]),
+      const reported = new Map<string, number>();
+      const computed = new Map<string, number>();
+      const scopes = { district: 0, category: 1, none: 2 } as const;
+      for (const i of body.items) {
+        reported.set(`${i.certificateId} before`, i.beforeRevenueVnd);
+        reported.set(`${i.certificateId} after`, i.afterRevenueVnd);
+        reported.set(`${i.certificateId} controls`, i.controls.n);
+        reported.set(`${i.certificateId} scope`, scopes[(i.controls.scope ?? 'none') as keyof typeof scopes]);
+        reported.set(`${i.certificateId} controls before`, i.controls.beforeRevenueVnd);
+        reported.set(`${i.certificateId} controls after`, i.controls.afterRevenueVnd);
+        reported.set(`${i.certificateId} adjusted`, i.adjustedUpliftPct ?? NaN);
+      }
+      for (const row of pair.plainAnswer.rows) {
+        const local = row.local_n >= DISTRICT_CONTROLS_MIN;
+        const n = local ? row.local_n : row.n;
+        const before = Number(local ? row.local_before : row.controls_before);
+        const after = Number(local ? row.local_after : row.controls_after);
+        const controls = {
+          n,
+          scope: n === 0 ? null : local ? ('district' as const) : ('category' as const),
+          beforeRevenueVnd: before,
+          afterRevenueVnd: after,
+          changePct: growthPct(before, after),
+          reason: n === 0 ? 'none' : null,
+        };
+        computed.set(`${row.id} before`, Number(row.before));
+        computed.set(`${row.id} after`, Number(row.after));
+        computed.set(`${row.id} controls`, n);
+        computed.set(`${row.id} scope`, scopes[controls.scope ?? 'none']);
+        computed.set(`${row.id} controls before`, before);
+        computed.set(`${row.id} controls after`, after);
+        computed.set(
+          `${row.id} adjusted`,
+          adjustedUplift(Number(row.before), Number(row.after), controls).adjustedUpliftPct ?? NaN,
         );
+      }
       rows.push({
-        name: `OCOP uplift report (${body.items.length} certificates, ${UPLIFT_WINDOW_DAYS}-day windows)`,
+        name:
+          `OCOP uplift report with controls (${body.items.length} certificates, ${UPLIFT_WINDOW_DAYS}-day ` +
+          `windows; controls' sales held in memory, warm)`,
         rollup: pair.rollup,
         inProcess: pair.inProcess,
         plain: pair.plain,
-        mismatches: differences(
-          flatten(body.items.map((i: any) => [i.certificateId, i.beforeRevenueVnd, i.afterRevenueVnd])),
-          flatten(pair.plainAnswer.rows.map((r: any) => [r.id, Number(r.before), Number(r.after)])),
-        ),
+        // NaN (no adjusted figure) on both sides is agreement
+        mismatches: differences(reported, computed).filter((m) => !m.includes('roll-up NaN, plain NaN')),
       });
+
+      // cold: an API that reads the controls' sales for every report, as the first call after
+      // the panel's time is up does
+      const cold = await spawnBenchApi({
+        ...ENV,
+        PORT: String(COLD_API_PORT),
+        UPLIFT_CONTROLS_TTL_SECONDS: '0',
+      });
+      try {
+        const call = async () => {
+          const res = await fetch(
+            `http://127.0.0.1:${COLD_API_PORT}/v1/metrics/ocop-uplift?windowDays=${UPLIFT_WINDOW_DAYS}`,
+            { headers: { authorization: `Bearer ${ENV.ADMIN_API_KEY}` } },
+          );
+          await res.text();
+        };
+        for (let i = 0; i < WARM_UP; i += 1) await call();
+        const samples: number[] = [];
+        for (let i = 0; i < COLD_SAMPLES; i += 1) {
+          const t0 = performance.now();
+          await call();
+          samples.push(performance.now() - t0);
+        }
+        upliftCold = latency(samples);
+      } finally {
+        await cold.stop();
+      }
     }
 
     // one producer's monthly series over the whole period
@@ -346,6 +417,11 @@ async function main(): Promise<void> {
       `API floor, GET /v1/cooperatives/:id (one row by primary key): p50 ${floor.rollup.p50} ms, ` +
         `p95 ${floor.rollup.p95} ms; the same row through the pool: p50 ${floor.plain.p50} ms`,
     );
+    if (upliftCold)
+      log(
+        `OCOP uplift report, cold (controls' sales read for each report, UPLIFT_CONTROLS_TTL_SECONDS=0), ` +
+          `${COLD_SAMPLES} calls over HTTP: p50 ${upliftCold.p50} ms, p95 ${upliftCold.p95} ms, max ${upliftCold.max} ms`,
+      );
     const times = (x: number, y: number) => Math.round((x / y) * 10) / 10;
     const summary = rows.map((row) => {
       const ratioP95 = times(row.plain.p95, row.inProcess.p95);
@@ -384,6 +460,7 @@ async function main(): Promise<void> {
           prepared,
           reports: summary,
           apiFloor: floor.rollup,
+          upliftColdOverHttp: upliftCold,
           targetP95Ms: TARGET_P95_MS,
           targetRatio: TARGET_RATIO,
         },

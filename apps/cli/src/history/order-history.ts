@@ -1,5 +1,4 @@
-import { addDays, parseDate } from '@ocop/common';
-import { SeededRandom } from '../seed/random';
+import { addDays, parseDate, SeededRandom } from '@ocop/common';
 
 /**
  * The demo's two years of buyer orders, planned as data: which shop sells what, when, and how each
@@ -271,18 +270,24 @@ export function planHistory(input: PlanInput): PlannedOrder[] {
       growth: growthWeight(day),
     });
   }
+  // a rating decided early in the window gets its full quarter before it, otherwise officers would
+  // read the start of the history as the rating's effect; and every product sells from then too,
+  // since the uplift report compares a rated product with unrated ones over the same days: a
+  // control whose quarter before was cut short would read the start of the history as growth
+  const from = periodStart(
+    input.products.reduce(
+      (earliest, product) =>
+        product.rated.reduce((first, rated) => {
+          const before = addDays(rated.from, -UPLIFT_WINDOW_DAYS);
+          return rated.from > start && before < first ? before : first;
+        }, earliest),
+      start,
+    ),
+  );
   for (const product of [...input.products].sort((a, b) => (a.key < b.key ? -1 : 1))) {
     if (product.skus.length === 0) continue;
     const { popularity, uplift } = productTraits(product);
     const random = new SeededRandom(hashSeed(`sales:${product.key}`));
-    // a rating decided early in the window gets its full quarter before it: otherwise officers
-    // would read the start of the history as the rating's effect
-    const from = periodStart(
-      product.rated.reduce((earliest, rated) => {
-        const before = addDays(rated.from, -UPLIFT_WINDOW_DAYS);
-        return rated.from > start && before < earliest ? before : earliest;
-      }, start),
-    );
     // revenue, not sales, is accumulated: a window's revenue is then its expectation to within
     // one sale, whatever packs and counts the sales happened to be
     const dailyVnd = DAILY_SALES * popularity * meanSaleVnd(product);

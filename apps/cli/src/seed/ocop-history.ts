@@ -1,7 +1,6 @@
 import type { OcopReference } from '../../../../config/reference-data';
-import { addDays, addMonths } from '@ocop/common';
+import { addDays, addMonths, SeededRandom } from '@ocop/common';
 import { recognisingLevel, type Level } from '@ocop/ocop';
-import { SeededRandom } from './random';
 import type { SeedRating } from './thai-nguyen-catalogue';
 
 /** One council decision to record for the demo, in the order to record them. */

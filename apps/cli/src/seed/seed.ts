@@ -2,11 +2,10 @@ import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Environment } from '../../../../config/environment';
 import { CatalogueModule, CooperativesService, ProductsService } from '@ocop/catalogue';
-import { CommonModule, ConnectorConfig, EVERYTHING } from '@ocop/common';
+import { CommonModule, ConnectorConfig, EVERYTHING, SeededRandom } from '@ocop/common';
 import { DatabaseModule } from '@ocop/database';
 import { CertificatesService, OcopModule } from '@ocop/ocop';
 import { decisionsFor } from './ocop-history';
-import { SeededRandom } from './random';
 import { PROVINCE, thaiNguyenCatalogue } from './thai-nguyen-catalogue';
 
 export interface SeedReport {

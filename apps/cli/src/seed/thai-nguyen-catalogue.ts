@@ -1,6 +1,5 @@
-import { foldVietnamese } from '@ocop/common';
+import { foldVietnamese, SeededRandom } from '@ocop/common';
 import type { ProducerKind } from '@ocop/catalogue';
-import { SeededRandom } from './random';
 
 /**
  * The demo catalogue of Thái Nguyên. The producers and products the province's public reports name
