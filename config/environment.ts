@@ -12,6 +12,33 @@ const base64Key32 = z
   .string()
   .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be base64 of exactly 32 bytes');
 
+/**
+ * A URL setting that may be left out: unset or blank is undefined; otherwise it must parse and be
+ * what `fits` asks, or the process stops with `message`; `keep` says what the setting holds.
+ */
+const optionalUrl = (
+  message: string,
+  fits: (url: URL) => boolean,
+  keep: (url: URL, text: string) => string,
+) =>
+  z
+    .string()
+    .optional()
+    .transform((text, context): string | undefined => {
+      if (text === undefined || text.trim() === '') return undefined;
+      let url: URL | undefined;
+      try {
+        url = new URL(text);
+      } catch {
+        // reported below
+      }
+      if (!url || !fits(url)) {
+        context.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
+      return keep(url, text);
+    });
+
 export const environmentSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   DATABASE_URL: z
@@ -95,23 +122,11 @@ export const environmentSchema = z.object({
    * Where notices are e-mailed (nodemailer's connection URL: smtp://user:pass@host:587, or smtps://
    * for TLS from the start). Unset: notices stay in the web app only and no e-mail is pending.
    */
-  SMTP_URL: z
-    .string()
-    .optional()
-    .transform((text, context): string | undefined => {
-      if (text === undefined || text.trim() === '') return undefined;
-      let url: URL | undefined;
-      try {
-        url = new URL(text);
-      } catch {
-        // reported below
-      }
-      if (!url || !['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname) {
-        context.addIssue({ code: 'custom', message: 'must be an smtp:// or smtps:// URL with a host' });
-        return z.NEVER;
-      }
-      return text.trim();
-    }),
+  SMTP_URL: optionalUrl(
+    'must be an smtp:// or smtps:// URL with a host',
+    (url) => ['smtp:', 'smtps:'].includes(url.protocol) && url.hostname !== '',
+    (_url, text) => text.trim(),
+  ),
   /** The sender of notices' e-mails (an address the SMTP server may send as), with a display name. */
   MAIL_FROM: z
     .string()
@@ -150,26 +165,11 @@ export const environmentSchema = z.object({
    * Where marketplaces reach this API (behind a reverse proxy: its public https address); the
    * connections' `webhookUrl` is built from it. Default `http://<HOST>:<PORT>`.
    */
-  PUBLIC_BASE_URL: z
-    .string()
-    .optional()
-    .transform((text, context): string | undefined => {
-      if (text === undefined || text.trim() === '') return undefined;
-      let url: URL | undefined;
-      try {
-        url = new URL(text);
-      } catch {
-        // reported below
-      }
-      if (!url || !['http:', 'https:'].includes(url.protocol) || url.search || url.hash || url.username) {
-        context.addIssue({
-          code: 'custom',
-          message: 'must be an absolute http(s) URL without query, fragment or user name',
-        });
-        return z.NEVER;
-      }
-      return url.href.replace(/\/+$/, '');
-    }),
+  PUBLIC_BASE_URL: optionalUrl(
+    'must be an absolute http(s) URL without query, fragment or user name',
+    (url) => ['http:', 'https:'].includes(url.protocol) && !url.search && !url.hash && !url.username,
+    (url) => url.href.replace(/\/+$/, ''),
+  ),
 });
 
 export type Environment = z.infer<typeof environmentSchema>;

@@ -10,7 +10,7 @@ import { QUEUES } from '@ocop/jobs';
 import { CertificateExpiryNotices, EXPIRY_NOTICES_JOB } from '@ocop/notifications';
 import { validUntil } from '@ocop/ocop';
 import { type Answer, type RunningApi, startApi } from '../support/api';
-import { newCooperative, newKey, newProduct } from '../support/factories';
+import { fourStarAssessment, newCooperative, newKey, newProduct } from '../support/factories';
 import { eventually, startWorker } from '../support/worker';
 
 /**
@@ -156,16 +156,7 @@ describe('notices: the nightly certificate notices, their e-mails, and the bell‚
     const record = async (productId: string, lastDay: string) => {
       const res = await api.call('POST', `/v1/products/${productId}/ocop-assessments`, {
         key: officerKey,
-        // the council's 30 + 20 + 26 = 76 points: 4 stars, recognised by the province
-        body: {
-          partA: 30,
-          partB: 20,
-          partC: 26,
-          mandatoryCriteriaMet: true,
-          level: 'province',
-          decisionNo: '1234/Qƒê-UBND',
-          decidedAt: decidedFor(lastDay),
-        },
+        body: fourStarAssessment(decidedFor(lastDay)),
       });
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({ stars: 4, status: 'active', validUntil: lastDay });
@@ -230,15 +221,7 @@ describe('notices: the nightly certificate notices, their e-mails, and the bell‚
     const today = vietnamDate(new Date());
     const res = await api.call('POST', `/v1/products/${product.id}/ocop-assessments`, {
       key: officerKey,
-      body: {
-        partA: 30,
-        partB: 20,
-        partC: 26,
-        mandatoryCriteriaMet: true,
-        level: 'province',
-        decisionNo: '77/Qƒê-UBND',
-        decidedAt: decidedFor(addDays(today, 10)),
-      },
+      body: fourStarAssessment(decidedFor(addDays(today, 10))),
     });
     expect(res.status).toBe(201);
     // the API process writes the notices (as a worker would) while no worker runs, and Redis

@@ -1,7 +1,7 @@
 import { addDays, vietnamDate } from '@ocop/common';
 import { loadReferenceData } from '../../config/reference-data';
 import { RunningApi, startApi } from '../support/api';
-import { newCooperative, newKey, newProduct, uniqueCode } from '../support/factories';
+import { fourStarAssessment, newCooperative, newKey, newProduct, uniqueCode } from '../support/factories';
 
 /**
  * What the officers' workspace (issue 15) reads of the OCOP routes: certificates named by product,
@@ -24,16 +24,7 @@ describe('OCOP certificates for the officers’ workspace', () => {
   const record = (productId: string, body: Record<string, unknown>, key = officer) =>
     api.call('POST', `/v1/products/${productId}/ocop-assessments`, {
       key,
-      body: {
-        partA: 30,
-        partB: 20,
-        partC: 26,
-        mandatoryCriteriaMet: true,
-        level: 'province',
-        decisionNo: `${tag}/QĐ-UBND`,
-        decidedAt: addDays(today, -10),
-        ...body,
-      },
+      body: fourStarAssessment(addDays(today, -10), body),
     });
 
   beforeAll(async () => {

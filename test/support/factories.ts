@@ -80,3 +80,21 @@ export function teaProductBody(
     })),
   };
 }
+
+/**
+ * An assessment the rules rate 4 stars: the council's 30 + 20 + 26 = 76 points, mandatory criteria
+ * met, recognised by the province. For suites that need a certificate, not a rating rule (those
+ * are test/e2e/ocop.e2e-spec.ts's); `decidedAt` sets its validity, 36 months from that day.
+ */
+export function fourStarAssessment(decidedAt: string, overrides: Record<string, unknown> = {}) {
+  return {
+    partA: 30,
+    partB: 20,
+    partC: 26,
+    mandatoryCriteriaMet: true,
+    level: 'province' as const,
+    decisionNo: '12/QĐ-UBND',
+    decidedAt,
+    ...overrides,
+  };
+}

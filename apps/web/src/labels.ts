@@ -46,6 +46,8 @@ export const ROLE_LABELS: Record<string, string> = {
 };
 
 export const stars = (n: number): string => `${n}★`;
+/** The star levels a product is certified at, as the API keys its figures by stars. */
+export const STAR_LEVELS = ['3', '4', '5'] as const;
 export const NO_DISTRICT = 'Chưa rõ huyện (no district)';
 
 export const PRODUCT_STATUS_LABELS: Record<string, string> = {

@@ -24,6 +24,64 @@ export function useLoad<T>(
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
+/** One keyset page of a list, as the API answers a `GET` with `limit` and `cursor`. */
+export interface KeysetPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * A list read a page at a time: the first page again whenever `inputs` change (useLoad's rules),
+ * and "Xem thêm" appending the page after the last one shown. `read()` is the first page,
+ * `read(cursor)` the one after `cursor`. `setItems` changes rows in place, for an action's answer.
+ */
+export function useKeysetList<T>(
+  read: (after?: string) => Promise<KeysetPage<T>>,
+  inputs: unknown[],
+): {
+  items: T[];
+  loading: boolean;
+  error: unknown;
+  hasMore: boolean;
+  more: More;
+  loadMore: () => Promise<void>;
+  setItems: (update: (items: T[]) => T[]) => void;
+} {
+  const first = useLoad(() => read(), inputs);
+  const [items, setItems] = useState<T[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [more, setMore] = useState<More>({ busy: false });
+  useEffect(() => {
+    if (first.data) {
+      setItems(first.data.items);
+      setCursor(first.data.nextCursor);
+    }
+  }, [first.data]);
+
+  async function loadMore(): Promise<void> {
+    if (!cursor) return;
+    setMore({ busy: true });
+    try {
+      const page = await read(cursor);
+      setItems((loaded) => [...loaded, ...page.items]);
+      setCursor(page.nextCursor);
+      setMore({ busy: false });
+    } catch (error) {
+      setMore({ busy: false, error });
+    }
+  }
+
+  return {
+    items,
+    loading: first.loading,
+    error: first.error,
+    hasMore: cursor !== null,
+    more,
+    loadMore,
+    setItems,
+  };
+}
+
 /**
  * Marks <body> with the page's name, and ready once its data is on screen (tests wait on it); a
  * page loading again (a new filter) is busy again, so nobody reads the old rows as the new answer.

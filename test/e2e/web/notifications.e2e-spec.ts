@@ -3,7 +3,7 @@
 import type { Page } from 'playwright-core';
 import { addDays, addMonths, vietnamDate } from '@ocop/common';
 import { CertificateExpiryNotices } from '@ocop/notifications';
-import { newCooperative, newKey, newProduct } from '../../support/factories';
+import { fourStarAssessment, newCooperative, newKey, newProduct } from '../../support/factories';
 import { type Person, review, shown, startWeb, type Web } from './support';
 
 /**
@@ -31,15 +31,7 @@ describe('the bell and the notices page', () => {
       const product = await newProduct(web.api, coop, { name });
       const res = await web.api.call('POST', `/v1/products/${product.id}/ocop-assessments`, {
         key: officer,
-        body: {
-          partA: 30,
-          partB: 20,
-          partC: 26,
-          mandatoryCriteriaMet: true,
-          level: 'province',
-          decisionNo: '12/QĐ-UBND',
-          decidedAt: addMonths(addDays(addDays(today, days), 1), -36),
-        },
+        body: fourStarAssessment(addMonths(addDays(addDays(today, days), 1), -36)),
       });
       if (res.status !== 201) throw new Error(`certificate not recorded: ${res.text}`);
       certificates.push(res.body.id);

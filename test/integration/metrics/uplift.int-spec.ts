@@ -2,7 +2,7 @@ import { addDays, EVERYTHING, SeededRandom } from '@ocop/common';
 import { CooperativesService, ProductsService } from '@ocop/catalogue';
 import { SalesMetrics, type OcopUplift, type UpliftItem } from '@ocop/metrics';
 import { CertificatesService } from '@ocop/ocop';
-import { uniqueCode } from '../../support/factories';
+import { fourStarAssessment, uniqueCode } from '../../support/factories';
 import { type Services, startServices } from '../../support/services';
 
 /**
@@ -89,21 +89,7 @@ describe('OCOP uplift: difference-in-differences against uncertified products', 
     };
     certify = async (planted: Planted, decidedAt: string) => {
       planted.decidedAt = decidedAt;
-      // A 30, B 20, C 26: 76 points, 4 stars, decided by the province
-      await certificates.record(
-        EVERYTHING,
-        planted.productId,
-        {
-          partA: 30,
-          partB: 20,
-          partC: 26,
-          mandatoryCriteriaMet: true,
-          level: 'province',
-          decisionNo: `${uniqueCode('')}/QĐ-UBND`,
-          decidedAt,
-        },
-        null,
-      );
+      await certificates.record(EVERYTHING, planted.productId, fourStarAssessment(decidedAt), null);
     };
 
     const daiTu = await producerIn('Đại Từ');

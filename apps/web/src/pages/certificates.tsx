@@ -26,9 +26,9 @@ import {
   fieldError,
   FormProblem,
   Loading,
-  type More,
   MoreButton,
   PageTitle,
+  useKeysetList,
   useLoad,
   usePage,
   useSubmit,
@@ -74,9 +74,6 @@ export function CertificatesPage({ query }: { query: URLSearchParams }): JSX.Ele
     district: query.get('district') ?? '',
     expiring: query.get('expiring') ?? '',
   };
-  const [pages, setPages] = useState<Certificate[][]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [more, setMore] = useState<More>({ busy: false });
   const read = (after?: string) =>
     ok(
       api.GET('/v1/ocop-certificates', {
@@ -93,34 +90,18 @@ export function CertificatesPage({ query }: { query: URLSearchParams }): JSX.Ele
         },
       }),
     );
-  const first = useLoad(
-    () => read(),
-    [filters.status, filters.stars, filters.district, filters.expiring, session.producerId],
-  );
-  useEffect(() => {
-    if (first.data) {
-      setPages([first.data.items]);
-      setCursor(first.data.nextCursor);
-    }
-  }, [first.data]);
-  usePage('certificates', 'Chứng nhận OCOP', !first.loading);
+  const list = useKeysetList(read, [
+    filters.status,
+    filters.stars,
+    filters.district,
+    filters.expiring,
+    session.producerId,
+  ]);
+  usePage('certificates', 'Chứng nhận OCOP', !list.loading);
   const apply = (change: Partial<typeof filters>) => go('/certificates', { ...filters, ...change }, true);
 
-  async function loadMore(): Promise<void> {
-    if (!cursor) return;
-    setMore({ busy: true });
-    try {
-      const page = await read(cursor);
-      setPages((loaded) => [...loaded, page.items]);
-      setCursor(page.nextCursor);
-      setMore({ busy: false });
-    } catch (error) {
-      setMore({ busy: false, error });
-    }
-  }
-
   const today = vietnamToday();
-  const certificates = pages.flat();
+  const certificates = list.items;
   const districts = [
     ...new Set(session.producers.map((p) => p.district).filter((d): d is string => !!d)),
   ].sort((a, b) => a.localeCompare(b, 'vi'));
@@ -194,9 +175,9 @@ export function CertificatesPage({ query }: { query: URLSearchParams }): JSX.Ele
           </select>
         </Field>
       </form>
-      {first.error ? <ErrorNote error={first.error} /> : null}
-      {first.loading && certificates.length === 0 ? <Loading /> : null}
-      {!first.loading && !first.error && certificates.length === 0 ? (
+      {list.error ? <ErrorNote error={list.error} /> : null}
+      {list.loading && certificates.length === 0 ? <Loading /> : null}
+      {!list.loading && !list.error && certificates.length === 0 ? (
         <Empty>
           <p>
             {filtered
@@ -208,9 +189,9 @@ export function CertificatesPage({ query }: { query: URLSearchParams }): JSX.Ele
       {certificates.length > 0 ? (
         <>
           <p class="total" aria-live="polite">
-            {formatNumber(certificates.length)} giấy chứng nhận{cursor ? ' (còn nữa)' : ''}{' '}
+            {formatNumber(certificates.length)} giấy chứng nhận{list.hasMore ? ' (còn nữa)' : ''}{' '}
             <small lang="en">
-              ({certificates.length} certificates{cursor ? ', more below' : ''})
+              ({certificates.length} certificates{list.hasMore ? ', more below' : ''})
             </small>
           </p>
           <div class="table-wrap">
@@ -251,7 +232,7 @@ export function CertificatesPage({ query }: { query: URLSearchParams }): JSX.Ele
               </tbody>
             </table>
           </div>
-          <MoreButton more={more} offered={cursor !== null} onMore={loadMore} />
+          <MoreButton more={list.more} offered={list.hasMore} onMore={list.loadMore} />
         </>
       ) : null}
     </>

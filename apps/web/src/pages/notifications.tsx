@@ -4,7 +4,7 @@
  * about; "Đánh dấu đã đọc" marks it read where it is.
  */
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api, ok } from '../api';
 import type { Notice } from '../api';
 import { formatDateTime } from '../format';
@@ -15,10 +15,9 @@ import {
   Empty,
   ErrorNote,
   Loading,
-  type More,
   MoreButton,
   PageTitle,
-  useLoad,
+  useKeysetList,
   usePage,
 } from '../ui';
 
@@ -32,35 +31,14 @@ export function NotificationsPage({ query }: { query: URLSearchParams }): JSX.El
         params: { query: { limit: PAGE_SIZE, cursor: after, unread: unreadOnly ? 'true' : undefined } },
       }),
     );
-  const first = useLoad(() => read(), [unreadOnly]);
-  const [notices, setNotices] = useState<Notice[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [more, setMore] = useState<More>({ busy: false });
+  const list = useKeysetList(read, [unreadOnly]);
+  const notices = list.items;
   const [problem, setProblem] = useState<unknown>();
-  useEffect(() => {
-    if (first.data) {
-      setNotices(first.data.items);
-      setCursor(first.data.nextCursor);
-    }
-  }, [first.data]);
-  usePage('notifications', 'Thông báo', !first.loading);
-
-  async function loadMore(): Promise<void> {
-    if (!cursor) return;
-    setMore({ busy: true });
-    try {
-      const page = await read(cursor);
-      setNotices((loaded) => [...loaded, ...page.items]);
-      setCursor(page.nextCursor);
-      setMore({ busy: false });
-    } catch (error) {
-      setMore({ busy: false, error });
-    }
-  }
+  usePage('notifications', 'Thông báo', !list.loading);
 
   async function markRead(notice: Notice): Promise<Notice> {
     const done = await ok(api.POST('/v1/notifications/{id}/read', { params: { path: { id: notice.id } } }));
-    setNotices((shown) => shown.map((n) => (n.id === done.id ? done : n)));
+    list.setItems((shown) => shown.map((n) => (n.id === done.id ? done : n)));
     noticesChanged();
     return done;
   }
@@ -87,9 +65,9 @@ export function NotificationsPage({ query }: { query: URLSearchParams }): JSX.El
         </a>
       </nav>
       {problem ? <ErrorNote error={problem} /> : null}
-      {first.error ? <ErrorNote error={first.error} /> : null}
-      {first.loading && notices.length === 0 ? <Loading /> : null}
-      {!first.loading && !first.error && notices.length === 0 ? (
+      {list.error ? <ErrorNote error={list.error} /> : null}
+      {list.loading && notices.length === 0 ? <Loading /> : null}
+      {!list.loading && !list.error && notices.length === 0 ? (
         <Empty>
           {unreadOnly ? 'Không có thông báo chưa đọc' : 'Chưa có thông báo nào'}{' '}
           <small lang="en">(no notices)</small>
@@ -130,7 +108,7 @@ export function NotificationsPage({ query }: { query: URLSearchParams }): JSX.El
           </li>
         ))}
       </ul>
-      <MoreButton more={more} offered={cursor !== null} onMore={loadMore} />
+      <MoreButton more={list.more} offered={list.hasMore} onMore={list.loadMore} />
     </>
   );
 }

@@ -6,7 +6,7 @@ import { formatNumber, formatVnd } from '../format';
 import { PRODUCT_STATUS_LABELS, stars } from '../labels';
 import { go, href } from '../router';
 import { can, producerName, useSession } from '../session';
-import { Empty, ErrorNote, Field, Loading, type More, MoreButton, PageTitle, useLoad, usePage } from '../ui';
+import { Empty, ErrorNote, Field, Loading, MoreButton, PageTitle, useKeysetList, usePage } from '../ui';
 import { useCategories } from './categories';
 
 const PAGE_SIZE = 50;
@@ -21,9 +21,6 @@ export function ProductsPage({ query }: { query: URLSearchParams }): JSX.Element
     stars: query.get('stars') ?? '',
     status: query.get('status') ?? 'active',
   };
-  const [pages, setPages] = useState<Product[][]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [more, setMore] = useState<More>({ busy: false });
   /** One page of the filtered catalogue: the first, or the one after `after` ("Xem thêm"). */
   const read = (after?: string) =>
     ok(
@@ -41,36 +38,20 @@ export function ProductsPage({ query }: { query: URLSearchParams }): JSX.Element
         },
       }),
     );
-  const first = useLoad(
-    () => read(),
-    [filters.q, filters.category, filters.stars, filters.status, session.producerId],
-  );
-  useEffect(() => {
-    if (first.data) {
-      setPages([first.data.items]);
-      setCursor(first.data.nextCursor);
-    }
-  }, [first.data]);
-  usePage('products', 'Sản phẩm', !first.loading);
+  const list = useKeysetList(read, [
+    filters.q,
+    filters.category,
+    filters.stars,
+    filters.status,
+    session.producerId,
+  ]);
+  usePage('products', 'Sản phẩm', !list.loading);
 
   const [search, setSearch] = useState(filters.q);
   useEffect(() => setSearch(filters.q), [filters.q]);
   const apply = (change: Partial<typeof filters>) => go('/products', { ...filters, ...change }, true);
 
-  async function loadMore(): Promise<void> {
-    if (!cursor) return;
-    setMore({ busy: true });
-    try {
-      const page = await read(cursor);
-      setPages((loaded) => [...loaded, page.items]);
-      setCursor(page.nextCursor);
-      setMore({ busy: false });
-    } catch (error) {
-      setMore({ busy: false, error });
-    }
-  }
-
-  const products = pages.flat();
+  const products = list.items;
   const writer = can.writeCatalogue(session.me.role) && session.producerId !== null;
   const allProducers = session.me.role !== 'cooperative' && !session.producerId;
   return (
@@ -139,9 +120,9 @@ export function ProductsPage({ query }: { query: URLSearchParams }): JSX.Element
           Tìm <small lang="en">(search)</small>
         </button>
       </form>
-      {first.error ? <ErrorNote error={first.error} /> : null}
-      {first.loading && products.length === 0 ? <Loading /> : null}
-      {!first.loading && !first.error && products.length === 0 ? (
+      {list.error ? <ErrorNote error={list.error} /> : null}
+      {list.loading && products.length === 0 ? <Loading /> : null}
+      {!list.loading && !list.error && products.length === 0 ? (
         <Empty>
           {filters.q || filters.category || filters.stars ? (
             <p>Không có sản phẩm khớp bộ lọc (no product matches the filters).</p>
@@ -156,9 +137,9 @@ export function ProductsPage({ query }: { query: URLSearchParams }): JSX.Element
       {products.length > 0 ? (
         <>
           <p class="total" aria-live="polite">
-            {formatNumber(products.length)} sản phẩm{cursor ? ' (còn nữa)' : ''}{' '}
+            {formatNumber(products.length)} sản phẩm{list.hasMore ? ' (còn nữa)' : ''}{' '}
             <small lang="en">
-              ({products.length} products{cursor ? ', more below' : ''})
+              ({products.length} products{list.hasMore ? ', more below' : ''})
             </small>
           </p>
           <div class="table-wrap">
@@ -186,7 +167,7 @@ export function ProductsPage({ query }: { query: URLSearchParams }): JSX.Element
               </tbody>
             </table>
           </div>
-          <MoreButton more={more} offered={cursor !== null} onMore={loadMore} />
+          <MoreButton more={list.more} offered={list.hasMore} onMore={list.loadMore} />
         </>
       ) : null}
     </>

@@ -1,10 +1,8 @@
 import { api, ok } from '../api';
-import { formatDate, formatNumber, formatPct, formatVnd, vietnamToday } from '../format';
-import { MARKETPLACE_LABELS, MARKETPLACES, NO_DISTRICT, stars } from '../labels';
+import { formatDate, formatNumber, formatVnd, vietnamToday } from '../format';
+import { MARKETPLACE_LABELS, MARKETPLACES, NO_DISTRICT, STAR_LEVELS, stars } from '../labels';
 import { el } from './dom';
-import { intervalText, UPLIFT_WINDOW_DAYS, upliftMethod } from './uplift';
-
-const STAR_LEVELS = ['3', '4', '5'] as const;
+import { UPLIFT_WINDOW_DAYS, upliftByStarsTable, upliftMethod } from './uplift';
 
 /** A share in percent with two decimals, as the API writes teaSharePct; "—" of nothing. */
 const shareOf = (part: number, whole: number): string =>
@@ -60,6 +58,7 @@ export async function renderProvincePrint(main: HTMLElement): Promise<void> {
   const districtTotal = (field: 'cooperatives' | 'certified' | 'revenueVnd') =>
     province.byDistrict.reduce((sum, d) => sum + d[field], 0);
   const method = upliftMethod(uplift.windowDays);
+  const upliftByStars = upliftByStarsTable(uplift.summary.byStars);
   const printedOn = vietnamToday();
 
   const printButton = el(
@@ -164,28 +163,7 @@ export async function renderProvincePrint(main: HTMLElement): Promise<void> {
       section(
         '5. Mức tăng doanh thu sau chứng nhận theo số sao',
         `uplift by stars, ${formatNumber(uplift.windowDays)} days before/after`,
-        printTable(
-          'upliftByStars',
-          [
-            'Số sao (stars)',
-            'n',
-            'Trung vị (median)',
-            'n điều chỉnh (adjusted n)',
-            'Trung vị điều chỉnh (adjusted median)',
-            'KTC 95 % (95 % CI)',
-          ],
-          STAR_LEVELS.map((s) => {
-            const g = uplift.summary.byStars[s];
-            return [
-              stars(Number(s)),
-              formatNumber(g.n),
-              formatPct(g.medianPct),
-              formatNumber(g.adjustedN),
-              formatPct(g.adjustedMedian),
-              intervalText(g.ci95),
-            ];
-          }),
-        ),
+        printTable('upliftByStars', upliftByStars.headers, upliftByStars.rows),
         el('p', { class: 'method', 'data-method': '' }, method.vi),
         el('p', { class: 'method', lang: 'en' }, method.en),
       ),

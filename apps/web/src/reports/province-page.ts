@@ -2,7 +2,7 @@ import { allProducts, api, ok, every } from '../api';
 import { chartBox, countAxis, draw, revenueByMarketplaceChart, pctAxis, vndAxis, vndTooltip } from './charts';
 import { card, el, kpi, table, wide } from './dom';
 import { downloads } from './downloads';
-import { controlsText, intervalText, UPLIFT_WINDOW_DAYS } from './uplift';
+import { controlsText, UPLIFT_WINDOW_DAYS, upliftByStarsTable } from './uplift';
 import {
   EXPIRY_BUCKETS,
   expiryBucket,
@@ -12,10 +12,9 @@ import {
   formatVnd,
   vietnamToday,
 } from '../format';
-import { NO_DISTRICT, stars } from '../labels';
+import { NO_DISTRICT, STAR_LEVELS, stars } from '../labels';
 import type { Cooperative, Product } from '../api';
 
-const STAR_LEVELS = ['3', '4', '5'] as const;
 const EXPIRY_LABELS: Record<number, string> = {
   30: 'Trong 30 ngày (≤ 30 days)',
   60: '31–60 ngày (days)',
@@ -40,6 +39,7 @@ export async function renderProvince(main: HTMLElement, producers: Cooperative[]
   const producerName = new Map(producers.map((c) => [c.id, c.name]));
   const categoryName = new Map(categories.items.map((c) => [c.slug, c.nameVi]));
   const revenue = Object.values(province.channelMix).reduce((sum, v) => sum + v, 0);
+  const upliftByStars = upliftByStarsTable(uplift.summary.byStars);
 
   const stars$ = chartBox('certifiedByStars');
   const categories$ = chartBox('certifiedByCategory');
@@ -135,28 +135,7 @@ export async function renderProvince(main: HTMLElement, producers: Cooperative[]
             el(
               'div',
               {},
-              table(
-                [
-                  'Số sao (stars)',
-                  'n',
-                  'Trung vị (median)',
-                  'n điều chỉnh (adjusted n)',
-                  'Trung vị điều chỉnh (adjusted median)',
-                  'KTC 95 % (95 % CI)',
-                ],
-                STAR_LEVELS.map((s) => {
-                  const g = uplift.summary.byStars[s];
-                  return [
-                    stars(Number(s)),
-                    formatNumber(g.n),
-                    formatPct(g.medianPct),
-                    formatNumber(g.adjustedN),
-                    formatPct(g.adjustedMedian),
-                    intervalText(g.ci95),
-                  ];
-                }),
-                { 'data-table': 'upliftByStars' },
-              ),
+              table(upliftByStars.headers, upliftByStars.rows, { 'data-table': 'upliftByStars' }),
               el(
                 'p',
                 { class: 'note' },

@@ -1,5 +1,6 @@
 import type { Schemas } from '../api';
 import { formatNumber, formatPct } from '../format';
+import { STAR_LEVELS, stars } from '../labels';
 
 /** The window the officers' pages measure uplift over, before and after each decision. */
 export const UPLIFT_WINDOW_DAYS = 90;
@@ -14,6 +15,37 @@ export function controlsText(controls: Schemas['UpliftControlsResponse']): strin
 /** A bootstrap interval as "+18,2 % … +41 %"; "—" when there is none. */
 export function intervalText(interval: { low: number; high: number } | null): string {
   return interval === null ? '—' : `${formatPct(interval.low)} … ${formatPct(interval.high)}`;
+}
+
+/**
+ * The uplift by stars as the province page and the printed report both tabulate it: raw and
+ * adjusted median with their counts, and the adjusted median's interval; a row per star level.
+ */
+export function upliftByStarsTable(byStars: Schemas['UpliftByStarsResponse']): {
+  headers: string[];
+  rows: string[][];
+} {
+  return {
+    headers: [
+      'Số sao (stars)',
+      'n',
+      'Trung vị (median)',
+      'n điều chỉnh (adjusted n)',
+      'Trung vị điều chỉnh (adjusted median)',
+      'KTC 95 % (95 % CI)',
+    ],
+    rows: STAR_LEVELS.map((s) => {
+      const g = byStars[s];
+      return [
+        stars(Number(s)),
+        formatNumber(g.n),
+        formatPct(g.medianPct),
+        formatNumber(g.adjustedN),
+        formatPct(g.adjustedMedian),
+        intervalText(g.ci95),
+      ];
+    }),
+  };
 }
 
 /**
