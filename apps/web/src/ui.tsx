@@ -51,7 +51,12 @@ export function useKeysetList<T>(
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [more, setMore] = useState<More>({ busy: false });
+  // the answer a page of "Xem thêm" belongs to: one that arrives after the filters changed is the
+  // old list's next page, and is dropped instead of added to the new list
+  const generation = useRef(0);
   useEffect(() => {
+    generation.current += 1;
+    setMore({ busy: false });
     if (first.data) {
       setItems(first.data.items);
       setCursor(first.data.nextCursor);
@@ -60,14 +65,16 @@ export function useKeysetList<T>(
 
   async function loadMore(): Promise<void> {
     if (!cursor) return;
+    const asked = generation.current;
     setMore({ busy: true });
     try {
       const page = await read(cursor);
+      if (asked !== generation.current) return;
       setItems((loaded) => [...loaded, ...page.items]);
       setCursor(page.nextCursor);
       setMore({ busy: false });
     } catch (error) {
-      setMore({ busy: false, error });
+      if (asked === generation.current) setMore({ busy: false, error });
     }
   }
 
