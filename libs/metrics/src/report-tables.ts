@@ -1,4 +1,5 @@
 import { MARKETPLACES } from '@ocop/marketplaces';
+import { reasonInVietnamese } from './uplift';
 import type {
   ReportCell,
   ReportColumn,
@@ -193,7 +194,9 @@ export function upliftTable(report: OcopUplift, { lang, categoryName }: ReportCo
         i.controls.changePct,
         ci?.low ?? null,
         ci?.high ?? null,
-        i.controls.reason,
+        i.controls.reason === null || lang === 'en'
+          ? i.controls.reason
+          : reasonInVietnamese(i.controls.reason),
         report.windowDays,
         i.certificateId,
         i.productId,

@@ -183,7 +183,7 @@ export class ControlPool {
         beforeRevenueVnd: 0,
         afterRevenueVnd: 0,
         changePct: null,
-        reason: 'no other product of this category was uncertified through both windows and sold before',
+        reason: NO_ADJUSTMENT.noControls.en,
       };
     }
     const local = localN >= DISTRICT_CONTROLS_MIN;
@@ -208,6 +208,30 @@ export class ControlPool {
 }
 
 /**
+ * Why a certificate has no adjusted figure: the API says it in English like its other messages
+ * (`controls.reason`); the Vietnamese spreadsheet says it in Vietnamese.
+ */
+export const NO_ADJUSTMENT = {
+  noControls: {
+    en: 'no other product of this category was uncertified through both windows and sold before',
+    vi: 'không có sản phẩm nào khác cùng nhóm hàng chưa được chứng nhận trong cả hai kỳ và có bán ở kỳ trước',
+  },
+  nothingBefore: {
+    en: 'the product sold nothing in the window before its decision',
+    vi: 'sản phẩm không bán được gì trong kỳ trước ngày quyết định',
+  },
+  controlsNothingAfter: {
+    en: 'the controls sold nothing in the window after the decision',
+    vi: 'nhóm đối chứng không bán được gì trong kỳ sau ngày quyết định',
+  },
+} as const;
+
+/** The reason in Vietnamese; a reason this file did not write stays as it is. */
+export function reasonInVietnamese(reason: string): string {
+  return Object.values(NO_ADJUSTMENT).find((r) => r.en === reason)?.vi ?? reason;
+}
+
+/**
  * Difference-in-differences on the logarithmic scale: the product's ratio after/before divided by
  * the controls' ratio, less one, in percent with two decimals. Season and market growth multiply
  * sales (Tết doubles tea's), so subtracting percentages would leave effect × season in the figure;
@@ -221,11 +245,11 @@ export function adjustedUplift(
 ): { adjustedUpliftPct: number | null; reason: string | null } {
   // the product's own want of a figure first: without sales before, there is no raw one either
   if (before <= 0) {
-    return { adjustedUpliftPct: null, reason: 'the product sold nothing in the window before its decision' };
+    return { adjustedUpliftPct: null, reason: NO_ADJUSTMENT.nothingBefore.en };
   }
   if (controls.reason !== null) return { adjustedUpliftPct: null, reason: controls.reason };
   if (controls.afterRevenueVnd <= 0) {
-    return { adjustedUpliftPct: null, reason: 'the controls sold nothing in the window after the decision' };
+    return { adjustedUpliftPct: null, reason: NO_ADJUSTMENT.controlsNothingAfter.en };
   }
   const ratio = after / before / (controls.afterRevenueVnd / controls.beforeRevenueVnd);
   return { adjustedUpliftPct: round2((ratio - 1) * 100), reason: null };

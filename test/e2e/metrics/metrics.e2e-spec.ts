@@ -340,6 +340,12 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
       expect(noodlesRow).toMatch(
         new RegExp(`,30,${noodlesItem.certificateId},${noodles.productId},${noodles.coop.id}$`),
       );
+      // nothing sold before: the API's reason, in English here and in Vietnamese in the default file
+      expect(noodlesRow).toContain(',the product sold nothing in the window before its decision,30,');
+      const vietnamese = await get('/v1/metrics/ocop-uplift?windowDays=30&format=csv');
+      expect(vietnamese.text.split('\n').find((l) => l.startsWith('Miến dong Việt Cường,'))).toContain(
+        ',sản phẩm không bán được gì trong kỳ trước ngày quyết định,30,',
+      );
     });
 
     it('.xlsx (asked for by Accept): names, đồng and percent formats, the decision day a date, the by-stars summary', async () => {

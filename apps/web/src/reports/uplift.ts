@@ -5,9 +5,26 @@ import { STAR_LEVELS, stars } from '../labels';
 /** The window the officers' pages measure uplift over, before and after each decision. */
 export const UPLIFT_WINDOW_DAYS = 90;
 
-/** "6 · cùng huyện (district)"; without controls, the API's reason. */
+/**
+ * The API's reasons for no adjusted figure (`controls.reason`, in English like its other
+ * messages: libs/metrics/src/uplift.ts, NO_ADJUSTMENT), said in Vietnamese as the spreadsheet says
+ * them (test/unit/uplift-reasons.spec.ts keeps the two alike); another reason shows as it comes.
+ */
+export const REASONS_VI: Record<string, string> = {
+  'no other product of this category was uncertified through both windows and sold before':
+    'không có sản phẩm nào khác cùng nhóm hàng chưa được chứng nhận trong cả hai kỳ và có bán ở kỳ trước',
+  'the product sold nothing in the window before its decision':
+    'sản phẩm không bán được gì trong kỳ trước ngày quyết định',
+  'the controls sold nothing in the window after the decision':
+    'nhóm đối chứng không bán được gì trong kỳ sau ngày quyết định',
+};
+
+/** "6 · cùng huyện (district)"; without controls, why (in Vietnamese where the reason is known). */
 export function controlsText(controls: Schemas['UpliftControlsResponse']): string {
-  if (controls.scope === null || controls.n === 0) return `— ${controls.reason ?? ''}`.trim();
+  if (controls.scope === null || controls.n === 0) {
+    const reason = controls.reason === null ? '' : (REASONS_VI[controls.reason] ?? controls.reason);
+    return `— ${reason}`.trim();
+  }
   const scope = controls.scope === 'district' ? 'cùng huyện (same district)' : 'toàn tỉnh (province-wide)';
   return `${formatNumber(controls.n)} · ${scope}`;
 }
