@@ -16,6 +16,7 @@ import { CatalogueImports1764455000000 } from './1764455000000-catalogue-imports
 import { OrderStatusChanges1764460000000 } from './1764460000000-order-status-changes';
 import { WhoMadeIt1764470000000 } from './1764470000000-who-made-it';
 import { Notifications1764480000000 } from './1764480000000-notifications';
+import { ListingsByCooperative1764520000000 } from './1764520000000-listings-by-cooperative';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   OrderStatusChanges1764460000000,
   WhoMadeIt1764470000000,
   Notifications1764480000000,
+  ListingsByCooperative1764520000000,
 ];
