@@ -136,12 +136,7 @@ export class ProductStore {
     await manager.update(Product, { id }, changes);
   }
 
-  /** Every product's sales category (a province holds a few thousand products at most). */
-  async categories(): Promise<Pick<Product, 'id' | 'category'>[]> {
-    return this.products.find({ select: { id: true, category: true } });
-  }
-
-  /** Every product's name, producer and category. */
+  /** Every product's name, producer and category (a province holds a few thousand products at most). */
   async directory(): Promise<Pick<Product, 'id' | 'name' | 'cooperativeId' | 'category'>[]> {
     return this.products.find({ select: { id: true, name: true, cooperativeId: true, category: true } });
   }
