@@ -2,6 +2,7 @@ import { addDays, vietnamDate } from '@ocop/common';
 import { loadReferenceData } from '../../config/reference-data';
 import { RunningApi, startApi } from '../support/api';
 import { fourStarAssessment, newCooperative, newKey, newProduct, uniqueCode } from '../support/factories';
+import { newPerson, signedIn } from '../support/people';
 
 /**
  * What the officers' workspace (issue 15) reads of the OCOP routes: certificates named by product,
@@ -170,5 +171,75 @@ describe('OCOP certificates for the officers’ workspace', () => {
       revokedBy: { name: 'Trần Văn Minh' },
       productName: `Chè búp Đại Từ ${tag}`,
     });
+  });
+
+  it('answers a producer’s cookie session on another’s certificate as if it did not exist', async () => {
+    const staff = await newPerson(api, 'cooperative', daiTu.id);
+    const { cookie, csrf } = await signedIn(api, staff.email);
+    const theirs = await api.call('GET', `/v1/ocop-certificates/${honeyCertificate.toUpperCase()}`, {
+      headers: { cookie },
+    });
+    expect(theirs.status).toBe(404);
+    expect(theirs.body.error.code).toBe('not_found');
+    const history = await api.call('GET', `/v1/products/${honeyId}/ocop-assessments`, {
+      headers: { cookie },
+    });
+    expect(history.status).toBe(404);
+    const own = await api.call('GET', `/v1/ocop-certificates?cooperativeId=${phuLuong.id}&limit=200`, {
+      headers: { cookie },
+    });
+    expect(own.status).toBe(200);
+    expect(own.body.items).toEqual([]);
+    const revoke = await api.call('POST', `/v1/ocop-certificates/${honeyCertificate}/revoke`, {
+      headers: { cookie, 'x-csrf-token': csrf },
+      body: { reason: 'không phải của tôi' },
+    });
+    expect(revoke.status).toBe(403);
+  });
+
+  it('answers ids that cannot be a certificate’s 404, and hostile revokes and districts 400', async () => {
+    for (const id of ['not-a-uuid', '%2e%2e', '..%2F..%2Fproducts', '00000000-0000-0000-0000-000000000000']) {
+      const read = await api.call('GET', `/v1/ocop-certificates/${id}`, { key: officer });
+      expect([id, read.status, read.body?.error?.code]).toEqual([id, 404, 'not_found']);
+      const revoke = await api.call('POST', `/v1/ocop-certificates/${id}/revoke`, {
+        key: officer,
+        body: { reason: 'Vi phạm ghi nhãn' },
+      });
+      expect([id, revoke.status]).toEqual([id, 404]);
+    }
+    // a NUL anywhere in a request is refused before routing, as everywhere in the API
+    const nul = await api.call('GET', `/v1/ocop-certificates/${honeyCertificate}%00`, { key: officer });
+    expect(nul.status).toBe(400);
+    const revoke = (body: unknown) =>
+      api.call('POST', `/v1/ocop-certificates/${honeyCertificate}/revoke`, { key: officer, body });
+    for (const body of [
+      { reason: 123 },
+      { reason: ['Vi phạm'] },
+      { reason: null },
+      {},
+      { reason: 'Vi phạm ghi nhãn', status: 'active' },
+      { reason: 'Vi phạm\u0000ghi nhãn' },
+      ['Vi phạm ghi nhãn'],
+    ]) {
+      const refused = await revoke(body);
+      expect([body, refused.status]).toEqual([body, 400]);
+    }
+    expect(
+      (await api.call('GET', `/v1/ocop-certificates/${honeyCertificate}`, { key: officer })).body.status,
+    ).toBe('active');
+
+    const list = (query: string) => api.call('GET', `/v1/ocop-certificates?${query}`, { key: officer });
+    for (const query of ['district=Dai%20Tu&district=Phu%20Luong', 'district[]=Dai%20Tu', 'district=%00']) {
+      const refused = await list(query);
+      expect([query, refused.status, refused.body.error?.details?.[0]?.field]).toEqual([
+        query,
+        400,
+        expect.stringMatching(/^district/), // `district[]` is no field of the list's
+      ]);
+    }
+    for (const query of ["district='%20OR%20'1'%3D'1", 'district=%25', 'district=%5C', 'district=']) {
+      const answered = await list(`${query}&limit=200`);
+      expect([query, answered.status, answered.body.items]).toEqual([query, 200, []]);
+    }
   });
 });

@@ -136,12 +136,7 @@ export class ProductStore {
     await manager.update(Product, { id }, changes);
   }
 
-  /** Every product's sales category (a province holds a few thousand products at most). */
-  async categories(): Promise<Pick<Product, 'id' | 'category'>[]> {
-    return this.products.find({ select: { id: true, category: true } });
-  }
-
-  /** Every product's name, producer and category. */
+  /** Every product's name, producer and category (a province holds a few thousand products at most). */
   async directory(): Promise<Pick<Product, 'id' | 'name' | 'cooperativeId' | 'category'>[]> {
     return this.products.find({ select: { id: true, name: true, cooperativeId: true, category: true } });
   }
@@ -193,7 +188,6 @@ export class ProductStore {
     return this.skus.find({ where: { cooperativeId, code: In([...new Set(codes)]) } });
   }
 
-  /** Each SKU's name and its product's, by SKU id; unknown ids are absent. */
   /** Each product's name with its producer's name and district (unknown ids are absent). */
   async productNames(
     ids: string[],
@@ -213,6 +207,7 @@ export class ProductStore {
     }));
   }
 
+  /** Each SKU's name and its product's, by SKU id; unknown ids are absent. */
   async skuNames(ids: string[]): Promise<{ id: string; productName: string; skuName: string }[]> {
     const rows: { id: string; product_name: string; sku_name: string }[] = await this.skus.query(
       `SELECT s.id, p.name AS product_name, s.name AS sku_name

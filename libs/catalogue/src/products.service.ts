@@ -246,12 +246,6 @@ export class ProductsService {
     return found;
   }
 
-  /** Every product's sales category (a province holds a few thousand products at most). */
-  async categories(): Promise<Map<string, string>> {
-    const rows = await this.products.categories();
-    return new Map(rows.map((row) => [row.id, row.category]));
-  }
-
   /**
    * Every product's name, producer and category, by id: what reports name a product by (archived
    * products included, since their sales and certificates stay in the reports).

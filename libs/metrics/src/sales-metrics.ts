@@ -432,10 +432,10 @@ export class SalesMetrics {
     const asOf = query.asOf ?? this.today();
     const revenueWindow = { from: addDays(asOf, -(PROVINCE_REVENUE_DAYS - 1)), to: asOf };
     // independent reads side by side: the report waits for the slowest, not for their sum
-    const [certified, districts, categories, revenueRows] = await Promise.all([
+    const [certified, districts, products, revenueRows] = await Promise.all([
       this.certificates.certifiedOn(asOf),
       this.cooperatives.directory(),
-      this.products.categories(),
+      this.products.directory(),
       // whole months from the monthly roll-up, the ragged edges from the daily one (monthCover)
       this.figures.producerMarketplaceRevenue(monthCover(revenueWindow.from, revenueWindow.to)),
     ]);
@@ -444,7 +444,7 @@ export class SalesMetrics {
     const byCategory: Record<string, number> = {};
     for (const c of certified) {
       byStars[String(c.stars)] = (byStars[String(c.stars)] ?? 0) + 1;
-      const category = categories.get(c.productId) ?? 'other';
+      const category = products.get(c.productId)?.category ?? 'other';
       byCategory[category] = (byCategory[category] ?? 0) + 1;
     }
     const teaSharePct =
