@@ -65,25 +65,6 @@ export interface SalesGrowth {
   growthPct: number | null;
 }
 
-/**
- * The control group a certificate's change is measured against (docs/ocop.md, "How uplift is
- * measured"): products of its category — of its district too where at least 5 qualify — that held
- * no valid certificate during either window.
- */
-export interface UpliftControls {
-  /** how many products the control group holds (0 when there is none) */
-  n: number;
-  /** where they were found: the product's district, the whole category, or nowhere */
-  scope: 'district' | 'category' | null;
-  /** the controls' revenue, pooled, in the same two windows */
-  beforeRevenueVnd: number;
-  afterRevenueVnd: number;
-  /** the controls' change between the windows, two decimals; null when they sold nothing before */
-  changePct: number | null;
-  /** why there is no adjusted figure; null when there is one */
-  reason: string | null;
-}
-
 export interface UpliftItem {
   productId: string;
   productName: string;
@@ -99,7 +80,7 @@ export interface UpliftItem {
   upliftPct: number | null;
   /** the change net of the controls' change (difference-in-differences); null with controls.reason */
   adjustedUpliftPct: number | null;
-  controls: UpliftControls;
+  controls: ControlGroup;
 }
 
 /** A bootstrap 95 % interval, in percent. */

@@ -72,12 +72,21 @@ export interface TreatedProduct {
   decidedDay: number;
 }
 
+/**
+ * The control group a certificate's change is measured against (docs/ocop.md, "How uplift is
+ * measured"), as the uplift report gives it.
+ */
 export interface ControlGroup {
+  /** how many products the control group holds (0 when there is none) */
   n: number;
+  /** where they were found: the product's district, the whole category, or nowhere */
   scope: 'district' | 'category' | null;
+  /** the controls' revenue, pooled, in the same two windows */
   beforeRevenueVnd: number;
   afterRevenueVnd: number;
+  /** the controls' change between the windows, two decimals; null when they sold nothing before */
   changePct: number | null;
+  /** why there is no adjusted figure; null when there is one */
   reason: string | null;
 }
 

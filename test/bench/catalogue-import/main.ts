@@ -12,25 +12,12 @@ import { BENCH_ENV } from '../support/env';
 import ExcelJS from 'exceljs';
 import { freshDatabase } from '../../support/database';
 import { spawnBenchApi, type BenchProcess } from '../support/processes';
+import { type Cell, workbook, XLSX } from '../../support/spreadsheets';
 
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 2000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 7);
 const TARGET_MS = 3000;
 const API_PORT = 3941;
-const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-const HEADERS = [
-  'Tên sản phẩm (product name)',
-  'Danh mục (category)',
-  'Mô tả (description)',
-  'Ảnh (image URLs)',
-  'Mã SKU (SKU code)',
-  'Quy cách (pack)',
-  'Giá bán (price, ₫)',
-  'Khối lượng (g)',
-  'Tồn kho (on hand)',
-  'Tồn tối thiểu (safety stock)',
-  'Trạng thái (status)',
-];
 
 const ENV: Record<string, string> = {
   ...BENCH_ENV,
@@ -60,11 +47,9 @@ async function call(method: string, path: string, key: string, body?: unknown, r
 
 /** `rows` catalogue rows: SKU i of product ⌊i/10⌋, priced `price(i)`. */
 async function sheet(rows: number, from: number, price: (i: number) => number): Promise<Buffer> {
-  const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet('Sản phẩm (products)');
-  sheet.addRow(HEADERS);
+  const lines: Cell[][] = [];
   for (let i = from; i < from + rows; i += 1) {
-    sheet.addRow([
+    lines.push([
       `Mật ong rừng Tây Bắc loại ${Math.floor(i / 10)}`,
       'honey',
       'Mật ong hoa rừng, thu hoạch mùa xuân, đóng chai thủy tinh',
@@ -78,7 +63,7 @@ async function sheet(rows: number, from: number, price: (i: number) => number): 
       'Đang bán',
     ]);
   }
-  return Buffer.from(await book.xlsx.writeBuffer());
+  return workbook(lines);
 }
 
 function summary(samples: number[]): string {

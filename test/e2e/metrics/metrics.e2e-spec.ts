@@ -575,6 +575,56 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
       );
       expect(huge.status).toBe(400);
     });
+
+    it.each([
+      ['/v1/metrics/ocop-uplift?format=csv&format=xlsx', 'format'],
+      ['/v1/metrics/ocop-uplift?format=CSV', 'format'],
+      ['/v1/metrics/ocop-uplift?format=__proto__', 'format'],
+      ['/v1/metrics/province?format=xlsx&lang=en&lang=vi', 'lang'],
+      ['/v1/metrics/ocop-uplift?windowDays=30&windowDays=60', 'windowDays'],
+      ['/v1/metrics/ocop-uplift?windowDays=%20', 'windowDays'],
+      ['/v1/metrics/ocop-uplift?windowDays=-30', 'windowDays'],
+      ['/v1/metrics/ocop-uplift?district=%C4%90%E1%BA%A1i&district=T%E1%BB%AB', 'district'],
+      [`/v1/metrics/ocop-uplift?district=${'đ'.repeat(101)}`, 'district'],
+    ])(
+      'hostile %s answers 400 in the error shape naming %s, whatever the Accept header',
+      async (path, field) => {
+        for (const accept of [undefined, 'text/csv', XLSX]) {
+          const res = await get(path, officer, accept ? { accept } : {});
+          expect(res.status).toBe(400);
+          expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+          expect(res.body.error.code).toBe('validation_failed');
+          expect(res.body.error.details).toEqual(
+            expect.arrayContaining([expect.objectContaining({ field })]),
+          );
+        }
+      },
+    );
+
+    it('a district of odd characters matches nothing and answers 200; a NUL byte answers 400', async () => {
+      const nul = await get('/v1/metrics/ocop-uplift?windowDays=30&district=%C4%90%00', officer, {
+        accept: 'text/csv',
+      });
+      expect(nul.status).toBe(400);
+      expect(nul.body.error.code).toBe('validation_failed');
+      for (const district of ['%27%3B%20DROP%20TABLE%20x%3B--', '%2e%2e%2F%2e%2e', '%F0%9F%8D%B5']) {
+        const res = await get(`/v1/metrics/ocop-uplift?windowDays=30&district=${district}`);
+        expect(res.status).toBe(200);
+        expect(res.body.items).toEqual([]);
+      }
+    });
+
+    it.each([
+      ['*/*', /^application\/json/],
+      ['text/html, application/xhtml+xml;q=0.9', /^application\/json/],
+      [`${'text/plain, '.repeat(500)}text/csv`, /^text\/csv/],
+      [',,,;;;  ;q=,', /^application\/json/],
+      ['text/csvx, application/vnd.openxmlformats-officedocument.spreadsheetml.sheetx', /^application\/json/],
+    ])('Accept header #%# is negotiated without a server error', async (accept, type) => {
+      const res = await get('/v1/metrics/ocop-uplift?windowDays=30', officer, { accept });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(type);
+    });
   });
 
   it('after a randomised history with cancellations and returns, the maintained roll-ups equal a rebuild from the orders', async () => {
