@@ -279,5 +279,56 @@ describe('notices: the nightly certificate notices, their e-mails, and the bell�
     expect((await as(sessions.officer1, 'GET', '/v1/notifications?cursor=forged')).status).toBe(400);
     expect((await as(sessions.officer1, 'POST', '/v1/notifications/not-a-uuid/read')).status).toBe(404);
     expect((await api.call('GET', '/v1/notifications')).status).toBe(401);
+
+    // encoded paths around a real id: never that notice read, never a 5xx, always the error shape
+    for (const path of [
+      `/v1/notifications/..%2F${notice.id}/read`,
+      `/v1/notifications/%2e%2e/${notice.id}/read`,
+      `/v1/notifications/${notice.id}%2Fread`,
+      `/v1/notifications/%7B${notice.id}%7D/read`,
+      `/v1/notifications/${'a'.repeat(5000)}/read`,
+    ]) {
+      const res = await as(sessions.officer1, 'POST', path);
+      expect([400, 404, 414]).toContain(res.status);
+      expect(typeof res.body.error.code).toBe('string');
+    }
+    // another person's notice by its upper-cased id is still not theirs
+    expect(
+      (await as(sessions.staff, 'POST', `/v1/notifications/${notice.id.toUpperCase()}/read`)).status,
+    ).toBe(404);
+    expect((await as(sessions.officer1, 'GET', `/v1/notifications?unread=true`)).body.items[0].id).toBe(
+      notice.id,
+    );
+
+    // the route reads no body: one that tries to set fields sets none, a hostile one is refused
+    const withBody = (raw: string, contentType = 'application/json') =>
+      api.call('POST', `/v1/notifications/${notice.id}/read`, {
+        raw,
+        headers: {
+          cookie: sessions.officer1.cookie,
+          'x-csrf-token': sessions.officer1.csrf,
+          'content-type': contentType,
+        },
+      });
+    const tooLong = await withBody(JSON.stringify({ note: 'x'.repeat(5 * 1024 * 1024) }));
+    expect(tooLong.status).toBe(413);
+    expect(typeof tooLong.body.error.code).toBe('string');
+    const malformed = await withBody('{"readAt": ');
+    expect(malformed.status).toBe(400);
+    expect(typeof malformed.body.error.code).toBe('string');
+    expect((await withBody('<notice/>', 'application/xml')).status).toBe(415);
+    const forged = await withBody(
+      JSON.stringify({ readAt: '2000-01-01T00:00:00.000Z', recipientId: people.staff.id, title: 'đã đổi' }),
+    );
+    expect(forged.status).toBe(200);
+    expect(forged.body.readAt).not.toBe('2000-01-01T00:00:00.000Z');
+    expect(forged.body.title).toBe(notice.title);
+    const [row] = (await api.app
+      .get(DataSource)
+      .query(`SELECT recipient_id, title FROM notifications WHERE id = $1`, [notice.id])) as {
+      recipient_id: string;
+      title: string;
+    }[];
+    expect(row).toEqual({ recipient_id: people.officer1.id, title: notice.title });
   });
 });
