@@ -11,6 +11,7 @@ import { CertificateExpiryNotices, EXPIRY_NOTICES_JOB } from '@ocop/notification
 import { validUntil } from '@ocop/ocop';
 import { type Answer, type RunningApi, startApi } from '../support/api';
 import { fourStarAssessment, newCooperative, newKey, newProduct } from '../support/factories';
+import { newPerson, signedIn } from '../support/people';
 import { eventually, startWorker } from '../support/worker';
 
 /**
@@ -67,9 +68,6 @@ function quotedPrintable(raw: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
-const PASSWORD = 'mật-khẩu-thông-báo-2026';
-const cookieOf = (setCookie: string) => setCookie.split(';')[0]!;
-
 /** A decision date whose certificate's last day is `lastDay` (36 months of validity). */
 function decidedFor(lastDay: string): string {
   const decided = addMonths(addDays(lastDay, 1), -36);
@@ -91,21 +89,6 @@ describe('notices: the nightly certificate notices, their e-mails, and the bell�
   const sessions = {} as Record<'staff' | 'officer1', { cookie: string; csrf: string }>;
   let certificateId: string;
 
-  const newPerson = async (role: string, cooperativeId?: string) => {
-    const email = `nguoi-${randomUUID().slice(0, 8)}@example.vn`;
-    const res = await api.call('POST', '/v1/users', {
-      key: api.adminKey,
-      body: { email, name: `Người ${role}`, role, cooperativeId, password: PASSWORD },
-    });
-    if (res.status !== 201) throw new Error(`person not created: ${res.text}`);
-    return { id: res.body.id as string, email };
-  };
-  const signIn = async (email: string) => {
-    const res = await api.call('POST', '/v1/sessions', { body: { email, password: PASSWORD } });
-    const cookie = cookieOf(res.headers.get('set-cookie') ?? '');
-    const me = await api.call('GET', '/v1/me', { headers: { cookie } });
-    return { cookie, csrf: me.body.csrfToken as string };
-  };
   const as = (
     session: { cookie: string; csrf: string },
     method: string,
@@ -136,13 +119,13 @@ describe('notices: the nightly certificate notices, their e-mails, and the bell�
     officerKey = await newKey(api, 'officer');
     coop = await newCooperative(api);
     const other = await newCooperative(api);
-    people.staff = await newPerson('cooperative', coop.id);
-    people.otherStaff = await newPerson('cooperative', other.id);
-    people.officer1 = await newPerson('officer');
-    people.officer2 = await newPerson('officer');
-    people.admin = await newPerson('admin');
-    sessions.staff = await signIn(people.staff.email);
-    sessions.officer1 = await signIn(people.officer1.email);
+    people.staff = await newPerson(api, 'cooperative', coop.id);
+    people.otherStaff = await newPerson(api, 'cooperative', other.id);
+    people.officer1 = await newPerson(api, 'officer');
+    people.officer2 = await newPerson(api, 'officer');
+    people.admin = await newPerson(api, 'admin');
+    sessions.staff = await signedIn(api, people.staff.email);
+    sessions.officer1 = await signedIn(api, people.officer1.email);
   });
   afterAll(async () => {
     await worker?.close();
@@ -266,9 +249,9 @@ describe('notices: the nightly certificate notices, their e-mails, and the bell�
     expect((await as(sessions.staff, 'POST', `/v1/notifications/${ofOfficer.id}/read`)).status).toBe(404);
     expect((await as(sessions.officer1, 'GET', '/v1/notifications/unread-count')).body.count).toBe(2);
     // the producer's other people and producers hear nothing of it
-    const otherStaff = await signIn(people.otherStaff.email);
+    const otherStaff = await signedIn(api, people.otherStaff.email);
     expect((await as(otherStaff, 'GET', '/v1/notifications')).body).toEqual({ items: [], nextCursor: null });
-    const admin = await signIn(people.admin.email);
+    const admin = await signedIn(api, people.admin.email);
     expect((await as(admin, 'GET', '/v1/notifications/unread-count')).body.count).toBe(0);
   });
 
@@ -296,5 +279,56 @@ describe('notices: the nightly certificate notices, their e-mails, and the bell�
     expect((await as(sessions.officer1, 'GET', '/v1/notifications?cursor=forged')).status).toBe(400);
     expect((await as(sessions.officer1, 'POST', '/v1/notifications/not-a-uuid/read')).status).toBe(404);
     expect((await api.call('GET', '/v1/notifications')).status).toBe(401);
+
+    // encoded paths around a real id: never that notice read, never a 5xx, always the error shape
+    for (const path of [
+      `/v1/notifications/..%2F${notice.id}/read`,
+      `/v1/notifications/%2e%2e/${notice.id}/read`,
+      `/v1/notifications/${notice.id}%2Fread`,
+      `/v1/notifications/%7B${notice.id}%7D/read`,
+      `/v1/notifications/${'a'.repeat(5000)}/read`,
+    ]) {
+      const res = await as(sessions.officer1, 'POST', path);
+      expect([400, 404, 414]).toContain(res.status);
+      expect(typeof res.body.error.code).toBe('string');
+    }
+    // another person's notice by its upper-cased id is still not theirs
+    expect(
+      (await as(sessions.staff, 'POST', `/v1/notifications/${notice.id.toUpperCase()}/read`)).status,
+    ).toBe(404);
+    expect((await as(sessions.officer1, 'GET', `/v1/notifications?unread=true`)).body.items[0].id).toBe(
+      notice.id,
+    );
+
+    // the route reads no body: one that tries to set fields sets none, a hostile one is refused
+    const withBody = (raw: string, contentType = 'application/json') =>
+      api.call('POST', `/v1/notifications/${notice.id}/read`, {
+        raw,
+        headers: {
+          cookie: sessions.officer1.cookie,
+          'x-csrf-token': sessions.officer1.csrf,
+          'content-type': contentType,
+        },
+      });
+    const tooLong = await withBody(JSON.stringify({ note: 'x'.repeat(5 * 1024 * 1024) }));
+    expect(tooLong.status).toBe(413);
+    expect(typeof tooLong.body.error.code).toBe('string');
+    const malformed = await withBody('{"readAt": ');
+    expect(malformed.status).toBe(400);
+    expect(typeof malformed.body.error.code).toBe('string');
+    expect((await withBody('<notice/>', 'application/xml')).status).toBe(415);
+    const forged = await withBody(
+      JSON.stringify({ readAt: '2000-01-01T00:00:00.000Z', recipientId: people.staff.id, title: 'đã đổi' }),
+    );
+    expect(forged.status).toBe(200);
+    expect(forged.body.readAt).not.toBe('2000-01-01T00:00:00.000Z');
+    expect(forged.body.title).toBe(notice.title);
+    const [row] = (await api.app
+      .get(DataSource)
+      .query(`SELECT recipient_id, title FROM notifications WHERE id = $1`, [notice.id])) as {
+      recipient_id: string;
+      title: string;
+    }[];
+    expect(row).toEqual({ recipient_id: people.officer1.id, title: notice.title });
   });
 });
