@@ -233,12 +233,20 @@ describe('notices: the nightly certificate notices, their e-mails, and the bell�
     const count = async () => (await as(sessions.staff, 'GET', '/v1/notifications/unread-count')).body.count;
     expect(await count()).toBe(2);
     const notice = list.body.items[0];
+    // API.md: 204, no body; the notice's readAt is read back from the list
+    const readAtOf = async (id: string) =>
+      (await as(sessions.staff, 'GET', '/v1/notifications?limit=200')).body.items.find(
+        (n: { id: string }) => n.id === id,
+      ).readAt as string | null;
     const read = await as(sessions.staff, 'POST', `/v1/notifications/${notice.id}/read`);
-    expect(read.status).toBe(200);
-    expect(read.body.readAt).toEqual(expect.any(String));
+    expect(read.status).toBe(204);
+    expect(read.text).toBe('');
+    const firstReading = await readAtOf(notice.id);
+    expect(firstReading).toEqual(expect.any(String));
     // idempotent: read again, the first reading's time stays
     const again = await as(sessions.staff, 'POST', `/v1/notifications/${notice.id}/read`);
-    expect(again.body.readAt).toBe(read.body.readAt);
+    expect(again.status).toBe(204);
+    expect(await readAtOf(notice.id)).toBe(firstReading);
     expect(await count()).toBe(1);
     const unread = await as(sessions.staff, 'GET', '/v1/notifications?unread=true');
     expect(unread.body.items.map((n: { id: string }) => n.id)).not.toContain(notice.id);
@@ -320,15 +328,19 @@ describe('notices: the nightly certificate notices, their e-mails, and the bell�
     const forged = await withBody(
       JSON.stringify({ readAt: '2000-01-01T00:00:00.000Z', recipientId: people.staff.id, title: 'đã đổi' }),
     );
-    expect(forged.status).toBe(200);
-    expect(forged.body.readAt).not.toBe('2000-01-01T00:00:00.000Z');
-    expect(forged.body.title).toBe(notice.title);
+    expect(forged.status).toBe(204);
     const [row] = (await api.app
       .get(DataSource)
-      .query(`SELECT recipient_id, title FROM notifications WHERE id = $1`, [notice.id])) as {
+      .query(`SELECT recipient_id, title, read_at FROM notifications WHERE id = $1`, [notice.id])) as {
       recipient_id: string;
       title: string;
+      read_at: Date;
     }[];
-    expect(row).toEqual({ recipient_id: people.officer1.id, title: notice.title });
+    expect(row.read_at.toISOString()).not.toBe('2000-01-01T00:00:00.000Z');
+    expect(row.title).toBe(notice.title);
+    expect({ recipient_id: row.recipient_id, title: row.title }).toEqual({
+      recipient_id: people.officer1.id,
+      title: notice.title,
+    });
   });
 });

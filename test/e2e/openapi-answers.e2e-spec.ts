@@ -608,7 +608,7 @@ describe('the OpenAPI document describes every answer', () => {
     await api.call('GET', '/v1/notifications', { key: officer });
     await api.call('GET', '/v1/notifications/unread-count', { headers });
     await api.call('GET', '/v1/notifications/unread-count', { key: officer });
-    expect((await api.call('POST', `/v1/notifications/${row!.id}/read`, { headers })).status).toBe(200);
+    expect((await api.call('POST', `/v1/notifications/${row!.id}/read`, { headers })).status).toBe(204);
     await api.call('POST', `/v1/notifications/${unknown()}/read`, { headers });
     await api.call('POST', `/v1/notifications/${row!.id}/read`, { key: officer });
   });

@@ -7097,13 +7097,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            200: {
+            /** @description Read; the first reading’s time stays */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["NoticeResponse"];
-                };
+                content?: never;
             };
             /** @description No API key or session, or an unknown, revoked or expired one */
             401: {

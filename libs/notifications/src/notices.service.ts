@@ -91,10 +91,10 @@ export class NoticesService {
   }
 
   /** Marks one of the caller's notices read (again: no change); another person's is not found. */
-  async read(who: Principal, id: string): Promise<NoticeView> {
+  /** API.md: marking read answers 204, so nothing of the notice is returned. */
+  async read(who: Principal, id: string): Promise<void> {
     const notice = await this.notices.markRead(personOf(who), id, this.clock.now());
     if (!notice) throw new NotFound('No such notice');
-    return noticeView(notice);
   }
 }
 

@@ -1,10 +1,10 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, type Principal } from '@ocop/auth';
 import { ApiCaller, ApiErrors, ParseIdPipe } from '@ocop/common';
 import { NoticeListQuery } from './dto';
 import { NoticesService } from './notices.service';
-import { NoticePage, NoticeResponse, UnreadCountResponse } from './responses';
+import { NoticePage, UnreadCountResponse } from './responses';
 
 const PEOPLE_ONLY = { 403: 'An API key has no notices: they are a signed-in person’s' } as const;
 const PEOPLE_ONLY_WRITE = {
@@ -34,11 +34,11 @@ export class NotificationsController {
   }
 
   @Post(':id/read')
-  @HttpCode(200)
+  @HttpCode(204)
   @ApiOperation({ summary: 'Mark one of the caller’s notices read (again: no change)' })
-  @ApiOkResponse({ type: NoticeResponse })
+  @ApiNoContentResponse({ description: 'Read; the first reading’s time stays' })
   @ApiErrors(404, PEOPLE_ONLY_WRITE)
-  read(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string): Promise<NoticeResponse> {
-    return this.notices.read(who, id);
+  async read(@CurrentPrincipal() who: Principal, @Param('id', ParseIdPipe) id: string): Promise<void> {
+    await this.notices.read(who, id);
   }
 }

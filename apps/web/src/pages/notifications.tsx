@@ -37,7 +37,9 @@ export function NotificationsPage({ query }: { query: URLSearchParams }): JSX.El
   usePage('notifications', 'Thông báo', !list.loading);
 
   async function markRead(notice: Notice): Promise<Notice> {
-    const done = await ok(api.POST('/v1/notifications/{id}/read', { params: { path: { id: notice.id } } }));
+    // 204: the notice is marked where it is shown, the first reading's time kept as the API keeps it
+    await ok(api.POST('/v1/notifications/{id}/read', { params: { path: { id: notice.id } } }));
+    const done = { ...notice, readAt: notice.readAt ?? new Date().toISOString() };
     list.setItems((shown) => shown.map((n) => (n.id === done.id ? done : n)));
     noticesChanged();
     return done;
