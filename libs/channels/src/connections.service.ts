@@ -4,6 +4,7 @@ import { recordedActor, type Actor } from '@ocop/auth';
 import { CooperativesService } from '@ocop/catalogue';
 import {
   Conflict,
+  Clock,
   ConnectorConfig,
   NotFound,
   Page,
@@ -89,6 +90,7 @@ export class ConnectionsService {
     private readonly versions: ListingVersions,
     private readonly events: EventBus,
     private readonly config: ConnectorConfig,
+    private readonly clock: Clock,
   ) {
     this.key = Buffer.from(config.env.CREDENTIALS_KEY, 'base64');
   }
@@ -418,7 +420,7 @@ export class ConnectionsService {
         connection.marketplace,
         connection.shopId,
         connection.statusReason ?? '',
-        new Date(),
+        this.clock.now(),
       ),
     );
   }

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { Conflict, ConnectorConfig, NotFound } from '@ocop/common';
+import { Clock, Conflict, ConnectorConfig, NotFound } from '@ocop/common';
 import { MARKETPLACES, type Marketplace } from '@ocop/marketplaces';
 import { Retention } from '@ocop/jobs';
 import { EventBus, Transactions } from '@ocop/database';
@@ -60,6 +60,7 @@ export class DeadWebhooks {
     private readonly inbox: WebhookInboxStore,
     private readonly transactions: Transactions,
     private readonly events: EventBus,
+    private readonly clock: Clock,
     config: ConnectorConfig,
   ) {
     this.maxAttempts = config.env.INBOX_MAX_ATTEMPTS;
@@ -83,7 +84,7 @@ export class DeadWebhooks {
       if (dead) {
         await this.events.publish(
           manager,
-          new WebhookWentDead(entry.id, entry.marketplace, entry.connectionId, new Date()),
+          new WebhookWentDead(entry.id, entry.marketplace, entry.connectionId, this.clock.now()),
         );
       }
     });
