@@ -68,6 +68,12 @@ export const environmentSchema = z.object({
   /** How often each connection's orders are polled as the backstop for lost webhooks. */
   ORDER_POLL_INTERVAL_MS: z.coerce.number().int().min(500).default(60_000),
   /**
+   * How many stored webhooks of one connection an import job takes at once: their orders are read
+   * from the marketplace together and applied in one transaction. 1 imports one webhook per job,
+   * each in its own transaction (the path before batching, kept for comparison and diagnosis).
+   */
+  IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(200),
+  /**
    * Stock pushes: while a connection's stock changes keep arriving less than this far apart, the
    * sync engine pushes only full batches and lets a partial one wait for the changes still coming
    * (a burst then costs the fewest calls the batch cap allows). 0 pushes partial batches at once.

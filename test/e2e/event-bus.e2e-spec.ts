@@ -14,7 +14,7 @@ import {
   Transactions,
 } from '@ocop/database';
 import { CertificateActivated, CertificateDeactivated } from '@ocop/ocop';
-import { OrderChanged, OrderOversold, WebhookWentDead } from '@ocop/orders';
+import { OrdersChanged, OrderOversold, WebhookWentDead } from '@ocop/orders';
 import { type RunningApi, startApi } from '../support/api';
 import { eventually, startWorker } from '../support/worker';
 
@@ -265,7 +265,7 @@ describe('the handlers the API and the worker register', () => {
     '%s: the sales roll-ups, the order cursor and the notices move in the transaction; sync work is enqueued after commit',
     (_process, busOf) => {
       const bus = busOf();
-      expect(bus.registered(OrderChanged)).toEqual({ inTransaction: 1, afterCommit: 0 });
+      expect(bus.registered(OrdersChanged)).toEqual({ inTransaction: 1, afterCommit: 0 });
       expect(bus.registered(ConnectionTransferred)).toEqual({ inTransaction: 1, afterCommit: 0 });
       expect(bus.registered(CatalogueChanged)).toEqual({ inTransaction: 1, afterCommit: 0 });
       expect(bus.registered(ListingsBumped)).toEqual({ inTransaction: 0, afterCommit: 1 });

@@ -23,7 +23,7 @@ export class WorkerModule {
         SyncWorkerModule,
         OcopWorkerModule,
         OrdersWorkerModule,
-        // handles OrderChanged in the transaction of every order the workers import (the sales
+        // handles OrdersChanged in the transaction of every order the workers import (the sales
         // roll-ups); without it the bus refuses every import
         MetricsModule,
         // the nightly expiry notices and the notices' e-mails; its module writes the notices of what

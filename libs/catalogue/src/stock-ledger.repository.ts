@@ -28,6 +28,25 @@ export interface StockCause {
   actor?: Actor | null;
 }
 
+/** A SKU under its row lock, as a batch of moves reads it. */
+export interface LockedSku {
+  productId: string;
+  cooperativeId: string;
+  onHand: number;
+  reserved: number;
+}
+
+/** A ledger row of a batch, with the SKU's figures right after it. */
+export interface MovementRow {
+  skuId: string;
+  cooperativeId: string;
+  onHandDelta: number;
+  reservedDelta: number;
+  onHandAfter: number;
+  reservedAfter: number;
+  cause: StockCause;
+}
+
 interface SkuRow {
   id: string;
   product_id: string;
@@ -123,6 +142,77 @@ export class StockLedgerStore {
       ],
     );
     return rows[0] ? skuFromRow(rows[0]) : undefined;
+  }
+
+  /** The figures of these SKUs under their row locks, taken in id order. */
+  async lockFigures(manager: EntityManager, skuIds: string[]): Promise<Map<string, LockedSku>> {
+    const rows: {
+      id: string;
+      product_id: string;
+      cooperative_id: string;
+      on_hand: number;
+      reserved: number;
+    }[] = await manager.query(
+      `SELECT id, product_id, cooperative_id, on_hand, reserved FROM skus
+         WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
+      [skuIds],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          productId: row.product_id,
+          cooperativeId: row.cooperative_id,
+          onHand: row.on_hand,
+          reserved: row.reserved,
+        },
+      ]),
+    );
+  }
+
+  /**
+   * Writes a batch's result: each SKU's figures after it, in one statement, and its ledger rows in
+   * another, in the batch's order. The table's CHECKs refuse figures that break on-hand ≥ reserved ≥ 0.
+   */
+  async writeMoves(
+    manager: EntityManager,
+    after: Map<string, { onHand: number; reserved: number }>,
+    rows: MovementRow[],
+  ): Promise<void> {
+    const ids = [...after.keys()].sort();
+    await manager.query(
+      `UPDATE skus s SET on_hand = v.on_hand, reserved = v.reserved, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[], $3::int[]) AS v(id, on_hand, reserved) WHERE s.id = v.id`,
+      [ids, ids.map((id) => after.get(id)?.onHand), ids.map((id) => after.get(id)?.reserved)],
+    );
+    if (rows.length === 0) return;
+    await manager.query(
+      `INSERT INTO stock_movements
+         (sku_id, cooperative_id, on_hand_delta, reserved_delta, kind, reason, order_id, idempotency_key,
+          on_hand_after, reserved_after, actor_kind, actor_id, actor_name)
+       SELECT sku_id, cooperative_id, on_hand_delta, reserved_delta, kind, reason, order_id, idempotency_key,
+              on_hand_after, reserved_after, actor_kind, actor_id, actor_name
+       FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::text[], $7::uuid[], $8::text[],
+                   $9::int[], $10::int[], $11::text[], $12::uuid[], $13::text[]) WITH ORDINALITY
+         AS m(sku_id, cooperative_id, on_hand_delta, reserved_delta, kind, reason, order_id, idempotency_key,
+              on_hand_after, reserved_after, actor_kind, actor_id, actor_name, position)
+       ORDER BY position`,
+      [
+        rows.map((r) => r.skuId),
+        rows.map((r) => r.cooperativeId),
+        rows.map((r) => r.onHandDelta),
+        rows.map((r) => r.reservedDelta),
+        rows.map((r) => r.cause.kind),
+        rows.map((r) => r.cause.reason),
+        rows.map((r) => r.cause.orderId ?? null),
+        rows.map((r) => r.cause.idempotencyKey ?? null),
+        rows.map((r) => r.onHandAfter),
+        rows.map((r) => r.reservedAfter),
+        rows.map((r) => r.cause.actor?.kind ?? null),
+        rows.map((r) => r.cause.actor?.id ?? null),
+        rows.map((r) => r.cause.actor?.name ?? null),
+      ],
+    );
   }
 
   /** Locks the SKU rows for the rest of the transaction, in id order. */

@@ -4,8 +4,15 @@ import { EventBus } from '@ocop/database';
 import { CatalogueChanged } from './events';
 import type { Sku } from './entities';
 import { type StockCause, type StockChange, StockLedgerStore } from './stock-ledger.repository';
+import { planStockMoves, type StockMove } from './stock-moves';
 
 export type { StockCause, StockChange } from './stock-ledger.repository';
+export type { StockMove, StockMoveChange } from './stock-moves';
+
+/** A move of a batch with what caused it. */
+export interface CausedStockMove extends StockMove {
+  cause: StockCause;
+}
 
 /**
  * The only writer of on-hand and reserved. Each change is one SQL statement that locks the SKU
@@ -55,6 +62,38 @@ export class StockLedger {
     const before = await this.store.reservedOf(manager, skuId);
     const after = await this.apply(manager, skuId, { reserveUpTo: quantity }, cause);
     return after ? after.reserved - before : 0;
+  }
+
+  /**
+   * A batch of moves applied in order, in a constant number of statements whatever its size: the
+   * SKUs are locked in id order and read, the moves decided in memory over the locked figures
+   * (planStockMoves: the rules of `apply`, so the last units go to the earliest moves), then every
+   * SKU's new figures and every ledger row are written at once. Answers per move what `apply` and
+   * `reserveUpTo` would: the units reserved, 0 for an applied fixed move, null for a refused one
+   * (which changes nothing). Each product whose stock moved is announced once, in id order.
+   */
+  async moveInOrder(manager: EntityManager, moves: CausedStockMove[]): Promise<(number | null)[]> {
+    if (moves.length === 0) return [];
+    const skus = await this.store.lockFigures(manager, [...new Set(moves.map((m) => m.skuId))].sort());
+    const plan = planStockMoves(skus, moves);
+    await this.store.writeMoves(
+      manager,
+      plan.after,
+      plan.movements.map((movement) => ({
+        ...movement,
+        cooperativeId: (skus.get(movement.skuId) as { cooperativeId: string }).cooperativeId,
+        cause: moves[movement.move].cause,
+      })),
+    );
+    const moved = new Map<string, string>();
+    for (const skuId of [...plan.after.keys()].sort()) {
+      const productId = (skus.get(skuId) as { productId: string }).productId;
+      if (!moved.has(productId)) moved.set(productId, skuId);
+    }
+    for (const [productId, skuId] of [...moved].sort(([a], [b]) => a.localeCompare(b))) {
+      await this.events.publish(manager, new CatalogueChanged({ kind: 'stock', productId, skuId }));
+    }
+    return plan.outcomes;
   }
 
   /**

@@ -10,9 +10,9 @@ import { SalesRollupStore } from './sales-rollups.repository';
 import { SalesPanels } from './sales-panel';
 
 /**
- * Sales roll-ups and the reports read from them. SalesRollups handles OrderChanged inside the
+ * Sales roll-ups and the reports read from them. SalesRollups handles OrdersChanged inside the
  * order's transaction; a process that imports orders without this module has its imports refused
- * (OrderChanged must be handled), so the roll-ups cannot silently fall behind.
+ * (OrdersChanged must be handled), so the roll-ups cannot silently fall behind.
  */
 @Module({
   imports: [OrdersModule, CatalogueModule, OcopModule],

@@ -7,23 +7,23 @@ const COUNTS_AS_SALE = `s.status NOT IN ('cancelled', 'returned')`;
 /** The calendar day of placement in Asia/Ho_Chi_Minh. */
 const DAY_OF_PLACEMENT = `(s.placed_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;
 
-/** Where an order's figures go in the roll-ups: its producer, marketplace and day of placement. */
-export interface RollupKey {
+/** What a batch adds to one product's row of a day (signed: an order that stops counting subtracts). */
+export interface ProductDayRow {
   cooperativeId: string;
   marketplace: Marketplace;
   /** the calendar day of placement in Asia/Ho_Chi_Minh */
   day: string;
-}
-
-/** One product's part of an order, signed: positive when the order starts counting, negative when it stops. */
-export interface ProductFigures {
   productKey: string;
   revenueVnd: number;
   units: number;
+  orders: number;
 }
 
-/** What a change adds to a producer's day or month. */
-export interface ProducerFigures {
+/** What a batch adds to a producer's row of a day or a month (`period`: the day, or the month's first day). */
+export interface ProducerPeriodRow {
+  cooperativeId: string;
+  marketplace: Marketplace;
+  period: string;
   revenueVnd: number;
   units: number;
   orders: number;
@@ -45,50 +45,58 @@ export class SalesRollupStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Adds `sign` times each product's figures, and `sign` orders, to the products' rows of the day.
-   * One statement for every product, in the order given, so concurrent transactions lock the rows
-   * in one order (the caller sorts) and the import pays one round trip.
+   * Adds each row to its product's day, in one statement and in the order given (the caller sorts:
+   * concurrent transactions lock the rows in one order).
    */
-  async addToProductDays(
-    manager: EntityManager,
-    key: RollupKey,
-    sign: number,
-    sales: ProductFigures[],
-  ): Promise<void> {
+  async addToProductDays(manager: EntityManager, rows: ProductDayRow[]): Promise<void> {
+    if (rows.length === 0) return;
     await manager.query(
       `INSERT INTO sales_product_days AS s (cooperative_id, product_key, marketplace, day, revenue_vnd, units, orders)
-       SELECT $1, sale.product_key, $2, $3, $4::int * sale.revenue_vnd, $4::int * sale.units, $4::int
-       FROM unnest($5::uuid[], $6::bigint[], $7::bigint[]) WITH ORDINALITY
-         AS sale(product_key, revenue_vnd, units, position)
-       ORDER BY sale.position
+       SELECT a.cooperative_id, a.product_key, a.marketplace, a.day, a.revenue_vnd, a.units, a.orders
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::date[], $5::bigint[], $6::bigint[], $7::int[])
+         WITH ORDINALITY AS a(cooperative_id, product_key, marketplace, day, revenue_vnd, units, orders, position)
+       ORDER BY a.position
        ON CONFLICT (product_key, day, marketplace, cooperative_id) DO UPDATE
          SET revenue_vnd = s.revenue_vnd + EXCLUDED.revenue_vnd, units = s.units + EXCLUDED.units,
              orders = s.orders + EXCLUDED.orders`,
       [
-        key.cooperativeId,
-        key.marketplace,
-        key.day,
-        sign,
-        sales.map((sale) => sale.productKey),
-        sales.map((sale) => sale.revenueVnd),
-        sales.map((sale) => sale.units),
+        rows.map((r) => r.cooperativeId),
+        rows.map((r) => r.productKey),
+        rows.map((r) => r.marketplace),
+        rows.map((r) => r.day),
+        rows.map((r) => r.revenueVnd),
+        rows.map((r) => r.units),
+        rows.map((r) => r.orders),
       ],
     );
   }
 
-  /** Adds a change to the producer's row of the day. */
-  async addToProducerDay(manager: EntityManager, key: RollupKey, change: ProducerFigures): Promise<void> {
-    await this.addToProducer(manager, 'sales_producer_days', 'day', key.day, key, change);
-  }
-
-  /** Adds a change to the producer's row of the month (`month`: its first day). */
-  async addToProducerMonth(
+  /** Adds each row to its producer's day or month, in one statement, in the order given. */
+  async addToProducerPeriods(
     manager: EntityManager,
-    key: RollupKey,
-    month: string,
-    change: ProducerFigures,
+    table: 'sales_producer_days' | 'sales_producer_months',
+    rows: ProducerPeriodRow[],
   ): Promise<void> {
-    await this.addToProducer(manager, 'sales_producer_months', 'month', month, key, change);
+    if (rows.length === 0) return;
+    const period = table === 'sales_producer_days' ? 'day' : 'month';
+    await manager.query(
+      `INSERT INTO ${table} AS s (cooperative_id, marketplace, ${period}, revenue_vnd, units, orders)
+       SELECT a.cooperative_id, a.marketplace, a.period, a.revenue_vnd, a.units, a.orders
+       FROM unnest($1::uuid[], $2::text[], $3::date[], $4::bigint[], $5::bigint[], $6::int[])
+         WITH ORDINALITY AS a(cooperative_id, marketplace, period, revenue_vnd, units, orders, position)
+       ORDER BY a.position
+       ON CONFLICT (cooperative_id, ${period}, marketplace) DO UPDATE
+         SET revenue_vnd = s.revenue_vnd + EXCLUDED.revenue_vnd, units = s.units + EXCLUDED.units,
+             orders = s.orders + EXCLUDED.orders`,
+      [
+        rows.map((r) => r.cooperativeId),
+        rows.map((r) => r.marketplace),
+        rows.map((r) => r.period),
+        rows.map((r) => r.revenueVnd),
+        rows.map((r) => r.units),
+        rows.map((r) => r.orders),
+      ],
+    );
   }
 
   /**
@@ -186,21 +194,4 @@ export class SalesRollupStore {
   }
 
   /** Adds a change to a producer's row of one period in a producer roll-up (day or month). */
-  private async addToProducer(
-    manager: EntityManager,
-    table: 'sales_producer_days' | 'sales_producer_months',
-    period: 'day' | 'month',
-    at: string,
-    order: Pick<RollupKey, 'cooperativeId' | 'marketplace'>,
-    change: ProducerFigures,
-  ): Promise<void> {
-    await manager.query(
-      `INSERT INTO ${table} AS s (cooperative_id, marketplace, ${period}, revenue_vnd, units, orders)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (cooperative_id, ${period}, marketplace) DO UPDATE
-         SET revenue_vnd = s.revenue_vnd + EXCLUDED.revenue_vnd, units = s.units + EXCLUDED.units,
-             orders = s.orders + EXCLUDED.orders`,
-      [order.cooperativeId, order.marketplace, at, change.revenueVnd, change.units, change.orders],
-    );
-  }
 }

@@ -3,8 +3,13 @@ import { EntityManager } from 'typeorm';
 import { vietnamDate } from '@ocop/common';
 import { monthOf } from './calendar';
 import { EventBus, Transactions } from '@ocop/database';
-import { OrderChanged, type OrderSnapshot } from '@ocop/orders';
-import { SalesRollupStore, type RollupSnapshot } from './sales-rollups.repository';
+import { OrdersChanged, type OrderChange, type OrderSnapshot } from '@ocop/orders';
+import {
+  SalesRollupStore,
+  type ProducerPeriodRow,
+  type ProductDayRow,
+  type RollupSnapshot,
+} from './sales-rollups.repository';
 
 /** Stands for "no product" (lines whose SKU the connector does not know) in the roll-up key. */
 export const NO_PRODUCT = '00000000-0000-0000-0000-000000000000';
@@ -33,6 +38,79 @@ export function salesByProduct(order: OrderSnapshot): ProductSale[] {
   return [...byProduct.values()].sort((a, b) => a.productKey.localeCompare(b.productKey));
 }
 
+/** What a batch of order changes adds to each roll-up table, one row per key, zero rows left out. */
+export interface RollupAdditions {
+  productDays: ProductDayRow[];
+  producerDays: ProducerPeriodRow[];
+  producerMonths: ProducerPeriodRow[];
+}
+
+/**
+ * Sums a batch of order changes into one addition per roll-up row: an order that starts counting
+ * adds its figures, one that stops takes them out, one that changes neither adds nothing. Rows come
+ * sorted by their key, the one lock order of every transaction writing them, and a key appears
+ * once (a multi-row upsert may not touch a row twice).
+ */
+export function rollupAdditions(changes: OrderChange[]): RollupAdditions {
+  const productDays = new Map<string, ProductDayRow>();
+  const producerDays = new Map<string, ProducerPeriodRow>();
+  const producerMonths = new Map<string, ProducerPeriodRow>();
+  const add = (rows: Map<string, ProducerPeriodRow>, row: ProducerPeriodRow) => {
+    const key = `${row.period}|${row.marketplace}|${row.cooperativeId}`;
+    const held = rows.get(key);
+    if (!held) rows.set(key, row);
+    else Object.assign(held, sum(held, row));
+  };
+  for (const { before, after } of changes) {
+    const sign = Number(countsAsSale(after.status)) - Number(before ? countsAsSale(before.status) : false);
+    // an order without lines sells nothing; the rebuild (a join over lines) does not see it either
+    if (sign === 0 || after.lines.length === 0) continue;
+    const day = vietnamDate(after.placedAt);
+    const sales = salesByProduct(after);
+    for (const sale of sales) {
+      const key = `${day}|${after.marketplace}|${after.cooperativeId}|${sale.productKey}`;
+      const row = {
+        cooperativeId: after.cooperativeId,
+        marketplace: after.marketplace,
+        day,
+        productKey: sale.productKey,
+        revenueVnd: sign * sale.revenueVnd,
+        units: sign * sale.units,
+        orders: sign,
+      };
+      const held = productDays.get(key);
+      if (!held) productDays.set(key, row);
+      else Object.assign(held, sum(held, row));
+    }
+    const producer = {
+      cooperativeId: after.cooperativeId,
+      marketplace: after.marketplace,
+      revenueVnd: sign * sales.reduce((total, sale) => total + sale.revenueVnd, 0),
+      units: sign * sales.reduce((total, sale) => total + sale.units, 0),
+      orders: sign,
+    };
+    add(producerDays, { ...producer, period: day });
+    add(producerMonths, { ...producer, period: monthOf(day) });
+  }
+  const sorted = <R>(rows: Map<string, R>) =>
+    [...rows]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, row]) => row)
+      .filter((row) => {
+        const r = row as { revenueVnd: number; units: number; orders: number };
+        return r.revenueVnd !== 0 || r.units !== 0 || r.orders !== 0;
+      });
+  return {
+    productDays: sorted(productDays),
+    producerDays: sorted(producerDays),
+    producerMonths: sorted(producerMonths),
+  };
+}
+
+function sum<R extends { revenueVnd: number; units: number; orders: number }>(a: R, b: R) {
+  return { revenueVnd: a.revenueVnd + b.revenueVnd, units: a.units + b.units, orders: a.orders + b.orders };
+}
+
 export type RollupTable = 'sales_product_days' | 'sales_producer_days' | 'sales_producer_months';
 
 /**
@@ -49,32 +127,16 @@ export class SalesRollups implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.events.on(OrderChanged, 'in-transaction', ({ before, after }, manager) =>
-      this.apply(manager, before, after),
-    );
+    this.events.on(OrdersChanged, 'in-transaction', ({ changes }, manager) => this.apply(manager, changes));
   }
 
-  async apply(manager: EntityManager, before: OrderSnapshot | null, after: OrderSnapshot): Promise<void> {
-    const sign = Number(countsAsSale(after.status)) - Number(before ? countsAsSale(before.status) : false);
-    // an order without lines sells nothing; the rebuild (a join over lines) does not see it either
-    if (sign === 0 || after.lines.length === 0) return;
-    const key = {
-      cooperativeId: after.cooperativeId,
-      marketplace: after.marketplace,
-      day: vietnamDate(after.placedAt),
-    };
-    // every product of the order in product order (salesByProduct sorts), so concurrent
-    // transactions lock the rows in one order
-    const sales = salesByProduct(after);
-    await this.store.addToProductDays(manager, key, sign, sales);
-    const change = {
-      revenueVnd: sign * sales.reduce((sum, sale) => sum + sale.revenueVnd, 0),
-      units: sign * sales.reduce((sum, sale) => sum + sale.units, 0),
-      orders: sign,
-    };
-    await this.store.addToProducerDay(manager, key, change);
-    // after the day's row, in every transaction: the same lock order, so no deadlock between them
-    await this.store.addToProducerMonth(manager, key, monthOf(key.day), change);
+  /** A batch of order changes, in three statements whatever its size (one per roll-up table). */
+  async apply(manager: EntityManager, changes: OrderChange[]): Promise<void> {
+    const additions = rollupAdditions(changes);
+    // product days, then producer days, then months, in every transaction: one lock order
+    await this.store.addToProductDays(manager, additions.productDays);
+    await this.store.addToProducerPeriods(manager, 'sales_producer_days', additions.producerDays);
+    await this.store.addToProducerPeriods(manager, 'sales_producer_months', additions.producerMonths);
   }
 
   /**

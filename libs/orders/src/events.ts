@@ -10,20 +10,24 @@ export interface OrderSnapshot {
   lines: { productId: string | null; quantity: number; unitPriceVnd: number }[];
 }
 
+/** One order's change: its state before (null when it was created) and after. */
+export interface OrderChange {
+  before: OrderSnapshot | null;
+  after: OrderSnapshot;
+}
+
 /**
- * An order was created or changed, published inside the transaction that makes the change, so a
- * context that keeps figures derived from orders (the sales roll-ups) changes them atomically
- * with the order. Those figures are wrong for ever if an import commits without them, so the bus
- * refuses to publish it (and the import rolls back) in a process that loaded no in-transaction
- * handler — the mistake of forgetting MetricsModule fails the first import instead of going unseen.
+ * Orders were created or changed — a batch of imports, or one — published inside the transaction
+ * that makes the changes, so a context that keeps figures derived from orders (the sales roll-ups)
+ * changes them atomically with the orders, once per batch. Those figures are wrong for ever if an
+ * import commits without them, so the bus refuses to publish it (and the import rolls back) in a
+ * process that loaded no in-transaction handler — the mistake of forgetting MetricsModule fails
+ * the first import instead of going unseen.
  */
-export class OrderChanged {
+export class OrdersChanged {
   static readonly mustBeHandled = 'in-transaction';
 
-  constructor(
-    readonly before: OrderSnapshot | null,
-    readonly after: OrderSnapshot,
-  ) {}
+  constructor(readonly changes: OrderChange[]) {}
 }
 
 /**

@@ -1,11 +1,41 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { LOGGER, type Logger } from '@ocop/common';
+import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { QUEUES } from '@ocop/jobs';
-import { WebhookInboxStore } from './webhook-inbox.repository';
+import { WebhookInboxStore, type ClaimedInboxEntry } from './webhook-inbox.repository';
 
-export const inboxJobId = (inboxId: string) => `inbox-${inboxId}`;
+/** A batch's job is named after its first row (with IMPORT_BATCH_SIZE=1, the row's own job). */
+export const inboxJobId = (firstInboxId: string) => `inbox-${firstInboxId}`;
+
+/** The job data of an import batch: stored webhooks of one connection, oldest first. */
+export interface InboxBatchJob {
+  inboxIds: string[];
+}
+
+/**
+ * Cuts claimed rows into import batches: per connection (their orders are read from one shop
+ * together), at most `size` rows each, in the order claimed.
+ */
+export function importBatches(
+  rows: { id: string; connectionId: string }[],
+  size: number,
+): { jobId: string; ids: string[] }[] {
+  const byConnection = new Map<string, string[]>();
+  for (const row of rows) {
+    const ids = byConnection.get(row.connectionId) ?? [];
+    ids.push(row.id);
+    byConnection.set(row.connectionId, ids);
+  }
+  const batches: { jobId: string; ids: string[] }[] = [];
+  for (const ids of byConnection.values()) {
+    for (let start = 0; start < ids.length; start += size) {
+      const chunk = ids.slice(start, start + size);
+      batches.push({ jobId: inboxJobId(chunk[0]), ids: chunk });
+    }
+  }
+  return batches;
+}
 
 /** How often the relay looks for stored webhooks (the latency it adds at most). */
 const RELAY_EVERY_MS = 100;
@@ -21,22 +51,27 @@ const LAST_CHECK_S = 60;
 const BATCH = 500;
 
 /**
- * Turns stored webhooks into jobs, in batches, from the worker: one job per inbox row whose id is
- * the row's (ARCHITECTURE.md §3). Rows are claimed with SKIP LOCKED, so several workers share the
- * work, and each unprocessed row is looked at again on a backoff: a row whose job vanished is
- * enqueued again, so a flushed Redis loses nothing. A row whose processing failed is due again
- * after its retry wait (set by DeadWebhooks); a dead row is left alone.
+ * Turns stored webhooks into import jobs, from the worker: each job a batch of up to
+ * IMPORT_BATCH_SIZE rows of one connection, named after its first row (ARCHITECTURE.md §3). Rows
+ * are claimed with SKIP LOCKED, so several workers share the work, and each unprocessed row is
+ * looked at again on a backoff: a row whose job vanished (a flushed Redis) is given to a new
+ * batch, so nothing is lost. A row whose processing failed is due again after its retry wait (set
+ * by DeadWebhooks); a dead row is left alone.
  */
 @Injectable()
 export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly batchSize: number;
 
   constructor(
     private readonly inbox: WebhookInboxStore,
     @InjectQueue(QUEUES.orderInbox) private readonly queue: Queue,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    config: ConnectorConfig,
+  ) {
+    this.batchSize = config.env.IMPORT_BATCH_SIZE;
+  }
 
   onApplicationBootstrap(): void {
     this.schedule();
@@ -47,39 +82,40 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
     clearTimeout(this.timer);
   }
 
-  /** Enqueues every row that is due and whose job is not in the queue; answers how many. */
+  /** Enqueues every row that is due and whose job is not in the queue; answers how many rows. */
   async relay(): Promise<number> {
     let total = 0;
     for (;;) {
       const rows = await this.inbox.claimDue({ firstCheckS: FIRST_CHECK_S, lastCheckS: LAST_CHECK_S }, BATCH);
       if (rows.length === 0) return total;
-      const missing = await this.withoutJob(rows.filter((row) => !row.fresh).map((row) => row.id));
-      const ids = [...rows.filter((row) => row.fresh).map((row) => row.id), ...missing];
+      const lost = await this.withoutJob(rows.filter((row) => !row.fresh));
+      const batches = importBatches([...rows.filter((row) => row.fresh), ...lost], this.batchSize);
+      // the rows name their job before it exists: a relay that dies in between leaves rows whose
+      // job is unknown, which their next check gives to a new batch
+      await this.inbox.assignJobs(batches);
       await this.queue.addBulk(
-        ids.map((id) => ({
+        batches.map((batch) => ({
           name: 'import',
-          data: { inboxId: id },
+          data: { inboxIds: batch.ids } satisfies InboxBatchJob,
           // one attempt per job: a failed row is retried from here on its own wait (DeadWebhooks)
-          opts: {
-            jobId: inboxJobId(id),
-            removeOnComplete: true,
-            removeOnFail: true,
-          },
+          opts: { jobId: batch.jobId, removeOnComplete: true, removeOnFail: true },
         })),
       );
-      total += ids.length;
+      total += batches.reduce((sum, batch) => sum + batch.ids.length, 0);
       if (rows.length < BATCH) return total;
     }
   }
 
   /**
-   * The rows whose job the queue no longer holds. A job still waiting, running or delayed for a
-   * retry is left alone: adding it again would be a no-op for BullMQ but costs a Redis script per
-   * row, which under a backlog of thousands took the workers' time.
+   * The rows whose job the queue no longer holds. A job still waiting, running or delayed is left
+   * alone: enqueuing its rows again would import them twice over (harmlessly, but at a cost the
+   * workers feel under a backlog). One question per batch, not per row.
    */
-  private async withoutJob(ids: string[]): Promise<string[]> {
-    const states = await Promise.all(ids.map((id) => this.queue.getJobState(inboxJobId(id))));
-    return ids.filter((_, index) => states[index] === 'unknown');
+  private async withoutJob(rows: ClaimedInboxEntry[]): Promise<ClaimedInboxEntry[]> {
+    const jobs = [...new Set(rows.map((row) => row.importJob).filter((job): job is string => job !== null))];
+    const states = await Promise.all(jobs.map((job) => this.queue.getJobState(job)));
+    const live = new Set(jobs.filter((_, index) => states[index] !== 'unknown'));
+    return rows.filter((row) => row.importJob === null || !live.has(row.importJob));
   }
 
   private schedule(): void {

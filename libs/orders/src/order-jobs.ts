@@ -5,9 +5,12 @@ import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } fr
 import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { MarketplaceError, type MarketplaceOrder, type OrderHint, type ShopAccess } from '@ocop/marketplaces';
 import { CONNECTION_JOB_CONCURRENCY, QUEUES, RecurringJobs } from '@ocop/jobs';
+import { Transactions } from '@ocop/database';
 import { DeadWebhooks } from './dead-webhooks';
 import { OrderActions } from './order-actions';
-import { OrderImport, type ImportSource, type OrderSource } from './order-import';
+import { OrderImport, type ImportResult, type ImportSource, type OrderSource } from './order-import';
+import type { WebhookInboxEntry } from './entities';
+import type { InboxBatchJob } from './inbox-relay';
 import { isNewer } from './order-lifecycle';
 import { orderPushesUnconfirmed } from './order-metrics';
 import { OrderPollStore } from './order-polls.repository';
@@ -40,8 +43,15 @@ export class UnconfirmedPush extends Error {
   }
 }
 
+/** Where orders come from: the connection's source, its shop, and whether to confirm new orders. */
+export interface IntakeContext {
+  source: OrderSource;
+  shop: ShopAccess;
+  autoConfirm: boolean;
+}
+
 /**
- * Imports one order state for a connection. What counts in stock and metrics always comes from
+ * Imports order states for a connection. What counts in stock and metrics always comes from
  * the marketplace's API: a search row's order (polling), an order fetched by number (Sendo's thin
  * rows), or, for a webhook, the order read back from the marketplace — a push is signed with a
  * secret the seller itself supplies, so what it carries is only a hint of which order to read.
@@ -55,11 +65,11 @@ export class OrderIntake {
     private readonly imports: OrderImport,
     private readonly actions: OrderActions,
     private readonly reads: OrderReads,
+    private readonly inbox: WebhookInboxStore,
+    private readonly transactions: Transactions,
   ) {}
 
-  async source(
-    connectionId: string,
-  ): Promise<{ source: OrderSource; shop: ShopAccess; autoConfirm: boolean }> {
+  async source(connectionId: string): Promise<IntakeContext> {
     const connection = await this.connections.statusOf(connectionId);
     const shop = await this.connections.access(connectionId);
     return {
@@ -69,46 +79,104 @@ export class OrderIntake {
     };
   }
 
-  /** A webhook's order, read from the marketplace; UnconfirmedPush when the marketplace does not know it. */
-  async takePush(
-    context: { source: OrderSource; shop: ShopAccess; autoConfirm: boolean },
-    hint: OrderHint,
-  ): Promise<void> {
-    const order = await this.reads.read(context.shop, hint);
-    if (!order) {
-      orderPushesUnconfirmed.inc({ marketplace: context.shop.marketplace });
-      throw new UnconfirmedPush(context.shop.marketplace, hint);
-    }
-    await this.take(context, order, order.externalOrderId, 'webhook');
-  }
-
   /** An order as the marketplace's API gave it, or (Sendo's search rows) fetched by number first. */
   async take(
-    context: { source: OrderSource; shop: ShopAccess; autoConfirm: boolean },
+    context: IntakeContext,
     order: MarketplaceOrder | undefined,
     externalOrderId: string,
     via: ImportSource,
   ): Promise<void> {
     const full =
       order ?? (await this.adapters[context.shop.marketplace].fetchOrder(context.shop, externalOrderId));
-    const { order: saved, outcome } = await this.imports.import(context.source, full, via);
+    await this.confirmIfAsked(context, await this.imports.import(context.source, full, via));
+  }
+
+  /**
+   * Stored webhooks of one connection, oldest first: their orders read from the marketplace together
+   * (a push is only a hint) and imported in one transaction with the rows marked processed, so a
+   * crash leaves every row either applied or waiting. A row fails alone — its order unknown to the
+   * marketplace, or its import refused — and the others go on: if the batch's transaction fails,
+   * its orders are tried one by one. Answers the rows that failed, with why; a marketplace that
+   * cannot be read fails them all (thrown).
+   */
+  async takePushes(
+    context: IntakeContext,
+    entries: WebhookInboxEntry[],
+  ): Promise<{ entry: WebhookInboxEntry; error: unknown }[]> {
+    const hints = entries.map((entry) => ({ entry, hint: readChange(entry.change) }));
+    const found = await this.reads.readMany(
+      context.shop,
+      hints.map(({ hint }) => ({ externalOrderId: hint.externalOrderId, updatedAt: hint.updatedAt })),
+    );
+    const failures: { entry: WebhookInboxEntry; error: unknown }[] = [];
+    const byOrder = new Map<string, { order: MarketplaceOrder; entries: WebhookInboxEntry[] }>();
+    hints.forEach(({ entry, hint }, index) => {
+      const order = found[index];
+      if (!order) {
+        orderPushesUnconfirmed.inc({ marketplace: context.shop.marketplace });
+        failures.push({ entry, error: new UnconfirmedPush(context.shop.marketplace, hint) });
+        return;
+      }
+      const held = byOrder.get(order.externalOrderId) ?? { order, entries: [] };
+      held.entries.push(entry);
+      byOrder.set(order.externalOrderId, held);
+    });
+    const groups = [...byOrder.values()];
+    if (groups.length === 0) return failures;
+    try {
+      await this.importWithRows(context, groups);
+    } catch (error) {
+      if (groups.length === 1) return [...failures, ...groups[0].entries.map((entry) => ({ entry, error }))];
+      // one order's trouble must not hold back the rest: each on its own
+      for (const group of groups) {
+        await this.importWithRows(context, [group]).catch((own: unknown) => {
+          failures.push(...group.entries.map((entry) => ({ entry, error: own })));
+        });
+      }
+    }
+    return failures;
+  }
+
+  private async importWithRows(
+    context: IntakeContext,
+    groups: { order: MarketplaceOrder; entries: WebhookInboxEntry[] }[],
+  ): Promise<void> {
+    const results = await this.transactions.run(async (manager) => {
+      const imported = await this.imports.importMany(
+        context.source,
+        groups.map((group) => group.order),
+        'webhook',
+        manager,
+      );
+      await this.inbox.markProcessed(
+        manager,
+        groups.flatMap((group) => group.entries.map((entry) => entry.id)),
+      );
+      return imported;
+    });
+    for (const result of results) await this.confirmIfAsked(context, result);
+  }
+
+  /** Confirms a new order automatically where the connection asks for it and the order can be served. */
+  private async confirmIfAsked(context: IntakeContext, { order, outcome }: ImportResult): Promise<void> {
     if (
       context.autoConfirm &&
       outcome !== 'unchanged' &&
-      saved.status === 'pending' &&
-      saved.stockPhase === 'reserved' &&
-      !saved.oversold &&
-      saved.unknownLines === 0
+      order.status === 'pending' &&
+      order.stockPhase === 'reserved' &&
+      !order.oversold &&
+      order.unknownLines === 0
     ) {
-      await this.actions.request(saved.id, 'confirm', null, null);
+      await this.actions.request(order.id, 'confirm', null, null);
     }
   }
 }
 
 /**
- * Processes one stored webhook; a row is marked processed in the import's wake, never before. A
- * failure is retried by the inbox relay on the row's own growing wait, and after
- * INBOX_MAX_ATTEMPTS the row is dead (DeadWebhooks), so the job itself is tried once.
+ * Imports a batch of stored webhooks (InboxRelay cuts them: one connection, up to
+ * IMPORT_BATCH_SIZE); a row is marked processed in its import's transaction, never before. A failed
+ * row is retried by the inbox relay on the row's own growing wait, and after INBOX_MAX_ATTEMPTS it
+ * is dead (DeadWebhooks), so the job itself is tried once.
  */
 @Processor(QUEUES.orderInbox, { concurrency: 8 })
 export class InboxProcessor extends WorkerHost {
@@ -122,34 +190,42 @@ export class InboxProcessor extends WorkerHost {
     super();
   }
 
-  async process(job: Job<{ inboxId: string }>): Promise<string> {
-    const entry = await this.inbox.byId(job.data.inboxId);
-    if (!entry || entry.processedAt) return 'already processed';
-    if (entry.deadAt) return 'dead';
-    try {
-      // the order the push carried (Voso, Postmart) is never imported as it came: only its id and time
-      const { externalOrderId, updatedAt } = readChange(entry.change);
-      await this.intake.takePush(await this.intake.source(entry.connectionId), {
-        externalOrderId,
-        updatedAt,
-      });
-      await this.inbox.markProcessed(entry.id);
-      return 'imported';
-    } catch (error) {
-      const { dead } = await this.deadWebhooks.failed(
-        entry,
-        error instanceof Error ? error.message : String(error),
+  async process(job: Job<InboxBatchJob | { inboxId: string }>): Promise<string> {
+    // a job enqueued by a worker of before batching names one row
+    const ids = 'inboxIds' in job.data ? job.data.inboxIds : [job.data.inboxId];
+    const entries = await this.inbox.waiting(ids);
+    if (entries.length === 0) return 'already processed';
+    const byConnection = new Map<string, WebhookInboxEntry[]>();
+    for (const entry of entries) {
+      byConnection.set(entry.connectionId, [...(byConnection.get(entry.connectionId) ?? []), entry]);
+    }
+    let failed = 0;
+    for (const [connectionId, own] of byConnection) {
+      let failures: { entry: WebhookInboxEntry; error: unknown }[];
+      try {
+        failures = await this.intake.takePushes(await this.intake.source(connectionId), own);
+      } catch (error) {
+        failures = own.map((entry) => ({ entry, error }));
+        if (error instanceof MarketplaceError && error.kind === 'auth') {
+          await this.connections.markAuthFailed(connectionId, error.message);
+        }
+      }
+      for (const { entry, error } of failures) await this.fail(entry, error);
+      failed += failures.length;
+    }
+    return `imported ${entries.length - failed}, failed ${failed}`;
+  }
+
+  private async fail(entry: WebhookInboxEntry, error: unknown): Promise<void> {
+    const { dead } = await this.deadWebhooks.failed(
+      entry,
+      error instanceof Error ? error.message : String(error),
+    );
+    if (dead) {
+      this.logger.warn(
+        { inboxId: entry.id, marketplace: entry.marketplace, attempts: entry.attempts + 1 },
+        'stored webhook failed too often: set aside as dead until an admin retries it',
       );
-      if (dead) {
-        this.logger.warn(
-          { inboxId: entry.id, marketplace: entry.marketplace, attempts: entry.attempts + 1 },
-          'stored webhook failed too often: set aside as dead until an admin retries it',
-        );
-      }
-      if (error instanceof MarketplaceError && error.kind === 'auth') {
-        await this.connections.markAuthFailed(entry.connectionId, error.message);
-      }
-      throw error;
     }
   }
 }

@@ -38,6 +38,11 @@ export class OrderReads {
     });
   }
 
+  /** Several orders of one shop, in the order of `hints`, as one read (undefined where unknown). */
+  readMany(shop: ShopAccess, hints: OrderHint[]): Promise<(MarketplaceOrder | undefined)[]> {
+    return Promise.all(hints.map((hint) => this.read(shop, hint)));
+  }
+
   private async flush(connectionId: string): Promise<void> {
     const batch = this.gathering.get(connectionId);
     this.gathering.delete(connectionId);

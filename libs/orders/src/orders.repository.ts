@@ -76,103 +76,115 @@ export class OrderStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Inserts the order and its lines unless the connection already has an order of this external
-   * id; undefined then. A concurrent insert of the same order waits here on the unique index until
-   * the first commits, so exactly one of them creates it.
+   * Inserts the orders and their lines that the connection does not have yet, in a constant number
+   * of statements, and answers the new orders by external id (those it had already are left out).
+   * A concurrent insert of the same order waits on the unique index until the first commits, so
+   * exactly one transaction creates it.
    */
-  async insertIfNew(
+  async insertNew(
     manager: EntityManager,
-    order: NewOrder,
-    lines: NewOrderLine[],
-  ): Promise<Order | undefined> {
+    orders: { order: NewOrder; lines: NewOrderLine[] }[],
+  ): Promise<Map<string, Order>> {
+    if (orders.length === 0) return new Map();
     // an INSERT answers its RETURNING rows through TypeORM's PostgreSQL driver (unlike UPDATE)
-    const rows: { id: string }[] = await manager.query(
+    const rows: { id: string; external_order_id: string }[] = await manager.query(
       `INSERT INTO orders (cooperative_id, connection_id, marketplace, external_order_id, status,
                            marketplace_status, marketplace_updated_at, placed_at, total_vnd, unknown_lines)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
+                            $7::timestamptz[], $8::timestamptz[], $9::bigint[], $10::int[])
        ON CONFLICT (connection_id, external_order_id) DO NOTHING
-       RETURNING id`,
+       RETURNING id, external_order_id`,
       [
-        order.cooperativeId,
-        order.connectionId,
-        order.marketplace,
-        order.externalOrderId,
-        order.status,
-        order.marketplaceStatus,
-        order.marketplaceUpdatedAt,
-        order.placedAt,
-        order.totalVnd,
-        order.unknownLines,
+        orders.map(({ order }) => order.cooperativeId),
+        orders.map(({ order }) => order.connectionId),
+        orders.map(({ order }) => order.marketplace),
+        orders.map(({ order }) => order.externalOrderId),
+        orders.map(({ order }) => order.status),
+        orders.map(({ order }) => order.marketplaceStatus),
+        orders.map(({ order }) => order.marketplaceUpdatedAt),
+        orders.map(({ order }) => order.placedAt),
+        orders.map(({ order }) => order.totalVnd),
+        orders.map(({ order }) => order.unknownLines),
       ],
     );
-    const id = rows[0]?.id;
-    if (!id) return undefined;
-    if (lines.length > 0) {
-      await manager.insert(
-        OrderLine,
-        lines.map((line, index) => ({
-          orderId: id,
-          lineNo: index + 1,
-          skuId: line.skuId,
-          productId: line.productId,
-          skuCode: line.skuCode,
-          variantId: line.variantId,
-          quantity: line.quantity,
-          unitPriceVnd: line.unitPriceVnd,
-          reservedQuantity: 0,
-          fulfilledQuantity: 0,
-        })),
-      );
-    }
-    return manager.findOneOrFail(Order, { where: { id } });
+    if (rows.length === 0) return new Map();
+    const idOf = new Map(rows.map((row) => [row.external_order_id, row.id]));
+    const lines = orders.flatMap(({ order, lines: orderLines }) => {
+      const orderId = idOf.get(order.externalOrderId);
+      return orderId === undefined
+        ? []
+        : orderLines.map((line, index) => ({
+            orderId,
+            lineNo: index + 1,
+            skuId: line.skuId,
+            productId: line.productId,
+            skuCode: line.skuCode,
+            variantId: line.variantId,
+            quantity: line.quantity,
+            unitPriceVnd: line.unitPriceVnd,
+            reservedQuantity: 0,
+            fulfilledQuantity: 0,
+          }));
+    });
+    if (lines.length > 0) await manager.insert(OrderLine, lines);
+    const created = await manager.find(Order, { where: { id: In([...idOf.values()]) } });
+    return new Map(created.map((order) => [order.externalOrderId, order]));
   }
 
-  /** The connection's order of this external id, locked until the transaction ends. */
-  async lock(manager: EntityManager, connectionId: string, externalOrderId: string): Promise<Order> {
+  /** The connection's orders of these external ids, locked until the transaction ends (in id order). */
+  async lockMany(manager: EntityManager, connectionId: string, externalOrderIds: string[]): Promise<Order[]> {
+    if (externalOrderIds.length === 0) return [];
     return manager
       .createQueryBuilder(Order, 'o')
       .setLock('pessimistic_write')
-      .where('o.connection_id = :connectionId AND o.external_order_id = :externalOrderId', {
+      .where('o.connection_id = :connectionId AND o.external_order_id IN (:...externalOrderIds)', {
         connectionId,
-        externalOrderId,
+        externalOrderIds,
       })
-      .getOneOrFail();
+      .orderBy('o.id')
+      .getMany();
   }
 
-  /** The order's lines in SKU order, the order in which the stock ledger locks SKUs. */
-  async lines(manager: EntityManager, orderId: string): Promise<OrderLine[]> {
+  /** The lines of these orders, each order's in SKU order (the order in which the ledger locks SKUs). */
+  async linesOfOrders(manager: EntityManager, orderIds: string[]): Promise<OrderLine[]> {
+    if (orderIds.length === 0) return [];
     return manager.find(OrderLine, {
-      where: { orderId },
-      order: { skuId: 'ASC', lineNo: 'ASC' },
+      where: { orderId: In(orderIds) },
+      order: { orderId: 'ASC', skuId: 'ASC', lineNo: 'ASC' },
     });
   }
 
-  /** Records the stock a line now holds (reserved, fulfilled). */
+  /** Records the stock each line now holds (reserved, fulfilled), in one statement. */
   async saveLineHoldings(
     manager: EntityManager,
-    line: Pick<OrderLine, 'id' | 'reservedQuantity' | 'fulfilledQuantity'>,
+    lines: Pick<OrderLine, 'id' | 'reservedQuantity' | 'fulfilledQuantity'>[],
   ): Promise<void> {
-    await manager.update(
-      OrderLine,
-      { id: line.id },
-      { reservedQuantity: line.reservedQuantity, fulfilledQuantity: line.fulfilledQuantity },
+    if (lines.length === 0) return;
+    await manager.query(
+      `UPDATE order_lines l SET reserved_quantity = v.reserved, fulfilled_quantity = v.fulfilled
+       FROM unnest($1::uuid[], $2::int[], $3::int[]) AS v(id, reserved, fulfilled) WHERE l.id = v.id`,
+      [lines.map((l) => l.id), lines.map((l) => l.reservedQuantity), lines.map((l) => l.fulfilledQuantity)],
     );
   }
 
-  /** Records the order's new status, the marketplace's version of it and its stock phase. */
-  async saveState(manager: EntityManager, order: OrderState): Promise<void> {
+  /** Records the orders' new status, the marketplace's version of it and their stock phase. */
+  async saveStates(manager: EntityManager, orders: OrderState[]): Promise<void> {
+    if (orders.length === 0) return;
     await manager.query(
-      `UPDATE orders SET status = $2, marketplace_status = $3, marketplace_updated_at = $4, total_vnd = $5,
-              stock_phase = $6, oversold = $7, updated_at = now()
-       WHERE id = $1`,
+      `UPDATE orders o SET status = v.status, marketplace_status = v.marketplace_status,
+              marketplace_updated_at = v.marketplace_updated_at, total_vnd = v.total_vnd,
+              stock_phase = v.stock_phase, oversold = v.oversold, updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::bigint[], $6::text[], $7::bool[])
+         AS v(id, status, marketplace_status, marketplace_updated_at, total_vnd, stock_phase, oversold)
+       WHERE o.id = v.id`,
       [
-        order.id,
-        order.status,
-        order.marketplaceStatus,
-        order.marketplaceUpdatedAt,
-        order.totalVnd,
-        order.stockPhase,
-        order.oversold,
+        orders.map((o) => o.id),
+        orders.map((o) => o.status),
+        orders.map((o) => o.marketplaceStatus),
+        orders.map((o) => o.marketplaceUpdatedAt),
+        orders.map((o) => o.totalVnd),
+        orders.map((o) => o.stockPhase),
+        orders.map((o) => o.oversold),
       ],
     );
   }
@@ -250,29 +262,39 @@ export class OrderStore {
   }
 
   /**
-   * Appends the status the order has just reached to its history (in the import's transaction).
+   * Appends the status each order has just reached to its history (in the import's transaction).
    * When it is the status a person's confirm or cancel asked for, the change is theirs: it names
    * them, and the request's author is spent (a later change of the marketplace's is its own).
    */
-  async recordStatus(
+  async recordStatuses(
     manager: EntityManager,
-    order: Pick<Order, 'id' | 'status' | 'marketplaceStatus' | 'marketplaceUpdatedAt'>,
+    orders: Pick<Order, 'id' | 'status' | 'marketplaceStatus' | 'marketplaceUpdatedAt'>[],
   ): Promise<void> {
+    if (orders.length === 0) return;
+    const ids = orders.map((o) => o.id);
     await manager.query(
       `INSERT INTO order_status_changes
          (order_id, status, marketplace_status, marketplace_at, actor_kind, actor_id, actor_name)
-       SELECT o.id, $2, $3, $4,
-              CASE WHEN o.requested_status = $2 THEN o.requested_by_kind END,
-              CASE WHEN o.requested_status = $2 THEN o.requested_by_id END,
-              CASE WHEN o.requested_status = $2 THEN o.requested_by_name END
-       FROM orders o WHERE o.id = $1`,
-      [order.id, order.status, order.marketplaceStatus, order.marketplaceUpdatedAt],
+       SELECT o.id, v.status, v.marketplace_status, v.marketplace_at,
+              CASE WHEN o.requested_status = v.status THEN o.requested_by_kind END,
+              CASE WHEN o.requested_status = v.status THEN o.requested_by_id END,
+              CASE WHEN o.requested_status = v.status THEN o.requested_by_name END
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) WITH ORDINALITY
+         AS v(id, status, marketplace_status, marketplace_at, position)
+       JOIN orders o ON o.id = v.id
+       ORDER BY v.position`,
+      [
+        ids,
+        orders.map((o) => o.status),
+        orders.map((o) => o.marketplaceStatus),
+        orders.map((o) => o.marketplaceUpdatedAt),
+      ],
     );
     await manager.query(
       `UPDATE orders SET requested_status = NULL, requested_by_kind = NULL, requested_by_id = NULL,
               requested_by_name = NULL
-       WHERE id = $1 AND requested_status IS NOT NULL`,
-      [order.id],
+       WHERE id = ANY($1::uuid[]) AND requested_status IS NOT NULL`,
+      [ids],
     );
   }
 

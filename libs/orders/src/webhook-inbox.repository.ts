@@ -15,10 +15,12 @@ export interface NewInboxEntry {
   rawBody: string;
 }
 
-/** A row the relay claimed; `fresh` when it had never been enqueued. */
+/** A row the relay claimed; `fresh` when it had never been enqueued, else the job it was given to. */
 export interface ClaimedInboxEntry {
   id: string;
+  connectionId: string;
   fresh: boolean;
+  importJob: string | null;
 }
 
 /** How the relay spaces its checks of an unprocessed row (see InboxRelay). */
@@ -116,21 +118,39 @@ export class WebhookInboxStore {
          relay_at = now() + LEAST(GREATEST(now() - w.received_at, make_interval(secs => $1)),
                                   make_interval(secs => $2))
        FROM due WHERE w.id = due.id
-       RETURNING w.id, due.fresh`,
+       RETURNING w.id, w.connection_id AS "connectionId", due.fresh, w.import_job AS "importJob"`,
       [backoff.firstCheckS, backoff.lastCheckS, limit],
     );
     return rows;
   }
 
-  async byId(id: string): Promise<WebhookInboxEntry | null> {
-    return this.dataSource.manager.findOne(WebhookInboxEntry, { where: { id } });
+  /** Records which job each row was given to (the relay asks the queue about it on the row's next check). */
+  async assignJobs(batches: { jobId: string; ids: string[] }[]): Promise<void> {
+    const rows = batches.flatMap((batch) => batch.ids.map((id) => [id, batch.jobId]));
+    if (rows.length === 0) return;
+    await this.dataSource.query(
+      `UPDATE webhook_inbox w SET import_job = v.job
+       FROM unnest($1::uuid[], $2::text[]) AS v(id, job) WHERE w.id = v.id`,
+      [rows.map(([id]) => id), rows.map(([, job]) => job)],
+    );
   }
 
-  /** The row's order was imported: it is done, counting this attempt. */
-  async markProcessed(id: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE webhook_inbox SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
-      [id],
+  /** Those of these rows still waiting to be imported (not processed, not dead), oldest first. */
+  async waiting(ids: string[]): Promise<WebhookInboxEntry[]> {
+    return this.dataSource.manager
+      .createQueryBuilder(WebhookInboxEntry, 'w')
+      .where('w.id IN (:...ids) AND w.processed_at IS NULL AND w.dead_at IS NULL', { ids })
+      .orderBy('w.received_at', 'ASC')
+      .addOrderBy('w.id', 'ASC')
+      .getMany();
+  }
+
+  /** The rows' orders were imported (in the caller's transaction): done, counting this attempt. */
+  async markProcessed(manager: EntityManager, ids: string[]): Promise<void> {
+    await manager.query(
+      `UPDATE webhook_inbox SET processed_at = now(), attempts = attempts + 1, last_error = NULL
+       WHERE id = ANY($1::uuid[]) AND processed_at IS NULL`,
+      [ids],
     );
   }
 

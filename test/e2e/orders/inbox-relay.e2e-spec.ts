@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../libs/database/src/data-source';
 import { createLogger } from '../../../libs/common/src/logger';
+import type { ConnectorConfig } from '@ocop/common';
 import { InboxRelay, inboxJobId } from '../../../libs/orders/src/inbox-relay';
 import { WebhookInboxStore } from '../../../libs/orders/src/webhook-inbox.repository';
 import { QUEUES } from '@ocop/jobs';
@@ -27,7 +28,10 @@ describe('inbox relay: jobs are re-added only when the queue lost them', () => {
       connection: { url: process.env.REDIS_URL },
       prefix: `{relay-spec-${process.pid}}`,
     });
-    relay = new InboxRelay(new WebhookInboxStore(dataSource), queue, createLogger('silent', 'relay-spec'));
+    // batches of two, so a batch's job holds more than one row
+    relay = new InboxRelay(new WebhookInboxStore(dataSource), queue, createLogger('silent', 'relay-spec'), {
+      env: { IMPORT_BATCH_SIZE: 2 },
+    } as ConnectorConfig);
   });
   afterAll(async () => {
     await queue?.obliterate({ force: true });
@@ -59,10 +63,13 @@ describe('inbox relay: jobs are re-added only when the queue lost them', () => {
     return row.wait;
   };
 
-  it('enqueues new rows once, then leaves rows whose job still waits alone', async () => {
+  it('enqueues new rows once in batches, then leaves rows whose batch still waits alone', async () => {
     const ids = await storeWebhooks(3);
     expect(await relay.relay()).toBe(3);
-    expect((await queue.getJobCounts('waiting')).waiting).toBe(3);
+    // one connection's three rows: a batch of two and a batch of one, each named after its first row
+    expect((await queue.getJobCounts('waiting')).waiting).toBe(2);
+    expect((await queue.getJob(inboxJobId(ids[0])))?.data).toEqual({ inboxIds: [ids[0], ids[1]] });
+    expect((await queue.getJob(inboxJobId(ids[2])))?.data).toEqual({ inboxIds: [ids[2]] });
     // not due again yet
     expect(await relay.relay()).toBe(0);
     // due, but every job is still in the queue: nothing is added
@@ -70,13 +77,15 @@ describe('inbox relay: jobs are re-added only when the queue lost them', () => {
     expect(await relay.relay()).toBe(0);
     expect(await waitSeconds(ids[0])).toBeGreaterThan(4);
 
-    // a job the queue lost (a flushed Redis, attempts run out) is added again when next due
-    // 1: the job is gone (0 would mean BullMQ kept it, and the relay rightly leaves the row alone)
-    expect(await queue.remove(inboxJobId(ids[1]))).toBe(1);
-    expect(await queue.getJobState(inboxJobId(ids[1]))).toBe('unknown');
+    // a job the queue lost (a flushed Redis, attempts run out): its rows go to a new batch when next due
+    // 1: the job is gone (0 would mean BullMQ kept it, and the relay rightly leaves the rows alone)
+    expect(await queue.remove(inboxJobId(ids[0]))).toBe(1);
+    expect(await queue.getJobState(inboxJobId(ids[0]))).toBe('unknown');
     await makeDue(ids);
-    expect(await relay.relay()).toBe(1);
-    expect(await queue.getJobState(inboxJobId(ids[1]))).toBe('waiting');
+    expect(await relay.relay()).toBe(2);
+    expect(await queue.getJobState(inboxJobId(ids[0]))).toBe('waiting');
+    expect((await queue.getJob(inboxJobId(ids[0])))?.data).toEqual({ inboxIds: [ids[0], ids[1]] });
+    expect((await queue.getJobCounts('waiting')).waiting).toBe(2);
   });
 
   it('looks at a waiting row less often the older it is, at least once a minute', async () => {

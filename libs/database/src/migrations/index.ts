@@ -17,6 +17,7 @@ import { OrderStatusChanges1764460000000 } from './1764460000000-order-status-ch
 import { WhoMadeIt1764470000000 } from './1764470000000-who-made-it';
 import { Notifications1764480000000 } from './1764480000000-notifications';
 import { ListingsByCooperative1764520000000 } from './1764520000000-listings-by-cooperative';
+import { InboxImportJobs1764560000000 } from './1764560000000-inbox-import-jobs';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   WhoMadeIt1764470000000,
   Notifications1764480000000,
   ListingsByCooperative1764520000000,
+  InboxImportJobs1764560000000,
 ];
