@@ -1,25 +1,20 @@
-import { importBatches, inboxJobId } from './inbox-relay';
+import { connectionImportJobId, importJobs, inboxJobId } from './inbox-relay';
 
-describe('importBatches', () => {
+describe('importJobs', () => {
   const row = (id: string, connectionId: string) => ({ id, connectionId });
 
-  it('cuts each connection’s rows into batches of at most the size, in the order claimed', () => {
-    const batches = importBatches(
-      [row('a1', 'A'), row('b1', 'B'), row('a2', 'A'), row('a3', 'A'), row('b2', 'B')],
-      2,
-    );
-    expect(batches).toEqual([
-      { jobId: inboxJobId('a1'), ids: ['a1', 'a2'] },
-      { jobId: inboxJobId('a3'), ids: ['a3'] },
-      { jobId: inboxJobId('b1'), ids: ['b1', 'b2'] },
+  it('gives each connection one job, which takes its waiting rows when it runs', () => {
+    expect(importJobs([row('a1', 'A'), row('b1', 'B'), row('a2', 'A')], 200)).toEqual([
+      { jobId: connectionImportJobId('A'), data: { connectionId: 'A' }, ids: ['a1', 'a2'] },
+      { jobId: connectionImportJobId('B'), data: { connectionId: 'B' }, ids: ['b1'] },
     ]);
   });
 
-  it('gives every row a job of its own at size 1, named as before batching', () => {
-    expect(importBatches([row('x', 'A'), row('y', 'A')], 1)).toEqual([
-      { jobId: 'inbox-x', ids: ['x'] },
-      { jobId: 'inbox-y', ids: ['y'] },
+  it('gives every row a job of its own at size 1, as before batching', () => {
+    expect(importJobs([row('x', 'A'), row('y', 'A')], 1)).toEqual([
+      { jobId: inboxJobId('x'), data: { inboxIds: ['x'] }, ids: ['x'] },
+      { jobId: inboxJobId('y'), data: { inboxIds: ['y'] }, ids: ['y'] },
     ]);
-    expect(importBatches([], 200)).toEqual([]);
+    expect(importJobs([], 200)).toEqual([]);
   });
 });

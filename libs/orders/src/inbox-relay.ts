@@ -5,36 +5,34 @@ import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { QUEUES } from '@ocop/jobs';
 import { WebhookInboxStore, type ClaimedInboxEntry } from './webhook-inbox.repository';
 
-/** A batch's job is named after its first row (with IMPORT_BATCH_SIZE=1, the row's own job). */
-export const inboxJobId = (firstInboxId: string) => `inbox-${firstInboxId}`;
+/** With IMPORT_BATCH_SIZE=1 each stored webhook has a job of its own, named after the row. */
+export const inboxJobId = (inboxId: string) => `inbox-${inboxId}`;
 
-/** The job data of an import batch: stored webhooks of one connection, oldest first. */
-export interface InboxBatchJob {
-  inboxIds: string[];
-}
+/** With batches, one job per connection takes its waiting rows, IMPORT_BATCH_SIZE at a time. */
+export const connectionImportJobId = (connectionId: string) => `import-${connectionId}`;
+
+/** An import job's data: one stored webhook (IMPORT_BATCH_SIZE=1), or a connection's waiting rows. */
+export type InboxImportJob = { inboxIds: string[] } | { connectionId: string };
 
 /**
- * Cuts claimed rows into import batches: per connection (their orders are read from one shop
- * together), at most `size` rows each, in the order claimed.
+ * The jobs for rows the relay claimed: with batches, one per connection (it takes every waiting
+ * row of its connection when it runs, so rows that arrive meanwhile join its batches); at size 1,
+ * one per row, as before batching.
  */
-export function importBatches(
+export function importJobs(
   rows: { id: string; connectionId: string }[],
-  size: number,
-): { jobId: string; ids: string[] }[] {
+  batchSize: number,
+): { jobId: string; data: InboxImportJob; ids: string[] }[] {
+  if (batchSize === 1)
+    return rows.map((row) => ({ jobId: inboxJobId(row.id), data: { inboxIds: [row.id] }, ids: [row.id] }));
   const byConnection = new Map<string, string[]>();
-  for (const row of rows) {
-    const ids = byConnection.get(row.connectionId) ?? [];
-    ids.push(row.id);
-    byConnection.set(row.connectionId, ids);
-  }
-  const batches: { jobId: string; ids: string[] }[] = [];
-  for (const ids of byConnection.values()) {
-    for (let start = 0; start < ids.length; start += size) {
-      const chunk = ids.slice(start, start + size);
-      batches.push({ jobId: inboxJobId(chunk[0]), ids: chunk });
-    }
-  }
-  return batches;
+  for (const row of rows)
+    byConnection.set(row.connectionId, [...(byConnection.get(row.connectionId) ?? []), row.id]);
+  return [...byConnection].map(([connectionId, ids]) => ({
+    jobId: connectionImportJobId(connectionId),
+    data: { connectionId },
+    ids,
+  }));
 }
 
 /** How often the relay looks for stored webhooks (the latency it adds at most). */
@@ -51,8 +49,9 @@ const LAST_CHECK_S = 60;
 const BATCH = 500;
 
 /**
- * Turns stored webhooks into import jobs, from the worker: each job a batch of up to
- * IMPORT_BATCH_SIZE rows of one connection, named after its first row (ARCHITECTURE.md §3). Rows
+ * Turns stored webhooks into import jobs, from the worker: one job per connection with waiting
+ * rows, which imports them IMPORT_BATCH_SIZE at a time (ARCHITECTURE.md §3); at size 1, one job
+ * per row. Rows
  * are claimed with SKIP LOCKED, so several workers share the work, and each unprocessed row is
  * looked at again on a backoff: a row whose job vanished (a flushed Redis) is given to a new
  * batch, so nothing is lost. A row whose processing failed is due again after its retry wait (set
@@ -82,26 +81,27 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
     clearTimeout(this.timer);
   }
 
-  /** Enqueues every row that is due and whose job is not in the queue; answers how many rows. */
+  /** Enqueues a job for every row that is due and whose job is not in the queue; answers how many rows. */
   async relay(): Promise<number> {
     let total = 0;
     for (;;) {
       const rows = await this.inbox.claimDue({ firstCheckS: FIRST_CHECK_S, lastCheckS: LAST_CHECK_S }, BATCH);
       if (rows.length === 0) return total;
       const lost = await this.withoutJob(rows.filter((row) => !row.fresh));
-      const batches = importBatches([...rows.filter((row) => row.fresh), ...lost], this.batchSize);
+      const jobs = importJobs([...rows.filter((row) => row.fresh), ...lost], this.batchSize);
       // the rows name their job before it exists: a relay that dies in between leaves rows whose
-      // job is unknown, which their next check gives to a new batch
-      await this.inbox.assignJobs(batches);
+      // job is unknown, which their next check gives to a new one
+      await this.inbox.assignJobs(jobs);
       await this.queue.addBulk(
-        batches.map((batch) => ({
+        jobs.map((job) => ({
           name: 'import',
-          data: { inboxIds: batch.ids } satisfies InboxBatchJob,
+          data: job.data,
           // one attempt per job: a failed row is retried from here on its own wait (DeadWebhooks)
-          opts: { jobId: batch.jobId, removeOnComplete: true, removeOnFail: true },
+          opts: { jobId: job.jobId, removeOnComplete: true, removeOnFail: true },
         })),
       );
-      total += batches.reduce((sum, batch) => sum + batch.ids.length, 0);
+      await this.recheckSoon(jobs);
+      total += jobs.reduce((sum, job) => sum + job.ids.length, 0);
       if (rows.length < BATCH) return total;
     }
   }
@@ -116,6 +116,20 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
     const states = await Promise.all(jobs.map((job) => this.queue.getJobState(job)));
     const live = new Set(jobs.filter((_, index) => states[index] !== 'unknown'));
     return rows.filter((row) => row.importJob === null || !live.has(row.importJob));
+  }
+
+  /**
+   * A connection's job that was already running when its new rows came may have taken its last
+   * batch before them, and adding it again did nothing: those rows are looked at again on the next
+   * round, not after the usual wait, and get a job once the running one ends.
+   */
+  private async recheckSoon(jobs: { jobId: string; data: InboxImportJob; ids: string[] }[]): Promise<void> {
+    const drains = jobs.filter((job) => 'connectionId' in job.data);
+    if (drains.length === 0) return;
+    const states = await Promise.all(drains.map((job) => this.queue.getJobState(job.jobId)));
+    await this.inbox.dueAgain(
+      drains.filter((_, index) => states[index] === 'active').flatMap((job) => job.ids),
+    );
   }
 
   private schedule(): void {

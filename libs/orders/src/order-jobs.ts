@@ -1,6 +1,7 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
+import type { EntityManager } from 'typeorm';
 import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
 import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { MarketplaceError, type MarketplaceOrder, type OrderHint, type ShopAccess } from '@ocop/marketplaces';
@@ -10,7 +11,7 @@ import { DeadWebhooks } from './dead-webhooks';
 import { OrderActions } from './order-actions';
 import { OrderImport, type ImportResult, type ImportSource, type OrderSource } from './order-import';
 import type { WebhookInboxEntry } from './entities';
-import type { InboxBatchJob } from './inbox-relay';
+import type { InboxImportJob } from './inbox-relay';
 import { isNewer } from './order-lifecycle';
 import { orderPushesUnconfirmed } from './order-metrics';
 import { OrderPollStore } from './order-polls.repository';
@@ -79,18 +80,6 @@ export class OrderIntake {
     };
   }
 
-  /** An order as the marketplace's API gave it, or (Sendo's search rows) fetched by number first. */
-  async take(
-    context: IntakeContext,
-    order: MarketplaceOrder | undefined,
-    externalOrderId: string,
-    via: ImportSource,
-  ): Promise<void> {
-    const full =
-      order ?? (await this.adapters[context.shop.marketplace].fetchOrder(context.shop, externalOrderId));
-    await this.confirmIfAsked(context, await this.imports.import(context.source, full, via));
-  }
-
   /**
    * Stored webhooks of one connection, oldest first: their orders read from the marketplace together
    * (a push is only a hint) and imported in one transaction with the rows marked processed, so a
@@ -122,39 +111,57 @@ export class OrderIntake {
       byOrder.set(order.externalOrderId, held);
     });
     const groups = [...byOrder.values()];
-    if (groups.length === 0) return failures;
-    try {
-      await this.importWithRows(context, groups);
-    } catch (error) {
-      if (groups.length === 1) return [...failures, ...groups[0].entries.map((entry) => ({ entry, error }))];
-      // one order's trouble must not hold back the rest: each on its own
-      for (const group of groups) {
-        await this.importWithRows(context, [group]).catch((own: unknown) => {
-          failures.push(...group.entries.map((entry) => ({ entry, error: own })));
-        });
-      }
+    const failed = await this.takeMany(
+      context,
+      groups.map((group) => group.order),
+      'webhook',
+      (manager, imported) =>
+        this.inbox.markProcessed(
+          manager,
+          groups
+            .filter((group) => imported.includes(group.order))
+            .flatMap((group) => group.entries.map((entry) => entry.id)),
+        ),
+    );
+    for (const { order, error } of failed) {
+      const group = byOrder.get(order.externalOrderId);
+      failures.push(...(group?.entries ?? []).map((entry) => ({ entry, error })));
     }
     return failures;
   }
 
-  private async importWithRows(
+  /**
+   * Orders as the marketplace's API gave them, imported in one transaction (with `alongside`, which
+   * records what else the import settles, e.g. the inbox rows), new ones confirmed where asked. If
+   * the transaction fails, each order is tried on its own, so one order's trouble does not hold
+   * back the rest; answers the orders that failed, with why.
+   */
+  async takeMany(
     context: IntakeContext,
-    groups: { order: MarketplaceOrder; entries: WebhookInboxEntry[] }[],
-  ): Promise<void> {
-    const results = await this.transactions.run(async (manager) => {
-      const imported = await this.imports.importMany(
-        context.source,
-        groups.map((group) => group.order),
-        'webhook',
-        manager,
-      );
-      await this.inbox.markProcessed(
-        manager,
-        groups.flatMap((group) => group.entries.map((entry) => entry.id)),
-      );
-      return imported;
-    });
-    for (const result of results) await this.confirmIfAsked(context, result);
+    orders: MarketplaceOrder[],
+    via: ImportSource,
+    alongside?: (manager: EntityManager, imported: MarketplaceOrder[]) => Promise<void>,
+  ): Promise<{ order: MarketplaceOrder; error: unknown }[]> {
+    if (orders.length === 0) return [];
+    const attempt = async (batch: MarketplaceOrder[]) => {
+      const results = await this.transactions.run(async (manager) => {
+        const imported = await this.imports.importMany(context.source, batch, via, manager);
+        await alongside?.(manager, batch);
+        return imported;
+      });
+      for (const result of new Set(results)) await this.confirmIfAsked(context, result);
+    };
+    try {
+      await attempt(orders);
+      return [];
+    } catch (error) {
+      if (orders.length === 1) return [{ order: orders[0], error }];
+      const failed: { order: MarketplaceOrder; error: unknown }[] = [];
+      for (const order of orders) {
+        await attempt([order]).catch((own: unknown) => failed.push({ order, error: own }));
+      }
+      return failed;
+    }
   }
 
   /** Confirms a new order automatically where the connection asks for it and the order can be served. */
@@ -173,25 +180,30 @@ export class OrderIntake {
 }
 
 /**
- * Imports a batch of stored webhooks (InboxRelay cuts them: one connection, up to
- * IMPORT_BATCH_SIZE); a row is marked processed in its import's transaction, never before. A failed
+ * Imports stored webhooks: a connection's waiting rows IMPORT_BATCH_SIZE at a time, or (at size 1)
+ * the one row a job names; a row is marked processed in its import's transaction, never before. A failed
  * row is retried by the inbox relay on the row's own growing wait, and after INBOX_MAX_ATTEMPTS it
  * is dead (DeadWebhooks), so the job itself is tried once.
  */
 @Processor(QUEUES.orderInbox, { concurrency: 8 })
 export class InboxProcessor extends WorkerHost {
+  private readonly batchSize: number;
+
   constructor(
     private readonly inbox: WebhookInboxStore,
     private readonly intake: OrderIntake,
     private readonly connections: ConnectionsService,
     private readonly deadWebhooks: DeadWebhooks,
     @Inject(LOGGER) private readonly logger: Logger,
+    config: ConnectorConfig,
   ) {
     super();
+    this.batchSize = config.env.IMPORT_BATCH_SIZE;
   }
 
-  async process(job: Job<InboxBatchJob | { inboxId: string }>): Promise<string> {
-    // a job enqueued by a worker of before batching names one row
+  async process(job: Job<InboxImportJob | { inboxId: string }>): Promise<string> {
+    if ('connectionId' in job.data) return this.drain(job.data.connectionId);
+    // a job enqueued by a worker of before batching names one row as `inboxId`
     const ids = 'inboxIds' in job.data ? job.data.inboxIds : [job.data.inboxId];
     const entries = await this.inbox.waiting(ids);
     if (entries.length === 0) return 'already processed';
@@ -200,20 +212,45 @@ export class InboxProcessor extends WorkerHost {
       byConnection.set(entry.connectionId, [...(byConnection.get(entry.connectionId) ?? []), entry]);
     }
     let failed = 0;
-    for (const [connectionId, own] of byConnection) {
-      let failures: { entry: WebhookInboxEntry; error: unknown }[];
-      try {
-        failures = await this.intake.takePushes(await this.intake.source(connectionId), own);
-      } catch (error) {
-        failures = own.map((entry) => ({ entry, error }));
-        if (error instanceof MarketplaceError && error.kind === 'auth') {
-          await this.connections.markAuthFailed(connectionId, error.message);
-        }
-      }
-      for (const { entry, error } of failures) await this.fail(entry, error);
-      failed += failures.length;
-    }
+    for (const [connectionId, own] of byConnection) failed += await this.importRows(connectionId, own);
     return `imported ${entries.length - failed}, failed ${failed}`;
+  }
+
+  /**
+   * A connection's waiting rows, a batch at a time, until none is left: rows that arrive while a
+   * batch is imported join the next one, so a burst is imported in full batches.
+   */
+  private async drain(connectionId: string): Promise<string> {
+    const seen = new Set<string>();
+    let imported = 0;
+    let failed = 0;
+    for (;;) {
+      const entries = (await this.inbox.waitingOf(connectionId, this.batchSize)).filter(
+        (e) => !seen.has(e.id),
+      );
+      // a row taken twice in one run (its import committed nothing and recorded no failure) waits for the relay
+      if (entries.length === 0) break;
+      for (const entry of entries) seen.add(entry.id);
+      const failures = await this.importRows(connectionId, entries);
+      failed += failures;
+      imported += entries.length - failures;
+    }
+    return `imported ${imported}, failed ${failed}`;
+  }
+
+  /** Imports one connection's rows as one batch; answers how many failed (each recorded on its row). */
+  private async importRows(connectionId: string, entries: WebhookInboxEntry[]): Promise<number> {
+    let failures: { entry: WebhookInboxEntry; error: unknown }[];
+    try {
+      failures = await this.intake.takePushes(await this.intake.source(connectionId), entries);
+    } catch (error) {
+      failures = entries.map((entry) => ({ entry, error }));
+      if (error instanceof MarketplaceError && error.kind === 'auth') {
+        await this.connections.markAuthFailed(connectionId, error.message);
+      }
+    }
+    for (const { entry, error } of failures) await this.fail(entry, error);
+    return failures.length;
   }
 
   private async fail(entry: WebhookInboxEntry, error: unknown): Promise<void> {
@@ -320,14 +357,19 @@ export class OrderPollProcessor extends WorkerHost {
           connectionId,
           page.map((change) => change.externalOrderId),
         );
-        for (const change of page) {
+        const changed = page.filter((change) => {
           const known = stored.get(change.externalOrderId);
-          if (!known || isNewer(known, change)) {
-            await this.intake.take(context, change.order, change.externalOrderId, 'poll');
-            imported += 1;
-          }
-          if (!newest || change.updatedAt > newest) newest = change.updatedAt;
-        }
+          return !known || isNewer(known, change);
+        });
+        // Sendo's search rows are thin: those orders are fetched by number first
+        const orders = await Promise.all(
+          changed.map((change) => change.order ?? adapter.fetchOrder(context.shop, change.externalOrderId)),
+        );
+        const failed = await this.intake.takeMany(context, orders, 'poll');
+        // a page's orders import together; one the import refused fails the poll, as before
+        if (failed.length > 0) throw failed[0].error;
+        imported += orders.length;
+        for (const change of page) if (!newest || change.updatedAt > newest) newest = change.updatedAt;
       }
       await this.polls.record(connectionId, newest, null);
       await this.connections.recordOrderSync(connectionId, started);

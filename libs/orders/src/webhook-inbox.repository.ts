@@ -125,8 +125,8 @@ export class WebhookInboxStore {
   }
 
   /** Records which job each row was given to (the relay asks the queue about it on the row's next check). */
-  async assignJobs(batches: { jobId: string; ids: string[] }[]): Promise<void> {
-    const rows = batches.flatMap((batch) => batch.ids.map((id) => [id, batch.jobId]));
+  async assignJobs(jobs: { jobId: string; ids: string[] }[]): Promise<void> {
+    const rows = jobs.flatMap((job) => job.ids.map((id) => [id, job.jobId]));
     if (rows.length === 0) return;
     await this.dataSource.query(
       `UPDATE webhook_inbox w SET import_job = v.job
@@ -143,6 +143,31 @@ export class WebhookInboxStore {
       .orderBy('w.received_at', 'ASC')
       .addOrderBy('w.id', 'ASC')
       .getMany();
+  }
+
+  /**
+   * A connection's rows waiting to be imported, oldest first, at most `limit`: not processed, not
+   * dead, and not waiting out a failed attempt's retry time.
+   */
+  async waitingOf(connectionId: string, limit: number): Promise<WebhookInboxEntry[]> {
+    return this.dataSource.manager
+      .createQueryBuilder(WebhookInboxEntry, 'w')
+      .where('w.connection_id = :connectionId AND w.processed_at IS NULL AND w.dead_at IS NULL', {
+        connectionId,
+      })
+      .andWhere('(w.last_error IS NULL OR w.relay_at <= now())')
+      .orderBy('w.received_at', 'ASC')
+      .addOrderBy('w.id', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  /** These rows are due for the relay's next look (their job was already running when they came). */
+  async dueAgain(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.dataSource.query(`UPDATE webhook_inbox SET relay_at = now() WHERE id = ANY($1::uuid[])`, [
+      ids,
+    ]);
   }
 
   /** The rows' orders were imported (in the caller's transaction): done, counting this attempt. */

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../libs/database/src/data-source';
 import { createLogger } from '../../../libs/common/src/logger';
 import type { ConnectorConfig } from '@ocop/common';
-import { InboxRelay, inboxJobId } from '../../../libs/orders/src/inbox-relay';
+import { connectionImportJobId, InboxRelay, inboxJobId } from '../../../libs/orders/src/inbox-relay';
 import { WebhookInboxStore } from '../../../libs/orders/src/webhook-inbox.repository';
 import { QUEUES } from '@ocop/jobs';
 import { dropDatabase, freshDatabase } from '../../support/database';
@@ -28,10 +28,7 @@ describe('inbox relay: jobs are re-added only when the queue lost them', () => {
       connection: { url: process.env.REDIS_URL },
       prefix: `{relay-spec-${process.pid}}`,
     });
-    // batches of two, so a batch's job holds more than one row
-    relay = new InboxRelay(new WebhookInboxStore(dataSource), queue, createLogger('silent', 'relay-spec'), {
-      env: { IMPORT_BATCH_SIZE: 2 },
-    } as ConnectorConfig);
+    relay = relayOf(200);
   });
   afterAll(async () => {
     await queue?.obliterate({ force: true });
@@ -39,6 +36,11 @@ describe('inbox relay: jobs are re-added only when the queue lost them', () => {
     await dataSource?.destroy();
     await dropDatabase(DATABASE_URL);
   });
+
+  const relayOf = (batchSize: number) =>
+    new InboxRelay(new WebhookInboxStore(dataSource), queue, createLogger('silent', 'relay-spec'), {
+      env: { IMPORT_BATCH_SIZE: batchSize },
+    } as ConnectorConfig);
 
   async function storeWebhooks(n: number): Promise<string[]> {
     const rows: { id: string }[] = await dataSource.query(
@@ -63,29 +65,44 @@ describe('inbox relay: jobs are re-added only when the queue lost them', () => {
     return row.wait;
   };
 
-  it('enqueues new rows once in batches, then leaves rows whose batch still waits alone', async () => {
+  it('enqueues one job per connection, then leaves rows whose job still waits alone', async () => {
     const ids = await storeWebhooks(3);
+    const [{ connection_id: connectionId }] = await dataSource.query(
+      `SELECT connection_id FROM webhook_inbox WHERE id = $1`,
+      [ids[0]],
+    );
     expect(await relay.relay()).toBe(3);
-    // one connection's three rows: a batch of two and a batch of one, each named after its first row
-    expect((await queue.getJobCounts('waiting')).waiting).toBe(2);
-    expect((await queue.getJob(inboxJobId(ids[0])))?.data).toEqual({ inboxIds: [ids[0], ids[1]] });
-    expect((await queue.getJob(inboxJobId(ids[2])))?.data).toEqual({ inboxIds: [ids[2]] });
+    // one connection's three rows: one job, which takes the connection's waiting rows when it runs
+    expect((await queue.getJobCounts('waiting')).waiting).toBe(1);
+    expect((await queue.getJob(connectionImportJobId(connectionId)))?.data).toEqual({ connectionId });
     // not due again yet
     expect(await relay.relay()).toBe(0);
-    // due, but every job is still in the queue: nothing is added
+    // due, but the job is still in the queue: nothing is added
     await makeDue(ids);
     expect(await relay.relay()).toBe(0);
     expect(await waitSeconds(ids[0])).toBeGreaterThan(4);
 
-    // a job the queue lost (a flushed Redis, attempts run out): its rows go to a new batch when next due
+    // a job the queue lost (a flushed Redis): its rows get it back when next due
     // 1: the job is gone (0 would mean BullMQ kept it, and the relay rightly leaves the rows alone)
-    expect(await queue.remove(inboxJobId(ids[0]))).toBe(1);
-    expect(await queue.getJobState(inboxJobId(ids[0]))).toBe('unknown');
+    expect(await queue.remove(connectionImportJobId(connectionId))).toBe(1);
     await makeDue(ids);
-    expect(await relay.relay()).toBe(2);
-    expect(await queue.getJobState(inboxJobId(ids[0]))).toBe('waiting');
-    expect((await queue.getJob(inboxJobId(ids[0])))?.data).toEqual({ inboxIds: [ids[0], ids[1]] });
-    expect((await queue.getJobCounts('waiting')).waiting).toBe(2);
+    expect(await relay.relay()).toBe(3);
+    expect(await queue.getJobState(connectionImportJobId(connectionId))).toBe('waiting');
+    await queue.remove(connectionImportJobId(connectionId));
+  });
+
+  it('at IMPORT_BATCH_SIZE=1, gives each row a job of its own and re-adds only the lost one', async () => {
+    const single = relayOf(1);
+    const ids = await storeWebhooks(3);
+    expect(await single.relay()).toBe(3);
+    expect((await queue.getJob(inboxJobId(ids[1])))?.data).toEqual({ inboxIds: [ids[1]] });
+    await makeDue(ids);
+    expect(await single.relay()).toBe(0);
+    expect(await queue.remove(inboxJobId(ids[1]))).toBe(1);
+    expect(await queue.getJobState(inboxJobId(ids[1]))).toBe('unknown');
+    await makeDue(ids);
+    expect(await single.relay()).toBe(1);
+    expect(await queue.getJobState(inboxJobId(ids[1]))).toBe('waiting');
   });
 
   it('looks at a waiting row less often the older it is, at least once a minute', async () => {
