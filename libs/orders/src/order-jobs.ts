@@ -126,13 +126,13 @@ export class InboxProcessor extends WorkerHost {
     const entry = await this.inbox.byId(job.data.inboxId);
     if (!entry || entry.processedAt) return 'already processed';
     if (entry.deadAt) return 'dead';
+    let shop: ShopAccess | undefined;
     try {
       // the order the push carried (Voso, Postmart) is never imported as it came: only its id and time
       const { externalOrderId, updatedAt } = readChange(entry.change);
-      await this.intake.takePush(await this.intake.source(entry.connectionId), {
-        externalOrderId,
-        updatedAt,
-      });
+      const context = await this.intake.source(entry.connectionId);
+      shop = context.shop;
+      await this.intake.takePush(context, { externalOrderId, updatedAt });
       await this.inbox.markProcessed(entry.id);
       return 'imported';
     } catch (error) {
@@ -146,8 +146,8 @@ export class InboxProcessor extends WorkerHost {
           'stored webhook failed too often: set aside as dead until an admin retries it',
         );
       }
-      if (error instanceof MarketplaceError && error.kind === 'auth') {
-        await this.connections.markAuthFailed(entry.connectionId, error.message);
+      if (error instanceof MarketplaceError && error.kind === 'auth' && shop) {
+        await this.connections.markAuthFailed(shop, error.message);
       }
       throw error;
     }
@@ -235,8 +235,10 @@ export class OrderPollProcessor extends WorkerHost {
     let newest = cursor;
     let seen = 0;
     let imported = 0;
+    let shop: ShopAccess | undefined;
     try {
       const context = await this.intake.source(connectionId);
+      shop = context.shop;
       const adapter = this.adapters[context.shop.marketplace];
       for await (const page of adapter.ordersChangedSince(context.shop, since)) {
         seen += page.length;
@@ -259,8 +261,8 @@ export class OrderPollProcessor extends WorkerHost {
       const message = error instanceof Error ? error.message : String(error);
       // pages need not come in time order: only a complete read may move the cursor
       await this.polls.record(connectionId, cursor, message);
-      if (error instanceof MarketplaceError && error.kind === 'auth') {
-        await this.connections.markAuthFailed(connectionId, error.message);
+      if (error instanceof MarketplaceError && error.kind === 'auth' && shop) {
+        await this.connections.markAuthFailed(shop, error.message);
       }
       this.logger.warn({ connectionId, err: message }, 'order poll failed; the next poll goes on');
     }
