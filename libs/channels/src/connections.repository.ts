@@ -151,6 +151,20 @@ export class ConnectionStore {
       .getOne();
   }
 
+  /**
+   * The connection with its sealed credentials, its row locked until the caller's transaction
+   * ends: a credentials change (PATCH) waits for it, or it waits for the change and reads the new ones.
+   */
+  async lockedWithCredentials(manager: EntityManager, connectionId: string): Promise<Connection | null> {
+    return manager
+      .getRepository(Connection)
+      .createQueryBuilder('c')
+      .addSelect('c.credentials_sealed', 'c_credentials_sealed')
+      .where('c.id = :connectionId', { connectionId })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
   /** The connection of a shop with its sealed credentials (its webhook secret is among them). */
   async withCredentialsOfShop(marketplace: Marketplace, shopId: string): Promise<Connection | null> {
     return this.connections

@@ -23,7 +23,7 @@ import {
   type ShopAccess,
 } from '@ocop/marketplaces';
 import { MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from './adapters';
-import { openCredentials, sealCredentials } from './credentials';
+import { openCredentials, sameCredentials, sealCredentials } from './credentials';
 import {
   ConnectionListQuery,
   CreateConnectionBody,
@@ -211,11 +211,6 @@ export class ConnectionsService {
         shopIdentity(current.marketplace, current.shopId),
         body.credentials,
       );
-      // Working credentials lift an auth failure; a pause stays a pause.
-      if (current.status === 'auth_failed' && !body.status) {
-        changes.status = 'active';
-        changes.statusReason = null;
-      }
     }
     if (body.status) {
       changes.status = body.status;
@@ -230,7 +225,14 @@ export class ConnectionsService {
       if (body.stockBufferPercent !== undefined && body.stockBufferPercent !== current.stockBufferPercent) {
         await this.versions.bumpConnection(manager, id, 'stock');
       }
-      if (changes.status === 'active') await this.versions.wake(manager, id);
+      // Working credentials lift an auth failure; a pause stays a pause. Decided on the status under
+      // this write's row lock, not the one read before the marketplace was asked: a refusal of the
+      // old credentials (a poll that read them earlier) may have committed meanwhile.
+      const lifted =
+        body.credentials !== undefined &&
+        !body.status &&
+        (await this.connections.liftAuthFailure(manager, id, actor));
+      if (changes.status === 'active' || lifted) await this.versions.wake(manager, id);
     });
     return this.get(scope, id);
   }
@@ -372,7 +374,7 @@ export class ConnectionsService {
     }
     if (refusal !== null) {
       // a check that changes the status is the checker's change
-      await this.markAuthFailed(id, refusal, actor ?? undefined);
+      await this.markAuthFailed(shop, refusal, actor ?? undefined);
       return this.checked(scope, id, false, refusal, checkedAt);
     }
     if (current.status === 'auth_failed') {
@@ -394,15 +396,26 @@ export class ConnectionsService {
   }
 
   /**
-   * The marketplace refused the stored credentials: stop pushing and say so in the API.
+   * The marketplace refused the credentials `refused` carried: stop pushing and say so in the API.
+   * Only if they are still the stored ones: a job reads them when it starts, so its refusal may
+   * arrive after a PATCH replaced them with credentials the marketplace has just accepted, and
+   * must not pause the connection then (the next call uses the new ones and finds out for itself).
    * `checkedBy`: the person whose check found it out, then its last changer; the sync engine's own
    * finding leaves the last changer as it was.
    */
-  async markAuthFailed(connectionId: string, reason: string, checkedBy?: Actor): Promise<void> {
+  async markAuthFailed(refused: ShopAccess, reason: string, checkedBy?: Actor): Promise<void> {
     await this.transactions.run(async (manager) => {
+      const row = await this.connections.lockedWithCredentials(manager, refused.connectionId);
+      if (!row) return;
+      const stored = openCredentials(
+        this.key,
+        shopIdentity(row.marketplace, row.shopId),
+        row.credentialsSealed,
+      );
+      if (!sameCredentials(stored, refused.credentials)) return;
       const failed = await this.connections.markAuthFailed(
         manager,
-        connectionId,
+        refused.connectionId,
         `The marketplace refused the credentials: ${reason}`,
         checkedBy,
       );

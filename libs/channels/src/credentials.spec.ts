@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { openCredentials, sealCredentials } from './credentials';
+import { openCredentials, sameCredentials, sealCredentials } from './credentials';
 
 describe('credentials at rest', () => {
   const key = randomBytes(32);
@@ -18,5 +18,14 @@ describe('credentials at rest', () => {
     expect(() => openCredentials(key, 'voso:shop-123', sealed)).toThrow();
     const tampered = sealed.slice(0, -4) + (sealed.endsWith('AAAA') ? 'BBBB' : 'AAAA');
     expect(() => openCredentials(key, 'sendo:shop-123', tampered)).toThrow();
+  });
+
+  it('tells the credentials stored now from replaced ones, whatever the order of their fields', () => {
+    const stored = { USERNAME: 'voso_a1', PASSWORD: 'p1', webhookSecret: 'w1' };
+    expect(sameCredentials(stored, { webhookSecret: 'w1', PASSWORD: 'p1', USERNAME: 'voso_a1' })).toBe(true);
+    expect(sameCredentials(stored, { ...stored, PASSWORD: 'p2' })).toBe(false);
+    expect(sameCredentials(stored, { USERNAME: 'voso_a1', PASSWORD: 'p1' })).toBe(false);
+    expect(sameCredentials({ USERNAME: 'voso_a1', PASSWORD: 'p1' }, stored)).toBe(false);
+    expect(sameCredentials(stored, { USERNAME: 'voso_a1', PASSWORD: 'p1', other: 'w1' })).toBe(false);
   });
 });

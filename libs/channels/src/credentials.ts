@@ -28,3 +28,13 @@ export function openCredentials(key: Buffer, shopIdentity: string, sealed: strin
   const plain = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   return JSON.parse(plain) as Record<string, string>;
 }
+
+/**
+ * Whether a refusal is about the credentials stored now: a call refused with credentials that
+ * were replaced meanwhile (a poll or push that read them before a PATCH) says nothing about the
+ * new ones, which the PATCH has just proven with the marketplace.
+ */
+export function sameCredentials(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}

@@ -78,7 +78,7 @@ export class OrderActionProcessor extends WorkerHost {
     const order = await this.orders.byId(job.data.orderId);
     if (!order?.requestedAction) return 'nothing requested';
     const adapter = this.adapters[order.marketplace];
-    let shop: ShopAccess;
+    let shop: ShopAccess | undefined;
     try {
       // inside: a connection that may not be called any more refuses the action like its marketplace would
       shop = await this.connections.access(order.connectionId);
@@ -92,7 +92,8 @@ export class OrderActionProcessor extends WorkerHost {
       }
     } catch (error) {
       if (!(error instanceof MarketplaceError) || error.kind === 'retryable') throw error;
-      if (error.kind === 'auth') await this.connections.markAuthFailed(order.connectionId, error.message);
+      // only an adapter call answers 'auth', so the shop was read by then
+      if (error.kind === 'auth' && shop) await this.connections.markAuthFailed(shop, error.message);
       // the marketplace refused: say so on the order, and stop asking
       await this.orders.refuseAction(
         order.id,

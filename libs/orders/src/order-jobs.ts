@@ -241,12 +241,16 @@ export class InboxProcessor extends WorkerHost {
   /** Imports one connection's rows as one batch; answers how many failed (each recorded on its row). */
   private async importRows(connectionId: string, entries: WebhookInboxEntry[]): Promise<number> {
     let failures: { entry: WebhookInboxEntry; error: unknown }[];
+    // the credentials this batch used: a refusal of ones replaced meanwhile pauses nothing
+    let shop: ShopAccess | undefined;
     try {
-      failures = await this.intake.takePushes(await this.intake.source(connectionId), entries);
+      const context = await this.intake.source(connectionId);
+      shop = context.shop;
+      failures = await this.intake.takePushes(context, entries);
     } catch (error) {
       failures = entries.map((entry) => ({ entry, error }));
-      if (error instanceof MarketplaceError && error.kind === 'auth') {
-        await this.connections.markAuthFailed(connectionId, error.message);
+      if (shop && error instanceof MarketplaceError && error.kind === 'auth') {
+        await this.connections.markAuthFailed(shop, error.message);
       }
     }
     for (const { entry, error } of failures) await this.fail(entry, error);
@@ -348,8 +352,10 @@ export class OrderPollProcessor extends WorkerHost {
     let newest = cursor;
     let seen = 0;
     let imported = 0;
+    let shop: ShopAccess | undefined;
     try {
       const context = await this.intake.source(connectionId);
+      shop = context.shop;
       const adapter = this.adapters[context.shop.marketplace];
       for await (const page of adapter.ordersChangedSince(context.shop, since)) {
         seen += page.length;
@@ -377,8 +383,8 @@ export class OrderPollProcessor extends WorkerHost {
       const message = error instanceof Error ? error.message : String(error);
       // pages need not come in time order: only a complete read may move the cursor
       await this.polls.record(connectionId, cursor, message);
-      if (error instanceof MarketplaceError && error.kind === 'auth') {
-        await this.connections.markAuthFailed(connectionId, error.message);
+      if (error instanceof MarketplaceError && error.kind === 'auth' && shop) {
+        await this.connections.markAuthFailed(shop, error.message);
       }
       this.logger.warn({ connectionId, err: message }, 'order poll failed; the next poll goes on');
     }

@@ -384,7 +384,7 @@ export class ConnectionSyncProcessor extends WorkerHost {
     }
     marketplaceCalls.inc({ marketplace: shop.marketplace, operation, outcome: error.kind });
     if (error.kind === 'auth') {
-      await this.connections.markAuthFailed(shop.connectionId, error.message);
+      await this.connections.markAuthFailed(shop, error.message);
       await this.state.releaseClaims(listings);
       this.logger.warn(
         { connectionId: shop.connectionId },

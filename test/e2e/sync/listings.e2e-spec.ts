@@ -301,13 +301,10 @@ describe('listings: publish, update, stock, OCOP badge and delist on all three m
     });
     expect(republish.status).toBe(202);
     expect(republish.body.listings).toBe(1);
-    // In about one full run of three (two suites at a time) the listing came back later than the
-    // default 15 s; why is not yet understood (a guess: a first publish refused with the lost
-    // shop's session, then the retry's backoff). Followed up on issue 13's note.
     await eventually(async () => {
       const held = await sandboxControl(own.urls.voso).listings(shopId);
       return held.length === 1 && held[0].variants[0].quantity === 30 ? held : undefined;
-    }, 60_000);
+    });
     const synced = await eventually(async () => {
       const res = await api.call('GET', `/v1/listings/${listing.body.id}`, { key: coop.key });
       return res.body.status === 'synced' && res.body.lag === 0 ? res.body : undefined;

@@ -67,9 +67,11 @@ describe('notices written in the transaction of their cause', () => {
 
   it('a shop whose credentials are refused: its producer’s people, once per episode', async () => {
     const shop = await services.connect(producer, 'voso');
-    await services.connections.markAuthFailed(shop.id, 'sai mật khẩu');
+    // what a job that called the marketplace held: the refusal is about these credentials
+    const refused = await services.connections.access(shop.id);
+    await services.connections.markAuthFailed(refused, 'sai mật khẩu');
     // the next refusal of the same episode (the sync engine, an order poll) tells nobody again
-    await services.connections.markAuthFailed(shop.id, 'sai mật khẩu');
+    await services.connections.markAuthFailed(refused, 'sai mật khẩu');
     let written = await notices('connection_auth_failed');
     expect(written).toHaveLength(1);
     expect(written[0]).toMatchObject({
@@ -82,7 +84,7 @@ describe('notices written in the transaction of their cause', () => {
 
     // it recovers (new credentials, or a check the marketplace accepts), then fails again
     await services.connections.update(EVERYTHING, shop.id, { status: 'active' }, null);
-    await services.connections.markAuthFailed(shop.id, 'tài khoản bị khóa');
+    await services.connections.markAuthFailed(refused, 'tài khoản bị khóa');
     written = await notices('connection_auth_failed');
     expect(written.map((n: { recipient: string }) => n.recipient)).toEqual([people.staff, people.staff]);
     expect(new Set(written.map((n: { subject: string }) => n.subject)).size).toBe(2);
