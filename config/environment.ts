@@ -109,6 +109,14 @@ export const environmentSchema = z.object({
   PASSWORD_SCRYPT_LN: z.coerce.number().int().min(4).max(20).default(15),
   /** A session ends this many days after its sign-in however busy it is; the person signs in again. */
   SESSION_MAX_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  /**
+   * Group commit of the webhook inbox: a received webhook waits at most this long for the
+   * webhooks of other requests, which are then stored by one INSERT and one commit; every request
+   * is answered once that commit is done. 0 groups only what arrives in the same event-loop turn.
+   */
+  WEBHOOK_GROUP_COMMIT_MS: z.coerce.number().int().min(0).max(50).default(2),
+  /** The most webhooks one group commit of the inbox stores; a full group is written at once. */
+  WEBHOOK_GROUP_COMMIT_ROWS: z.coerce.number().int().min(1).max(1000).default(64),
   /** Processed webhooks are kept this many days (for audits), then deleted by the worker. */
   INBOX_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
   /** A stored webhook that failed this many times is set aside as dead until an admin retries it. */

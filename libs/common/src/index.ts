@@ -13,3 +13,4 @@ export * from './within';
 export * from './openapi';
 export * from './well-formed';
 export * from './seeded-random';
+export * from './group-commit';

@@ -1,4 +1,4 @@
-import { Counter } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { singletonMetric } from '@ocop/jobs';
 
 export const webhooksReceived = singletonMetric(
@@ -8,6 +8,16 @@ export const webhooksReceived = singletonMetric(
       name: 'webhooks_received_total',
       help: 'Marketplace webhooks by marketplace and outcome (stored, duplicate, refused, malformed, unknown_shop, rate_limited)',
       labelNames: ['marketplace', 'outcome'],
+    }),
+);
+
+export const webhookInboxGroupRows = singletonMetric(
+  'webhook_inbox_group_rows',
+  () =>
+    new Histogram({
+      name: 'webhook_inbox_group_rows',
+      help: 'Webhooks stored by one group commit of the inbox (one INSERT, one commit); 1 when requests come one at a time',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
     }),
 );
 

@@ -22,6 +22,7 @@ import {
 } from './order-jobs';
 import { OrdersController } from './orders.controller';
 import { OrdersService } from './orders.service';
+import { InboxWriter } from './inbox-writer';
 import { WebhookInbox } from './webhook-inbox';
 import { WebhookInboxStore } from './webhook-inbox.repository';
 import { WebhooksController } from './webhooks.controller';
@@ -32,6 +33,7 @@ import { WebhooksController } from './webhooks.controller';
   controllers: [WebhooksController, OrdersController],
   providers: [
     WebhookInbox,
+    InboxWriter,
     OrdersService,
     OrderActions,
     OrderImport,

@@ -15,6 +15,13 @@ export interface NewInboxEntry {
   rawBody: string;
 }
 
+/** A row a group commit stored, by the key that makes it unique. */
+export interface StoredInboxKey {
+  id: string;
+  connectionId: string;
+  eventId: string;
+}
+
 /** A row the relay claimed; `fresh` when it had never been enqueued, else the job it was given to. */
 export interface ClaimedInboxEntry {
   id: string;
@@ -80,25 +87,31 @@ export class WebhookInboxStore {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Stores the webhook unless the connection already has one of this event id; answers the new
-   * row's id, undefined for a duplicate.
+   * One group commit of the inbox (InboxWriter): stores each entry unless its connection already
+   * has one of its event id, in one statement, rows inserted in the order given; answers the rows
+   * it stored (duplicates are left out). The entries must be distinct by (connection, event id):
+   * the caller sorts them, so two groups that hold the same events insert them in the same order
+   * and cannot deadlock waiting on each other's uncommitted rows.
    */
-  async storeUnlessSeen(entry: NewInboxEntry): Promise<string | undefined> {
-    const stored: { id: string }[] = await this.dataSource.query(
+  async storeGroup(entries: readonly NewInboxEntry[]): Promise<StoredInboxKey[]> {
+    // one statement text for every group size (arrays, not a VALUES list), so PostgreSQL parses one
+    return this.dataSource.query(
       `INSERT INTO webhook_inbox (marketplace, event_id, connection_id, external_order_id, change, raw_body)
-       VALUES ($1, $2, $3, $4, $5, $6)
+       SELECT e.marketplace, e.event_id, e.connection_id, e.external_order_id, e.change::jsonb, e.raw_body
+       FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::text[], $6::text[])
+              WITH ORDINALITY AS e(marketplace, event_id, connection_id, external_order_id, change, raw_body, n)
+       ORDER BY e.n
        ON CONFLICT (connection_id, event_id) DO NOTHING
-       RETURNING id`,
+       RETURNING id, connection_id AS "connectionId", event_id AS "eventId"`,
       [
-        entry.marketplace,
-        entry.eventId,
-        entry.connectionId,
-        entry.externalOrderId,
-        entry.change,
-        entry.rawBody,
+        entries.map((e) => e.marketplace),
+        entries.map((e) => e.eventId),
+        entries.map((e) => e.connectionId),
+        entries.map((e) => e.externalOrderId),
+        entries.map((e) => e.change),
+        entries.map((e) => e.rawBody),
       ],
-    );
-    return stored[0]?.id;
+    ) as Promise<StoredInboxKey[]>;
   }
 
   /**

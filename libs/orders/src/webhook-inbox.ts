@@ -11,7 +11,7 @@ import {
 import { RateLimits } from '@ocop/auth';
 import { webhooksReceived } from './order-metrics';
 import { storeChange } from './stored-change';
-import { WebhookInboxStore } from './webhook-inbox.repository';
+import { InboxWriter } from './inbox-writer';
 
 export interface WebhookAnswer {
   received: true;
@@ -21,7 +21,8 @@ export interface WebhookAnswer {
 
 /**
  * Store, then acknowledge (ARCHITECTURE.md §3): a webhook is answered only once its event is
- * committed to the inbox under a unique (connection, event id); processing happens later, from
+ * committed to the inbox under a unique (connection, event id) — by a group commit with the
+ * webhooks of concurrent requests (InboxWriter), never before it; processing happens later, from
  * the inbox (see InboxRelay), so the answer never waits for it and a crash after the answer loses
  * nothing. The key is per connection, the shop whose secret signed the push: keyed per marketplace,
  * one cooperative could send another shop's coming event id first and have it dropped as a
@@ -31,7 +32,7 @@ export interface WebhookAnswer {
 @Injectable()
 export class WebhookInbox {
   constructor(
-    private readonly inbox: WebhookInboxStore,
+    private readonly inbox: InboxWriter,
     private readonly connections: ConnectionsService,
     @Inject(MARKETPLACE_ADAPTERS) private readonly adapters: MarketplaceAdapters,
     private readonly limits: RateLimits,
@@ -73,7 +74,8 @@ export class WebhookInbox {
         budget.retryAfterSeconds,
       );
     }
-    const inboxId = await this.inbox.storeUnlessSeen({
+    // answered only once the group commit holding the row is done (InboxWriter)
+    const inboxId = await this.inbox.store({
       marketplace,
       eventId: event.eventId,
       connectionId: target.connectionId,
