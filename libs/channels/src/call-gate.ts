@@ -2,7 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { CallGate, Marketplace, ShopAccess } from '@ocop/marketplaces';
 import { REDIS } from '@ocop/jobs';
-import { effectiveLimit, pace, PACE_SHARE, paceIntervalMs, THROTTLE_CUT, type Pace } from './call-pacing';
+import {
+  effectiveLimit,
+  pace,
+  PACE_SHARE,
+  PACE_TOLERANCE,
+  paceIntervalMs,
+  THROTTLE_CUT,
+  type Pace,
+} from './call-pacing';
 
 /**
  * Calls a second per shop to start from: Voso's documented 20; Sendo and Postmart publish none,
@@ -19,7 +27,7 @@ const LEARNED_LIMIT_TTL_S = 600;
 /**
  * `pace` (call-pacing.ts) run atomically in Redis on Redis's own clock, so every process paces a
  * shop against one slot and one time. KEYS: the shop's slot, its learned limit. ARGV: the
- * marketplace's default limit, PACE_SHARE. Answers [1, 0] when the call may go, else [0, ms to wait].
+ * marketplace's default limit, PACE_SHARE, PACE_TOLERANCE. Answers [1, 0] when the call may go, else [0, ms to wait].
  */
 const PACE_SCRIPT = `
 local t = redis.call('TIME')
@@ -29,7 +37,8 @@ local learned = tonumber(redis.call('GET', KEYS[2]))
 if learned and learned > 0 and learned == math.floor(learned) and learned < limit then limit = learned end
 local interval = 1000 / (math.max(1, limit) * tonumber(ARGV[2]))
 local slot = tonumber(redis.call('GET', KEYS[1])) or now
-if slot > now then return {0, math.ceil(slot - now)} end
+local early = slot - interval * tonumber(ARGV[3]) - now
+if early > 0 then return {0, math.ceil(early)} end
 local nextAt = math.max(slot, now) + interval
 redis.call('SET', KEYS[1], tostring(nextAt), 'PX', math.ceil(interval) + 1000)
 return {1, 0}
@@ -92,14 +101,17 @@ export class RedisCallGate implements CallGate {
         this.learnedKey(shop),
         CALLS_PER_SECOND[shop.marketplace],
         String(PACE_SHARE),
+        String(PACE_TOLERANCE),
       )) as [number, number];
       return admitted === 1 ? 0 : Math.max(1, waitMs);
     } catch {
       const now = Date.now();
+      const interval = paceIntervalMs(CALLS_PER_SECOND[shop.marketplace]);
       const decision = pace(
         this.local.get(shop.connectionId) ?? { nextAt: undefined },
         now,
-        paceIntervalMs(CALLS_PER_SECOND[shop.marketplace]),
+        interval,
+        interval * PACE_TOLERANCE,
       );
       if (this.local.size > 10_000) this.local.clear();
       this.local.set(shop.connectionId, { nextAt: decision.nextAt });
