@@ -2,6 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { CallGate, Marketplace, ShopAccess } from '@ocop/marketplaces';
 import { REDIS } from '@ocop/jobs';
+import {
+  effectiveLimit,
+  pace,
+  PACE_SHARE,
+  PACE_TOLERANCE,
+  paceIntervalMs,
+  THROTTLE_CUT,
+  type Pace,
+} from './call-pacing';
 
 /**
  * Calls a second per shop to start from: Voso's documented 20; Sendo and Postmart publish none,
@@ -10,60 +19,103 @@ import { REDIS } from '@ocop/jobs';
  */
 export const CALLS_PER_SECOND: Record<Marketplace, number> = { sendo: 20, voso: 20, postmart: 40 };
 
-/** Each throttle answer cuts the shop's limit to this share of what it was… */
-export const THROTTLE_CUT = 0.8;
-/** …at most once a second (a burst of throttled answers is one lesson, not twenty)… */
-const CUT_SPACING_MS = 1000;
-/** …and the lesson is forgotten after this long without a new throttle, in case the shop's limit rose. */
+/** A throttle lesson lasts this long: the refusals of about one second of calls are counted together… */
+const LESSON_MS = 1000;
+/** …and what was learned is forgotten after this long without a new throttle, in case the shop's limit rose. */
 const LEARNED_LIMIT_TTL_S = 600;
 
-/** The limit after a throttle answer: never below one call a second. */
-export function limitAfterThrottle(current: number): number {
-  return Math.max(1, Math.floor(current * THROTTLE_CUT));
-}
+/**
+ * `pace` (call-pacing.ts) run atomically in Redis on Redis's own clock, so every process paces a
+ * shop against one slot and one time. KEYS: the shop's slot, its learned limit. ARGV: the
+ * marketplace's default limit, PACE_SHARE, PACE_TOLERANCE. Answers [1, 0] when the call may go, else [0, ms to wait].
+ */
+const PACE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local limit = tonumber(ARGV[1])
+local learned = tonumber(redis.call('GET', KEYS[2]))
+if learned and learned > 0 and learned == math.floor(learned) and learned < limit then limit = learned end
+local interval = 1000 / (math.max(1, limit) * tonumber(ARGV[2]))
+local slot = tonumber(redis.call('GET', KEYS[1])) or now
+local early = slot - interval * tonumber(ARGV[3]) - now
+if early > 0 then return {0, math.ceil(early)} end
+local nextAt = math.max(slot, now) + interval
+redis.call('SET', KEYS[1], tostring(nextAt), 'PX', math.ceil(interval) + 1000)
+return {1, 0}
+`;
 
 /**
- * A per-connection rate limit held in Redis, so it holds across every worker process: a counter
- * per shop and second; a caller over the limit waits for the next second.
+ * A throttle answer counted into the shop's current lesson (opened by the first answer, for
+ * LESSON_MS), and the limit it teaches (`limitAfterThrottles`) stored for LEARNED_LIMIT_TTL_S.
+ * KEYS: the lesson, the learned limit. ARGV: the default limit, THROTTLE_CUT, the lesson's ms, the TTL s.
+ */
+const THROTTLE_SCRIPT = `
+local default = tonumber(ARGV[1])
+local start = tonumber(redis.call('HGET', KEYS[1], 'start'))
+if not start then
+  start = default
+  local learned = tonumber(redis.call('GET', KEYS[2]))
+  if learned and learned > 0 and learned == math.floor(learned) and learned < default then start = learned end
+  redis.call('HSET', KEYS[1], 'start', start)
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+end
+local refused = redis.call('HINCRBY', KEYS[1], 'refused', 1)
+local limit = math.max(1, math.floor(start * tonumber(ARGV[2])), start - refused)
+redis.call('SET', KEYS[2], limit, 'EX', ARGV[4])
+return limit
+`;
+
+/**
+ * A per-connection rate limit held in Redis, so it holds across every worker process: each shop's
+ * calls are spaced evenly at a little under its limit (GCRA), so however the marketplace's own
+ * window falls, it never sees more than the limit; a caller whose slot has not come waits for it.
  */
 @Injectable()
 export class RedisCallGate implements CallGate {
-  /** Calls per shop and second counted by this process alone, while Redis cannot be reached. */
-  private readonly local = new Map<string, number>();
+  /** Each shop's next slot in this process alone, while Redis cannot be reached. */
+  private readonly local = new Map<string, Pace>();
 
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   async beforeCall(shop: ShopAccess): Promise<void> {
     for (;;) {
-      const now = Date.now();
-      const second = Math.floor(now / 1000);
-      if (await this.admitted(shop, second)) return;
-      await new Promise((resolve) => setTimeout(resolve, 1000 - (now % 1000) + Math.random() * 20));
+      const waitMs = await this.waitBeforeCall(shop);
+      if (waitMs === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
     }
   }
 
   /**
-   * Counts the call in Redis, so the limit holds across every process. While Redis is away (the
-   * API's client fails fast then), each process counts alone: a shop's limit may be exceeded by as
-   * many processes as there are, for as long as the outage lasts, and its throttle answers then
-   * slow the calls down; refusing the call instead would fail a seller's connect for a hint store.
+   * 0 when the call may go (its slot is taken), else how long to wait before asking again. While
+   * Redis is away (the API's client fails fast then), each process paces alone: a shop's limit may
+   * be exceeded by as many processes as there are, for as long as the outage lasts, and its
+   * throttle answers then slow the calls down; refusing the call instead would fail a seller's
+   * connect for a hint store.
    */
-  private async admitted(shop: ShopAccess, second: number): Promise<boolean> {
+  private async waitBeforeCall(shop: ShopAccess): Promise<number> {
     try {
-      const key = `ocop:rate:{${shop.connectionId}}:${second}`;
-      const [[, count], , [, learned]] = (await this.redis
-        .multi()
-        .incr(key)
-        .pexpire(key, 2000)
-        .get(this.learnedKey(shop))
-        .exec()) as [[null, number], unknown, [null, string | null]];
-      return count <= this.limit(shop, learned);
+      const [admitted, waitMs] = (await this.redis.eval(
+        PACE_SCRIPT,
+        2,
+        `ocop:pace:{${shop.connectionId}}`,
+        this.learnedKey(shop),
+        CALLS_PER_SECOND[shop.marketplace],
+        String(PACE_SHARE),
+        String(PACE_TOLERANCE),
+      )) as [number, number];
+      return admitted === 1 ? 0 : Math.max(1, waitMs);
     } catch {
-      const key = `${shop.connectionId}:${second}`;
-      const count = (this.local.get(key) ?? 0) + 1;
+      const now = Date.now();
+      const interval = paceIntervalMs(CALLS_PER_SECOND[shop.marketplace]);
+      const decision = pace(
+        this.local.get(shop.connectionId) ?? { nextAt: undefined },
+        now,
+        interval,
+        interval * PACE_TOLERANCE,
+      );
       if (this.local.size > 10_000) this.local.clear();
-      this.local.set(key, count);
-      return count <= this.limit(shop, null);
+      this.local.set(shop.connectionId, { nextAt: decision.nextAt });
+      return decision.admitted ? 0 : Math.max(1, Math.ceil(decision.waitMs));
     }
   }
 
@@ -74,21 +126,24 @@ export class RedisCallGate implements CallGate {
    */
   async throttled(shop: ShopAccess): Promise<void> {
     // a lesson that cannot be kept while Redis is away is not kept: the default limit holds
-    await this.learnThrottle(shop).catch(() => undefined);
+    await this.redis
+      .eval(
+        THROTTLE_SCRIPT,
+        2,
+        `ocop:rate-lesson:{${shop.connectionId}}`,
+        this.learnedKey(shop),
+        CALLS_PER_SECOND[shop.marketplace],
+        String(THROTTLE_CUT),
+        LESSON_MS,
+        LEARNED_LIMIT_TTL_S,
+      )
+      .catch(() => undefined);
   }
 
-  private async learnThrottle(shop: ShopAccess): Promise<void> {
-    const cut = await this.redis.set(`ocop:rate-cut:{${shop.connectionId}}`, '1', 'PX', CUT_SPACING_MS, 'NX');
-    if (cut !== 'OK') return;
-    const learned = await this.redis.get(this.learnedKey(shop));
-    const next = limitAfterThrottle(this.limit(shop, learned));
-    await this.redis.set(this.learnedKey(shop), String(next), 'EX', LEARNED_LIMIT_TTL_S);
-  }
-
-  private limit(shop: ShopAccess, learned: string | null): number {
-    const fallback = CALLS_PER_SECOND[shop.marketplace];
-    const value = learned === null ? NaN : Number(learned);
-    return Number.isInteger(value) && value > 0 ? Math.min(value, fallback) : fallback;
+  /** The limit this shop is paced at now (the default, or what its throttle answers taught). */
+  async limitOf(shop: ShopAccess): Promise<number> {
+    const learned = await this.redis.get(this.learnedKey(shop)).catch(() => null);
+    return effectiveLimit(CALLS_PER_SECOND[shop.marketplace], learned);
   }
 
   private learnedKey(shop: ShopAccess): string {

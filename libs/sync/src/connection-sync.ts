@@ -182,17 +182,21 @@ export class ConnectionSyncProcessor extends WorkerHost {
       const held = await this.partialBatchToHold(shop.marketplace, stockOnly, firstSeen);
       const pushNow = stockOnly.slice(0, stockOnly.length - held);
       const results: ListingResult[] = [];
-      for (let i = 0; i < whole.length; i += PUBLISH_CONCURRENCY) {
-        const slice = whole.slice(i, i + PUBLISH_CONCURRENCY);
-        const sliceResults = await Promise.all(
-          slice.map(async (listing) => ({
-            listing,
-            ...(await this.syncWhole(shop, connection.stockBufferPercent, listing)),
-          })),
-        );
-        results.push(...sliceResults);
-        if (sliceResults.some((result) => result.outcome === 'skipped')) break;
-      }
+      // PUBLISH_CONCURRENCY lanes, each taking the next listing as soon as its last one is done:
+      // the call gate spaces the calls evenly, so lanes that waited for the slowest of a group
+      // would leave the shop's slots unused. Refused credentials stop every lane taking more.
+      let next = 0;
+      let credentialsRefused = false;
+      await Promise.all(
+        Array.from({ length: Math.min(PUBLISH_CONCURRENCY, whole.length) }, async () => {
+          while (next < whole.length && !credentialsRefused) {
+            const listing = whole[next++];
+            const result = await this.syncWhole(shop, connection.stockBufferPercent, listing);
+            if (result.outcome === 'skipped') credentialsRefused = true;
+            results.push({ listing, ...result });
+          }
+        }),
+      );
       // refused credentials stop the connection's pushes: its stock waits with the rest
       const refused = results.some((result) => result.outcome === 'skipped');
       if (pushNow.length > 0 && !refused) {
