@@ -143,33 +143,46 @@ async function placeEvents(shop: Shop, count: number, placed: Placed, seq: { n: 
     });
     for (const one of answer.orders) accept(one);
   }
-  for (let i = 0; i < singles; i += 1) {
-    accept(await control('POST', orders, { lines: buyerLines(shop, seq.n++) }));
+  const single = async () => accept(await control('POST', orders, { lines: buyerLines(shop, seq.n++) }));
+  await inParallel(singles, async () => {
+    await single();
     placed.singles += 1;
-  }
-  // moves come after this call's creations, so even the first call has orders to move
-  for (let moves = count - creations; moves > 0; moves -= 1) {
-    if (shop.pending.length + shop.confirmed.length === 0) {
-      accept(await control('POST', orders, { lines: buyerLines(shop, seq.n++) }));
-      continue;
-    }
+  });
+  // moves come after this call's creations, so even the first call has orders to move; an order
+  // confirmed here is shipped only by a later call, never racing its own confirmation
+  const confirmedNow: string[] = [];
+  const moves: { orderId: string; status: string }[] = [];
+  let extra = 0;
+  for (let left = count - creations; left > 0; left -= 1) {
     const n = seq.n++;
-    let orderId: string;
-    let status: string;
-    if (shop.confirmed.length > 0 && n % 4 === 0) {
-      orderId = shop.confirmed.shift() as string;
-      status = 'shipped';
+    if (shop.confirmed.length > 0 && (n % 4 === 0 || shop.pending.length === 0)) {
+      moves.push({ orderId: shop.confirmed.shift() as string, status: 'shipped' });
     } else if (shop.pending.length > 0) {
-      orderId = shop.pending.shift() as string;
-      status = n % 3 === 0 ? 'cancelled' : 'confirmed';
-      if (status === 'confirmed') shop.confirmed.push(orderId);
-    } else {
-      orderId = shop.confirmed.shift() as string;
-      status = 'shipped';
-    }
-    await control('POST', `${orders}/${orderId}/status`, { status });
-    placed.moves += 1;
+      const orderId = shop.pending.shift() as string;
+      const status = n % 3 === 0 ? 'cancelled' : 'confirmed';
+      if (status === 'confirmed') confirmedNow.push(orderId);
+      moves.push({ orderId, status });
+    } else extra += 1;
   }
+  await inParallel(moves.length, async (i) => {
+    await control('POST', `${orders}/${moves[i].orderId}/status`, { status: moves[i].status });
+    placed.moves += 1;
+  });
+  shop.confirmed.push(...confirmedNow);
+  await inParallel(extra, single);
+}
+
+/**
+ * Runs `task` for 0..count-1, a few at a time: one shop's control calls one after another could
+ * not place events as fast as a batched import takes them.
+ */
+async function inParallel(count: number, task: (index: number) => Promise<unknown>, width = 8) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, count) }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 /** What the sandbox's shop holds of a SKU now (in-process, no HTTP). */
@@ -267,8 +280,8 @@ interface PhaseResult {
 const running = new Set<BenchProcess>();
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    for (const child of running) child.child.kill('SIGTERM');
-    process.exit(130);
+    // stop() ends a child that does not leave on SIGTERM within 15 s
+    void Promise.all([...running].map((child) => child.stop())).finally(() => process.exit(130));
   });
 }
 
@@ -405,7 +418,9 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
 
     // done when every burst event's row is processed (or dead); probes stop then
     const expected = placed.creations + placed.moves;
-    const deadline = Date.now() + Math.max(300_000, expected * 50);
+    // given up only when nothing moves for two minutes: a slow import is a figure, not a failure
+    let lastDone = -1;
+    let stalledSince = Date.now();
     let lastReport = Date.now();
     for (;;) {
       const { rows } = await db.query(
@@ -414,8 +429,12 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       );
       const probeCount = probing.probes.length;
       if (rows[0].done >= expected + probeCount && rows[0].received === rows[0].done) break;
-      if (Date.now() > deadline) {
-        log(`  TIMED OUT: ${rows[0].done} of ${expected} events processed`);
+      if (rows[0].done !== lastDone) {
+        lastDone = rows[0].done;
+        stalledSince = Date.now();
+      }
+      if (Date.now() - stalledSince > 120_000) {
+        log(`  STALLED: ${rows[0].done} of ${expected} events processed, none for 2 minutes`);
         break;
       }
       if (Date.now() - lastReport > 10_000) {
@@ -518,6 +537,13 @@ function printPhase(result: PhaseResult): void {
     `  ${result.events} events imported in ${result.importSeconds} s (first webhook received -> last processed): ` +
       `${result.eventsPerSecond} events/s`,
   );
+  if (result.phase === 'burst' && result.placingSeconds > 0.5 * result.importSeconds) {
+    // the burst is meant to be waiting at the sandboxes before the import catches up
+    log(
+      `    NOTE: placing took ${result.placingSeconds} s of the ${result.importSeconds} s: the events came at ` +
+        `${result.placedPerSecond} events/s, so the import's figure is bounded by this driver, not measured`,
+    );
+  }
   log(
     `    per marketplace: ` +
       Object.entries(result.perMarketplace)
