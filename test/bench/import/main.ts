@@ -17,10 +17,10 @@
  *
  * How the figures are read:
  *  - webhook-to-order: per inbox row, webhook_inbox.received_at (stamped by the insert that
- *    acknowledged the webhook) to processed_at (stamped once the row's order was imported; in
- *    today's path by a statement after the import's commit, so it is never earlier than the order
- *    row; a path that stamps it inside the import's transaction would read up to that
- *    transaction's length early). Both are PostgreSQL's clock, read after the run.
+ *    acknowledged the webhook) to processed_at (stamped with the import: the batched path marks
+ *    its rows processed in the import's own transaction, so now() there is that transaction's
+ *    start and the figure reads up to one batch transaction early; it never counts a row
+ *    processed whose order is not committed). Both are PostgreSQL's clock, read after the run.
  *  - order-to-stock: probe orders of one unit, a few at a time, on SKUs only probes order (so the
  *    figure the other marketplaces must hold is known), on the busy shops of the first
  *    cooperative. From the probe's inbox row processed_at (order imported) until the other two
