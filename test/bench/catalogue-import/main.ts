@@ -6,7 +6,7 @@
  * reading the same file in this process, timed the same way in the same run: the part of the
  * preview no code of ours can shorten. The time to apply the same preview is printed too.
  *
- * Run: npm run bench:import    Sizes: BENCH_IMPORT_ROWS (2000), BENCH_SAMPLES (7)
+ * Run: npm run bench:catalogue-import    Sizes: BENCH_IMPORT_ROWS (2000), BENCH_SAMPLES (7)
  */
 import { BENCH_ENV } from '../support/env';
 import ExcelJS from 'exceljs';

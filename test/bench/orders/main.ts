@@ -11,7 +11,6 @@
 import { BENCH_ENV } from '../support/env';
 import Redis from 'ioredis';
 import { startSandbox } from '../../../apps/marketplace-sandbox/src/sandbox';
-import type { RunningApi } from '../../support/api';
 import { freshDatabase } from '../../support/database';
 import {
   connectAll,
@@ -19,6 +18,8 @@ import {
   sandboxControl,
   type MarketplaceName,
 } from '../../support/marketplaces';
+import { apiClient } from '../support/api-client';
+import { percentiles, sleep } from '../support/figures';
 import { spawnBenchApi, spawnBenchWorker, type BenchProcess } from '../support/processes';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 500);
@@ -28,37 +29,6 @@ const STOCK_CHANGES = 100;
 const ON_HAND = 10_000;
 const API_PORT = 3921;
 const log = (line: string) => console.log(line);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentiles(samples: number[]) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]);
-  return { p50: at(0.5), p95: at(0.95), max: at(1), n: sorted.length };
-}
-
-/** The API process, reached over HTTP the way the e2e support's RunningApi is. */
-function apiClient(url: string, adminKey: string): RunningApi {
-  return {
-    url,
-    adminKey,
-    async call(method, path, options = {}) {
-      const headers: Record<string, string> = { ...options.headers };
-      if (options.key) headers.authorization = `Bearer ${options.key}`;
-      const payload = options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
-      if (payload !== undefined) headers['content-type'] ??= 'application/json';
-      const res = await fetch(url + path, { method, headers, body: payload as RequestInit['body'] });
-      const bytes = Buffer.from(await res.arrayBuffer());
-      const text = new TextDecoder().decode(bytes);
-      let body: any;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        body = undefined;
-      }
-      return { status: res.status, body, text, bytes, headers: res.headers };
-    },
-  } as RunningApi;
-}
 
 async function main(): Promise<void> {
   const started = Date.now();
