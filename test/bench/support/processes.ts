@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../../apps/worker/src/runtime';
 
 /** A compiled process of the connector (dist-bench/, built by `npm run bench:build`). */
 export interface BenchProcess {
@@ -11,9 +12,14 @@ export interface BenchProcess {
   stop(): Promise<void>;
 }
 
-/** The worker as its own process. */
+/** The worker as its own process, started as the CLI starts it (apps/worker/src/runtime.ts). */
 export function spawnBenchWorker(env: Record<string, string>): Promise<BenchProcess> {
-  return spawnBenchProcess(join('apps', 'worker', 'src', 'main.js'), env, 'consuming queues');
+  return spawnBenchProcess(
+    join('apps', 'worker', 'src', 'main.js'),
+    { ...WORKER_PROCESS_ENV, ...env },
+    'consuming queues',
+    WORKER_NODE_FLAGS,
+  );
 }
 
 /** The API as its own process, listening on env.PORT. */
@@ -22,15 +28,17 @@ export function spawnBenchApi(env: Record<string, string>): Promise<BenchProcess
 }
 
 /**
- * `script` (a path below dist-bench/) as its own process, answered once its output shows `ready`.
+ * `script` (a path below dist-bench/) as its own process, answered once its output shows `ready`;
+ * `nodeFlags` go to node before the script.
  */
 export async function spawnBenchProcess(
   script: string,
   env: Record<string, string>,
   ready: string,
+  nodeFlags: readonly string[] = [],
 ): Promise<BenchProcess> {
   const main = join(__dirname, '..', '..', '..', script);
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [...nodeFlags, main], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

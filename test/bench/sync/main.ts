@@ -10,6 +10,7 @@
  * Run: npm run bench:sync
  * Sizes: BENCH_PRODUCTS (2000), BENCH_STOCK_CHANGES (1000), BENCH_STOCK_INTERVAL_MS (150),
  * BENCH_BURST_SKUS (1000), BENCH_MEMORY_LISTINGS (10000).
+ * BENCH_SYNC_ONLY=memory runs section 4 (the worker's memory) alone.
  */
 import { BENCH_ENV } from '../support/env';
 import { QueueEvents } from 'bullmq';
@@ -20,6 +21,7 @@ import { newCooperative, uniqueCode } from '../../support/factories';
 import { connectAll, MARKETPLACE_NAMES, type MarketplaceName } from '../../support/marketplaces';
 import { startSandbox, type Sandbox } from '../../../apps/marketplace-sandbox/src/sandbox';
 import { spawnBenchWorker, type BenchProcess } from '../support/processes';
+import { describePeakRss, memoryProbeEnv, samplePeakRss } from '../support/peak-rss';
 import { environmentSchema, loadEnvironment } from '../../../config/environment';
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 2_000);
@@ -27,6 +29,8 @@ const STOCK_CHANGES = Number(process.env.BENCH_STOCK_CHANGES ?? 1_000);
 const STOCK_INTERVAL_MS = Number(process.env.BENCH_STOCK_INTERVAL_MS ?? 150);
 const BURST_SKUS = Math.min(Number(process.env.BENCH_BURST_SKUS ?? 1_000), PRODUCTS);
 const MEMORY_LISTINGS = Number(process.env.BENCH_MEMORY_LISTINGS ?? 10_000);
+/** `memory`: only section 4, the worker's peak memory (its own setup; sections 1-3 skipped). */
+const ONLY = process.env.BENCH_SYNC_ONLY;
 const SHOP_LIMIT = 20;
 const SENDO_BATCH = 50;
 const GATHER_MS = 300;
@@ -156,6 +160,8 @@ function redisConnection(url: string) {
 }
 
 async function main() {
+  if (ONLY !== undefined && ONLY !== 'memory')
+    throw new Error(`BENCH_SYNC_ONLY=${ONLY}: only "memory" is known`);
   const report: Record<string, unknown> = {};
   const benchStarted = Date.now();
   await freshDatabase(BENCH_ENV.DATABASE_URL);
@@ -169,6 +175,14 @@ async function main() {
   let worker: BenchProcess | undefined;
   try {
     api = await startApi(BENCH_ENV);
+    if (ONLY === 'memory') {
+      log(`sizes: ${MEMORY_LISTINGS} listings for memory (BENCH_SYNC_ONLY=memory: section 4 alone)`);
+      report.workerMemory = await workerMemory(api, sandbox);
+      report.totalSeconds = seconds(Date.now() - benchStarted);
+      log('');
+      log(JSON.stringify(report));
+      return;
+    }
     log(
       `sizes: ${PRODUCTS} products x 3 marketplaces, ${STOCK_CHANGES} stock changes every ${STOCK_INTERVAL_MS} ms, ` +
         `${BURST_SKUS}-SKU burst, ${MEMORY_LISTINGS} listings for memory`,
@@ -396,53 +410,7 @@ async function main() {
     // 4. Worker peak memory while syncing MEMORY_LISTINGS listings (a fresh worker process).
     await worker.stop();
     worker = undefined;
-    const coopCount = 2;
-    const perCoop = Math.ceil(MEMORY_LISTINGS / 3 / coopCount);
-    const memoryShops: Shops[] = [];
-    mark = Date.now();
-    for (let c = 0; c < coopCount; c++) {
-      const memoryCoop = await newCooperative(api);
-      const memoryShop = await connectAll(api, sandbox, memoryCoop);
-      await setShopLimits(sandbox, memoryShop, () => 0);
-      await catalogue(api, memoryCoop, memoryShop, perCoop);
-      memoryShops.push(memoryShop);
-    }
-    const memoryListings = perCoop * 3 * coopCount;
-    log('');
-    log(
-      `setup: ${memoryListings} listings (${coopCount} cooperatives x 3 shops x ${perCoop}) created in ` +
-        `${seconds(Date.now() - mark)} s (worker stopped; shops unlimited, our gate still applies)`,
-    );
-    worker = await spawnBenchWorker(BENCH_ENV);
-    const memoryStarted = Date.now();
-    let peakRss = worker.memory().rssKb;
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, worker?.memory().rssKb ?? 0);
-    }, 100);
-    const held = () =>
-      memoryShops.reduce(
-        (sum, s) => sum + MARKETPLACE_NAMES.reduce((n, m) => n + activeListings(sandbox, m, s[m].shopId), 0),
-        0,
-      );
-    const memoryDone = await until(() => held() >= memoryListings, 600_000, 100);
-    clearInterval(sampler);
-    const { rssKb, hwmKb } = worker.memory();
-    peakRss = Math.max(peakRss, rssKb);
-    const mb = (kb: number) => round(kb / 1024, 1);
-    log(
-      `[4] worker synced ${held()}/${memoryListings} listings in ${seconds(Date.now() - memoryStarted)} s` +
-        `${memoryDone ? '' : ' (TIMED OUT)'}`,
-    );
-    log(
-      `    worker peak RSS: ${mb(Math.max(peakRss, hwmKb))} MB (VmHWM ${mb(hwmKb)} MB, sampled max VmRSS ${mb(peakRss)} MB, ` +
-        `now ${mb(rssKb)} MB)   target < 300 MB`,
-    );
-    report.workerMemory = {
-      listings: memoryListings,
-      synced: held(),
-      peakRssMb: mb(Math.max(peakRss, hwmKb)),
-      targetMb: 300,
-    };
+    report.workerMemory = await workerMemory(api, sandbox);
     report.totalSeconds = seconds(Date.now() - benchStarted);
     log('');
     log(JSON.stringify(report));
@@ -451,6 +419,58 @@ async function main() {
     await api?.close();
     await sandbox.close();
     await dropDatabase(BENCH_ENV.DATABASE_URL).catch(() => undefined);
+  }
+}
+
+/**
+ * Section 4: the peak RSS of a fresh worker process while it publishes MEMORY_LISTINGS listings
+ * (two cooperatives, three shops each, created with the worker stopped), and where that peak went.
+ */
+async function workerMemory(api: RunningApi, sandbox: Sandbox): Promise<Record<string, unknown>> {
+  const coopCount = 2;
+  const perCoop = Math.ceil(MEMORY_LISTINGS / 3 / coopCount);
+  const memoryShops: Shops[] = [];
+  const mark = Date.now();
+  for (let c = 0; c < coopCount; c++) {
+    const memoryCoop = await newCooperative(api);
+    const memoryShop = await connectAll(api, sandbox, memoryCoop);
+    await setShopLimits(sandbox, memoryShop, () => 0);
+    await catalogue(api, memoryCoop, memoryShop, perCoop);
+    memoryShops.push(memoryShop);
+  }
+  const memoryListings = perCoop * 3 * coopCount;
+  log('');
+  log(
+    `setup: ${memoryListings} listings (${coopCount} cooperatives x 3 shops x ${perCoop}) created in ` +
+      `${seconds(Date.now() - mark)} s (worker stopped; shops unlimited, our gate still applies)`,
+  );
+  const probe = memoryProbeEnv();
+  const worker = await spawnBenchWorker({ ...BENCH_ENV, ...probe.env });
+  try {
+    const memoryStarted = Date.now();
+    const sampler = samplePeakRss(worker, { probeFile: probe.file });
+    const held = () =>
+      memoryShops.reduce(
+        (sum, s) => sum + MARKETPLACE_NAMES.reduce((n, m) => n + activeListings(sandbox, m, s[m].shopId), 0),
+        0,
+      );
+    const memoryDone = await until(() => held() >= memoryListings, 600_000, 100);
+    const figures = sampler.stop();
+    log(
+      `[4] worker synced ${held()}/${memoryListings} listings in ${seconds(Date.now() - memoryStarted)} s` +
+        `${memoryDone ? '' : ' (TIMED OUT)'}`,
+    );
+    log(`    worker ${describePeakRss(figures)}   target < 300 MB`);
+    return {
+      listings: memoryListings,
+      synced: held(),
+      peakRssMb: figures.peakMb,
+      heapUsedMbAtPeak: figures.breakdown ? round(figures.breakdown.heapUsed / 1024 / 1024, 1) : null,
+      targetMb: 300,
+    };
+  } finally {
+    await worker.stop();
+    probe.dispose();
   }
 }
 
