@@ -1,7 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WORKER_NODE_FLAGS, WORKER_PROCESS_ENV } from '../../../apps/worker/src/runtime';
 
 /** A compiled process of the connector (dist-bench/, built by `npm run bench:build`). */
 export interface BenchProcess {
@@ -12,14 +11,9 @@ export interface BenchProcess {
   stop(): Promise<void>;
 }
 
-/** The worker as its own process, started as the CLI starts it (apps/worker/src/runtime.ts). */
+/** The worker as its own process. */
 export function spawnBenchWorker(env: Record<string, string>): Promise<BenchProcess> {
-  return spawnBenchProcess(
-    join('apps', 'worker', 'src', 'main.js'),
-    { ...WORKER_PROCESS_ENV, ...env },
-    'consuming queues',
-    WORKER_NODE_FLAGS,
-  );
+  return spawnBenchProcess(join('apps', 'worker', 'src', 'main.js'), env, 'consuming queues');
 }
 
 /** The API as its own process, listening on env.PORT. */
