@@ -38,9 +38,9 @@ export const ALL_QUEUES: QueueName[] = Object.values(QUEUES);
 export const RETIRED_QUEUES = ['outbox-relay', 'domain-events'] as const;
 
 /**
- * Jobs one worker runs at once in each per-connection queue (sync, order polls). Each connection
- * has one job id there, so it holds at most one slot; a slow marketplace holds it for at most
- * MARKETPLACE_CALL_DEADLINE_MS a call, and jobs are taken in the order they became due. With
+ * Jobs one worker runs at once in each per-connection queue (sync, order polls, batched order
+ * imports). Each connection has one job id there, so it holds at most one slot; a slow marketplace
+ * holds it for at most MARKETPLACE_CALL_DEADLINE_MS a call, and jobs are taken in the order they became due. With
  * this many slots a handful of slow shops leave the rest to everyone else (the work is waiting on
  * HTTP, not on this process).
  */

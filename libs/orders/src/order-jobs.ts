@@ -1,5 +1,5 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import type { EntityManager } from 'typeorm';
 import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
@@ -179,14 +179,22 @@ export class OrderIntake {
   }
 }
 
+/** Import jobs one worker runs at once at IMPORT_BATCH_SIZE=1 (one row each), as before batching. */
+const ONE_ROW_CONCURRENCY = 8;
+
 /**
  * Imports stored webhooks: a connection's waiting rows IMPORT_BATCH_SIZE at a time, or (at size 1)
  * the one row a job names; a row is marked processed in its import's transaction, never before. A failed
  * row is retried by the inbox relay on the row's own growing wait, and after INBOX_MAX_ATTEMPTS it
  * is dead (DeadWebhooks), so the job itself is tried once.
+ *
+ * A batched job is one connection's and spends most of its time waiting on the marketplace (Sendo
+ * reads an order a call, paced to the shop's limit), so it runs with a slot per connection like the
+ * other per-connection queues: with 8 slots, the Sendo shops of a burst held every one while the
+ * Voso and Postmart rows waited behind them.
  */
-@Processor(QUEUES.orderInbox, { concurrency: 8 })
-export class InboxProcessor extends WorkerHost {
+@Processor(QUEUES.orderInbox, { concurrency: CONNECTION_JOB_CONCURRENCY })
+export class InboxProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly batchSize: number;
 
   constructor(
@@ -199,6 +207,10 @@ export class InboxProcessor extends WorkerHost {
   ) {
     super();
     this.batchSize = config.env.IMPORT_BATCH_SIZE;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.batchSize === 1) this.worker.concurrency = ONE_ROW_CONCURRENCY;
   }
 
   async process(job: Job<InboxImportJob | { inboxId: string }>): Promise<string> {

@@ -39,8 +39,11 @@ export class OrderReads {
   }
 
   /** Several orders of one shop, in the order of `hints`, as one read (undefined where unknown). */
-  readMany(shop: ShopAccess, hints: OrderHint[]): Promise<(MarketplaceOrder | undefined)[]> {
-    return Promise.all(hints.map((hint) => this.read(shop, hint)));
+  async readMany(shop: ShopAccess, hints: OrderHint[]): Promise<(MarketplaceOrder | undefined)[]> {
+    // a batch is already together: only a lone read waits for others to join it
+    if (hints.length < 2) return Promise.all(hints.map((hint) => this.read(shop, hint)));
+    const found = await this.adapters[shop.marketplace].readOrders(shop, hints);
+    return hints.map((hint) => found.get(hint.externalOrderId));
   }
 
   private async flush(connectionId: string): Promise<void> {
