@@ -1,6 +1,6 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
-import { Job, Queue } from 'bullmq';
+import { DelayedError, Job, Queue } from 'bullmq';
 import type { EntityManager } from 'typeorm';
 import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
 import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
@@ -202,6 +202,7 @@ export class InboxProcessor extends WorkerHost implements OnApplicationBootstrap
     private readonly intake: OrderIntake,
     private readonly connections: ConnectionsService,
     private readonly deadWebhooks: DeadWebhooks,
+    @InjectQueue(QUEUES.orderInbox) private readonly queue: Queue,
     @Inject(LOGGER) private readonly logger: Logger,
     config: ConnectorConfig,
   ) {
@@ -213,8 +214,8 @@ export class InboxProcessor extends WorkerHost implements OnApplicationBootstrap
     if (this.batchSize === 1) this.worker.concurrency = ONE_ROW_CONCURRENCY;
   }
 
-  async process(job: Job<InboxImportJob | { inboxId: string }>): Promise<string> {
-    if ('connectionId' in job.data) return this.drain(job.data.connectionId);
+  async process(job: Job<InboxImportJob | { inboxId: string }>, token?: string): Promise<string> {
+    if ('connectionId' in job.data) return this.drain(job, job.data.connectionId, token);
     // a job enqueued by a worker of before batching names one row as `inboxId`
     const ids = 'inboxIds' in job.data ? job.data.inboxIds : [job.data.inboxId];
     const entries = await this.inbox.waiting(ids);
@@ -230,9 +231,12 @@ export class InboxProcessor extends WorkerHost implements OnApplicationBootstrap
 
   /**
    * A connection's waiting rows, a batch at a time, until none is left: rows that arrive while a
-   * batch is imported join the next one, so a burst is imported in full batches.
+   * batch is imported join the next one, so a burst is imported in full batches. While other
+   * connections' jobs wait for a slot, a job gives its slot up after each batch and goes to the back
+   * of the queue: under a sale every connection has rows all the time, and a job that kept its slot
+   * until its connection fell quiet would leave the connections beyond the slots waiting for minutes.
    */
-  private async drain(connectionId: string): Promise<string> {
+  private async drain(job: Job, connectionId: string, token: string | undefined): Promise<string> {
     const seen = new Set<string>();
     let imported = 0;
     let failed = 0;
@@ -242,6 +246,11 @@ export class InboxProcessor extends WorkerHost implements OnApplicationBootstrap
       );
       // a row taken twice in one run (its import committed nothing and recorded no failure) waits for the relay
       if (entries.length === 0) break;
+      if (seen.size > 0 && token !== undefined && (await this.queue.getWaitingCount()) > 0) {
+        // a delayed job due now is promoted to the back of the waiting list; its rows stay its own
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
       for (const entry of entries) seen.add(entry.id);
       const failures = await this.importRows(connectionId, entries);
       failed += failures;
