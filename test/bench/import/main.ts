@@ -7,13 +7,18 @@
  * per marketplace each), every product listed on all three, with far more on hand than the run
  * sells, so nothing is oversold.
  *
- * Two phases, each on a fresh database, sandbox, API and worker:
+ * Three phases, each on a fresh database, sandbox, API and worker:
  *  - burst: BENCH_IMPORT_EVENTS events placed at once; events/s from the first webhook received to
- *    the last one processed.
+ *    the last one processed. The sandboxes deliver a shop's webhooks one at a time, as
+ *    marketplaces do, so this figure is also bounded by how fast they arrive (printed beside it).
+ *  - backlog: the same events placed while the worker is stopped (after the setup), every webhook
+ *    stored, then a new worker started: events/s from that worker's start to the last processed.
+ *    This is the import's own pace, with nothing arriving: a worker back from a restart in a sale,
+ *    or the demo's history. It has no probes (stock moves only once the worker is back).
  *  - steady: BENCH_IMPORT_RATE events/s for BENCH_IMPORT_SECONDS.
- * Both run twice in the same invocation: the worker as configured (batched import, its default
+ * Each runs twice in the same invocation: the worker as configured (batched import, its default
  * IMPORT_BATCH_SIZE or BENCH_IMPORT_BATCH_SIZE) and with IMPORT_BATCH_SIZE=1 (one inbox row per
- * job). The batched / one-row ratio of the burst's events/s is the figure.
+ * job). The batched / one-row ratios of the burst's and the backlog's events/s are the figures.
  *
  * How the figures are read:
  *  - webhook-to-order: per inbox row, webhook_inbox.received_at (stamped by the insert that
@@ -75,7 +80,7 @@ const TARGET_RATIO = 7;
 const TARGET_STEADY_STOCK_P95_MS = 1_000;
 
 type Mode = 'batched' | 'one-row';
-type Phase = 'burst' | 'steady';
+type Phase = 'burst' | 'backlog' | 'steady';
 
 // the batched run takes the worker's own default unless the bench is told a size
 const inheritedBatchSize = process.env.IMPORT_BATCH_SIZE;
@@ -266,7 +271,12 @@ interface PhaseResult {
   placedPerSecond: number;
   importSeconds: number;
   eventsPerSecond: number;
-  perMarketplace: Record<string, { events: number; eventsPerSecond: number; callsPerEvent: number }>;
+  perMarketplace: Record<
+    string,
+    { events: number; eventsPerSecond: number; callsPerEvent: number; deliveredPerSecond: number }
+  >;
+  /** events a second the sandboxes' webhooks arrived at (first to last received): the import cannot beat it */
+  deliveredPerSecond: number;
   webhookToOrder: { p50: number; p95: number; max: number; n: number };
   orderToStock: { p50: number; p95: number; max: number; n: number };
   placementToStock: { p50: number; p95: number; max: number; n: number };
@@ -300,12 +310,13 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
     processes.push(await spawnBenchApi({ ...BENCH_ENV, PORT: String(API_PORT) }));
     running.add(processes[0]);
     const batchSize = mode === 'one-row' ? '1' : (BATCH_SIZE ?? inheritedBatchSize);
-    const worker = await spawnBenchWorker({
+    const workerEnv = {
       ...BENCH_ENV,
       // orders come by webhook here: a poll would import them first and leave the pushes nothing to do
       ORDER_POLL_INTERVAL_MS: '3600000',
       ...(batchSize === undefined ? {} : { IMPORT_BATCH_SIZE: batchSize }),
-    });
+    };
+    let worker = await spawnBenchWorker(workerEnv);
     processes.push(worker);
     running.add(worker);
     const api = apiClient(`http://127.0.0.1:${API_PORT}`, BENCH_ENV.ADMIN_API_KEY);
@@ -375,9 +386,13 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
     const seq = { n: 0 };
     let peakRssKb = worker.memory().rssKb;
     const sampler = setInterval(() => (peakRssKb = Math.max(peakRssKb, worker.memory().rssKb)), 200);
-    const probing = startProbes(sandbox, probeShops, probeSkus);
+    if (phase === 'backlog') {
+      await worker.stop();
+      running.delete(worker);
+    }
+    const probing = startProbes(sandbox, probeShops, phase === 'backlog' ? [] : probeSkus);
     const placingStart = Date.now();
-    if (phase === 'burst') {
+    if (phase !== 'steady') {
       // every shop's share at once, in rounds of up to 500 events a shop so moves find orders
       const share = Math.floor(EVENTS / shops.length);
       await Promise.all(
@@ -416,8 +431,23 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
         `(${Math.round((placed.creations + placed.moves) / (placingMs / 1000))} events/s placed)`,
     );
 
-    // done when every burst event's row is processed (or dead); probes stop then
     const expected = placed.creations + placed.moves;
+    // the backlog: every webhook stored before a worker is started again, timed from its start
+    let workerStartedAt: number | null = null;
+    if (phase === 'backlog') {
+      for (;;) {
+        const { rows } = await db.query(`SELECT count(*)::int AS n FROM webhook_inbox`);
+        if (rows[0].n >= expected) break;
+        await sleep(200);
+      }
+      worker = await spawnBenchWorker(workerEnv);
+      running.add(worker);
+      processes.push(worker);
+      peakRssKb = 0;
+      // the database's clock, as processed_at is
+      workerStartedAt = Number((await db.query(`SELECT extract(epoch FROM now()) * 1000 AS at`)).rows[0].at);
+    }
+    // done when every event's row is processed (or dead); probes stop then
     // given up only when nothing moves for two minutes: a slow import is a figure, not a failure
     let lastDone = -1;
     let stalledSince = Date.now();
@@ -459,14 +489,22 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
 
     // figures, from the database
     const probeIds = probing.probes.map((probe) => probe.orderId);
+    const startedSql =
+      workerStartedAt === null ? 'min(received_at)' : `to_timestamp(${workerStartedAt / 1000})`;
     const span = await db.query(
       `SELECT marketplace, count(*)::int AS events,
-              extract(epoch FROM max(processed_at) - min(received_at)) * 1000 AS span_ms
+              extract(epoch FROM max(processed_at) - ${startedSql}) * 1000 AS span_ms,
+              extract(epoch FROM max(received_at) - min(received_at)) * 1000 AS delivery_ms
        FROM webhook_inbox WHERE processed_at IS NOT NULL AND NOT (external_order_id = ANY($1))
        GROUP BY ROLLUP (marketplace)`,
       [probeIds],
     );
-    const total = span.rows.find((row) => row.marketplace === null) ?? { events: 0, span_ms: 0 };
+    const total = span.rows.find((row) => row.marketplace === null) ?? {
+      events: 0,
+      span_ms: 0,
+      delivery_ms: 0,
+    };
+    const perSecond = (events: number, ms: unknown) => Math.round(events / (Number(ms) / 1000));
     const latencies = await db.query(
       `SELECT extract(epoch FROM processed_at - received_at) * 1000 AS ms
        FROM webhook_inbox WHERE processed_at IS NOT NULL AND NOT (external_order_id = ANY($1))`,
@@ -491,8 +529,9 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       const m = row.marketplace as MarketplaceName;
       perMarketplace[m] = {
         events: row.events,
-        eventsPerSecond: Math.round(row.events / (Number(row.span_ms) / 1000)),
+        eventsPerSecond: perSecond(row.events, row.span_ms),
         callsPerEvent: Math.round((calls[m] / row.events) * 100) / 100,
+        deliveredPerSecond: perSecond(row.events, row.delivery_ms),
       };
     }
     return {
@@ -503,7 +542,8 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       placingSeconds: Number(seconds(placingMs)),
       placedPerSecond: Math.round((placed.creations + placed.moves) / (placingMs / 1000)),
       importSeconds: Number(seconds(Number(total.span_ms))),
-      eventsPerSecond: Math.round(total.events / (Number(total.span_ms) / 1000)),
+      eventsPerSecond: perSecond(total.events, total.span_ms),
+      deliveredPerSecond: perSecond(total.events, total.delivery_ms),
       perMarketplace,
       webhookToOrder: percentiles(latencies.rows.map((row) => Number(row.ms))),
       orderToStock: percentiles(
@@ -534,8 +574,8 @@ async function created(api: RunningApi, path: string, body: unknown): Promise<an
 function printPhase(result: PhaseResult): void {
   const { webhookToOrder: w, orderToStock: s, placementToStock: p } = result;
   log(
-    `  ${result.events} events imported in ${result.importSeconds} s (first webhook received -> last processed): ` +
-      `${result.eventsPerSecond} events/s`,
+    `  ${result.events} events imported in ${result.importSeconds} s (${result.phase === 'backlog' ? "the worker's start" : 'first webhook received'} -> last processed): ` +
+      `${result.eventsPerSecond} events/s; the webhooks arrived at ${result.deliveredPerSecond} events/s`,
   );
   if (result.phase === 'burst' && result.placingSeconds > 0.5 * result.importSeconds) {
     // the burst is meant to be waiting at the sandboxes before the import catches up
@@ -547,7 +587,10 @@ function printPhase(result: PhaseResult): void {
   log(
     `    per marketplace: ` +
       Object.entries(result.perMarketplace)
-        .map(([m, f]) => `${m} ${f.eventsPerSecond} events/s (${f.callsPerEvent} marketplace calls/event)`)
+        .map(
+          ([m, f]) =>
+            `${m} ${f.eventsPerSecond} events/s (arrived at ${f.deliveredPerSecond}/s; ${f.callsPerEvent} marketplace calls/event)`,
+        )
         .join(', '),
   );
   log(`    webhook -> order imported: p50 ${w.p50} ms, p95 ${w.p95} ms, max ${w.max} ms`);
@@ -565,7 +608,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   const results: PhaseResult[] = [];
   for (const mode of MODES) {
-    for (const phase of ['burst', 'steady'] as Phase[]) {
+    for (const phase of ['burst', 'backlog', 'steady'] as Phase[]) {
       const label =
         mode === 'one-row'
           ? 'one inbox row per job (IMPORT_BATCH_SIZE=1)'
@@ -573,7 +616,9 @@ async function main(): Promise<void> {
       log(
         phase === 'burst'
           ? `[${mode}] burst: ${EVENTS} events over ${SHOPS * 3} shops, ${label}`
-          : `[${mode}] steady: ${RATE} events/s for ${STEADY_SECONDS} s over ${SHOPS * 3} shops, ${label}`,
+          : phase === 'backlog'
+            ? `[${mode}] backlog: ${EVENTS} events stored while the worker was stopped, over ${SHOPS * 3} shops, ${label}`
+            : `[${mode}] steady: ${RATE} events/s for ${STEADY_SECONDS} s over ${SHOPS * 3} shops, ${label}`,
       );
       const result = await runPhase(mode, phase);
       printPhase(result);
@@ -581,16 +626,28 @@ async function main(): Promise<void> {
     }
   }
   const find = (mode: Mode, phase: Phase) => results.find((r) => r.mode === mode && r.phase === phase);
-  const batched = find('batched', 'burst');
-  const oneRow = find('one-row', 'burst');
   const steady = find('batched', 'steady');
-  const ratio =
-    batched && oneRow ? Math.round((batched.eventsPerSecond / oneRow.eventsPerSecond) * 10) / 10 : NaN;
+  const ratioOf = (phase: Phase) => {
+    const batched = find('batched', phase);
+    const oneRow = find('one-row', phase);
+    return batched && oneRow
+      ? Math.round((batched.eventsPerSecond / oneRow.eventsPerSecond) * 10) / 10
+      : null;
+  };
+  const ratio = ratioOf('burst');
   log('summary:');
-  if (batched)
-    log(`  batched import: ${batched.eventsPerSecond} events/s   target >= ${TARGET_EVENTS_PER_S}`);
-  if (oneRow) log(`  one row per job: ${oneRow.eventsPerSecond} events/s (baseline, same run)`);
-  log(`  batched / one-row: ${ratio}x   target >= ${TARGET_RATIO}x`);
+  for (const phase of ['burst', 'backlog'] as Phase[]) {
+    const batched = find('batched', phase);
+    const oneRow = find('one-row', phase);
+    const what = phase === 'burst' ? 'as webhooks arrive' : 'a stored backlog';
+    if (batched)
+      log(
+        `  ${phase}, batched (${what}): ${batched.eventsPerSecond} events/s   target >= ${TARGET_EVENTS_PER_S}`,
+      );
+    if (oneRow) log(`  ${phase}, one row per job: ${oneRow.eventsPerSecond} events/s (baseline, same run)`);
+    if (batched && oneRow)
+      log(`  ${phase}, batched / one-row: ${ratioOf(phase)}x   target >= ${TARGET_RATIO}x`);
+  }
   if (steady)
     log(
       `  steady ${RATE} events/s, batched: order -> other marketplaces p95 ${steady.orderToStock.p95} ms   ` +
@@ -605,6 +662,7 @@ async function main(): Promise<void> {
         shopsPerMarketplace: SHOPS,
         skusPerCooperative: SKUS,
         ratio,
+        backlogRatio: ratioOf('backlog'),
         targetEventsPerSecond: TARGET_EVENTS_PER_S,
         targetRatio: TARGET_RATIO,
         targetSteadyStockP95Ms: TARGET_STEADY_STOCK_P95_MS,

@@ -23,7 +23,8 @@ export function spawnBenchApi(env: Record<string, string>): Promise<BenchProcess
 
 /**
  * `script` (a path below dist-bench/) as its own process, answered once its output shows `ready`;
- * `nodeFlags` go to node before the script.
+ * `nodeFlags` go to node before the script, then BENCH_NODE_FLAGS (space-separated, e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof`, which node refuses in NODE_OPTIONS).
  */
 export async function spawnBenchProcess(
   script: string,
@@ -32,7 +33,8 @@ export async function spawnBenchProcess(
   nodeFlags: readonly string[] = [],
 ): Promise<BenchProcess> {
   const main = join(__dirname, '..', '..', '..', script);
-  const child = spawn(process.execPath, [...nodeFlags, main], {
+  const extraFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeFlags, ...extraFlags, main], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
