@@ -13,7 +13,7 @@ import { OrderImport, type ImportResult, type ImportSource, type OrderSource } f
 import type { WebhookInboxEntry } from './entities';
 import type { InboxImportJob } from './inbox-relay';
 import { isNewer } from './order-lifecycle';
-import { orderPushesUnconfirmed } from './order-metrics';
+import { orderPushesUnconfirmed, webhooksImported } from './order-metrics';
 import { OrderPollStore } from './order-polls.repository';
 import { OrderReads } from './order-reads';
 import { OrderStore } from './orders.repository';
@@ -275,6 +275,9 @@ export class InboxProcessor extends WorkerHost implements OnApplicationBootstrap
       }
     }
     for (const { entry, error } of failures) await this.fail(entry, error);
+    const failed = new Set(failures.map(({ entry }) => entry.id));
+    for (const entry of entries)
+      if (!failed.has(entry.id)) webhooksImported.inc({ marketplace: entry.marketplace });
     return failures.length;
   }
 

@@ -31,6 +31,16 @@ export const ordersImported = singletonMetric(
     }),
 );
 
+export const webhooksImported = singletonMetric(
+  'webhooks_imported_total',
+  () =>
+    new Counter({
+      name: 'webhooks_imported_total',
+      help: 'Stored webhooks done with: their order read from the marketplace and imported (several of one order in a batch import it once), by marketplace',
+      labelNames: ['marketplace'],
+    }),
+);
+
 export const ordersOversold = singletonMetric(
   'orders_oversold_total',
   () =>

@@ -9,6 +9,7 @@ import { QUEUES } from '@ocop/jobs';
 import { connectionImportJobId } from '../../../libs/orders/src/inbox-relay';
 import { InboxProcessor, type OrderIntake } from '../../../libs/orders/src/order-jobs';
 import type { DeadWebhooks } from '../../../libs/orders/src/dead-webhooks';
+import { webhooksImported } from '../../../libs/orders/src/order-metrics';
 import { WebhookInboxStore } from '../../../libs/orders/src/webhook-inbox.repository';
 import { WebhookInboxEntry } from '../../../libs/orders/src/entities';
 import { dropDatabase, freshDatabase } from '../../support/database';
@@ -88,6 +89,9 @@ describe('batched import: a backlog does not hold a slot while others wait', () 
     worker.on('active', (job) => runs.push(job.data.connectionId));
   }
 
+  const importedCount = async () =>
+    (await webhooksImported.get()).values.find((value) => value.labels.marketplace === 'voso')?.value ?? 0;
+
   async function importJob(connectionId: string): Promise<void> {
     await queue.add(
       'import',
@@ -117,8 +121,11 @@ describe('batched import: a backlog does not hold a slot while others wait', () 
     await importJob(quiet);
     const taken: { connectionId: string; rows: number }[] = [];
     const runs: string[] = [];
+    const counted = await importedCount();
     startWorker(taken, runs);
     await waitUntilProcessed(4 * BATCH + 3);
+    // what the demo counts a backlog's progress in: each webhook once
+    expect((await importedCount()) - counted).toBe(4 * BATCH + 3);
 
     // one batch of the backlog, then the quiet shop's rows, then the rest of the backlog
     expect(taken).toEqual([

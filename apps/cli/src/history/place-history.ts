@@ -270,13 +270,15 @@ async function waitForSandboxStock(
   }
 }
 
-/** Order states the worker has imported from webhooks since it started (its Prometheus counter). */
+/**
+ * Stored webhooks the worker is done with since it started (its Prometheus counter): not orders
+ * imported, since a batch imports several webhooks of one order once.
+ */
 async function webhookImports(metricsUrl: string): Promise<number> {
   const text = await (await fetch(metricsUrl)).text();
   let total = 0;
   for (const line of text.split('\n')) {
-    if (line.startsWith('orders_imported_total{') && line.includes('source="webhook"'))
-      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith('webhooks_imported_total{')) total += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return total;
 }
