@@ -225,7 +225,7 @@ async function main(command: CommandName): Promise<number> {
             history.placed === 0
               ? `History: all ${history.planned} orders of the last two years were already held; nothing placed.`
               : `History: ${history.placed} orders placed through the sandbox (${history.held} already held, ` +
-                  `${history.refused} refused), ${history.events} webhooks ${history.imported ? 'imported' : 'sent, not all imported yet,'} in ${history.seconds} s.`,
+                  `${history.refused} refused) and ${history.events} webhooks ${history.imported ? 'imported' : 'sent, not all imported yet,'}, ${history.seconds} s from the first order placed.`,
           );
           await printSalesReports(endpoints);
         }
