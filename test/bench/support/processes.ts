@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NODE_FLAGS } from '../../../apps/cli/src/processes';
 
 /** A compiled process of the connector (dist-bench/, built by `npm run bench:build`). */
 export interface BenchProcess {
@@ -11,14 +12,19 @@ export interface BenchProcess {
   stop(): Promise<void>;
 }
 
-/** The worker as its own process. */
+/** The worker as its own process, with the node flags the CLI starts it with. */
 export function spawnBenchWorker(env: Record<string, string>): Promise<BenchProcess> {
-  return spawnBenchProcess(join('apps', 'worker', 'src', 'main.js'), env, 'consuming queues');
+  return spawnBenchProcess(
+    join('apps', 'worker', 'src', 'main.js'),
+    env,
+    'consuming queues',
+    NODE_FLAGS.worker,
+  );
 }
 
 /** The API as its own process, listening on env.PORT. */
 export function spawnBenchApi(env: Record<string, string>): Promise<BenchProcess> {
-  return spawnBenchProcess(join('apps', 'api', 'src', 'main.js'), env, '"listening"');
+  return spawnBenchProcess(join('apps', 'api', 'src', 'main.js'), env, '"listening"', NODE_FLAGS.api);
 }
 
 /**
