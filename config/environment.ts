@@ -58,6 +58,12 @@ export const environmentSchema = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   /** The longest to wait for a database connection: opening a new one, or a free one of the pool. */
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
+  /**
+   * Connections each process (API, worker) keeps open at most. The worker runs 16 order imports,
+   * 16 syncs, polls and relays at once, each a transaction at a time: with 10, a first demo run
+   * waited past DATABASE_CONNECT_TIMEOUT_MS and 61 of its 18,049 webhooks waited for a retry.
+   */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(20),
   PORT: port(3000),
   HOST: z.string().default('127.0.0.1'),
   ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters'),

@@ -13,6 +13,8 @@ export const queryCounter = new QueryCounter();
 export interface DatabaseLimits {
   statementTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** connections a process keeps open at most (10 unless told) */
+  poolSize?: number;
 }
 
 export function dataSourceOptions(
@@ -29,7 +31,7 @@ export function dataSourceOptions(
     synchronize: false,
     logger: queryCounter,
     extra: {
-      max: 10,
+      max: limits.poolSize ?? 10,
       application_name: 'ocop-connector',
       // sent when each connection opens, so it holds for every statement of the pool; 0 is no limit
       statement_timeout: limits.statementTimeoutMs || undefined,

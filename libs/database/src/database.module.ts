@@ -16,6 +16,7 @@ import { Transactions } from './transactions';
         ...dataSourceOptions(config.env.DATABASE_URL, [], {
           statementTimeoutMs: config.env.DATABASE_STATEMENT_TIMEOUT_MS,
           connectTimeoutMs: config.env.DATABASE_CONNECT_TIMEOUT_MS,
+          poolSize: config.env.DATABASE_POOL_SIZE,
         }),
         autoLoadEntities: true,
         retryAttempts: 2,
