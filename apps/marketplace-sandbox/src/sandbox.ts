@@ -6,6 +6,13 @@ import { createVosoServer } from './voso/voso-server';
 
 export type MarketplaceName = 'sendo' | 'voso' | 'postmart';
 
+/**
+ * The styles the connector has adapters for, so the ones `origins` names: MARKETPLACE_ORIGINS
+ * refuses a marketplace the connector does not know. A new style's server joins the sandbox first
+ * and this list when its adapter lands.
+ */
+const CONNECTOR_STYLES: readonly MarketplaceName[] = ['sendo', 'voso', 'postmart'];
+
 export interface SandboxOptions {
   host?: string;
   /** 0 = an ephemeral port (tests); defaults 4101, 4102, 4103. */
@@ -19,7 +26,7 @@ export interface Sandbox {
   /** Base URLs, e.g. { sendo: "http://127.0.0.1:4101", … }. */
   urls: Record<MarketplaceName, string>;
   /**
-   * The same three as the connector's MARKETPLACE_ORIGINS wants them
+   * The connector's styles as its MARKETPLACE_ORIGINS wants them
    * (`sendo=http://127.0.0.1:4101,voso=…,postmart=…`), for a connector that is to reach this sandbox.
    */
   origins: string;
@@ -55,7 +62,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   return {
     urls,
-    origins: names.map((name) => `${name}=${urls[name]}`).join(','),
+    origins: CONNECTOR_STYLES.map((name) => `${name}=${urls[name]}`).join(','),
     marketplaces,
     close: async () => {
       await Promise.all(names.map((name) => marketplaces[name].close()));

@@ -160,9 +160,21 @@ export function registerControlApi(app: FastifyInstance, options: ControlOptions
     const input = parse(patchShopSchema, request.body, reply);
     if (!input) return reply;
     if (input.webhookUrl !== undefined) shop.webhookUrl = input.webhookUrl ?? undefined;
-    if (input.webhookSecret !== undefined) shop.webhookSecret = input.webhookSecret;
+    if (input.webhookSecret !== undefined) store.setWebhookSecret(shop, input.webhookSecret);
     return { shopId: shop.shopId, webhookUrl: shop.webhookUrl ?? null, webhookSecret: shop.webhookSecret };
   });
+
+  app.post<{ Params: { shopId: string } }>(
+    `${CONTROL_PREFIX}/shops/:shopId/auth-code`,
+    async (request, reply) => {
+      const shop = shopOr404(request.params.shopId, reply);
+      if (!shop) return reply;
+      if (!rules.issueAuthCode) {
+        return reply.code(404).send({ error: `${rules.name} shops do not authorize with a code` });
+      }
+      return reply.code(201).send({ code: rules.issueAuthCode(shop) });
+    },
+  );
 
   app.get<{ Params: { shopId: string }; Querystring: { sku?: string } }>(
     `${CONTROL_PREFIX}/shops/:shopId/listings`,

@@ -6,7 +6,19 @@ import { ConnectorStatus, Listing, Order, OrderLine, ShopState, StatusCode, Vari
 export interface StyleRules {
   readonly name: 'sendo' | 'voso' | 'postmart';
   newShopId(): string;
-  newCredentials(): Record<string, string>;
+  /** A new shop's credentials; app-based styles (Shopee, TikTok, Lazada) put the shop id in them. */
+  newCredentials(shopId: string): Record<string, string>;
+  /**
+   * The credential that is also the shop's webhook secret (Shopee `partner_key`, TikTok and Lazada
+   * `app_secret`: these styles sign pushes with the app secret). A `webhookSecret` given at shop
+   * creation or by PATCH sets that credential too. Absent: the two are unrelated.
+   */
+  readonly secretCredential?: string;
+  /**
+   * A fresh one-time authorization code for the shop (`POST /_sandbox/shops/:shopId/auth-code`), for
+   * the styles whose connections exchange a code for tokens. Absent: that route answers 404.
+   */
+  issueAuthCode?(shop: ShopState): string;
   /** The credential that identifies a shop at login or signing (shop_key, USERNAME, app_key). */
   credentialKey(credentials: Record<string, string>): string;
   newOrderId(): string;
@@ -67,15 +79,22 @@ export class MarketStore {
   createShop(input: { shopId?: string; webhookUrl?: string; webhookSecret?: string }): ShopState {
     const shopId = input.shopId ?? this.rules.newShopId();
     if (this.shops.has(shopId)) throw new StoreError('conflict', `shop ${shopId} already exists`);
-    const shop = new ShopState(
-      shopId,
-      this.rules.newCredentials(),
-      input.webhookSecret ?? randomBytes(24).toString('hex'),
-      input.webhookUrl,
-    );
+    const credentials = this.rules.newCredentials(shopId);
+    const field = this.rules.secretCredential;
+    const secret =
+      input.webhookSecret ?? (field ? credentials[field] : undefined) ?? randomBytes(24).toString('hex');
+    if (field) credentials[field] = secret;
+    const shop = new ShopState(shopId, credentials, secret, input.webhookUrl);
     this.shops.set(shopId, shop);
     this.byCredential.set(this.rules.credentialKey(shop.credentials), shop);
     return shop;
+  }
+
+  /** Sets the shop's webhook secret, and the credential it doubles as where the style has one. */
+  setWebhookSecret(shop: ShopState, secret: string): void {
+    shop.webhookSecret = secret;
+    const field = this.rules.secretCredential;
+    if (field) shop.credentials[field] = secret;
   }
 
   shopByCredential(key: unknown): ShopState | undefined {
