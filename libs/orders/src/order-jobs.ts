@@ -6,6 +6,7 @@ import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } fr
 import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { MarketplaceError, type MarketplaceOrder, type OrderHint, type ShopAccess } from '@ocop/marketplaces';
 import { CONNECTION_JOB_CONCURRENCY, QUEUES, RecurringJobs } from '@ocop/jobs';
+import { importJobConcurrency, yieldsSlotIfOthersWait } from './import-slots';
 import { Transactions } from '@ocop/database';
 import { DeadWebhooks } from './dead-webhooks';
 import { OrderActions } from './order-actions';
@@ -179,23 +180,18 @@ export class OrderIntake {
   }
 }
 
-/** Import jobs one worker runs at once at IMPORT_BATCH_SIZE=1 (one row each), as before batching. */
-const ONE_ROW_CONCURRENCY = 8;
-
 /**
  * Imports stored webhooks: a connection's waiting rows IMPORT_BATCH_SIZE at a time, or (at size 1)
  * the one row a job names; a row is marked processed in its import's transaction, never before. A failed
  * row is retried by the inbox relay on the row's own growing wait, and after INBOX_MAX_ATTEMPTS it
  * is dead (DeadWebhooks), so the job itself is tried once.
- *
- * A batched job is one connection's and spends most of its time waiting on the marketplace (Sendo
- * reads an order a call, paced to the shop's limit), so it runs with a slot per connection like the
- * other per-connection queues: with 8 slots, the Sendo shops of a burst held every one while the
- * Voso and Postmart rows waited behind them.
+ * Its slots are set at start-up from IMPORT_BATCH_SIZE (importJobConcurrency).
  */
-@Processor(QUEUES.orderInbox, { concurrency: CONNECTION_JOB_CONCURRENCY })
+@Processor(QUEUES.orderInbox)
 export class InboxProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly batchSize: number;
+  /** Jobs this worker is running now, to tell whether a waiting job has a free slot here. */
+  private running = 0;
 
   constructor(
     private readonly inbox: WebhookInboxStore,
@@ -211,10 +207,19 @@ export class InboxProcessor extends WorkerHost implements OnApplicationBootstrap
   }
 
   onApplicationBootstrap(): void {
-    if (this.batchSize === 1) this.worker.concurrency = ONE_ROW_CONCURRENCY;
+    this.worker.concurrency = importJobConcurrency(this.batchSize);
   }
 
   async process(job: Job<InboxImportJob | { inboxId: string }>, token?: string): Promise<string> {
+    this.running += 1;
+    try {
+      return await this.importJob(job, token);
+    } finally {
+      this.running -= 1;
+    }
+  }
+
+  private async importJob(job: Job<InboxImportJob | { inboxId: string }>, token?: string): Promise<string> {
     if ('connectionId' in job.data) return this.drain(job, job.data.connectionId, token);
     // a job enqueued by a worker of before batching names one row as `inboxId`
     const ids = 'inboxIds' in job.data ? job.data.inboxIds : [job.data.inboxId];
@@ -232,21 +237,27 @@ export class InboxProcessor extends WorkerHost implements OnApplicationBootstrap
   /**
    * A connection's waiting rows, a batch at a time, until none is left: rows that arrive while a
    * batch is imported join the next one, so a burst is imported in full batches. While other
-   * connections' jobs wait for a slot, a job gives its slot up after each batch and goes to the back
-   * of the queue: under a sale every connection has rows all the time, and a job that kept its slot
-   * until its connection fell quiet would leave the connections beyond the slots waiting for minutes.
+   * connections' jobs wait and every slot is taken, a job gives its slot up after each batch and
+   * goes to the back of the queue: under a sale every connection has rows all the time, and a job
+   * that kept its slot until its connection fell quiet would leave the connections beyond the slots
+   * waiting for minutes.
    */
   private async drain(job: Job, connectionId: string, token: string | undefined): Promise<string> {
     const seen = new Set<string>();
     let imported = 0;
     let failed = 0;
+    let batchesDone = 0;
     for (;;) {
       const entries = (await this.inbox.waitingOf(connectionId, this.batchSize)).filter(
         (e) => !seen.has(e.id),
       );
       // a row taken twice in one run (its import committed nothing and recorded no failure) waits for the relay
       if (entries.length === 0) break;
-      if (seen.size > 0 && token !== undefined && (await this.queue.getWaitingCount()) > 0) {
+      if (
+        token !== undefined &&
+        yieldsSlotIfOthersWait({ batchesDone, running: this.running, slots: this.worker.concurrency }) &&
+        (await this.queue.getWaitingCount()) > 0
+      ) {
         // a delayed job due now is promoted to the back of the waiting list; its rows stay its own
         await job.moveToDelayed(Date.now(), token);
         throw new DelayedError();
@@ -255,6 +266,7 @@ export class InboxProcessor extends WorkerHost implements OnApplicationBootstrap
       const failures = await this.importRows(connectionId, entries);
       failed += failures;
       imported += entries.length - failures;
+      batchesDone += 1;
     }
     return `imported ${imported}, failed ${failed}`;
   }
