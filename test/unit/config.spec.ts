@@ -40,6 +40,21 @@ describe('environment', () => {
       EnvironmentError,
     );
   });
+
+  it('DATABASE_POOL_SIZE: 20 by default, a whole number from 1 to 200', () => {
+    expect(loadEnvironment(environmentSchema, { ...good }).DATABASE_POOL_SIZE).toBe(20);
+    expect(loadEnvironment(environmentSchema, { ...good, DATABASE_POOL_SIZE: '1' }).DATABASE_POOL_SIZE).toBe(
+      1,
+    );
+    expect(
+      loadEnvironment(environmentSchema, { ...good, DATABASE_POOL_SIZE: '200' }).DATABASE_POOL_SIZE,
+    ).toBe(200);
+    for (const bad of ['0', '201', '-5', '12.5', 'twenty']) {
+      expect(() => loadEnvironment(environmentSchema, { ...good, DATABASE_POOL_SIZE: bad })).toThrow(
+        /DATABASE_POOL_SIZE/,
+      );
+    }
+  });
 });
 
 describe('marketplace origins and the public address', () => {

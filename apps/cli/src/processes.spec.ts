@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE_FLAGS } from './processes';
@@ -13,7 +14,16 @@ describe('node flags', () => {
     );
   });
 
-  it('caps the worker’s heap', () => {
-    expect(NODE_FLAGS.worker).toContain('--max-old-space-size=160');
+  it('caps the worker’s heap: node started with its flags has a heap limit under 256 MB', () => {
+    const probe = spawnSync(
+      process.execPath,
+      [...NODE_FLAGS.worker, '-e', 'console.log(require("v8").getHeapStatistics().heap_size_limit)'],
+      { encoding: 'utf8' },
+    );
+    expect(probe.status).toBe(0);
+    const limitMb = Number(probe.stdout.trim()) / 2 ** 20;
+    // V8 counts its young generation in the limit too: 208 MB for a 160 MB cap (uncapped: a quarter of RAM)
+    expect(limitMb).toBeGreaterThan(100);
+    expect(limitMb).toBeLessThan(256);
   });
 });

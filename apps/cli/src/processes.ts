@@ -8,8 +8,8 @@ export type ProcessName = 'api' | 'worker' | 'marketplace-sandbox';
  * keeps equal). The worker's old generation is capped at 160 MB: left to V8's default (a quarter of
  * the machine's memory) it kept garbage until its RSS passed 360 MB in a 20,000-order burst, while
  * what it really held stayed under 100 MB (bench:import and bench:sync with the cap: 182–212 MB;
- * docs/operations.md has the speeds). A worker that ever needs more dies of "heap out of memory" and is restarted
- * by its process manager; raise the figure there (docs/operations.md).
+ * docs/operations.md has the speeds). A worker that ever needs more dies of "heap out of memory"
+ * and is restarted by its process manager; raise the figure there (docs/operations.md).
  */
 export const NODE_FLAGS: Record<ProcessName, readonly string[]> = {
   api: [],

@@ -7,9 +7,9 @@ export const QUEUES = {
   ocopCertificates: 'ocop-certificates',
   /** One job per connection (id `connection-<id>`): pushes every lagging listing of that shop. */
   connectionSync: 'connection-sync',
-  /** The periodic sweep that re-enqueues whatever lags, so a flushed Redis or a dead worker heals. */
+  /** The periodic sweep that re-enqueues whatever lags: a flushed Redis or a dead worker heals. */
   syncReconciler: 'sync-reconciler',
-  /** One job per stored webhook (id `inbox-<row id>`): imports the order it tells of. */
+  /** One job per connection with waiting webhooks (`import-<connection id>`): imports their orders. */
   orderInbox: 'order-inbox',
   /** Every few seconds: re-enqueues unprocessed inbox rows and the order polls that are due. */
   orderUpkeep: 'order-upkeep',
@@ -40,8 +40,8 @@ export const RETIRED_QUEUES = ['outbox-relay', 'domain-events'] as const;
 /**
  * Jobs one worker runs at once in each per-connection queue (sync, order polls, batched order
  * imports). Each connection has one job id there, so it holds at most one slot; a slow marketplace
- * holds it for at most MARKETPLACE_CALL_DEADLINE_MS a call, and jobs are taken in the order they became due. With
- * this many slots a handful of slow shops leave the rest to everyone else (the work is waiting on
- * HTTP, not on this process).
+ * holds it for at most MARKETPLACE_CALL_DEADLINE_MS a call, and jobs are taken in the order they
+ * became due. With this many slots a handful of slow shops leave the rest to everyone else (the
+ * work is waiting on HTTP, not on this process).
  */
 export const CONNECTION_JOB_CONCURRENCY = 16;
