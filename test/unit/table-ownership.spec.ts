@@ -28,6 +28,7 @@ const OWNERS: Record<string, string> = {
   ocop_assessments: 'ocop',
   connections: 'channels',
   listings: 'channels',
+  shop_grants: 'channels',
   webhook_inbox: 'orders',
   orders: 'orders',
   order_lines: 'orders',

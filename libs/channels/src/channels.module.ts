@@ -1,3 +1,5 @@
+import { ShopGrantStore } from './shop-grants.repository';
+import { ShopGrants } from './shop-grants';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogueChanged, CatalogueModule } from '@ocop/catalogue';
@@ -32,6 +34,8 @@ import { MarketplaceAdaptersModule } from './marketplace-adapters.module';
     ListingSyncState,
     ListingContents,
     ChannelHealth,
+    ShopGrantStore,
+    ShopGrants,
   ],
   exports: [
     ConnectionsService,
@@ -40,6 +44,7 @@ import { MarketplaceAdaptersModule } from './marketplace-adapters.module';
     ListingSyncState,
     ListingContents,
     ChannelHealth,
+    ShopGrants,
   ],
 })
 export class ChannelsModule implements OnModuleInit {

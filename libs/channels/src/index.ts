@@ -11,3 +11,4 @@ export * from './channel-health';
 export { RedisCallGate } from './call-gate';
 export { MarketplaceAdaptersModule } from './marketplace-adapters.module';
 export * from './responses';
+export { ShopGrants } from './shop-grants';

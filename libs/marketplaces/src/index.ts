@@ -4,6 +4,7 @@ export * from '../../../config/marketplace-origins';
 export * from './listing-title';
 export * from './batching';
 export * from './session-tokens';
+export * from './shop-grants';
 export * from './adapter-support';
 export * from './order-support';
 export * from './adapters';

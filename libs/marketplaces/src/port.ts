@@ -14,6 +14,38 @@ export interface ShopAccess {
   shopId: string;
   baseUrl: string;
   credentials: Record<string, string>;
+  /**
+   * The tokens the shop granted the connector's app (Shopee, TikTok Shop and Lazada styles: an
+   * authorization code exchanged once for an access and a refresh token). Absent for the styles
+   * that log in with the credentials themselves.
+   */
+  grant?: GrantKeeper;
+}
+
+/** Tokens a shop granted: the access token calls, the refresh token renews it. */
+export interface AccessGrant {
+  accessToken: string;
+  refreshToken: string;
+  accessExpiresAt: Date;
+  /** null: it lasts until the shop withdraws the authorization */
+  refreshExpiresAt: Date | null;
+}
+
+/**
+ * Where a connection's grant is kept (the connector's database, sealed). A refresh token may be
+ * single-use (Shopee): `refresh` spends it under a claim, so of two workers that find the same
+ * access token stale, one exchanges it and the other gets the new grant without calling.
+ */
+export interface GrantKeeper {
+  current(): Promise<AccessGrant>;
+  /**
+   * Renews the grant whose access token is `staleAccessToken` with `exchange`, unless it was
+   * renewed meanwhile: then answers the grant that replaced it, without calling.
+   */
+  refresh(
+    staleAccessToken: string,
+    exchange: (refreshToken: string) => Promise<AccessGrant>,
+  ): Promise<AccessGrant>;
 }
 
 /** One variant per SKU. */

@@ -18,6 +18,7 @@ import { WhoMadeIt1764470000000 } from './1764470000000-who-made-it';
 import { Notifications1764480000000 } from './1764480000000-notifications';
 import { ListingsByCooperative1764520000000 } from './1764520000000-listings-by-cooperative';
 import { InboxImportJobs1764560000000 } from './1764560000000-inbox-import-jobs';
+import { ShopGrants1764600000000 } from './1764600000000-shop-grants';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   Notifications1764480000000,
   ListingsByCooperative1764520000000,
   InboxImportJobs1764560000000,
+  ShopGrants1764600000000,
 ];

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { ConnectorConfig } from '@ocop/common';
+import { Transactions } from '@ocop/database';
+import { type AccessGrant, type GrantKeeper, MarketplaceError } from '@ocop/marketplaces';
+import type { EntityManager } from 'typeorm';
+import { openCredentials, sealCredentials } from './credentials';
+import { ShopGrantStore, type StoredGrant } from './shop-grants.repository';
+
+/** Sealed with the connection's id as associated data: a grant copied onto another row does not open. */
+const grantIdentity = (connectionId: string) => `grant:${connectionId}`;
+
+/**
+ * The grants of app-based shops (ADR 24), kept sealed in PostgreSQL and handed to adapters as a
+ * GrantKeeper. A refresh locks the grant's row for the length of the exchange: a second worker
+ * that found the same access token stale waits on the lock, then finds the grant renewed and
+ * takes it without spending the refresh token again, which Shopee would refuse (single-use).
+ * An exchange the marketplace answered but whose new grant failed to commit leaves the old refresh
+ * token spent: the next refresh is refused and the shop must authorize the app again (auth).
+ */
+@Injectable()
+export class ShopGrants {
+  private readonly key: Buffer;
+
+  constructor(
+    private readonly grants: ShopGrantStore,
+    private readonly transactions: Transactions,
+    config: ConnectorConfig,
+  ) {
+    this.key = Buffer.from(config.env.CREDENTIALS_KEY, 'base64');
+  }
+
+  /** Stores the grant a connection was given (at connect time, or a new authorization). */
+  async save(connectionId: string, grant: AccessGrant, manager?: EntityManager): Promise<void> {
+    await this.transactions.run(
+      (m) => this.grants.put(m, connectionId, this.seal(connectionId, grant)),
+      manager,
+    );
+  }
+
+  keeperFor(connectionId: string): GrantKeeper {
+    const missing = () =>
+      new MarketplaceError(
+        'auth',
+        `connection ${connectionId} has no stored grant: authorize the app again`,
+        {
+          code: 'grant_missing',
+        },
+      );
+    return {
+      current: async () => {
+        const row = await this.grants.find(connectionId);
+        if (!row) throw missing();
+        return this.open(connectionId, row);
+      },
+      refresh: (stale, exchange) =>
+        this.transactions.run(async (manager) => {
+          const row = await this.grants.lockedFind(manager, connectionId);
+          if (!row) throw missing();
+          const held = this.open(connectionId, row);
+          if (held.accessToken !== stale) return held;
+          const renewed = await exchange(held.refreshToken);
+          await this.grants.put(manager, connectionId, this.seal(connectionId, renewed));
+          return renewed;
+        }),
+    };
+  }
+
+  private seal(connectionId: string, grant: AccessGrant): StoredGrant {
+    return {
+      sealed: sealCredentials(this.key, grantIdentity(connectionId), {
+        accessToken: grant.accessToken,
+        refreshToken: grant.refreshToken,
+      }),
+      accessExpiresAt: grant.accessExpiresAt,
+      refreshExpiresAt: grant.refreshExpiresAt,
+    };
+  }
+
+  private open(connectionId: string, row: StoredGrant): AccessGrant {
+    const tokens = openCredentials(this.key, grantIdentity(connectionId), row.sealed);
+    return {
+      accessToken: tokens.accessToken,
+      refreshToken: tokens.refreshToken,
+      accessExpiresAt: row.accessExpiresAt,
+      refreshExpiresAt: row.refreshExpiresAt,
+    };
+  }
+}
