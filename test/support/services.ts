@@ -26,7 +26,8 @@ import { teaProductBody, uniqueCode } from './factories';
  * Marketplaces for the integration tier: they accept any credentials (so connections are made
  * through the real ConnectionsService) and refuse every other call, loudly, so a test that reaches
  * a marketplace by mistake fails instead of waiting on a port nobody listens on. Order imports
- * never call one: what the marketplace says is the order the test hands over.
+ * never call one: what the marketplace says is the order the test hands over. Credentials with a
+ * `code` are exchanged for a grant, as the app-based styles' authorization codes are.
  */
 function marketplacesThatOnlyAcceptCredentials(): MarketplaceAdapters {
   const adapter = (marketplace: Marketplace): MarketplaceAdapter => {
@@ -36,7 +37,17 @@ function marketplacesThatOnlyAcceptCredentials(): MarketplaceAdapters {
       marketplace,
       stockBatchSize: 1,
       stockBatchUnit: 'sku',
-      verifyCredentials: async (shop) => ({ shopId: shop.shopId }),
+      verifyCredentials: async (shop) => ({
+        shopId: shop.shopId,
+        grant: shop.credentials.code
+          ? {
+              accessToken: `access-for-${shop.credentials.code}`,
+              refreshToken: `refresh-for-${shop.credentials.code}`,
+              accessExpiresAt: new Date(Date.now() + 4 * 3_600_000),
+              refreshExpiresAt: new Date(Date.now() + 30 * 86_400_000),
+            }
+          : undefined,
+      }),
       publish: refuse('publish'),
       update: refuse('update'),
       delist: refuse('delist'),

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, QueryFailedError, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { PageQuery } from '@ocop/common';
 import { byCreation, fetchPage } from '@ocop/database';
 import type { Marketplace } from '@ocop/marketplaces';
@@ -85,15 +85,27 @@ export class ConnectionStore {
    * Stores a new connection; undefined when the shop is already connected (the unique index on
    * marketplace and shop id refused it), so the caller can say by whom.
    */
-  async insertUnlessConnected(connection: NewConnection): Promise<Connection | undefined> {
-    try {
-      return await this.connections.save(this.connections.create(connection));
-    } catch (error) {
-      if (error instanceof QueryFailedError && (error.driverError as { code?: string }).code === '23505') {
-        return undefined;
-      }
-      throw error;
-    }
+  /**
+   * Inserts the connection unless its shop is connected already (then undefined). ON CONFLICT, not
+   * a caught unique violation: the insert shares its transaction with the shop's grant, which a
+   * failed statement would abort.
+   */
+  async insertUnlessConnected(
+    manager: EntityManager,
+    connection: NewConnection,
+  ): Promise<Connection | undefined> {
+    const inserted = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Connection)
+      .values(connection)
+      .orIgnore()
+      .returning(['id'])
+      .execute();
+    const id = (inserted.raw as { id: string }[])[0]?.id;
+    return id === undefined
+      ? undefined
+      : ((await manager.findOne(Connection, { where: { id } })) ?? undefined);
   }
 
   /** The connection that holds a shop, whichever cooperative it belongs to. */

@@ -18,12 +18,14 @@ import {
   connectionOrigin,
   MarketplaceError,
   ORIGIN_NOT_ALLOWED,
+  type AccessGrant,
   type CredentialsCheck,
   type Marketplace,
   type ShopAccess,
 } from '@ocop/marketplaces';
 import { MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from './adapters';
 import { openCredentials, sameCredentials, sealCredentials } from './credentials';
+import { ShopGrants } from './shop-grants';
 import {
   ConnectionListQuery,
   CreateConnectionBody,
@@ -91,6 +93,7 @@ export class ConnectionsService {
     private readonly events: EventBus,
     private readonly config: ConnectorConfig,
     private readonly clock: Clock,
+    private readonly grants: ShopGrants,
   ) {
     this.key = Buffer.from(config.env.CREDENTIALS_KEY, 'base64');
   }
@@ -120,24 +123,29 @@ export class ConnectionsService {
         [{ field: 'shopId', message: `these credentials are for shop "${proven.shopId}"` }],
       );
     }
-    const saved = await this.connections.insertUnlessConnected({
-      cooperativeId,
-      marketplace: body.marketplace,
-      shopId: body.shopId,
-      baseUrl,
-      credentialsSealed: sealCredentials(
-        this.key,
-        shopIdentity(body.marketplace, body.shopId),
-        body.credentials,
-      ),
-      status: 'active',
-      statusReason: null,
-      stockBufferPercent: body.stockBufferPercent ?? 0,
-      autoConfirmOrders: body.autoConfirmOrders ?? false,
-      createdByKind: actor?.kind ?? null,
-      createdById: actor?.id ?? null,
-      createdByName: actor?.name ?? null,
-      ...updatedBy(actor),
+    const saved = await this.transactions.run(async (manager) => {
+      const inserted = await this.connections.insertUnlessConnected(manager, {
+        cooperativeId,
+        marketplace: body.marketplace,
+        shopId: body.shopId,
+        baseUrl,
+        credentialsSealed: sealCredentials(
+          this.key,
+          shopIdentity(body.marketplace, body.shopId),
+          body.credentials,
+        ),
+        status: 'active',
+        statusReason: null,
+        stockBufferPercent: body.stockBufferPercent ?? 0,
+        autoConfirmOrders: body.autoConfirmOrders ?? false,
+        createdByKind: actor?.kind ?? null,
+        createdById: actor?.id ?? null,
+        createdByName: actor?.name ?? null,
+        ...updatedBy(actor),
+      });
+      // the tokens an app-based shop granted for the code in these credentials, with the connection
+      if (inserted && proven.grant) await this.grants.save(inserted.id, proven.grant, manager);
+      return inserted;
     });
     if (!saved) throw await this.alreadyConnected(cooperativeId, body.marketplace, body.shopId);
     return this.get(scope, saved.id);
@@ -185,6 +193,7 @@ export class ConnectionsService {
   ): Promise<ConnectionView> {
     const current = await this.find(scope, id);
     const changes: ConnectionChanges = {};
+    let grant: AccessGrant | undefined;
     if (body.credentials) {
       const problems = connectionProblems(
         this.config.marketplaceOrigins,
@@ -211,6 +220,7 @@ export class ConnectionsService {
         shopIdentity(current.marketplace, current.shopId),
         body.credentials,
       );
+      grant = proven.grant;
     }
     if (body.status) {
       changes.status = body.status;
@@ -222,6 +232,8 @@ export class ConnectionsService {
     if (Object.keys(changes).length > 0) Object.assign(changes, updatedBy(actor));
     await this.transactions.run(async (manager) => {
       await this.connections.change(manager, id, changes);
+      // new credentials of an app-based shop carried a new authorization code: its grant replaces the old
+      if (grant) await this.grants.save(id, grant, manager);
       if (body.stockBufferPercent !== undefined && body.stockBufferPercent !== current.stockBufferPercent) {
         await this.versions.bumpConnection(manager, id, 'stock');
       }
@@ -292,6 +304,7 @@ export class ConnectionsService {
         shopIdentity(row.marketplace, row.shopId),
         row.credentialsSealed,
       ),
+      grant: this.grants.keeperFor(row.id),
     };
   }
 

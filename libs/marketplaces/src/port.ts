@@ -15,9 +15,10 @@ export interface ShopAccess {
   baseUrl: string;
   credentials: Record<string, string>;
   /**
-   * The tokens the shop granted the connector's app (Shopee, TikTok Shop and Lazada styles: an
-   * authorization code exchanged once for an access and a refresh token). Absent for the styles
-   * that log in with the credentials themselves.
+   * Where the tokens the shop granted the connector's app are kept (Shopee, TikTok Shop and Lazada
+   * styles: an authorization code exchanged once for an access and a refresh token). The styles
+   * that log in with the credentials themselves never ask it; a connection of an app-based style
+   * without a grant answers `auth` (grant_missing). Absent before the connection is saved.
    */
   grant?: GrantKeeper;
 }
@@ -102,6 +103,11 @@ export interface CredentialsCheck {
    * subject); null when the style does not tell it (Voso's opaque token, Postmart's signed calls).
    */
   shopId: string | null;
+  /**
+   * App-based styles: the tokens the authorization code in the credentials was exchanged for (the
+   * code is spent by the check), stored with the connection.
+   */
+  grant?: AccessGrant;
 }
 
 export type FailureKind = 'retryable' | 'permanent' | 'auth';

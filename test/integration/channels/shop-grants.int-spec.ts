@@ -1,5 +1,5 @@
 import { ShopGrants } from '@ocop/channels';
-import { ConnectorConfig } from '@ocop/common';
+import { ConnectorConfig, EVERYTHING } from '@ocop/common';
 import { Transactions } from '@ocop/database';
 import { ShopGrantStore } from '../../../libs/channels/src/shop-grants.repository';
 import type { AccessGrant } from '@ocop/marketplaces';
@@ -108,6 +108,48 @@ describe('shop grants', () => {
     await expect(grants.keeperFor(bare).current()).rejects.toMatchObject({
       kind: 'auth',
       options: { code: 'grant_missing' },
+    });
+  });
+
+  it('connecting with an authorization code stores the grant it was exchanged for; new credentials replace it', async () => {
+    const coop = await services.newCooperative();
+    const shopId = `SHOP-GRANT-${Date.now()}`;
+    const body = {
+      marketplace: 'sendo' as const,
+      shopId,
+      credentials: { app_key: 'k', code: 'first', webhookSecret: 'w' },
+    };
+    const connection = await services.connections.create(EVERYTHING, coop, body, null);
+    const keeper = grants.keeperFor(connection.id);
+    expect(await keeper.current()).toMatchObject({
+      accessToken: 'access-for-first',
+      refreshToken: 'refresh-for-first',
+    });
+    // the shop connected again (by anyone): refused, and the stored grant is untouched
+    await expect(
+      services.connections.create(
+        EVERYTHING,
+        coop,
+        { ...body, credentials: { ...body.credentials, code: 'again' } },
+        null,
+      ),
+    ).rejects.toThrow(/already connected/);
+    expect((await keeper.current()).accessToken).toBe('access-for-first');
+    const [{ n }] = await services.dataSource.query(
+      `SELECT count(*)::int AS n FROM shop_grants g JOIN connections c ON c.id = g.connection_id WHERE c.shop_id = $1`,
+      [shopId],
+    );
+    expect(n).toBe(1);
+    // the seller authorized the app again: the PATCH's code gives the new grant
+    await services.connections.update(
+      EVERYTHING,
+      connection.id,
+      { credentials: { app_key: 'k', code: 'second', webhookSecret: 'w' } },
+      null,
+    );
+    expect(await keeper.current()).toMatchObject({
+      accessToken: 'access-for-second',
+      refreshToken: 'refresh-for-second',
     });
   });
 
