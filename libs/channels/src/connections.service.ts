@@ -76,6 +76,8 @@ export interface WebhookTarget {
   marketplace: Marketplace;
   /** null when the seller gave no webhookSecret: every webhook for the shop is refused */
   webhookSecret: string | null;
+  /** the shop's credentials, for the styles whose signatures also cover one (an app key) */
+  credentials: Readonly<Record<string, string>>;
 }
 
 @Injectable()
@@ -322,14 +324,17 @@ export class ConnectionsService {
     const cached = this.webhookTargets.get(key);
     if (cached && cached.until > Date.now()) return cached.target;
     const row = await this.connections.withCredentialsOfShop(marketplace, shopId);
-    const target = row
-      ? {
-          connectionId: row.id,
-          cooperativeId: row.cooperativeId,
-          marketplace: row.marketplace,
-          webhookSecret: openCredentials(this.key, key, row.credentialsSealed).webhookSecret ?? null,
-        }
-      : undefined;
+    const credentials = row ? openCredentials(this.key, key, row.credentialsSealed) : undefined;
+    const target =
+      row && credentials
+        ? {
+            connectionId: row.id,
+            cooperativeId: row.cooperativeId,
+            marketplace: row.marketplace,
+            webhookSecret: credentials.webhookSecret ?? null,
+            credentials,
+          }
+        : undefined;
     if (this.webhookTargets.size > 10_000) this.webhookTargets.clear();
     this.webhookTargets.set(key, { target, until: Date.now() + WEBHOOK_TARGET_TTL_MS });
     return target;

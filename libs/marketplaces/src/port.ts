@@ -201,6 +201,11 @@ export interface WebhookEvent {
 export interface WebhookDelivery {
   rawBody: Buffer;
   headers: Record<string, string | undefined>;
+  /**
+   * The URL the marketplace was given for this route (PUBLIC_BASE_URL + the path), not the one a
+   * proxy shows: Shopee signs the registered callback URL with the body.
+   */
+  url?: string;
 }
 
 /** Why an order is cancelled; each adapter maps it to its marketplace's reason code or text. */
@@ -266,10 +271,21 @@ export interface MarketplaceOrderPort {
   /**
    * Checks the delivery's signature with the shop's webhook secret over the raw bytes, in constant
    * time (Voso: and that its timestamp is within 300 s of `now`). False for a missing signature.
+   * `credentials`: the shop's, for the styles that sign with more than the secret (TikTok Shop and
+   * Lazada prefix the body with the app key).
    */
-  verifyWebhook(delivery: WebhookDelivery, secret: string, now: Date): boolean;
-  /** The body to answer an accepted delivery with, besides `received` and `duplicate` (Postmart's echo). */
-  webhookAcknowledgement(delivery: WebhookDelivery): Record<string, unknown>;
+  verifyWebhook(
+    delivery: WebhookDelivery,
+    secret: string,
+    now: Date,
+    credentials?: Readonly<Record<string, string>>,
+  ): boolean;
+  /**
+   * The body to answer an accepted delivery with, besides `received` and `duplicate` (Postmart's
+   * echo); null: an empty body, which Shopee and TikTok Shop require (any other body is a failed
+   * delivery to them).
+   */
+  webhookAcknowledgement(delivery: WebhookDelivery): Record<string, unknown> | null;
 }
 
 /**

@@ -13,6 +13,7 @@ import { webhooksReceived } from './order-metrics';
 import { storeChange } from './stored-change';
 import { InboxWriter } from './inbox-writer';
 
+/** null: answered with an empty body (the styles that count any body as a failed delivery). */
 export interface WebhookAnswer {
   received: true;
   duplicate: boolean;
@@ -42,7 +43,7 @@ export class WebhookInbox {
     marketplaceName: string,
     delivery: WebhookDelivery,
     now = new Date(),
-  ): Promise<WebhookAnswer> {
+  ): Promise<WebhookAnswer | null> {
     if (!(MARKETPLACES as readonly string[]).includes(marketplaceName)) {
       throw new NotFound(`No webhook endpoint for "${marketplaceName}"`);
     }
@@ -61,7 +62,10 @@ export class WebhookInbox {
       webhooksReceived.inc({ marketplace, outcome: 'unknown_shop' });
       throw new NotFound(`No connection for ${marketplace} shop "${event.shopId}"`);
     }
-    if (!target.webhookSecret || !adapter.verifyWebhook(delivery, target.webhookSecret, now)) {
+    if (
+      !target.webhookSecret ||
+      !adapter.verifyWebhook(delivery, target.webhookSecret, now, target.credentials)
+    ) {
       webhooksReceived.inc({ marketplace, outcome: 'refused' });
       throw new Unauthorized('The webhook signature is missing, wrong or too old');
     }
@@ -86,6 +90,7 @@ export class WebhookInbox {
     webhooksReceived.inc({ marketplace, outcome: inboxId ? 'stored' : 'duplicate' });
     // No job is enqueued here: the inbox relay in the worker does it in batches. Enqueueing from
     // the hot path cost a third of the webhook throughput in the ingestion benchmark.
-    return { received: true, duplicate: !inboxId, ...adapter.webhookAcknowledgement(delivery) };
+    const acknowledgement = adapter.webhookAcknowledgement(delivery);
+    return acknowledgement === null ? null : { received: true, duplicate: !inboxId, ...acknowledgement };
   }
 }
