@@ -156,6 +156,9 @@ export const environmentSchema = z.object({
   SANDBOX_SENDO_PORT: port(4101),
   SANDBOX_VOSO_PORT: port(4102),
   SANDBOX_POSTMART_PORT: port(4103),
+  SANDBOX_SHOPEE_PORT: port(4104),
+  SANDBOX_TIKTOK_PORT: port(4105),
+  SANDBOX_LAZADA_PORT: port(4106),
   /**
    * The only origins marketplace calls may go to: comma-separated `marketplace=origin` pairs, a
    * marketplace once per origin, its first the default for new connections. Unset: the sandbox's
@@ -201,6 +204,9 @@ export const sandboxEnvironmentSchema = environmentSchema.pick({
   SANDBOX_SENDO_PORT: true,
   SANDBOX_VOSO_PORT: true,
   SANDBOX_POSTMART_PORT: true,
+  SANDBOX_SHOPEE_PORT: true,
+  SANDBOX_TIKTOK_PORT: true,
+  SANDBOX_LAZADA_PORT: true,
 });
 export type SandboxEnvironment = z.infer<typeof sandboxEnvironmentSchema>;
 
@@ -223,6 +229,9 @@ export function marketplaceOrigins(env: Environment): MarketplaceOrigins {
     sendo: env.SANDBOX_SENDO_PORT,
     voso: env.SANDBOX_VOSO_PORT,
     postmart: env.SANDBOX_POSTMART_PORT,
+    shopee: env.SANDBOX_SHOPEE_PORT,
+    tiktok: env.SANDBOX_TIKTOK_PORT,
+    lazada: env.SANDBOX_LAZADA_PORT,
   });
 }
 

@@ -2,8 +2,18 @@
  * The marketplaces the connector speaks to. Settings name them (MARKETPLACE_ORIGINS, the sandbox
  * ports), so the list lives with the settings; the adapters' port re-exports it.
  */
-export const MARKETPLACES = ['sendo', 'voso', 'postmart'] as const;
+export const MARKETPLACES = ['sendo', 'voso', 'postmart', 'shopee', 'tiktok', 'lazada'] as const;
 export type Marketplace = (typeof MARKETPLACES)[number];
+
+/** How people call each marketplace, in reports, notices and the web app. */
+export const MARKETPLACE_NAMES: Record<Marketplace, string> = {
+  sendo: 'Sendo',
+  voso: 'Voso',
+  postmart: 'Postmart',
+  shopee: 'Shopee',
+  tiktok: 'TikTok Shop',
+  lazada: 'Lazada',
+};
 
 /**
  * Where each marketplace may be called: origins (scheme, host and port) only, normalised as the

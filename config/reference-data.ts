@@ -69,6 +69,9 @@ const categoriesSchema = z.object({
           sendo: z.number().int().positive(),
           voso: z.string().min(1),
           postmart: z.string().min(1),
+          shopee: z.number().int().positive(),
+          tiktok: z.string().regex(/^\d+$/),
+          lazada: z.number().int().positive(),
         }),
       }),
     )

@@ -72,12 +72,17 @@ describe('connectionOrigin', () => {
 });
 
 describe('sandboxOrigins', () => {
-  it('gives the sandbox’s three ports on its host', () => {
-    expect(sandboxOrigins('127.0.0.1', { sendo: 4101, voso: 4102, postmart: 4103 })).toEqual({
+  const ports = { sendo: 4101, voso: 4102, postmart: 4103, shopee: 4104, tiktok: 4105, lazada: 4106 };
+
+  it('gives the sandbox’s six ports on its host', () => {
+    expect(sandboxOrigins('127.0.0.1', ports)).toEqual({
       sendo: ['http://127.0.0.1:4101'],
       voso: ['http://127.0.0.1:4102'],
       postmart: ['http://127.0.0.1:4103'],
+      shopee: ['http://127.0.0.1:4104'],
+      tiktok: ['http://127.0.0.1:4105'],
+      lazada: ['http://127.0.0.1:4106'],
     });
-    expect(sandboxOrigins('::1', { sendo: 1, voso: 2, postmart: 3 }).sendo).toEqual(['http://[::1]:1']);
+    expect(sandboxOrigins('::1', { ...ports, sendo: 1 }).sendo).toEqual(['http://[::1]:1']);
   });
 });

@@ -1047,7 +1047,7 @@ export interface components {
             error: components["schemas"]["ErrorContent"];
         };
         /** @enum {string} */
-        Marketplace: "sendo" | "voso" | "postmart";
+        Marketplace: "sendo" | "voso" | "postmart" | "shopee" | "tiktok" | "lazada";
         HealthCountsResponse: {
             synced: number;
             lagging: number;
@@ -1763,7 +1763,7 @@ export interface components {
         };
         CreateConnectionBody: {
             /** @enum {string} */
-            marketplace: "sendo" | "voso" | "postmart";
+            marketplace: "sendo" | "voso" | "postmart" | "shopee" | "tiktok" | "lazada";
             shopId: string;
             /** @description what the marketplace gave the seller, e.g. {shop_key, secret_key}, and webhookSecret (required): the secret it signs webhooks with */
             credentials: {
@@ -2163,6 +2163,9 @@ export interface components {
             sendo: number;
             voso: number;
             postmart: number;
+            shopee: number;
+            tiktok: number;
+            lazada: number;
         };
         SalesPeriodResponse: {
             /** @description integer VND */
@@ -5101,7 +5104,7 @@ export interface operations {
                 limit?: number;
                 /** @description opaque cursor from the previous page */
                 cursor?: string;
-                marketplace?: "sendo" | "voso" | "postmart";
+                marketplace?: "sendo" | "voso" | "postmart" | "shopee" | "tiktok" | "lazada";
                 status?: "active" | "paused" | "auth_failed";
             };
             header?: never;
@@ -5722,7 +5725,7 @@ export interface operations {
                 productId?: string;
                 connectionId?: string;
                 status?: "pending" | "synced" | "error" | "delisted";
-                marketplace?: "sendo" | "voso" | "postmart";
+                marketplace?: "sendo" | "voso" | "postmart" | "shopee" | "tiktok" | "lazada";
             };
             header?: never;
             path?: never;
@@ -6152,7 +6155,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Stored (or a duplicate of a stored event) */
+            /** @description Stored (or a duplicate of a stored event). Marketplaces that count any answer body as a failed delivery get an empty body instead */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6219,7 +6222,7 @@ export interface operations {
                 /** @description extension: only these orders, their ids separated by commas (at most 200), e.g. the ones a picking list is printed for */
                 ids?: string;
                 cooperativeId?: string;
-                marketplace?: "sendo" | "voso" | "postmart";
+                marketplace?: "sendo" | "voso" | "postmart" | "shopee" | "tiktok" | "lazada";
                 status?: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled" | "returned";
                 /** @description extension: e.g. oversold orders only */
                 stockStatus?: "reserved" | "released" | "fulfilled" | "oversold";
@@ -6281,7 +6284,7 @@ export interface operations {
                 /** @description extension: only these orders, their ids separated by commas (at most 200), e.g. the ones a picking list is printed for */
                 ids?: string;
                 cooperativeId?: string;
-                marketplace?: "sendo" | "voso" | "postmart";
+                marketplace?: "sendo" | "voso" | "postmart" | "shopee" | "tiktok" | "lazada";
                 status?: "pending" | "confirmed" | "shipped" | "delivered" | "cancelled" | "returned";
                 /** @description extension: e.g. oversold orders only */
                 stockStatus?: "reserved" | "released" | "fulfilled" | "oversold";

@@ -3,12 +3,19 @@ export const MARKETPLACE_LABELS: Record<string, string> = {
   sendo: 'Sendo',
   voso: 'Voso',
   postmart: 'Postmart',
+  shopee: 'Shopee',
+  tiktok: 'TikTok Shop',
+  lazada: 'Lazada',
 };
-export const MARKETPLACES = ['sendo', 'voso', 'postmart'] as const;
+export const MARKETPLACES = ['sendo', 'voso', 'postmart', 'shopee', 'tiktok', 'lazada'] as const;
+/** Six hues told apart on screen and in print (the charts label every series too). */
 export const MARKETPLACE_COLOURS: Record<string, string> = {
   sendo: '#d62828',
   voso: '#f77f00',
   postmart: '#1d4e89',
+  shopee: '#c2185b',
+  tiktok: '#111111',
+  lazada: '#6a3fd6',
 };
 
 export const HEALTH = ['synced', 'lagging', 'pending', 'error'] as const;

@@ -17,7 +17,16 @@ import {
  * so the sandbox's defaults are kept under with room to spare. A shop that throttles us teaches
  * the gate its real limit (see `throttled`).
  */
-export const CALLS_PER_SECOND: Record<Marketplace, number> = { sendo: 20, voso: 20, postmart: 40 };
+export const CALLS_PER_SECOND: Record<Marketplace, number> = {
+  sendo: 20,
+  voso: 20,
+  postmart: 40,
+  // the app-based styles' own published or sandbox limits: Shopee 10 a shop (assumed), TikTok Shop 50
+  // a second per API and shop (one gate for all its APIs), Lazada 20 for all but inventory calls
+  shopee: 10,
+  tiktok: 50,
+  lazada: 20,
+};
 
 /** A throttle lesson lasts this long: the refusals of about one second of calls are counted together… */
 const LESSON_MS = 1000;

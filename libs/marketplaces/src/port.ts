@@ -301,7 +301,10 @@ export interface CallGate {
 export const OPEN_GATE: CallGate = { beforeCall: async () => undefined };
 
 /** Marketplace category codes for each of the connector's sales category slugs. */
-export type CategoryCodes = Record<string, { sendo: number; voso: string; postmart: string }>;
+export type CategoryCodes = Record<
+  string,
+  { sendo: number; voso: string; postmart: string; shopee: number; tiktok: string; lazada: number }
+>;
 
 /**
  * The marketplace product that already holds one of our SKU codes, when a publish was refused for

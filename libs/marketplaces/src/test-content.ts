@@ -1,7 +1,16 @@
 import { CategoryCodes, ListingContent, StockPush } from './port';
 
 /** Shared fixtures for this library's unit tests (not exported from the index). */
-export const CODES: CategoryCodes = { tea: { sendo: 2318, voso: 'THUC_PHAM_CHE', postmart: 'food-tea' } };
+export const CODES: CategoryCodes = {
+  tea: {
+    sendo: 2318,
+    voso: 'THUC_PHAM_CHE',
+    postmart: 'food-tea',
+    shopee: 100630,
+    tiktok: '601450',
+    lazada: 10000300,
+  },
+};
 
 export function teaContent(overrides: Partial<ListingContent> = {}): ListingContent {
   return {

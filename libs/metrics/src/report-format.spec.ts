@@ -264,7 +264,7 @@ describe('the report tables', () => {
         { district: 'Đại Từ', cooperatives: 1, certified: 2, revenueVnd: 1_080_000 },
         { district: null, cooperatives: 2, certified: 1, revenueVnd: 200_000 },
       ],
-      channelMix: { sendo: 180_000, voso: 560_000, postmart: 540_000 },
+      channelMix: { sendo: 180_000, voso: 560_000, postmart: 540_000, shopee: 0, tiktok: 0, lazada: 0 },
     };
     const files = provinceTable(report, { ...context, lang: 'en' });
     const tail = ['2026-11-28', '2025-11-29', '2026-11-28'];

@@ -1,4 +1,4 @@
-import { MARKETPLACES } from '@ocop/marketplaces';
+import { MARKETPLACE_NAMES, MARKETPLACES } from '@ocop/marketplaces';
 import { reasonInVietnamese } from './uplift';
 import type {
   ReportCell,
@@ -31,11 +31,6 @@ const single = (filename: string, name: ReportSheet['name'], table: ReportTable)
   sheets: [{ name, ...table }],
 });
 
-const MARKETPLACE_NAMES: Record<(typeof MARKETPLACES)[number], string> = {
-  sendo: 'Sendo',
-  voso: 'Voso',
-  postmart: 'Postmart',
-};
 const noDistrict = (lang: ReportLang) => word(lang, 'Chưa rõ huyện', 'No district');
 const REVENUE = col('Doanh thu (đồng)', 'Revenue (VND)', 'vnd');
 const UNITS = col('Số lượng bán', 'Units', 'integer');

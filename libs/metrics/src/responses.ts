@@ -29,6 +29,9 @@ export class RevenueByMarketplace {
   @ApiProperty({ type: 'integer' }) sendo: number;
   @ApiProperty({ type: 'integer' }) voso: number;
   @ApiProperty({ type: 'integer' }) postmart: number;
+  @ApiProperty({ type: 'integer' }) shopee: number;
+  @ApiProperty({ type: 'integer' }) tiktok: number;
+  @ApiProperty({ type: 'integer' }) lazada: number;
 }
 
 // Every marketplace has a property above: the typecheck fails here when one is added.

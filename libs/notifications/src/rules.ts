@@ -1,6 +1,6 @@
 import { addDays, parseDate } from '@ocop/common';
 import type { Audience } from '@ocop/auth';
-import type { Marketplace } from '@ocop/marketplaces';
+import { MARKETPLACE_NAMES, type Marketplace } from '@ocop/marketplaces';
 
 /**
  * What a notice says and to whom, as plain functions: the subject key that makes it idempotent,
@@ -49,12 +49,6 @@ export function vietnameseDate(date: string): string {
   const [y, m, d] = parseDate(date);
   return `${String(d).padStart(2, '0')}/${String(m).padStart(2, '0')}/${y}`;
 }
-
-const MARKETPLACE_NAMES: Record<Marketplace, string> = {
-  sendo: 'Sendo',
-  voso: 'Voso',
-  postmart: 'Postmart',
-};
 
 export function marketplaceName(marketplace: Marketplace): string {
   return MARKETPLACE_NAMES[marketplace] ?? marketplace;

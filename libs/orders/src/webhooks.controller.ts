@@ -22,7 +22,7 @@ export class WebhooksController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'A marketplace pushes an order event (sendo, voso, postmart); authenticated by its signature only',
+      'A marketplace pushes an order event (sendo, voso, postmart, shopee, tiktok, lazada); authenticated by its signature only',
     description:
       'The body and signature headers are each marketplace’s own (docs/marketplaces.md, "Webhooks"). No API key: ' +
       'the signature over the exact bytes, with the shop’s webhookSecret, is the authentication.',

@@ -32,6 +32,30 @@ export const MARKETPLACE_WORDS: Record<Marketplace, Record<OrderStatus, string>>
     cancelled: 'cancelled',
     returned: 'returned',
   },
+  shopee: {
+    pending: 'READY_TO_SHIP',
+    confirmed: 'PROCESSED',
+    shipped: 'SHIPPED',
+    delivered: 'COMPLETED',
+    cancelled: 'CANCELLED',
+    returned: 'TO_RETURN',
+  },
+  tiktok: {
+    pending: 'AWAITING_SHIPMENT',
+    confirmed: 'AWAITING_COLLECTION',
+    shipped: 'IN_TRANSIT',
+    delivered: 'DELIVERED',
+    cancelled: 'CANCELLED',
+    returned: 'RETURN_OR_REFUND_REQUEST_COMPLETE',
+  },
+  lazada: {
+    pending: 'pending',
+    confirmed: 'ready_to_ship',
+    shipped: 'shipped',
+    delivered: 'delivered',
+    cancelled: 'canceled',
+    returned: 'returned',
+  },
 };
 
 /** Where the cases' marketplace clocks start; event `n` of a case happens `n` minutes later. */

@@ -24,7 +24,7 @@ import {
   useLoad,
   usePage,
 } from '../ui';
-import { SHOP_STYLES, type Marketplace } from './shop-styles';
+import { credentialsToSend, SHOP_STYLES, type Marketplace } from './shop-styles';
 
 type Connection = Schemas['ConnectionResponse'];
 type Check = Schemas['ConnectionCheckResponse']['check'];
@@ -314,6 +314,9 @@ function ConnectForm({
     sendo: emptyDraft(),
     voso: emptyDraft(),
     postmart: emptyDraft(),
+    shopee: emptyDraft(),
+    tiktok: emptyDraft(),
+    lazada: emptyDraft(),
   });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
@@ -329,9 +332,7 @@ function ConnectForm({
     setBusy(true);
     setError(undefined);
     try {
-      const credentials: Record<string, string> = { webhookSecret: draft.webhookSecret.trim() };
-      for (const field of style.fields)
-        credentials[field.name] = (draft.credentials[field.name] ?? '').trim();
+      const credentials = credentialsToSend(style, draft.credentials, draft.webhookSecret);
       const buffer = Number(draft.stockBufferPercent);
       const connection = await ok(
         api.POST('/v1/cooperatives/{id}/connections', {
@@ -517,24 +518,28 @@ function CredentialInputs({
           />
         </Field>
       ))}
-      <Field
-        id={idOf('webhookSecret')}
-        vi="Khóa ký webhook"
-        en="webhook secret"
-        hint={style.webhookSecretHelp}
-        error={fieldError(error, 'credentials.webhookSecret')}
-      >
-        <input
+      {style.webhookSecretFrom ? (
+        <p class="hint">{style.webhookSecretHelp}</p>
+      ) : (
+        <Field
           id={idOf('webhookSecret')}
-          name="webhookSecret"
-          type="password"
-          required
-          autocomplete="new-password"
-          value={webhookSecret}
-          aria-describedby={`${idOf('webhookSecret')}-hint`}
-          onInput={(e) => onWebhookSecret(e.currentTarget.value)}
-        />
-      </Field>
+          vi="Khóa ký webhook"
+          en="webhook secret"
+          hint={style.webhookSecretHelp}
+          error={fieldError(error, 'credentials.webhookSecret')}
+        >
+          <input
+            id={idOf('webhookSecret')}
+            name="webhookSecret"
+            type="password"
+            required
+            autocomplete="new-password"
+            value={webhookSecret}
+            aria-describedby={`${idOf('webhookSecret')}-hint`}
+            onInput={(e) => onWebhookSecret(e.currentTarget.value)}
+          />
+        </Field>
+      )}
     </>
   );
 }
@@ -563,8 +568,7 @@ function NewCredentials({
     setBusy(true);
     setError(undefined);
     try {
-      const credentials: Record<string, string> = { webhookSecret: webhookSecret.trim() };
-      for (const field of style.fields) credentials[field.name] = (values[field.name] ?? '').trim();
+      const credentials = credentialsToSend(style, values, webhookSecret);
       await ok(
         api.PATCH('/v1/connections/{id}', { params: { path: { id: connection.id } }, body: { credentials } }),
       );

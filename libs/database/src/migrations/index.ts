@@ -19,6 +19,7 @@ import { Notifications1764480000000 } from './1764480000000-notifications';
 import { ListingsByCooperative1764520000000 } from './1764520000000-listings-by-cooperative';
 import { InboxImportJobs1764560000000 } from './1764560000000-inbox-import-jobs';
 import { ShopGrants1764600000000 } from './1764600000000-shop-grants';
+import { AppBasedMarketplaces1764610000000 } from './1764610000000-app-based-marketplaces';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   ListingsByCooperative1764520000000,
   InboxImportJobs1764560000000,
   ShopGrants1764600000000,
+  AppBasedMarketplaces1764610000000,
 ];
