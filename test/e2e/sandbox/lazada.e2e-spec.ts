@@ -18,7 +18,10 @@ interface Credentials {
   code: string;
 }
 
-/** The test's signer: uppercase hex HMAC-SHA256(secret, API name + sorted name+value pairs, empties left out). */
+/**
+ * The test's signer: uppercase hex HMAC-SHA256(secret, API name + the parameters sorted by name as
+ * name+value, empty ones left out).
+ */
 function sign(secret: string, apiName: string, params: Record<string, string>): string {
   const names = Object.keys(params)
     .filter((name) => name !== 'sign' && params[name] !== '')
@@ -36,7 +39,10 @@ interface CallOptions {
   alterBody?: (body: string) => string;
 }
 
-/** Calls one API: GET puts everything in the query; POST keeps system params in the query and the rest in a form. */
+/**
+ * Calls one API: a GET puts everything in the query; a POST keeps the system parameters in the query
+ * and the rest in a form body.
+ */
 async function lazada(
   base: string,
   method: 'GET' | 'POST',
@@ -240,7 +246,7 @@ describe('Lazada-style marketplace', () => {
       expect(code.body.code).not.toBe(shop.credentials.code);
     });
 
-    it('exchanges a code once for tokens; a code is refused when reused or older than 30 minutes', async () => {
+    it('exchanges a code once; a reused code or one older than 30 minutes is refused', async () => {
       const s = await seller();
       expect(s.created).toMatchObject({
         code: '0',
@@ -276,7 +282,7 @@ describe('Lazada-style marketplace', () => {
       expect(stolen.body.code).toBe('InvalidCode');
     });
 
-    it('expires access tokens after 7 days; a refresh gives a new pair but keeps the 30-day refresh lifetime', async () => {
+    it('expires access tokens after 7 days; a refresh keeps the 30-day refresh lifetime', async () => {
       const s = await seller();
       const orders = { created_after: '2020-01-01T00:00:00+07:00' };
       expect((await s.call('GET', '/orders/get', orders)).body.code).toBe('0');
@@ -329,7 +335,8 @@ describe('Lazada-style marketplace', () => {
       const now = await ctl.now();
       const unsigned = await http(
         'GET',
-        `${base}/rest/orders/get?app_key=${s.credentials.app_key}&timestamp=${now}&sign_method=sha256&access_token=${s.session.token}`,
+        `${base}/rest/orders/get?app_key=${s.credentials.app_key}&timestamp=${now}` +
+          `&sign_method=sha256&access_token=${s.session.token}`,
       );
       expect(unsigned.status).toBe(200);
       expect(unsigned.body).toMatchObject({
@@ -465,7 +472,7 @@ describe('Lazada-style marketplace', () => {
   });
 
   describe('listings, stock and price', () => {
-    it('creates a product with migrated images and all its variants in one call; weights in kg, reported in grams', async () => {
+    it('creates a product with migrated images and all variants at once; kg in, grams reported', async () => {
       const s = await seller();
       const image = await migrate(s);
       expect(image).toMatch(/^https:\/\//);
@@ -642,7 +649,7 @@ describe('Lazada-style marketplace', () => {
       expect(await quantityOf(s.shop.shopId, 'TEA-500')).toBe(5);
     });
 
-    it('deactivates a live product (E0004 when not live) and removes SKUs; a removed product takes no stock', async () => {
+    it('deactivates live products (else E0004), removes SKUs; removed ones take no stock', async () => {
       const s = await seller();
       const tea = await list(s, [
         ['TEA-100', 5],
@@ -774,7 +781,7 @@ describe('Lazada-style marketplace', () => {
       );
     });
 
-    it('confirms by packing pending items (a package per order) and then readying the package to ship', async () => {
+    it('confirms by packing pending items into a package, then readying it to ship', async () => {
       const s = await seller();
       await list(s, [['TEA-100', 10]]);
       const orderId = await place(s.shop.shopId, [['TEA-100', 2]]);
@@ -837,7 +844,7 @@ describe('Lazada-style marketplace', () => {
       expect(tooMany.body.code).toBe('InvalidParameter');
     });
 
-    it('cancels items with a reason from validate; "Out of Stock" zeroes the SKU, a partial cancel gives a unit back', async () => {
+    it('cancels with a validated reason: Out of Stock zeroes stock, a part cancel restocks', async () => {
       const s = await seller();
       await list(s, [
         ['TEA-100', 10],
@@ -1016,7 +1023,7 @@ describe('Lazada-style marketplace', () => {
       }
     });
 
-    it('duplicates pushes with the fault profile; each copy carries the same item, status and time', async () => {
+    it('duplicates pushes with the fault profile, each copy the same item, status and time', async () => {
       const receiver = await startPushReceiver();
       try {
         const s = await seller({ webhookUrl: receiver.url });
@@ -1033,7 +1040,7 @@ describe('Lazada-style marketplace', () => {
   });
 
   describe('rate limits and faults', () => {
-    it('throttles inside an HTTP 200 (ApiCallLimit), counting inventory calls apart from the others', async () => {
+    it('throttles inside an HTTP 200 (ApiCallLimit), inventory calls counted apart', async () => {
       const s = await seller();
       await list(s, [['TEA-100', 10]]);
       await ctl.advance(2);

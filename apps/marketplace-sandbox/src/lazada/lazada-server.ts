@@ -28,7 +28,7 @@ import { child, childrenNamed, childText, parseXml, XmlElement } from './lazada-
 const MINUTE = 60_000;
 const DAY_S = 86_400;
 
-/** Every limit and timing of the Lazada-style section, with the spec's defaults; tests may shorten them. */
+/** Every limit and timing of the Lazada-style contract, with its defaults; tests may shorten them. */
 export interface LazadaSettings {
   /** How far `timestamp` may be from the sandbox clock. */
   timestampWindowMs: number;
@@ -75,7 +75,7 @@ export const LAZADA_DEFAULT_SETTINGS: LazadaSettings = {
   pushRetryDelaysMs: Array.from({ length: 12 }, () => 30 * MINUTE),
 };
 
-/** Numeric business codes (assumed, after the spec's "204"): not found, and a state that forbids the call. */
+/** Numeric business codes (assumed, after the spec's "204"): not found; a state forbids the call. */
 const NOT_FOUND = '204';
 const WRONG_STATE = '208';
 /** Deactivating a product that is not live. */
@@ -424,12 +424,12 @@ export function createLazadaServer(logger: Logger, overrides: Partial<LazadaSett
     }
   });
 
-  /** Moves the order in the store to its lowest live item's status, which pushes the changed items. */
+  /** Moves the order in the store to its lowest live item's status; that pushes the changed items. */
   const commit = (shop: ShopState, order: Order, items: LazadaItem[], reason?: string) => {
     store.setStatus(shop, order, orderStatusOf(items.map((item) => item.status)), { reason });
   };
 
-  /** Collects the call's parameters: the query, then the form body; a name given twice is refused. */
+  /** The call's parameters, from the query and the form body; a name given twice is refused. */
   const collect = (request: FastifyRequest): Map<string, string> | string => {
     const params = new Map<string, string>();
     const search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '';
@@ -449,7 +449,7 @@ export function createLazadaServer(logger: Logger, overrides: Partial<LazadaSett
     return params;
   };
 
-  /** The instant a `timestamp` parameter names: Unix milliseconds, or (as Lazada also takes) ISO 8601 UTC. */
+  /** The instant a `timestamp` names: Unix milliseconds, or (as Lazada also takes) ISO 8601 UTC. */
   const sentAt = (timestamp: string): number | null =>
     /^\d{1,16}$/.test(timestamp) ? Number(timestamp) : parseIsoInstant(timestamp);
 
@@ -498,7 +498,7 @@ export function createLazadaServer(logger: Logger, overrides: Partial<LazadaSett
       void fail(
         reply,
         'InvalidTimestamp',
-        `timestamp must be Unix milliseconds within ${settings.timestampWindowMs / 1000} s of the server time`,
+        `timestamp must be Unix ms within ${settings.timestampWindowMs / 1000} s of the server time`,
       );
       return undefined;
     }

@@ -151,7 +151,7 @@ export function lazadaOrder(row: unknown, itemsEntry: unknown): MarketplaceOrder
   };
 }
 
-/** `data: {count, countTotal, orders: [row]}` → the rows, for `lazadaOrder` once their items are read. */
+/** `data: {count, countTotal, orders: [row]}` → the rows, for `lazadaOrder` with their items. */
 export function lazadaOrderRows(data: unknown): { rows: Record<string, unknown>[]; countTotal: number } {
   if (!isRecord(data)) throw new UnreadableOrder('the order list carries no data');
   const total = data.countTotal;
@@ -159,7 +159,7 @@ export function lazadaOrderRows(data: unknown): { rows: Record<string, unknown>[
   return { rows, countTotal: typeof total === 'number' && Number.isSafeInteger(total) ? total : rows.length };
 }
 
-/** `data: [{order_id, order_items}]` by order id; ids Lazada did not answer for are simply absent. */
+/** `data: [{order_id, order_items}]` by order id; ids Lazada did not answer for are absent. */
 export function lazadaItemsByOrder(data: unknown): Map<string, Record<string, unknown>> {
   if (!Array.isArray(data) || !data.every(isRecord))
     throw new UnreadableOrder('the order items are not a list');

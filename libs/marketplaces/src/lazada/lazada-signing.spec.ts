@@ -74,7 +74,9 @@ describe('Lazada-style push signature', () => {
   it('pins a self-derived vector for a whole push body', () => {
     // computed outside Node: printf '%s' '100200<the body>' | openssl dgst -sha256 -hmac s3cret
     const push = Buffer.from(
-      '{"seller_id":"1234567","message_type":0,"data":{"order_status":"pending","status_update_time":1764576000,"trade_order_id":"260422900198363","trade_order_line_id":"260422900298363"},"timestamp":1764576000123,"site":"lazada_vn"}',
+      '{"seller_id":"1234567","message_type":0,"data":{"order_status":"pending",' +
+        '"status_update_time":1764576000,"trade_order_id":"260422900198363",' +
+        '"trade_order_line_id":"260422900298363"},"timestamp":1764576000123,"site":"lazada_vn"}',
     );
     expect(lazadaPushSignature('100200', 's3cret', push)).toBe(
       'b11d5b42bf41ff4da9ec3ace91db8797f704b0329979b3111362871ab3fac80b',

@@ -53,7 +53,7 @@ export function lazadaSignedParams(
 /** Lazada signs its pushes in the plain `Authorization` header. */
 export const LAZADA_PUSH_SIGNATURE_HEADER = 'authorization';
 
-/** Hex HMAC-SHA256 of app key + raw body under the app secret, which is the connection's webhook secret. */
+/** Hex HMAC-SHA256 of app key + raw body under the app secret (the connection's webhook secret). */
 export function lazadaPushSignature(appKey: string, appSecret: string, rawBody: Buffer): string {
   return createHmac('sha256', appSecret)
     .update(Buffer.concat([Buffer.from(appKey, 'utf8'), rawBody]))
