@@ -394,14 +394,14 @@ export function createLazadaServer(logger: Logger, overrides: Partial<LazadaSett
     } else if (orderStatusOf(items.map((item) => item.status)) !== order.status) {
       // the control API moved the whole order: its live items follow
       const target = order.status as LazadaItemStatus;
-      const packageId = newPackageId();
+      // items that pass packing this way still get the package a pack call would have given them
+      const packed = !['unpaid', 'pending'].includes(target) && isLive(target);
+      let packageId: string | undefined;
       for (const item of items) {
         if (!isLive(item.status)) continue;
         item.status = target;
         item.updatedAt = order.updatedAt;
-        if (item.packageId === '' && !['unpaid', 'pending'].includes(target) && isLive(target)) {
-          item.packageId = packageId;
-        }
+        if (packed && item.packageId === '') item.packageId = packageId ??= newPackageId();
       }
     }
     for (const item of items) {
