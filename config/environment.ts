@@ -157,6 +157,7 @@ export const environmentSchema = z.object({
   SANDBOX_VOSO_PORT: port(4102),
   SANDBOX_POSTMART_PORT: port(4103),
   SANDBOX_TIKTOK_PORT: port(4105),
+  SANDBOX_LAZADA_PORT: port(4106),
   /**
    * The only origins marketplace calls may go to: comma-separated `marketplace=origin` pairs, a
    * marketplace once per origin, its first the default for new connections. Unset: the sandbox's
@@ -203,6 +204,7 @@ export const sandboxEnvironmentSchema = environmentSchema.pick({
   SANDBOX_VOSO_PORT: true,
   SANDBOX_POSTMART_PORT: true,
   SANDBOX_TIKTOK_PORT: true,
+  SANDBOX_LAZADA_PORT: true,
 });
 export type SandboxEnvironment = z.infer<typeof sandboxEnvironmentSchema>;
 

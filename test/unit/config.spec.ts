@@ -27,6 +27,7 @@ describe('environment', () => {
       SANDBOX_VOSO_PORT: 4102,
       SANDBOX_POSTMART_PORT: 4103,
       SANDBOX_TIKTOK_PORT: 4105,
+      SANDBOX_LAZADA_PORT: 4106,
     });
   });
 

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
       voso: env.SANDBOX_VOSO_PORT,
       postmart: env.SANDBOX_POSTMART_PORT,
       tiktok: env.SANDBOX_TIKTOK_PORT,
+      lazada: env.SANDBOX_LAZADA_PORT,
     },
     logger,
   });

@@ -1,11 +1,12 @@
 import pino, { Logger } from 'pino';
 import { Marketplace } from './shared/marketplace';
+import { createLazadaServer } from './lazada/lazada-server';
 import { createPostmartServer } from './postmart/postmart-server';
 import { createSendoServer } from './sendo/sendo-server';
 import { createTiktokServer } from './tiktok/tiktok-server';
 import { createVosoServer } from './voso/voso-server';
 
-export type MarketplaceName = 'sendo' | 'voso' | 'postmart' | 'tiktok';
+export type MarketplaceName = 'sendo' | 'voso' | 'postmart' | 'tiktok' | 'lazada';
 
 /**
  * The styles the connector has adapters for, so the ones `origins` names: MARKETPLACE_ORIGINS
@@ -16,7 +17,7 @@ const CONNECTOR_STYLES: readonly MarketplaceName[] = ['sendo', 'voso', 'postmart
 
 export interface SandboxOptions {
   host?: string;
-  /** 0 = an ephemeral port (tests); defaults 4101, 4102, 4103, 4105. */
+  /** 0 = an ephemeral port (tests); defaults 4101 to 4106 (Shopee-style 4104 when it joins). */
   ports?: Partial<Record<MarketplaceName, number>>;
   logger?: Logger;
   /** Used when no logger is given; default "silent". */
@@ -41,6 +42,7 @@ export const DEFAULT_PORTS: Record<MarketplaceName, number> = {
   voso: 4102,
   postmart: 4103,
   tiktok: 4105,
+  lazada: 4106,
 };
 
 /** Starts the marketplaces, one Fastify server and port each, in this process. */
@@ -52,6 +54,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     voso: createVosoServer(logger),
     postmart: createPostmartServer(logger),
     tiktok: createTiktokServer(logger),
+    lazada: createLazadaServer(logger),
   };
   const names = Object.keys(marketplaces) as MarketplaceName[];
   const urls = {} as Record<MarketplaceName, string>;

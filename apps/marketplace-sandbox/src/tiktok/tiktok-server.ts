@@ -251,7 +251,7 @@ export function createTiktokServer(logger: Logger, initial: Partial<TiktokSettin
     get retryDelaysMs() {
       return settings.webhookRetryDelaysSeconds.map((seconds) => seconds * 1000);
     },
-    get timeoutMs() {
+    get answerTimeoutMs() {
       return settings.webhookAckTimeoutMs;
     },
     headers: (delivery, secret) => ({
