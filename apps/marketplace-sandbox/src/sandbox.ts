@@ -1,21 +1,23 @@
 import pino, { Logger } from 'pino';
 import { Marketplace } from './shared/marketplace';
+import { createLazadaServer } from './lazada/lazada-server';
 import { createPostmartServer } from './postmart/postmart-server';
 import { createSendoServer } from './sendo/sendo-server';
+import { createTiktokServer } from './tiktok/tiktok-server';
 import { createVosoServer } from './voso/voso-server';
 
-export type MarketplaceName = 'sendo' | 'voso' | 'postmart';
+export type MarketplaceName = 'sendo' | 'voso' | 'postmart' | 'tiktok' | 'lazada';
 
 /**
  * The styles the connector has adapters for, so the ones `origins` names: MARKETPLACE_ORIGINS
  * refuses a marketplace the connector does not know. A new style's server joins the sandbox first
  * and this list when its adapter lands.
  */
-const CONNECTOR_STYLES: readonly MarketplaceName[] = ['sendo', 'voso', 'postmart'];
+const CONNECTOR_STYLES: readonly MarketplaceName[] = ['sendo', 'voso', 'postmart', 'tiktok', 'lazada'];
 
 export interface SandboxOptions {
   host?: string;
-  /** 0 = an ephemeral port (tests); defaults 4101, 4102, 4103. */
+  /** 0 = an ephemeral port (tests); defaults 4101 to 4106 (Shopee-style 4104 when it joins). */
   ports?: Partial<Record<MarketplaceName, number>>;
   logger?: Logger;
   /** Used when no logger is given; default "silent". */
@@ -35,9 +37,15 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export const DEFAULT_PORTS: Record<MarketplaceName, number> = { sendo: 4101, voso: 4102, postmart: 4103 };
+export const DEFAULT_PORTS: Record<MarketplaceName, number> = {
+  sendo: 4101,
+  voso: 4102,
+  postmart: 4103,
+  tiktok: 4105,
+  lazada: 4106,
+};
 
-/** Starts the three marketplaces, one Fastify server and port each, in this process. */
+/** Starts the marketplaces, one Fastify server and port each, in this process. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? pino({ level: options.logLevel ?? 'silent' });
@@ -45,6 +53,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sendo: createSendoServer(logger),
     voso: createVosoServer(logger),
     postmart: createPostmartServer(logger),
+    tiktok: createTiktokServer(logger),
+    lazada: createLazadaServer(logger),
   };
   const names = Object.keys(marketplaces) as MarketplaceName[];
   const urls = {} as Record<MarketplaceName, string>;

@@ -5,8 +5,11 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { categoryCodesFrom } from '@ocop/marketplaces';
 import type {
+  AccessGrant,
   CallGate,
   CategoryCodes,
+  CredentialsCheck,
+  GrantKeeper,
   ListingContent,
   Marketplace,
   MarketplaceAdapter,
@@ -63,8 +66,52 @@ export async function openShop(
       shopId: created.shopId,
       baseUrl,
       credentials: created.credentials,
+      grant: new GrantHeldInMemory(),
     },
   };
+}
+
+/**
+ * A shop's grant held in this process, renewed as the connector's database keeps it (ADR 24): a
+ * refresh whose stale token was replaced meanwhile takes the new grant without calling, and
+ * concurrent refreshes wait for one another.
+ */
+export class GrantHeldInMemory implements GrantKeeper {
+  private held: AccessGrant | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  /** every refresh token spent, in order */
+  readonly exchanges: string[] = [];
+
+  hold(grant: AccessGrant): void {
+    this.held = grant;
+  }
+
+  async current(): Promise<AccessGrant> {
+    if (!this.held) throw new Error('no grant held: authorize the shop first (authorize())');
+    return this.held;
+  }
+
+  refresh(stale: string, exchange: (refreshToken: string) => Promise<AccessGrant>): Promise<AccessGrant> {
+    const next = this.queue.then(async () => {
+      const held = await this.current();
+      if (held.accessToken !== stale) return held;
+      this.exchanges.push(held.refreshToken);
+      this.held = await exchange(held.refreshToken);
+      return this.held;
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/**
+ * Connects an app-based shop as the connector does: the credentials check spends the authorization
+ * code and its grant is held for the shop's calls. Other styles: the check alone.
+ */
+export async function authorize(adapter: MarketplaceAdapter, opened: SandboxShop): Promise<CredentialsCheck> {
+  const check = await adapter.verifyCredentials({ ...opened.shop, grant: undefined });
+  if (check.grant) (opened.shop.grant as GrantHeldInMemory).hold(check.grant);
+  return check;
 }
 
 /** Chè tôm nõn with three SKUs; `tag` keeps SKU codes unique within a shop. */

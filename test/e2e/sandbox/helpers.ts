@@ -5,7 +5,7 @@ import { startSandbox, Sandbox } from '../../../apps/marketplace-sandbox/src/san
 /** Test-side helpers: plain HTTP, nothing from the sandbox but its factory. */
 
 export async function startTestSandbox(): Promise<Sandbox> {
-  return startSandbox({ host: '127.0.0.1', ports: { sendo: 0, voso: 0, postmart: 0 } });
+  return startSandbox({ host: '127.0.0.1', ports: { sendo: 0, voso: 0, postmart: 0, tiktok: 0, lazada: 0 } });
 }
 
 export interface JsonResponse<T = unknown> {
@@ -75,14 +75,20 @@ export interface ReceivedWebhook {
   receivedAt: number;
 }
 
+/** A receiver's answer: JSON `body` (default {}), or no body at all; after `delayMs` if given. */
+export interface ReceiverAnswer {
+  status: number;
+  body?: unknown;
+  emptyBody?: boolean;
+  delayMs?: number;
+}
+
 /**
  * A small HTTP server that records every webhook with its raw body. `respond` decides the answer
  * (default 200 {}), so a test can fail deliveries on purpose.
  */
 export async function startReceiver(
-  respond: (hook: ReceivedWebhook, index: number) => { status: number; body?: unknown } = () => ({
-    status: 200,
-  }),
+  respond: (hook: ReceivedWebhook, index: number) => ReceiverAnswer = () => ({ status: 200 }),
 ) {
   const received: ReceivedWebhook[] = [];
   const server: Server = createServer((request, response) => {
@@ -99,8 +105,16 @@ export async function startReceiver(
       const hook = { headers: request.headers, rawBody, body, receivedAt: Date.now() };
       received.push(hook);
       const answer = respond(hook, received.length - 1);
-      response.writeHead(answer.status, { 'content-type': 'application/json' });
-      response.end(JSON.stringify(answer.body ?? {}));
+      const reply = () => {
+        if (answer.emptyBody) {
+          response.writeHead(answer.status).end();
+          return;
+        }
+        response.writeHead(answer.status, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(answer.body ?? {}));
+      };
+      if (answer.delayMs) setTimeout(reply, answer.delayMs);
+      else reply();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

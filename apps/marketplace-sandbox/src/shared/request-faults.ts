@@ -11,19 +11,21 @@ export type FaultOutcome =
 /**
  * The faults every marketplace call of a shop goes through, in this order: latency (real time),
  * the per-shop rate limit (fixed one-second windows; 0 or null without a style default = none),
- * then a random 500/502 drawn from the shop's seeded request stream.
+ * then a random 500/502 drawn from the shop's seeded request stream. `limitKey` counts calls
+ * under another key than the shop's (a style that limits per API and shop).
  */
 export async function applyRequestFaults(
   shop: ShopState,
   limiter: WindowRateLimiter,
   clock: VirtualClock,
   defaultRateLimit: number | null,
+  limitKey: string = shop.shopId,
 ): Promise<FaultOutcome> {
   const profile = shop.faults.profile;
   if (profile.latencyMs > 0) await sleep(profile.latencyMs);
   const limit = profile.rateLimitPerSecond ?? defaultRateLimit;
   if (limit !== null && limit > 0) {
-    const retryAfterSeconds = limiter.take(shop.shopId, limit, clock.now());
+    const retryAfterSeconds = limiter.take(limitKey, limit, clock.now());
     if (retryAfterSeconds !== null) return { kind: 'rate_limited', retryAfterSeconds };
   }
   const random = shop.faults.requestRandom;

@@ -21,6 +21,8 @@ export interface Delivery {
 export interface WebhookStyle {
   /** Delay before retry n+1, counted from the failed attempt n; its length is the retry count. */
   readonly retryDelaysMs: readonly number[];
+  /** How long the receiver has to answer before the attempt counts as failed; default 5 s. */
+  readonly answerTimeoutMs?: number;
   headers(delivery: Delivery, secret: string, nowMs: number): Record<string, string>;
   accepted(delivery: Delivery, httpStatus: number, responseBody: string): boolean;
 }
@@ -182,7 +184,10 @@ export class WebhookDispatcher {
           ...this.style.headers(delivery, shop.webhookSecret, now),
         },
         body: delivery.body,
-        signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(TIMEOUT_MS)]),
+        signal: AbortSignal.any([
+          this.abort.signal,
+          AbortSignal.timeout(this.style.answerTimeoutMs ?? TIMEOUT_MS),
+        ]),
       });
       httpStatus = response.status;
       const text = await response.text();
