@@ -1,13 +1,26 @@
+import { createHash } from 'node:crypto';
 import { foldVietnamese } from '@ocop/common';
+import { MARKETPLACES, type Marketplace } from '../../../config/marketplace-origins';
 
 /** Producers the welcome text shows as examples (every seeded producer gets shops). */
 export const DEMO_SELLERS = ['HTX chè Hảo Đạt', 'HTX miến Việt Cường', 'HTX chè sạch Đạt Phát'];
 
-/** The sandbox shop a demo seller has on a marketplace: the same on every run. */
-export const demoShopId = (seller: string, marketplace: string) =>
-  `demo-${foldVietnamese(seller).replace(/[^a-z0-9]+/g, '-')}-${marketplace}`;
-export const MARKETPLACES = ['sendo', 'voso', 'postmart'] as const;
-export type DemoMarketplace = (typeof MARKETPLACES)[number];
+/** The app-based styles number their shops (Shopee's shop_id, TikTok Shop's, Lazada's seller_id). */
+const NUMBERED_SHOPS: readonly Marketplace[] = ['shopee', 'tiktok', 'lazada'];
+
+/**
+ * The sandbox shop a demo seller has on a marketplace: the same on every run, so a re-run finds
+ * its connection. A number where the marketplace numbers its shops, drawn from the seller's name.
+ */
+export function demoShopId(seller: string, marketplace: Marketplace): string {
+  if (NUMBERED_SHOPS.includes(marketplace)) {
+    const digest = createHash('sha256').update(`${seller}|${marketplace}`).digest();
+    return String(1_000_000_000 + (digest.readUInt32BE(0) % 900_000_000));
+  }
+  return `demo-${foldVietnamese(seller).replace(/[^a-z0-9]+/g, '-')}-${marketplace}`;
+}
+export { MARKETPLACES };
+export type DemoMarketplace = Marketplace;
 
 export interface Endpoints {
   api: string;

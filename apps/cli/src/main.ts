@@ -186,6 +186,9 @@ async function main(command: CommandName): Promise<number> {
           sendo: `http://${host}:${env.SANDBOX_SENDO_PORT}`,
           voso: `http://${host}:${env.SANDBOX_VOSO_PORT}`,
           postmart: `http://${host}:${env.SANDBOX_POSTMART_PORT}`,
+          shopee: `http://${host}:${env.SANDBOX_SHOPEE_PORT}`,
+          tiktok: `http://${host}:${env.SANDBOX_TIKTOK_PORT}`,
+          lazada: `http://${host}:${env.SANDBOX_LAZADA_PORT}`,
         },
       };
       const shown = await listDemoSellers(endpoints).catch((error: unknown) => {

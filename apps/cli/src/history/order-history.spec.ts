@@ -164,24 +164,54 @@ describe('demo order history: orders', () => {
   });
 
   it('places Postmart orders only within the days Postmart’s order search reaches', () => {
+    // a catalogue of 40 products: enough recent orders for Postmart's 10 % to show
+    const catalogue = Array.from({ length: 40 }, (_, i) => product(`PM-${i}`, {}));
+    const orders = planHistory({ products: catalogue, today, now });
     const reach = now.getTime() - POSTMART_HISTORY_DAYS * 86_400_000;
     const recent = orders.filter((o) => Date.parse(o.placedAt) >= reach);
     const older = orders.filter((o) => Date.parse(o.placedAt) < reach);
     expect(older.some((o) => o.marketplace === 'postmart')).toBe(false);
     expect(recent.some((o) => o.marketplace === 'postmart')).toBe(true);
     const share = (m: string) => older.filter((o) => o.marketplace === m).length / older.length;
-    // Postmart's 30% goes to Sendo and Voso in their own 3 : 4
-    expect(share('sendo')).toBeGreaterThan(0.38);
-    expect(share('sendo')).toBeLessThan(0.48);
-    expect(share('voso')).toBeGreaterThan(0.52);
-    expect(share('voso')).toBeLessThan(0.62);
+    // Postmart's 10 % goes to the others in their own proportions: Shopee 30/90, TikTok Shop 25/90
+    expect(share('shopee')).toBeGreaterThan(0.3);
+    expect(share('shopee')).toBeLessThan(0.37);
+    expect(share('tiktok')).toBeGreaterThan(0.245);
+    expect(share('tiktok')).toBeLessThan(0.31);
+    expect(share('sendo')).toBeGreaterThan(0.08);
+    expect(share('sendo')).toBeLessThan(0.145);
+  });
+
+  it('puts most orders on Shopee and TikTok Shop, as Vietnamese buyers shop', () => {
+    const share = (m: string) => orders.filter((o) => o.marketplace === m).length / orders.length;
+    expect(share('shopee') + share('tiktok')).toBeGreaterThan(0.55);
+    for (const marketplace of ['sendo', 'voso', 'shopee', 'tiktok', 'lazada']) {
+      expect(share(marketplace)).toBeGreaterThan(0);
+    }
   });
 
   it('picks a marketplace by the channel mix, spreading Postmart’s share where it is left out', () => {
-    expect([0.1, 0.5, 0.9].map((draw) => pickChannel(draw))).toEqual(['sendo', 'voso', 'postmart']);
-    expect([0.1, 0.5, 0.9].map((draw) => pickChannel(draw, false))).toEqual(['sendo', 'voso', 'voso']);
-    expect(pickChannel(0.42, false)).toBe('sendo');
-    expect(pickChannel(0.43, false)).toBe('voso');
+    // in order sendo .1, voso .15, postmart .1, shopee .3, tiktok .25, lazada .1
+    expect([0.05, 0.2, 0.3, 0.5, 0.8, 0.95].map((draw) => pickChannel(draw))).toEqual([
+      'sendo',
+      'voso',
+      'postmart',
+      'shopee',
+      'tiktok',
+      'lazada',
+    ]);
+    // 30 days old: beyond Postmart's 14, so sendo 1/9, voso 1.5/9, shopee 3/9, tiktok 2.5/9, lazada 1/9
+    expect([0.05, 0.2, 0.3, 0.5, 0.8, 0.95].map((draw) => pickChannel(draw, 30))).toEqual([
+      'sendo',
+      'voso',
+      'shopee',
+      'shopee',
+      'tiktok',
+      'lazada',
+    ]);
+    expect(pickChannel(0.27, 30)).toBe('voso');
+    expect(pickChannel(0.28, 30)).toBe('shopee');
+    expect(pickChannel(0.3, 14)).toBe('postmart');
   });
 
   it('adds up the units each shop must hold', () => {

@@ -6,7 +6,7 @@ import { addDays, parseDate, SeededRandom } from '@ocop/common';
  * sandbox marketplaces so the connector receives it by webhook and polling.
  */
 
-export const HISTORY_MARKETPLACES = ['sendo', 'voso', 'postmart'] as const;
+export const HISTORY_MARKETPLACES = ['sendo', 'voso', 'postmart', 'shopee', 'tiktok', 'lazada'] as const;
 export type HistoryMarketplace = (typeof HISTORY_MARKETPLACES)[number];
 
 /** Days of history, today included. */
@@ -30,14 +30,27 @@ export const UPLIFT_WINDOW_DAYS = 90;
 /** Chance that a buyer's order takes one more product of the same producer (up to three lines). */
 const MORE_LINES = 0.8;
 /** Share of the marketplaces in the orders of every producer (the province's channel mix). */
-const CHANNEL_MIX: Record<HistoryMarketplace, number> = { voso: 0.4, postmart: 0.3, sendo: 0.3 };
 /**
- * How far back Postmart orders are placed. The connector imports a pushed order only as the
- * marketplace's API shows it (issue 13 #7), and Postmart's order search reaches 15 days back
- * (MARKETPLACES.md): an order placed and last moved before that could never be confirmed, so the
- * older orders Postmart's share would take go to Sendo and Voso instead, in their own proportion.
+ * Each marketplace's share of the orders, as Vietnamese buyers shop: most on Shopee and TikTok
+ * Shop, the province's own partners Voso and Postmart and then Sendo a smaller part.
+ */
+const CHANNEL_MIX: Record<HistoryMarketplace, number> = {
+  shopee: 0.3,
+  tiktok: 0.25,
+  lazada: 0.1,
+  voso: 0.15,
+  sendo: 0.1,
+  postmart: 0.1,
+};
+/**
+ * How far back a marketplace's orders are placed, where its API limits it. The connector imports a
+ * pushed order only as the marketplace's API shows it (issue 13 #7), and Postmart's order search
+ * reaches 15 days back (MARKETPLACES.md): an order placed and last moved before that could never be
+ * confirmed, so the older orders Postmart's share would take go to the others, in their own
+ * proportion. The other styles read orders by id, however old.
  */
 export const POSTMART_HISTORY_DAYS = 14;
+const HISTORY_REACH_DAYS: Partial<Record<HistoryMarketplace, number>> = { postmart: POSTMART_HISTORY_DAYS };
 /** Orders that do not end delivered come on top of the demand: cancelled and returned ones. */
 const CANCEL_SHARE = 0.08;
 const RETURN_SHARE = 0.03;
@@ -345,7 +358,7 @@ export function planHistory(input: PlanInput): PlannedOrder[] {
         // so that an order is recognised by producer and instant whichever shop took it
         let placedS = instantOf(day, 7 * 3600 + random.int(0, 16 * 3600 - 1));
         while (taken.has(`${cooperativeId}|${placedS}`)) placedS += 1;
-        const marketplace = pickChannel(channelDraw, placedS >= nowS - POSTMART_HISTORY_DAYS * 86_400);
+        const marketplace = pickChannel(channelDraw, (nowS - placedS) / 86_400);
         const steps = stepsFor(group[0].ending, placedS, random, nowS);
         if (placedS > nowS - 60) continue; // later today: not yet happened
         taken.add(`${cooperativeId}|${placedS}`);
@@ -364,16 +377,19 @@ export function planHistory(input: PlanInput): PlannedOrder[] {
   return orders.sort((a, b) => (a.placedAt < b.placedAt ? -1 : a.placedAt > b.placedAt ? 1 : 0));
 }
 
-/** The marketplace a draw in [0, 1) picks; without Postmart, its share is spread over the others. */
-export function pickChannel(draw: number, postmart = true): HistoryMarketplace {
-  const channels = HISTORY_MARKETPLACES.filter((m) => postmart || m !== 'postmart');
+/**
+ * The marketplace a draw in [0, 1) picks for an order `ageDays` old; the share of a marketplace
+ * whose API does not reach that far back is spread over the others.
+ */
+export function pickChannel(draw: number, ageDays = 0): HistoryMarketplace {
+  const channels = HISTORY_MARKETPLACES.filter((m) => ageDays <= (HISTORY_REACH_DAYS[m] ?? Infinity));
   const total = channels.reduce((sum, m) => sum + CHANNEL_MIX[m], 0);
   let sum = 0;
   for (const marketplace of channels) {
     sum += CHANNEL_MIX[marketplace] / total;
     if (draw < sum) return marketplace;
   }
-  return 'voso';
+  return channels[channels.length - 1];
 }
 
 const HOUR_S = 3600;
