@@ -156,6 +156,7 @@ export const environmentSchema = z.object({
   SANDBOX_SENDO_PORT: port(4101),
   SANDBOX_VOSO_PORT: port(4102),
   SANDBOX_POSTMART_PORT: port(4103),
+  SANDBOX_SHOPEE_PORT: port(4104),
   /**
    * The only origins marketplace calls may go to: comma-separated `marketplace=origin` pairs, a
    * marketplace once per origin, its first the default for new connections. Unset: the sandbox's
@@ -201,6 +202,7 @@ export const sandboxEnvironmentSchema = environmentSchema.pick({
   SANDBOX_SENDO_PORT: true,
   SANDBOX_VOSO_PORT: true,
   SANDBOX_POSTMART_PORT: true,
+  SANDBOX_SHOPEE_PORT: true,
 });
 export type SandboxEnvironment = z.infer<typeof sandboxEnvironmentSchema>;
 

@@ -12,7 +12,10 @@ export const MARKETPLACE_NAMES: MarketplaceName[] = ['sendo', 'voso', 'postmart'
  * same list for a process given its environment explicitly.
  */
 export async function startMarketplaces(): Promise<Sandbox> {
-  const sandbox = await startSandbox({ host: '127.0.0.1', ports: { sendo: 0, voso: 0, postmart: 0 } });
+  const sandbox = await startSandbox({
+    host: '127.0.0.1',
+    ports: { sendo: 0, voso: 0, postmart: 0, shopee: 0 },
+  });
   allowOrigins(sandbox.origins);
   return sandbox;
 }

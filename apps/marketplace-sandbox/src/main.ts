@@ -2,7 +2,7 @@ import pino from 'pino';
 import { EnvironmentError, loadEnvironment, sandboxEnvironmentSchema } from '../../../config/environment';
 import { startSandbox } from './sandbox';
 
-/** `npm run sandbox`: the three marketplaces on SANDBOX_*_PORT until SIGTERM or SIGINT. */
+/** `npm run sandbox`: the marketplaces on SANDBOX_*_PORT until SIGTERM or SIGINT. */
 async function main(): Promise<void> {
   let env;
   try {
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
       sendo: env.SANDBOX_SENDO_PORT,
       voso: env.SANDBOX_VOSO_PORT,
       postmart: env.SANDBOX_POSTMART_PORT,
+      shopee: env.SANDBOX_SHOPEE_PORT,
     },
     logger,
   });

@@ -2,9 +2,10 @@ import pino, { Logger } from 'pino';
 import { Marketplace } from './shared/marketplace';
 import { createPostmartServer } from './postmart/postmart-server';
 import { createSendoServer } from './sendo/sendo-server';
+import { createShopeeServer } from './shopee/shopee-server';
 import { createVosoServer } from './voso/voso-server';
 
-export type MarketplaceName = 'sendo' | 'voso' | 'postmart';
+export type MarketplaceName = 'sendo' | 'voso' | 'postmart' | 'shopee';
 
 /**
  * The styles the connector has adapters for, so the ones `origins` names: MARKETPLACE_ORIGINS
@@ -15,7 +16,7 @@ const CONNECTOR_STYLES: readonly MarketplaceName[] = ['sendo', 'voso', 'postmart
 
 export interface SandboxOptions {
   host?: string;
-  /** 0 = an ephemeral port (tests); defaults 4101, 4102, 4103. */
+  /** 0 = an ephemeral port (tests); defaults 4101 to 4104. */
   ports?: Partial<Record<MarketplaceName, number>>;
   logger?: Logger;
   /** Used when no logger is given; default "silent". */
@@ -35,9 +36,14 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export const DEFAULT_PORTS: Record<MarketplaceName, number> = { sendo: 4101, voso: 4102, postmart: 4103 };
+export const DEFAULT_PORTS: Record<MarketplaceName, number> = {
+  sendo: 4101,
+  voso: 4102,
+  postmart: 4103,
+  shopee: 4104,
+};
 
-/** Starts the three marketplaces, one Fastify server and port each, in this process. */
+/** Starts the marketplaces, one Fastify server and port each, in this process. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger ?? pino({ level: options.logLevel ?? 'silent' });
@@ -45,6 +51,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sendo: createSendoServer(logger),
     voso: createVosoServer(logger),
     postmart: createPostmartServer(logger),
+    shopee: createShopeeServer(logger),
   };
   const names = Object.keys(marketplaces) as MarketplaceName[];
   const urls = {} as Record<MarketplaceName, string>;

@@ -304,7 +304,10 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
   const redis = new Redis(BENCH_ENV.REDIS_URL);
   await redis.flushdb();
   redis.disconnect();
-  const sandbox = await startSandbox({ host: '127.0.0.1', ports: { sendo: 0, voso: 0, postmart: 0 } });
+  const sandbox = await startSandbox({
+    host: '127.0.0.1',
+    ports: { sendo: 0, voso: 0, postmart: 0, shopee: 0 },
+  });
   // the only marketplaces the connector's processes started below may call
   process.env.MARKETPLACE_ORIGINS = sandbox.origins;
   const db = new Client({ connectionString: BENCH_ENV.DATABASE_URL });

@@ -35,7 +35,10 @@ async function main(): Promise<void> {
   await freshDatabase(BENCH_ENV.DATABASE_URL);
   const redis = new Redis(BENCH_ENV.REDIS_URL);
   await redis.flushdb();
-  const sandbox = await startSandbox({ host: '127.0.0.1', ports: { sendo: 0, voso: 0, postmart: 0 } });
+  const sandbox = await startSandbox({
+    host: '127.0.0.1',
+    ports: { sendo: 0, voso: 0, postmart: 0, shopee: 0 },
+  });
   // the only marketplaces the connector's processes started below may call
   process.env.MARKETPLACE_ORIGINS = sandbox.origins;
   const processes: BenchProcess[] = [];

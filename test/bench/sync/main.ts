@@ -168,7 +168,10 @@ async function main() {
   const redis = new Redis(BENCH_ENV.REDIS_URL, { maxRetriesPerRequest: 2 });
   await redis.flushdb();
   await redis.quit();
-  const sandbox = await startSandbox({ host: '127.0.0.1', ports: { sendo: 0, voso: 0, postmart: 0 } });
+  const sandbox = await startSandbox({
+    host: '127.0.0.1',
+    ports: { sendo: 0, voso: 0, postmart: 0, shopee: 0 },
+  });
   // the only marketplaces the connector's processes started below may call
   process.env.MARKETPLACE_ORIGINS = sandbox.origins;
   let api: RunningApi | undefined;
