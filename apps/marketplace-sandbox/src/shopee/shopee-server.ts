@@ -680,9 +680,10 @@ export function createShopeeServer(logger: Logger, overrides: Partial<ShopeeSett
   app.get('/api/v2/product/get_model_list', async (request, reply) => {
     const caller = await guard(request, reply, 'shop');
     if (!caller) return reply;
-    const itemId = Number(caller.query.get('item_id'));
-    const found = Number.isInteger(itemId) ? liveItem(caller.shop, itemId) : undefined;
-    if (!found) return fail(reply, 'error_item_not_found', `Item ${caller.query.get('item_id')} not found.`);
+    const itemParam = caller.query.get('item_id') ?? '';
+    if (!/^\d{1,15}$/.test(itemParam)) return fail(reply, 'error_param', 'item_id must be an integer.');
+    const found = liveItem(caller.shop, Number(itemParam));
+    if (!found) return fail(reply, 'error_item_not_found', `Item ${itemParam} not found.`);
     const { item, listing } = found;
     return ok(reply, {
       tier_variation: item.tiers,
