@@ -572,6 +572,14 @@ describe('Shopee-style marketplace', () => {
       );
       expect((await variantsOf(client.shop.shopId, 'BUN-200'))[0].price).toBe(35_000);
       expect((await variantsOf(client.shop.shopId, 'BUN-1000'))[0].price).toBe(100_000);
+      const tooMany = Array.from({ length: 51 }, () => ({
+        model_id: modelOf('BUN-200'),
+        original_price: 35_000,
+      }));
+      const refused = await client.call('POST', '/api/v2/product/update_price', {
+        body: { item_id: itemId, price_list: tooMany },
+      });
+      expect(refused.body.error).toBe('error_param');
       const wide = await client.call('POST', '/api/v2/product/update_price', {
         body: { item_id: itemId, price_list: [{ model_id: modelOf('BUN-1000'), original_price: 175_000 }] },
       });
