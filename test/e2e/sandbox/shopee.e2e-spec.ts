@@ -302,7 +302,7 @@ describe('Shopee-style marketplace', () => {
   });
 
   describe('signing', () => {
-    it('refuses a wrong key, a public-style sign on a shop call and an uppercase sign with 403 error_sign', async () => {
+    it('answers 403 error_sign to a wrong key, a public sign on a shop call, an uppercase sign', async () => {
       const client = await shopClient();
       await client.authorize();
       const params = { item_id: '1' };
@@ -313,8 +313,11 @@ describe('Shopee-style marketplace', () => {
       const at = await nowSeconds();
       const { partner_id, partner_key, shop_id } = client.credentials;
       const path = '/api/v2/product/get_model_list';
-      const url = (sign: string) =>
-        `${base}${path}?${new URLSearchParams({ ...params, partner_id, timestamp: String(at), sign, access_token: client.tokens.access, shop_id })}`;
+      const access_token = client.tokens.access;
+      const url = (sign: string) => {
+        const query = { ...params, partner_id, timestamp: String(at), sign, access_token, shop_id };
+        return `${base}${path}?${new URLSearchParams(query).toString()}`;
+      };
       const publicSign = hmacHex(partner_key, partner_id + path + at);
       expect((await http('GET', url(publicSign))).body.error).toBe('error_sign');
       const shopSign = hmacHex(partner_key, partner_id + path + at + client.tokens.access + shop_id);
@@ -353,9 +356,11 @@ describe('Shopee-style marketplace', () => {
       const bare = await http('GET', `${base}/api/v2/product/get_model_list?item_id=1`);
       expect(bare.body.error).toBe('error_param');
       const at = await nowSeconds();
+      const lostPath = '/api/v2/push/get_lost_push_message';
+      const strangerSign = hmacHex('k', `999${lostPath}${at}`);
       const stranger = await http(
         'GET',
-        `${base}/api/v2/push/get_lost_push_message?partner_id=999&timestamp=${at}&sign=${hmacHex('k', `999/api/v2/push/get_lost_push_message${at}`)}`,
+        `${base}${lostPath}?partner_id=999&timestamp=${at}&sign=${strangerSign}`,
       );
       expect(stranger.body.error).toBe('error_auth');
       const other = await shopClient();
@@ -456,7 +461,7 @@ describe('Shopee-style marketplace', () => {
       expect(again.body.error).toBe('error_param');
     });
 
-    it('refuses more than 2 tiers, a model costing over 5 times the cheapest, and bad tier indexes', async () => {
+    it('refuses 3 tiers, a model costing over 5 times the cheapest, and bad tier indexes', async () => {
       const client = await shopClient();
       await client.authorize();
       const itemId = await plainItem(client);
@@ -776,7 +781,7 @@ describe('Shopee-style marketplace', () => {
       ).toBe('error_param');
     });
 
-    it('confirms with ship_order (READY_TO_SHIP → PROCESSED) and cancels with a reason before SHIPPED', async () => {
+    it('confirms by ship_order (READY_TO_SHIP → PROCESSED), cancels before SHIPPED', async () => {
       const client = await shopClient();
       await shopWithOrders(client);
       const place = async () =>
@@ -870,7 +875,7 @@ describe('Shopee-style marketplace', () => {
       return client;
     }
 
-    it('signs each push over the registered URL, a bar and the raw body, which re-serialising breaks', async () => {
+    it('signs a push over the registered URL, a bar and the raw body; re-serialising breaks it', async () => {
       const receiver = await startPushReceiver();
       try {
         const client = await pushingShop(receiver.url);

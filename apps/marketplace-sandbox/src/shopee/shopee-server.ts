@@ -784,13 +784,14 @@ export function createShopeeServer(logger: Logger, overrides: Partial<ShopeeSett
     const variants = batch.found.listing.variants;
     const current = new Map(variants.map((variant) => [variant.variantId, variant.price]));
     const tooFar = priceRatioFailures(current, proposed, settings.maxPriceRatio);
+    const priceSpreadMessage = `A model may cost at most ${settings.maxPriceRatio} times the cheapest.`;
     const successList: { model_id: number; original_price: number }[] = [];
     for (const [variantId, price] of proposed) {
       const modelId = modelOf.get(variantId) as number;
       if (tooFar.has(variantId)) {
         failureList.push({
           model_id: modelId,
-          failed_reason: `A model may not cost more than ${settings.maxPriceRatio} times the cheapest one of its item.`,
+          failed_reason: priceSpreadMessage,
         });
         continue;
       }
@@ -905,10 +906,11 @@ export function createShopeeServer(logger: Logger, overrides: Partial<ShopeeSett
     if (from === null || to === null)
       return fail(reply, 'error_param', 'time_from and time_to must be Unix seconds.');
     if (to < from || to - from > settings.maxOrderWindowSeconds) {
+      const windowDays = settings.maxOrderWindowSeconds / 86_400;
       return fail(
         reply,
         'order.order_list_invalid_time',
-        `time_from must not be after time_to, and the window spans at most ${settings.maxOrderWindowSeconds / 86_400} days.`,
+        `time_from must not be after time_to, and the window spans at most ${windowDays} days.`,
       );
     }
     const pageSize = integer('page_size');
