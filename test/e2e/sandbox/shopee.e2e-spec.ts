@@ -606,6 +606,10 @@ describe('Shopee-style marketplace', () => {
       expect(unlist.body.response.success_list).toEqual([{ item_id: itemId, unlist: true }]);
       expect(unlist.body.response.failure_list.map((f: any) => f.item_id)).toEqual([5]);
       expect(((await ctl.listings(client.shop.shopId)) as any[])[0].status).toBe('delisted');
+      const unlisted = await client.call('GET', '/api/v2/product/get_item_base_info', {
+        params: { item_id_list: String(itemId) },
+      });
+      expect(unlisted.body.response.item_list[0].item_status).toBe('UNLIST');
       expect(
         (await ctl.placeOrder(client.shop.shopId, { lines: [{ sku: 'TRA-500', quantity: 1 }] })).status,
       ).toBe(409);
@@ -618,10 +622,29 @@ describe('Shopee-style marketplace', () => {
         (await client.call('POST', '/api/v2/product/unlist_item', { body: { item_list: tooMany } })).body
           .error,
       ).toBe('error_param');
+      const baseInfo = async () =>
+        (
+          await client.call('GET', '/api/v2/product/get_item_base_info', {
+            params: { item_id_list: `${itemId},77` },
+          })
+        ).body;
+      const live = await baseInfo();
+      expect(live.response.item_list).toEqual([
+        expect.objectContaining({
+          item_id: itemId,
+          item_status: 'NORMAL',
+          item_sku: 'TRA-500',
+          weight: 0.5,
+          has_model: false,
+          stock_info_v2: { seller_stock: [{ stock: 40 }] },
+        }),
+      ]);
+      expect(live.warning).toContain('77');
       expect(
         (await client.call('POST', '/api/v2/product/delete_item', { body: { item_id: itemId } })).body.error,
       ).toBe('');
       expect(((await ctl.listings(client.shop.shopId)) as any[])[0].status).toBe('delisted');
+      expect((await baseInfo()).response.item_list[0].item_status).toBe('SELLER_DELETE');
       const stock = await client.call('POST', '/api/v2/product/update_stock', {
         body: { item_id: itemId, stock_list: [{ model_id: 0, seller_stock: [{ stock: 1 }] }] },
       });

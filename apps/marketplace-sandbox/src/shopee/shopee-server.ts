@@ -677,6 +677,61 @@ export function createShopeeServer(logger: Logger, overrides: Partial<ShopeeSett
     });
   });
 
+  const listParam = (query: URLSearchParams, name: string) =>
+    (query.get(name) ?? '')
+      .split(',')
+      .map((value) => value.trim())
+      .filter((value) => value !== '');
+
+  /**
+   * Items as get_item_base_info shows them, deleted ones included (SELLER_DELETE): the one place a
+   * client reads an item's status. Price and stock belong to the models when the item has them.
+   */
+  app.get('/api/v2/product/get_item_base_info', async (request, reply) => {
+    const caller = await guard(request, reply, 'shop');
+    if (!caller) return reply;
+    const { shop, query } = caller;
+    const ids = listParam(query, 'item_id_list');
+    if (ids.length < 1 || ids.length > settings.maxWriteBatch || !ids.every((id) => /^\d{1,15}$/.test(id)))
+      return fail(reply, 'error_param', `item_id_list must name 1 to ${settings.maxWriteBatch} item ids.`);
+    const found = [];
+    const missing: string[] = [];
+    for (const id of ids) {
+      const item = items.get(Number(id));
+      const listing = shop.listings.get(id);
+      if (!item || !listing || item.shopId !== shop.shopId) {
+        missing.push(id);
+        continue;
+      }
+      const plain = item.tiers.length === 0 ? listing.variants[0] : undefined;
+      found.push({
+        item_id: item.itemId,
+        category_id: Number(listing.categoryId),
+        item_name: listing.name,
+        description: listing.description,
+        item_sku: item.itemSku,
+        create_time: unixSeconds(listing.createdAt),
+        update_time: unixSeconds(listing.updatedAt),
+        image: { image_id_list: listing.images },
+        weight: item.weightKg,
+        dimension: item.dimension,
+        item_status: item.status,
+        has_model: item.tiers.length > 0,
+        ...(plain
+          ? {
+              price_info: [{ currency: 'VND', original_price: plain.price, current_price: plain.price }],
+              stock_info_v2: { seller_stock: [{ stock: plain.quantity }] },
+            }
+          : {}),
+      });
+    }
+    return ok(
+      reply,
+      { item_list: found },
+      missing.length > 0 ? `item_id not found: ${missing.join(',')}` : undefined,
+    );
+  });
+
   app.get('/api/v2/product/get_model_list', async (request, reply) => {
     const caller = await guard(request, reply, 'shop');
     if (!caller) return reply;
@@ -883,12 +938,6 @@ export function createShopeeServer(logger: Logger, overrides: Partial<ShopeeSett
     ...(optional.has('item_list') ? { item_list: order.lines.map((line) => lineView(shop, line)) } : {}),
     ...(optional.has('cancel_reason') ? { cancel_reason: order.cancelReason ?? '' } : {}),
   });
-
-  const listParam = (query: URLSearchParams, name: string) =>
-    (query.get(name) ?? '')
-      .split(',')
-      .map((value) => value.trim())
-      .filter((value) => value !== '');
 
   app.get('/api/v2/order/get_order_list', async (request, reply) => {
     const caller = await guard(request, reply, 'shop');
