@@ -156,6 +156,7 @@ export const environmentSchema = z.object({
   SANDBOX_SENDO_PORT: port(4101),
   SANDBOX_VOSO_PORT: port(4102),
   SANDBOX_POSTMART_PORT: port(4103),
+  SANDBOX_SHOPEE_PORT: port(4104),
   SANDBOX_TIKTOK_PORT: port(4105),
   SANDBOX_LAZADA_PORT: port(4106),
   /**
@@ -203,6 +204,7 @@ export const sandboxEnvironmentSchema = environmentSchema.pick({
   SANDBOX_SENDO_PORT: true,
   SANDBOX_VOSO_PORT: true,
   SANDBOX_POSTMART_PORT: true,
+  SANDBOX_SHOPEE_PORT: true,
   SANDBOX_TIKTOK_PORT: true,
   SANDBOX_LAZADA_PORT: true,
 });
