@@ -72,7 +72,9 @@ async function placeHistory(base: string, shopId: string, skus: string[], now: n
 }
 
 async function main() {
-  const sandbox = await startSandbox({ ports: { sendo: 0, voso: 0, postmart: 0, tiktok: 0, lazada: 0 } });
+  const sandbox = await startSandbox({
+    ports: { sendo: 0, voso: 0, postmart: 0, shopee: 0, tiktok: 0, lazada: 0 },
+  });
   const report: Record<string, unknown> = { listings: LISTINGS, orders: ORDERS };
   try {
     // Voso: listings over HTTP, then orders, paging and bulk stock.

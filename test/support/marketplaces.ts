@@ -14,7 +14,7 @@ export const MARKETPLACE_NAMES: MarketplaceName[] = ['sendo', 'voso', 'postmart'
 export async function startMarketplaces(): Promise<Sandbox> {
   const sandbox = await startSandbox({
     host: '127.0.0.1',
-    ports: { sendo: 0, voso: 0, postmart: 0, tiktok: 0, lazada: 0 },
+    ports: { sendo: 0, voso: 0, postmart: 0, shopee: 0, tiktok: 0, lazada: 0 },
   });
   allowOrigins(sandbox.origins);
   return sandbox;

@@ -26,6 +26,7 @@ describe('environment', () => {
       SANDBOX_SENDO_PORT: 4101,
       SANDBOX_VOSO_PORT: 4102,
       SANDBOX_POSTMART_PORT: 4103,
+      SANDBOX_SHOPEE_PORT: 4104,
       SANDBOX_TIKTOK_PORT: 4105,
       SANDBOX_LAZADA_PORT: 4106,
     });

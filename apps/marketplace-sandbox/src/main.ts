@@ -21,6 +21,7 @@ async function main(): Promise<void> {
       sendo: env.SANDBOX_SENDO_PORT,
       voso: env.SANDBOX_VOSO_PORT,
       postmart: env.SANDBOX_POSTMART_PORT,
+      shopee: env.SANDBOX_SHOPEE_PORT,
       tiktok: env.SANDBOX_TIKTOK_PORT,
       lazada: env.SANDBOX_LAZADA_PORT,
     },

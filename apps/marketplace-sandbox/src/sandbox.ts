@@ -1,12 +1,13 @@
 import pino, { Logger } from 'pino';
 import { Marketplace } from './shared/marketplace';
 import { createLazadaServer } from './lazada/lazada-server';
+import { createShopeeServer } from './shopee/shopee-server';
 import { createPostmartServer } from './postmart/postmart-server';
 import { createSendoServer } from './sendo/sendo-server';
 import { createTiktokServer } from './tiktok/tiktok-server';
 import { createVosoServer } from './voso/voso-server';
 
-export type MarketplaceName = 'sendo' | 'voso' | 'postmart' | 'tiktok' | 'lazada';
+export type MarketplaceName = 'sendo' | 'voso' | 'postmart' | 'shopee' | 'tiktok' | 'lazada';
 
 /**
  * The styles the connector has adapters for, so the ones `origins` names: MARKETPLACE_ORIGINS
@@ -17,7 +18,7 @@ const CONNECTOR_STYLES: readonly MarketplaceName[] = ['sendo', 'voso', 'postmart
 
 export interface SandboxOptions {
   host?: string;
-  /** 0 = an ephemeral port (tests); defaults 4101 to 4106 (Shopee-style 4104 when it joins). */
+  /** 0 = an ephemeral port (tests); defaults 4101 to 4106. */
   ports?: Partial<Record<MarketplaceName, number>>;
   logger?: Logger;
   /** Used when no logger is given; default "silent". */
@@ -41,6 +42,7 @@ export const DEFAULT_PORTS: Record<MarketplaceName, number> = {
   sendo: 4101,
   voso: 4102,
   postmart: 4103,
+  shopee: 4104,
   tiktok: 4105,
   lazada: 4106,
 };
@@ -53,6 +55,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sendo: createSendoServer(logger),
     voso: createVosoServer(logger),
     postmart: createPostmartServer(logger),
+    shopee: createShopeeServer(logger),
     tiktok: createTiktokServer(logger),
     lazada: createLazadaServer(logger),
   };

@@ -170,7 +170,7 @@ async function main() {
   await redis.quit();
   const sandbox = await startSandbox({
     host: '127.0.0.1',
-    ports: { sendo: 0, voso: 0, postmart: 0, tiktok: 0, lazada: 0 },
+    ports: { sendo: 0, voso: 0, postmart: 0, shopee: 0, tiktok: 0, lazada: 0 },
   });
   // the only marketplaces the connector's processes started below may call
   process.env.MARKETPLACE_ORIGINS = sandbox.origins;

@@ -5,7 +5,10 @@ import { startSandbox, Sandbox } from '../../../apps/marketplace-sandbox/src/san
 /** Test-side helpers: plain HTTP, nothing from the sandbox but its factory. */
 
 export async function startTestSandbox(): Promise<Sandbox> {
-  return startSandbox({ host: '127.0.0.1', ports: { sendo: 0, voso: 0, postmart: 0, tiktok: 0, lazada: 0 } });
+  return startSandbox({
+    host: '127.0.0.1',
+    ports: { sendo: 0, voso: 0, postmart: 0, shopee: 0, tiktok: 0, lazada: 0 },
+  });
 }
 
 export interface JsonResponse<T = unknown> {

@@ -19,6 +19,8 @@ export interface FaultProfile {
   webhookReorderRate: number;
   /** Postmart: a stock write is applied, then answered 504. */
   writeThen504Rate: number;
+  /** Batch writes with per-entry results (Shopee): a valid entry fails alone at this rate. */
+  partialFailureRate: number;
   /** Voso: every call answers 503 with an HTML maintenance page. */
   maintenance: boolean;
 }
@@ -36,6 +38,7 @@ export const faultPatchSchema = z
     webhookDuplicateRate: rate,
     webhookReorderRate: rate,
     writeThen504Rate: rate,
+    partialFailureRate: rate,
     maintenance: z.boolean(),
   })
   .partial()
@@ -56,6 +59,7 @@ export function defaultFaults(): FaultProfile {
     webhookDuplicateRate: 0,
     webhookReorderRate: 0,
     writeThen504Rate: 0,
+    partialFailureRate: 0,
     maintenance: false,
   };
 }

@@ -4,7 +4,7 @@ import { ConnectorStatus, Listing, Order, OrderLine, ShopState, StatusCode, Vari
 
 /** What differs between the styles as far as the shared store is concerned. */
 export interface StyleRules {
-  readonly name: 'sendo' | 'voso' | 'postmart' | 'tiktok' | 'lazada';
+  readonly name: 'sendo' | 'voso' | 'postmart' | 'shopee' | 'tiktok' | 'lazada';
   newShopId(): string;
   /** A new shop's credentials; app-based styles (Shopee, TikTok, Lazada) put the shop id in them. */
   newCredentials(shopId: string): Record<string, string>;
