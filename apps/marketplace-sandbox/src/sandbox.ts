@@ -9,12 +9,6 @@ import { createVosoServer } from './voso/voso-server';
 
 export type MarketplaceName = 'sendo' | 'voso' | 'postmart' | 'shopee' | 'tiktok' | 'lazada';
 
-/**
- * The styles the connector has adapters for, so the ones `origins` names: MARKETPLACE_ORIGINS
- * refuses a marketplace the connector does not know. A new style's server joins the sandbox first
- * and this list when its adapter lands.
- */
-const CONNECTOR_STYLES: readonly MarketplaceName[] = ['sendo', 'voso', 'postmart', 'tiktok', 'lazada'];
 
 export interface SandboxOptions {
   host?: string;
@@ -75,7 +69,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   return {
     urls,
-    origins: CONNECTOR_STYLES.map((name) => `${name}=${urls[name]}`).join(','),
+    origins: names.map((name) => `${name}=${urls[name]}`).join(','),
     marketplaces,
     close: async () => {
       await Promise.all(names.map((name) => marketplaces[name].close()));
