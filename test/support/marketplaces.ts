@@ -1,9 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { startSandbox, type Sandbox } from '../../apps/marketplace-sandbox/src/sandbox';
 import type { RunningApi } from './api';
 
+/** The first three styles, which most suites exercise (their checks were written for them). */
 export type MarketplaceName = 'sendo' | 'voso' | 'postmart';
 export const MARKETPLACE_NAMES: MarketplaceName[] = ['sendo', 'voso', 'postmart'];
+/** Every style the connector speaks, for the suites that cover all six. */
+export type AnyMarketplace = MarketplaceName | 'shopee' | 'tiktok' | 'lazada';
+export const ALL_MARKETPLACES: AnyMarketplace[] = ['sendo', 'voso', 'postmart', 'shopee', 'tiktok', 'lazada'];
+/** The app-based styles number their shops. */
+const NUMBERED_SHOPS: AnyMarketplace[] = ['shopee', 'tiktok', 'lazada'];
 
 /**
  * The three sandbox marketplaces in this process, on ephemeral ports, reached over HTTP. Their
@@ -78,11 +84,13 @@ export function sandboxControl(baseUrl: string) {
 /** A new shop on one sandbox marketplace, its id unique across suites (they share nothing else). */
 export function openShop(
   sandbox: Sandbox,
-  marketplace: MarketplaceName,
+  marketplace: AnyMarketplace,
   extra: { webhookUrl?: string } = {},
 ): Promise<{ shopId: string; credentials: Record<string, string>; webhookSecret: string }> {
   return sandboxControl(sandbox.urls[marketplace]).createShop({
-    shopId: `${marketplace}-${randomUUID().slice(0, 8)}`,
+    shopId: NUMBERED_SHOPS.includes(marketplace)
+      ? String(1_000_000_000 + randomInt(0, 999_999_999))
+      : `${marketplace}-${randomUUID().slice(0, 8)}`,
     ...(extra.webhookUrl ? { webhookUrl: extra.webhookUrl } : {}),
   });
 }
@@ -94,15 +102,15 @@ export interface ConnectedShop {
   webhookSecret: string;
 }
 
-/** A shop on each marketplace, connected to `cooperative` through the API. */
-export async function connectAll(
+/** A shop on each marketplace (the first three unless told), connected to `cooperative` through the API. */
+export async function connectAll<M extends AnyMarketplace = MarketplaceName>(
   api: RunningApi,
   sandbox: Sandbox,
   cooperative: { id: string; key: string },
-  options: { webhooks?: boolean; autoConfirmOrders?: boolean } = {},
-): Promise<Record<MarketplaceName, ConnectedShop>> {
-  const out = {} as Record<MarketplaceName, ConnectedShop>;
-  for (const marketplace of MARKETPLACE_NAMES) {
+  options: { webhooks?: boolean; autoConfirmOrders?: boolean; marketplaces?: M[] } = {},
+): Promise<Record<M, ConnectedShop>> {
+  const out = {} as Record<M, ConnectedShop>;
+  for (const marketplace of options.marketplaces ?? (MARKETPLACE_NAMES as M[])) {
     const shop = await openShop(sandbox, marketplace, {
       webhookUrl: options.webhooks ? `${api.url}/v1/webhooks/${marketplace}` : undefined,
     });
@@ -123,14 +131,14 @@ export async function connectAll(
 }
 
 /** Lists a product on each connected marketplace; answers the listings by marketplace (all `pending`). */
-export async function listEverywhere(
+export async function listEverywhere<M extends AnyMarketplace>(
   api: RunningApi,
   cooperative: { key: string },
   productId: string,
-  shops: Record<MarketplaceName, { connectionId: string }>,
-): Promise<Record<MarketplaceName, any>> {
-  const listings = {} as Record<MarketplaceName, any>;
-  for (const marketplace of MARKETPLACE_NAMES) {
+  shops: Record<M, { connectionId: string }>,
+): Promise<Record<M, any>> {
+  const listings = {} as Record<M, any>;
+  for (const marketplace of Object.keys(shops) as M[]) {
     const res = await api.call('POST', '/v1/listings', {
       key: cooperative.key,
       body: { productId, connectionId: shops[marketplace].connectionId },

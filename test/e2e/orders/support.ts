@@ -3,9 +3,9 @@ import type { RunningApi } from '../../support/api';
 import { newCooperative, uniqueCode } from '../../support/factories';
 import {
   connectAll,
+  type AnyMarketplace,
   type ConnectedShop,
   listEverywhere,
-  MARKETPLACE_NAMES,
   sandboxControl,
   type MarketplaceName,
   startMarketplaces,
@@ -47,14 +47,16 @@ export async function sellerOnAllThree(
 /** Waits until each marketplace's listing offers `quantity` of the SKU. */
 export async function everywhereHolds(
   sandbox: Sandbox,
-  shops: Shops,
+  shops: Partial<Record<AnyMarketplace, ConnectedShop>>,
   code: string,
   quantity: number,
   ms = 20_000,
 ): Promise<void> {
   await eventually(async () => {
-    for (const marketplace of MARKETPLACE_NAMES) {
-      const listings = await sandboxControl(sandbox.urls[marketplace]).listings(shops[marketplace].shopId);
+    for (const marketplace of Object.keys(shops) as AnyMarketplace[]) {
+      const listings = await sandboxControl(sandbox.urls[marketplace]).listings(
+        (shops[marketplace] as ConnectedShop).shopId,
+      );
       const variant = listings
         .filter((l) => l.status === 'active')
         .flatMap((l) => l.variants)
