@@ -18,7 +18,7 @@ import Redis from 'ioredis';
 import { startApi, type RunningApi } from '../../support/api';
 import { dropDatabase, freshDatabase } from '../../support/database';
 import { newCooperative, uniqueCode } from '../../support/factories';
-import { connectAll, MARKETPLACE_NAMES, type MarketplaceName } from '../../support/marketplaces';
+import { ALL_MARKETPLACES, type AnyMarketplace, connectAll } from '../../support/marketplaces';
 import { startSandbox, type Sandbox } from '../../../apps/marketplace-sandbox/src/sandbox';
 import { spawnBenchWorker, type BenchProcess } from '../support/processes';
 import { describePeakRss, memoryProbeEnv, samplePeakRss } from '../support/peak-rss';
@@ -31,15 +31,42 @@ const BURST_SKUS = Math.min(Number(process.env.BENCH_BURST_SKUS ?? 1_000), PRODU
 const MEMORY_LISTINGS = Number(process.env.BENCH_MEMORY_LISTINGS ?? 10_000);
 /** `memory`: only section 4, the worker's peak memory (its own setup; sections 1-3 skipped). */
 const ONLY = process.env.BENCH_SYNC_ONLY;
-const SHOP_LIMIT = 20;
+/**
+ * Calls a second each sandbox shop takes in section 1: the first three at 20 as before; the
+ * app-based styles at their own published (or sandbox-assumed) limits, Shopee 10, TikTok Shop 50,
+ * Lazada 20 (its non-inventory calls, which publishing makes).
+ */
+const SHOP_LIMITS: Record<AnyMarketplace, number> = {
+  sendo: 20,
+  voso: 20,
+  postmart: 20,
+  shopee: 10,
+  tiktok: 50,
+  lazada: 20,
+};
+/** BENCH_SYNC_MARKETPLACES (comma-separated) narrows the run; all six by default. */
+const MARKETPLACE_NAMES: AnyMarketplace[] = process.env.BENCH_SYNC_MARKETPLACES
+  ? (process.env.BENCH_SYNC_MARKETPLACES.split(',').map((m) => m.trim()) as AnyMarketplace[]).filter((m) =>
+      ALL_MARKETPLACES.includes(m),
+    )
+  : ALL_MARKETPLACES;
+const SHOPS = MARKETPLACE_NAMES.length;
 const SENDO_BATCH = 50;
 const GATHER_MS = 300;
 /** Sendo's stock call (field mask); a burst's minimum is counted in these. */
 const SENDO_STOCK_ROUTE = 'POST /api/partner/product/update-by-field-mask';
-const SANDBOX_DEFAULT_LIMITS: Record<MarketplaceName, number> = { sendo: 0, voso: 20, postmart: 50 };
+const SANDBOX_DEFAULT_LIMITS: Record<AnyMarketplace, number> = {
+  sendo: 0,
+  voso: 20,
+  postmart: 50,
+  shopee: 10,
+  tiktok: 50,
+  lazada: 20,
+};
 
 type Coop = { id: string; key: string };
-type Shops = Record<MarketplaceName, { connectionId: string; shopId: string }>;
+/** The benched marketplaces' shops of one cooperative. */
+type Shops = Record<string, { connectionId: string; shopId: string }>;
 type Sku = { id: string; code: string };
 
 const log = (line: string) => console.log(line);
@@ -73,13 +100,13 @@ async function until(check: () => boolean, ms: number, every = 20): Promise<bool
 }
 
 /** The sandbox's in-process state: what a shop holds. */
-function shopState(sandbox: Sandbox, marketplace: MarketplaceName, shopId: string) {
+function shopState(sandbox: Sandbox, marketplace: AnyMarketplace, shopId: string) {
   const shop = sandbox.marketplaces[marketplace].store.shops.get(shopId);
   if (!shop) throw new Error(`no ${marketplace} shop ${shopId}`);
   return shop;
 }
 
-function activeListings(sandbox: Sandbox, marketplace: MarketplaceName, shopId: string): number {
+function activeListings(sandbox: Sandbox, marketplace: AnyMarketplace, shopId: string): number {
   let count = 0;
   for (const listing of shopState(sandbox, marketplace, shopId).listings.values()) {
     if (listing.status === 'active') count += 1;
@@ -87,12 +114,12 @@ function activeListings(sandbox: Sandbox, marketplace: MarketplaceName, shopId: 
   return count;
 }
 
-function heldQuantity(sandbox: Sandbox, marketplace: MarketplaceName, shopId: string, sku: string) {
+function heldQuantity(sandbox: Sandbox, marketplace: AnyMarketplace, shopId: string, sku: string) {
   return shopState(sandbox, marketplace, shopId).skus.get(sku)?.variant.quantity;
 }
 
 /** Marketplace API calls counted by the sandbox, the control API left out. */
-function marketplaceCalls(sandbox: Sandbox, marketplace: MarketplaceName) {
+function marketplaceCalls(sandbox: Sandbox, marketplace: AnyMarketplace) {
   const routes = Object.entries(sandbox.marketplaces[marketplace].counters.snapshot()).filter(
     ([route]) => !route.includes('/_sandbox'),
   );
@@ -103,7 +130,7 @@ function clearCalls(sandbox: Sandbox) {
   for (const m of MARKETPLACE_NAMES) sandbox.marketplaces[m].counters.clear();
 }
 
-async function setShopLimits(sandbox: Sandbox, shops: Shops, limit: (m: MarketplaceName) => number) {
+async function setShopLimits(sandbox: Sandbox, shops: Shops, limit: (m: AnyMarketplace) => number) {
   for (const m of MARKETPLACE_NAMES) {
     const res = await fetch(`${sandbox.urls[m]}/_sandbox/shops/${shops[m].shopId}/faults`, {
       method: 'PUT',
@@ -191,19 +218,19 @@ async function main() {
         `${BURST_SKUS}-SKU burst, ${MEMORY_LISTINGS} listings for memory`,
     );
 
-    // 1. Publish PRODUCTS x 3 with every shop limited to SHOP_LIMIT calls a second.
+    // 1. Publish PRODUCTS x SHOPS with every shop limited to its SHOP_LIMITS calls a second.
     const coop = await newCooperative(api);
-    const shops = await connectAll(api, sandbox, coop);
-    await setShopLimits(sandbox, shops, () => SHOP_LIMIT);
+    const shops = await connectAll(api, sandbox, coop, { marketplaces: MARKETPLACE_NAMES });
+    await setShopLimits(sandbox, shops, (m) => SHOP_LIMITS[m]);
     let mark = Date.now();
     const skus = await catalogue(api, coop, shops, PRODUCTS);
     log(
-      `setup: ${PRODUCTS} products, ${PRODUCTS * 3} listings created in ${seconds(Date.now() - mark)} s (worker stopped)`,
+      `setup: ${PRODUCTS} products, ${PRODUCTS * SHOPS} listings created in ${seconds(Date.now() - mark)} s (worker stopped)`,
     );
     clearCalls(sandbox);
     worker = await spawnBenchWorker(BENCH_ENV);
     const publishStarted = Date.now();
-    const finishedAt: Partial<Record<MarketplaceName, number>> = {};
+    const finishedAt: Partial<Record<AnyMarketplace, number>> = {};
     const published = await until(() => {
       for (const m of MARKETPLACE_NAMES) {
         if (finishedAt[m] === undefined && activeListings(sandbox, m, shops[m].shopId) >= PRODUCTS) {
@@ -217,32 +244,33 @@ async function main() {
       (s, m) => s + activeListings(sandbox, m, shops[m].shopId),
       0,
     );
-    const ceiling = 3 * SHOP_LIMIT;
+    const ceiling = MARKETPLACE_NAMES.reduce((sum, m) => sum + SHOP_LIMITS[m], 0);
     const rate = listingsDone / (publishMs / 1000);
     const calls = Object.fromEntries(MARKETPLACE_NAMES.map((m) => [m, marketplaceCalls(sandbox, m)]));
     const totalCalls = MARKETPLACE_NAMES.reduce((s, m) => s + calls[m].total, 0);
     const perListing = totalCalls / listingsDone;
     log('');
     log(
-      `[1] publish ${listingsDone}/${PRODUCTS * 3} listings in ${seconds(publishMs)} s${published ? '' : ' (TIMED OUT)'}`,
+      `[1] publish ${listingsDone}/${PRODUCTS * SHOPS} listings in ${seconds(publishMs)} s${published ? '' : ' (TIMED OUT)'}`,
     );
     log(
       `    listings/s: ${round(rate, 1)} = ${round((100 * rate) / ceiling, 1)}% of the ${ceiling}/s ceiling ` +
-        `(3 shops x ${SHOP_LIMIT}/s)   target >= 80% (${0.8 * ceiling}/s)`,
+        `(${MARKETPLACE_NAMES.map((m) => `${m} ${SHOP_LIMITS[m]}`).join(' + ')} calls/s)   target >= 80% (${0.8 * ceiling}/s)`,
     );
     log(`    marketplace calls per listing: ${round(perListing, 3)} (${totalCalls} calls)   target <= 1.1`);
     for (const m of MARKETPLACE_NAMES) {
       const shopRate = PRODUCTS / ((finishedAt[m] ?? publishMs) / 1000);
       log(
         `      ${m}: done after ${seconds(finishedAt[m] ?? publishMs)} s = ${round(shopRate, 1)}/s ` +
-          `= ${round((100 * shopRate) / SHOP_LIMIT, 1)}% of the shop's ${SHOP_LIMIT}/s (target >= 90%), ` +
+          `= ${round((100 * shopRate) / SHOP_LIMITS[m], 1)}% of the shop's ${SHOP_LIMITS[m]}/s (target >= 90%), ` +
           `${round(calls[m].total / PRODUCTS, 3)} calls/listing (target <= 1.02) ${JSON.stringify(calls[m].routes)}`,
       );
     }
     log(
-      `    note: our call gate paces each connection evenly at 95% of its limit (sendo 20/s, voso 20/s, postmart 40/s to start) ` +
-        `and learns lower limits from throttle answers; each sandbox shop here takes ${SHOP_LIMIT}/s in fixed one-second windows, ` +
-        `so postmart's calls over it are refused and retried while the gate learns (its extra calls per listing)`,
+      `    note: our call gate paces each connection evenly at 95% of its limit (sendo 20/s, voso 20/s, postmart 40/s, ` +
+        `shopee 10/s, tiktok 50/s, lazada 20/s to start) and learns lower limits from throttle answers; each sandbox shop ` +
+        `here takes its SHOP_LIMITS in fixed one-second windows, so postmart's calls over its 20 are refused and retried ` +
+        `while the gate learns (its extra calls per listing)`,
     );
     report.publish = {
       listings: listingsDone,
@@ -259,7 +287,7 @@ async function main() {
           {
             seconds: seconds(finishedAt[m] ?? publishMs),
             percentOfShopLimit: round(
-              (100 * PRODUCTS) / ((finishedAt[m] ?? publishMs) / 1000) / SHOP_LIMIT,
+              (100 * PRODUCTS) / ((finishedAt[m] ?? publishMs) / 1000) / SHOP_LIMITS[m],
               1,
             ),
             callsPerListing: round(calls[m].total / PRODUCTS, 3),
@@ -427,24 +455,25 @@ async function main() {
 
 /**
  * Section 4: the peak RSS of a fresh worker process while it publishes MEMORY_LISTINGS listings
- * (two cooperatives, three shops each, created with the worker stopped), and where that peak went.
+ * (two cooperatives, a shop on each benched marketplace, created with the worker stopped), and where
+ * that peak went.
  */
 async function workerMemory(api: RunningApi, sandbox: Sandbox): Promise<Record<string, unknown>> {
   const coopCount = 2;
-  const perCoop = Math.ceil(MEMORY_LISTINGS / 3 / coopCount);
+  const perCoop = Math.ceil(MEMORY_LISTINGS / SHOPS / coopCount);
   const memoryShops: Shops[] = [];
   const mark = Date.now();
   for (let c = 0; c < coopCount; c++) {
     const memoryCoop = await newCooperative(api);
-    const memoryShop = await connectAll(api, sandbox, memoryCoop);
+    const memoryShop = await connectAll(api, sandbox, memoryCoop, { marketplaces: MARKETPLACE_NAMES });
     await setShopLimits(sandbox, memoryShop, () => 0);
     await catalogue(api, memoryCoop, memoryShop, perCoop);
     memoryShops.push(memoryShop);
   }
-  const memoryListings = perCoop * 3 * coopCount;
+  const memoryListings = perCoop * SHOPS * coopCount;
   log('');
   log(
-    `setup: ${memoryListings} listings (${coopCount} cooperatives x 3 shops x ${perCoop}) created in ` +
+    `setup: ${memoryListings} listings (${coopCount} cooperatives x ${SHOPS} shops x ${perCoop}) created in ` +
       `${seconds(Date.now() - mark)} s (worker stopped; shops unlimited, our gate still applies)`,
   );
   const probe = memoryProbeEnv();
