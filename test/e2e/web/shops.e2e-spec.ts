@@ -250,4 +250,40 @@ describe('shops and listings in headless Chromium', () => {
       await officerTab.close();
     }
   });
+
+  it('connects app-based shops with their one-time codes, the app secret signing their webhooks', async () => {
+    const { page } = staffTab;
+    await web.signIn(page, staff, '#/connections');
+    await page.waitForSelector('form[data-form="connect-shop"]');
+    for (const marketplace of ['shopee', 'tiktok', 'lazada'] as const) {
+      const shop = await openShop(web.sandbox, marketplace);
+      await page.check(`#connect-marketplace-${marketplace}`);
+      await page.fill(`#connect-${marketplace}-shopId`, shop.shopId);
+      const fields = await page
+        .locator(`form[data-form="connect-shop"] input[id^="connect-${marketplace}-"]`)
+        .evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).name));
+      // the app's key and secret and the one-time code: no separate webhook secret to copy
+      expect(fields.filter((name) => name !== 'shopId').sort()).toEqual(
+        {
+          shopee: ['code', 'partner_id', 'partner_key'],
+          tiktok: ['app_key', 'app_secret', 'auth_code'],
+          lazada: ['app_key', 'app_secret', 'code'],
+        }[marketplace],
+      );
+      for (const name of fields.filter((field) => field !== 'shopId')) {
+        await page.fill(`#connect-${marketplace}-${name}`, shop.credentials[name]);
+      }
+      await page.click('form[data-form="connect-shop"] button[type=submit]');
+      const done = page.locator('section[data-connected]');
+      await done.waitFor();
+      const connectionId = (await done.getAttribute('data-connected')) as string;
+      const fromApi = await web.api.call('GET', `/v1/connections/${connectionId}`, { key: coop.key });
+      expect(fromApi.body).toMatchObject({ marketplace, shopId: shop.shopId, status: 'active' });
+      await page.click('section[data-connected] button:has-text("Đóng")');
+    }
+    await eventually(
+      async () => (await page.locator('tr[data-connection][data-status="active"]').count()) === 6,
+    );
+    expect(serverErrors(staffTab)).toEqual([]);
+  });
 });

@@ -44,9 +44,9 @@ export function credentialsToSend(
   return credentials;
 }
 
-/** The one-time code fields of the app-based styles share their wording. */
-const authorizationCode = (where: string): CredentialField => ({
-  name: 'code',
+/** The one-time code fields of the app-based styles share their wording (TikTok Shop names it auth_code). */
+const authorizationCode = (where: string, name = 'code'): CredentialField => ({
+  name,
   vi: 'Mã ủy quyền (dùng một lần)',
   en: 'one-time authorization code',
   secret: true,
@@ -166,6 +166,7 @@ export const SHOP_STYLES: Record<Marketplace, ShopStyle> = {
       },
       authorizationCode(
         'Sau khi cửa hàng ủy quyền cho app, trang chuyển về kèm "code=…": dán mã đó vào đây trong vòng 30 phút.',
+        'auth_code',
       ),
     ],
     webhookSecretHelp: 'TikTok Shop ký webhook bằng App secret ở trên: không cần nhập thêm.',
