@@ -467,9 +467,13 @@ export class TiktokAdapter implements MarketplaceAdapter {
     const key = this.contextKey(shop);
     let context = this.contexts.get(key);
     if (!context) {
-      context = this.askContext(shop);
-      this.contexts.set(key, context);
-      context.catch(() => this.contexts.delete(key));
+      const asked = this.askContext(shop);
+      this.contexts.set(key, asked);
+      // a failed ask is forgotten, unless a newer one took its place meanwhile
+      asked.catch(() => {
+        if (this.contexts.get(key) === asked) this.contexts.delete(key);
+      });
+      context = asked;
     }
     return context;
   }
