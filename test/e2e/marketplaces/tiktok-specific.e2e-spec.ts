@@ -31,10 +31,10 @@ import {
  */
 
 /** A 1×1 PNG's first bytes: what the sandbox checks an upload is. */
-export const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
 /** The connector's image files, as a test supplies them: every catalogue URL is a small PNG. */
-export const TEST_IMAGES: TiktokAdapterOptions = {
+const TEST_IMAGES: TiktokAdapterOptions = {
   imageFile: async () => ({ bytes: PNG, contentType: 'image/png' }),
   fallbackImageUrl: 'https://img.example/ocop-placeholder.png',
 };
@@ -246,6 +246,30 @@ describe('TiktokAdapter: what only TikTok Shop does', () => {
       expect(stats['GET /authorization/202309/shops']).toBe(2);
       expect(stats['POST /product/202309/products']).toBe(1);
       expect(stats['POST /product/202309/products/deactivate']).toBe(1);
+    });
+
+    it('a shop in maintenance (503, 36009003) is retryable for a write and for every stock item', async () => {
+      const { shop, ctl, shopId } = await authorizedShop();
+      const published = await adapter.publish(shop, teaProduct('M'));
+      await ctl.faults(shopId, { maintenance: true });
+      expect(await rejection(adapter.delist(shop, published.externalId))).toMatchObject({
+        kind: 'retryable',
+        options: { status: 503 },
+      });
+      const item = (sku: string) => ({
+        externalId: published.externalId,
+        skuCode: sku,
+        variantId: published.variantIds[sku],
+        quantity: 1,
+        idempotencyKey: sku,
+      });
+      expect(await adapter.pushStock(shop, [item('M-100G'), item('M-500G')])).toMatchObject([
+        { ok: false, error: { kind: 'retryable', options: { status: 503 } } },
+        { ok: false, error: { kind: 'retryable', options: { status: 503 } } },
+      ]);
+      await ctl.faults(shopId, { maintenance: false });
+      await adapter.delist(shop, published.externalId);
+      expect((await heldListing(ctl, shopId, published.externalId)).status).toBe('delisted');
     });
 
     it('429 bursts (36009002) are retryable with a one-second wait and tell the gate; the rest of a burst converges on retry', async () => {
