@@ -124,8 +124,6 @@ interface AdapterCase {
   heldDescription?(text: string): string;
   /** what an update can change: everything, or (TikTok's contract, which has no edit call) prices and stock */
   updates?: 'everything' | 'prices-and-stock';
-  /** sandbox settings the shared fixtures need, applied after each reset */
-  settings?(baseUrl: string): Promise<unknown>;
 }
 
 const NO_UUID = '00000000-0000-4000-8000-000000000000';
@@ -303,8 +301,6 @@ const CASES: Record<Marketplace, AdapterCase> = {
     },
     heldDescription: (text) => `<p>${text}</p>`,
     updates: 'prices-and-stock',
-    // TikTok's 25-character title minimum is above the fixtures' short product names
-    settings: (baseUrl) => http('PUT', `${baseUrl}/_sandbox/settings`, { body: { titleMinLength: 1 } }),
   },
 };
 
@@ -365,10 +361,7 @@ describe.each(Object.values(CASES))('the marketplace port: $marketplace adapter 
     sandbox = await startTestSandbox();
   });
   afterAll(() => sandbox.close());
-  beforeEach(async () => {
-    await c.sandbox(sandbox).ctl.reset();
-    await c.settings?.(c.sandbox(sandbox).baseUrl);
-  });
+  beforeEach(() => c.sandbox(sandbox).ctl.reset());
 
   const newShop = async (faults: Record<string, unknown> = {}): Promise<SandboxShop> => {
     const { baseUrl, ctl } = c.sandbox(sandbox);
