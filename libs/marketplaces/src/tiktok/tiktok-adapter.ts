@@ -121,8 +121,9 @@ export class TiktokAdapter implements MarketplaceAdapter {
   }
 
   /**
-   * Spends the one-time authorization code for the shop's grant, then asks which shop it is for
-   * (which also gives the shop cipher). Needs no stored grant: this is where the grant comes from.
+   * Spends the one-time authorization code for the shop's grant, then asks which shop it is for.
+   * Needs no stored grant: this is where the grant comes from. The cipher that answer carries is
+   * not kept: the connection may not be saved yet, so its calls ask for it under their own id.
    */
   async verifyCredentials(shop: ShopAccess): Promise<CredentialsCheck> {
     const grant = await this.tokenCall(shop, '/api/v2/token/get', {
