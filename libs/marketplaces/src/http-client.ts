@@ -11,6 +11,11 @@ export interface MarketplaceRequest {
   query?: Record<string, string>;
   /** raw JSON text */
   body?: string;
+  /**
+   * a binary body sent instead of `body`, with the content type its `headers` name (TikTok Shop's
+   * multipart image upload): JSON text would not carry an image's bytes intact
+   */
+  bytes?: Buffer;
   headers?: Record<string, string>;
 }
 
@@ -149,10 +154,12 @@ export class MarketplaceHttp {
       response = await this.client.request<string>({
         method: request.method,
         url: requestUrl(shop.baseUrl, request),
-        data: request.body,
+        data: request.bytes ?? request.body,
         headers: {
           accept: 'application/json',
-          ...(request.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+          ...(request.body === undefined || request.bytes !== undefined
+            ? {}
+            : { 'content-type': 'application/json; charset=utf-8' }),
           ...request.headers,
         },
         // A total deadline, not axios' `timeout` (a socket idle timer that a byte every few

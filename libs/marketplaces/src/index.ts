@@ -20,3 +20,5 @@ export * from './postmart/postmart-signing';
 export * from './postmart/postmart-mapping';
 export * from './postmart/postmart-order-mapping';
 export * from './postmart/postmart-adapter';
+export * from './tiktok/tiktok-adapter';
+export type { ImageFile } from './tiktok/tiktok-mapping';

@@ -242,8 +242,14 @@ export async function startDeliveryReceiver(adapter: MarketplaceAdapter) {
       }
       const delivery = { rawBody: Buffer.concat(chunks), headers };
       received.push(delivery);
+      const acknowledgement = adapter.webhookAcknowledgement(delivery);
+      // null: an empty body, as the connector answers Shopee and TikTok Shop (a body fails the delivery)
+      if (acknowledgement === null) {
+        response.writeHead(200).end();
+        return;
+      }
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(JSON.stringify({ received: true, ...adapter.webhookAcknowledgement(delivery) }));
+      response.end(JSON.stringify({ received: true, ...acknowledgement }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -5,6 +5,7 @@ import {
   tiktokPackageWeight,
   tiktokProductBody,
   tiktokPublished,
+  tiktokTitle,
 } from './tiktok-mapping';
 
 describe('tiktokPackageWeight', () => {
@@ -90,6 +91,35 @@ describe('tiktokProductBody', () => {
     expect(body.skus[0]).not.toHaveProperty('sales_attributes');
     expect(body).not.toHaveProperty('idempotency_key');
     expect(body.package_weight.value).toBe('0.12');
+  });
+});
+
+describe('tiktokTitle', () => {
+  const variants = [
+    { skuCode: 'A', name: 'Gói 100 g', priceVnd: 1, weightGrams: 100, quantity: 1 },
+    { skuCode: 'B', name: 'Hộp 500 g', priceVnd: 1, weightGrams: 500, quantity: 1 },
+  ];
+
+  it('keeps a title of 25 characters or more as listingTitle writes it', () => {
+    expect(tiktokTitle({ name: 'Chè tôm nõn Hảo Đạt', ocopStars: 5, variants })).toBe(
+      'Chè tôm nõn Hảo Đạt · OCOP 5★',
+    );
+  });
+
+  it("follows a shorter name with its packs, before the badge, so TikTok's 25-character minimum holds", () => {
+    expect(tiktokTitle({ name: 'Chè móc câu Tân Cương', ocopStars: null, variants })).toBe(
+      'Chè móc câu Tân Cương – Gói 100 g, Hộp 500 g',
+    );
+    expect(tiktokTitle({ name: 'Chè Tân Cương', ocopStars: 3, variants: [variants[0], variants[0]] })).toBe(
+      'Chè Tân Cương – Gói 100 g · OCOP 3★',
+    );
+  });
+
+  it('sends an empty name or a title packs cannot lengthen enough as it is, for TikTok to refuse', () => {
+    expect(tiktokTitle({ name: '  ', ocopStars: 4, variants })).toBe('');
+    expect(tiktokTitle({ name: 'Chè', ocopStars: null, variants: [{ ...variants[0], name: '1' }] })).toBe(
+      'Chè – 1',
+    );
   });
 });
 

@@ -137,3 +137,19 @@ export function tiktokWebhookEvent(body: Record<string, unknown>): WebhookEvent 
     },
   };
 }
+
+/**
+ * The package a confirm ships: TikTok's first fulfilment step acts on a package, not an order
+ * (`packages: [{id}]`); null when the order has none yet.
+ */
+export function tiktokPackageId(raw: unknown): string | null {
+  if (!isRecord(raw) || !Array.isArray(raw.packages)) return null;
+  const first: unknown = raw.packages[0];
+  return isRecord(first) && typeof first.id === 'string' && first.id !== '' ? first.id : null;
+}
+
+/** The orders of a detail read (`data.orders`), raw: a confirm needs their packages. */
+export function tiktokOrdersRead(data: unknown): Record<string, unknown>[] {
+  if (!isRecord(data)) throw new UnreadableOrder('the order read carries no data');
+  return listField(data, 'orders');
+}
