@@ -20,3 +20,7 @@ export * from './postmart/postmart-signing';
 export * from './postmart/postmart-mapping';
 export * from './postmart/postmart-order-mapping';
 export * from './postmart/postmart-adapter';
+export * from './lazada/lazada-signing';
+export * from './lazada/lazada-mapping';
+export * from './lazada/lazada-order-mapping';
+export * from './lazada/lazada-adapter';
