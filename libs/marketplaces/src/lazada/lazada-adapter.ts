@@ -535,7 +535,7 @@ export class LazadaAdapter implements MarketplaceAdapter {
       (refreshToken) => this.refresh(shop, refreshToken),
       async (accessToken) => {
         try {
-          return { value: await this.call(shop, call, accessToken, onFailure) };
+          return { value: await this.call(shop, call, { accessToken, onFailure }) };
         } catch (error) {
           if (error instanceof MarketplaceError && error.kind === 'auth') return { failure: error };
           throw error;
@@ -555,7 +555,7 @@ export class LazadaAdapter implements MarketplaceAdapter {
     api: '/auth/token/create' | '/auth/token/refresh',
     params: Record<string, string>,
   ): Promise<{ grant: AccessGrant; sellerId: string | null }> {
-    const body = await this.call(shop, { method: 'POST', api, params }, undefined, undefined, true);
+    const body = await this.call(shop, { method: 'POST', api, params }, { answer: 'whole' });
     const read = lazadaGrant(body, this.now());
     if (!read) throw unreadable('the token answer carries no tokens');
     return read;
@@ -568,9 +568,14 @@ export class LazadaAdapter implements MarketplaceAdapter {
   private async call(
     shop: ShopAccess,
     call: LazadaCall,
-    accessToken: string | undefined,
-    onFailure?: (body: unknown) => void,
-    whole = false,
+    how: {
+      /** seller calls; app calls (the token calls) carry none */
+      accessToken?: string;
+      /** sees the body of a refusal before it is thrown (a stock call's blamed SKU) */
+      onFailure?: (body: unknown) => void;
+      /** the token calls answer at the envelope's top level, the others in `data` */
+      answer?: 'data' | 'whole';
+    } = {},
   ): Promise<unknown> {
     const credentials = {
       app_key: shop.credentials.app_key ?? '',
@@ -580,7 +585,7 @@ export class LazadaAdapter implements MarketplaceAdapter {
     const business = call.params ?? {};
     const answer = await this.http.send(shop, () => {
       // signed when the gate lets the call through, so the timestamp does not age in the queue
-      const signed = lazadaSignedParams(credentials, call.api, business, this.now(), accessToken);
+      const signed = lazadaSignedParams(credentials, call.api, business, this.now(), how.accessToken);
       if (call.method === 'GET') return { method: 'GET', path: prefix + call.api, query: signed };
       const query = Object.fromEntries(
         Object.entries(signed).filter(([name]) => !Object.hasOwn(business, name)),
@@ -598,10 +603,10 @@ export class LazadaAdapter implements MarketplaceAdapter {
     if (failure) {
       // Lazada throttles inside a 200 body, out of the shared client's sight
       if (failure.options.code === 'ApiCallLimit') await this.http.gate.throttled?.(shop);
-      onFailure?.(answer.json);
+      how.onFailure?.(answer.json);
       throw failure;
     }
-    return whole ? answer.json : (answer.json as { data?: unknown }).data;
+    return how.answer === 'whole' ? answer.json : (answer.json as { data?: unknown }).data;
   }
 }
 
