@@ -110,6 +110,12 @@ describe('Lazada-style payloads and answers', () => {
       kind: 'retryable',
       options: { retryAfterMs: 1000 },
     });
+    expect(
+      lazadaFailure(200, {
+        code: 'ApiCallLimit',
+        message: 'The request has exceeded the limit, ban will last 60 seconds',
+      })?.options.retryAfterMs,
+    ).toBe(60_000);
     expect(lazadaFailure(200, { type: 'ISP', code: 'ServiceTimeout' })?.kind).toBe('retryable');
     expect(lazadaFailure(200, { type: 'ISP', code: 'SomethingNew' })?.kind).toBe('retryable');
     expect(

@@ -46,7 +46,7 @@ export function lazadaSkuPackage(
 export const LAZADA_STOCK_SKUS_PER_CALL = 50;
 /** Lazada keeps at most 8 images on a product. */
 export const LAZADA_MAX_IMAGES = 8;
-/** An ApiCallLimit bans the seller's calls of that kind for one second. */
+/** An ApiCallLimit bans the seller's calls of that kind for one second, unless its message names a ban. */
 export const LAZADA_THROTTLE_BAN_MS = 1000;
 /**
  * The sale property variants are told apart by. Lazada's are per category; tea and vermicelli
@@ -149,7 +149,8 @@ export function lazadaHostedImage(data: unknown): string | null {
  * - IllegalAccessToken: the token is unknown or expired → 'auth', which renews the grant once.
  * - IncompleteSignature (unknown app key, another secret), InvalidCode, IllegalRefreshToken: the app
  *   or the shop's authorization is refused → 'auth'.
- * - ApiCallLimit: the seller is banned for a second → 'retryable' after that second.
+ * - ApiCallLimit: the seller is banned for a second (or the ban its message names) → 'retryable'
+ *   after it.
  * - ServiceTimeout, type ISP, InvalidTimestamp (our clock, not the data) and unknown system codes →
  *   'retryable'.
  * - every other ISV code (InvalidParameter, MissingParameter, "204" not found, "208" wrong status,
@@ -170,11 +171,14 @@ export function lazadaFailure(httpStatus: number, body: unknown): MarketplaceErr
     case 'InvalidCode':
     case 'IllegalRefreshToken':
       return new MarketplaceError('auth', `lazada: ${message}`, options);
-    case 'ApiCallLimit':
+    case 'ApiCallLimit': {
+      // where the message names the ban's length ("… the ban will last 60 seconds"), that wait
+      const ban = /ban will last (\d+)(?: more)? seconds?/i.exec(message);
       return new MarketplaceError('retryable', `lazada: ${message}`, {
         ...options,
-        retryAfterMs: LAZADA_THROTTLE_BAN_MS,
+        retryAfterMs: ban ? Number(ban[1]) * 1000 : LAZADA_THROTTLE_BAN_MS,
       });
+    }
     case 'ServiceTimeout':
     case 'InvalidTimestamp':
     case 'InternalError':
