@@ -100,6 +100,26 @@ describe('Lazada-style adapter against its sandbox', () => {
     expect((await ctl.stats())['POST /rest/auth/token/refresh']).toBe(1);
   });
 
+  it('calls a token refused right after its renewal retryable (token_refused), not an auth failure', async () => {
+    // every token lives 1 s on the sandbox clock, which the gate moves 2 s before each call
+    const { shop, ctl } = await shopOf({ tokenTtlSeconds: 1 });
+    const slow = new LazadaAdapter(CATEGORY_CODES, {
+      gate: {
+        beforeCall: async () => {
+          await ctl.advance(2);
+        },
+      },
+    });
+    expect(await rejection(slow.delist(shop, '2000000001'))).toMatchObject({
+      kind: 'retryable',
+      options: { code: 'token_refused', status: 200 },
+    });
+    // a connection without its one-time code cannot be authorized
+    expect(
+      await rejection(adapter.verifyCredentials({ ...shop, credentials: { ...shop.credentials, code: '' } })),
+    ).toMatchObject({ kind: 'auth', options: { code: 'code_missing' } });
+  });
+
   it('migrates each catalogue image before the product names it (Lazada refuses others), and holds kilograms as the grams given', async () => {
     const { shop, ctl, shopId } = await shopOf();
     await ctl.clearStats();
