@@ -275,8 +275,15 @@ describe('Lazada-style adapter against its sandbox', () => {
       const { shop, ctl, shopId } = await shopOf(UNTHROTTLED);
       await adapter.publish(shop, withImage(stockedProduct('C')));
       const confirmed = await placeOrder(ctl, shopId, [{ sku: 'C-250', quantity: 2 }]);
+      await ctl.clearStats();
       await adapter.confirmOrder(shop, confirmed);
       expect((await ctl.order(shopId, confirmed)).status).toBe('ready_to_ship');
+      // the pack answer names the package: the items are read once
+      expect(await ctl.stats()).toEqual({
+        'GET /rest/orders/items/get': 1,
+        'POST /rest/order/fulfill/pack': 1,
+        'POST /rest/order/package/rts': 1,
+      });
       await expect(adapter.confirmOrder(shop, confirmed)).resolves.toBeUndefined();
 
       const byBuyer = await placeOrder(ctl, shopId, [{ sku: 'C-500', quantity: 3 }]);

@@ -253,8 +253,20 @@ export class LazadaAdapter implements MarketplaceAdapter {
           }),
         },
       });
-      refusedEntries(data, 'pack_order_list', 'order_item_list');
-      items = await this.orderItems(shop, externalOrderId);
+      // the answer gives each packed item its package; read the items again only if it does not
+      const packages = new Map(
+        answered(data, 'pack_order_list', 'order_item_list').map((entry) => [
+          String(entry.order_item_id),
+          typeof entry.package_id === 'string' ? entry.package_id : '',
+        ]),
+      );
+      items = pending.every((item) => packages.get(item.id))
+        ? items.map((item) =>
+            packages.has(item.id)
+              ? { ...item, status: 'packed', packageId: packages.get(item.id) as string }
+              : item,
+          )
+        : await this.orderItems(shop, externalOrderId);
     }
     const packages = [
       ...new Set(
@@ -269,7 +281,7 @@ export class LazadaAdapter implements MarketplaceAdapter {
         api: '/order/package/rts',
         params: { readyToShipReq: JSON.stringify({ packages: packages.map((id) => ({ package_id: id })) }) },
       });
-      refusedEntries(data, 'packages', null);
+      answered(data, 'packages', null);
       return;
     }
     if (pending.length > 0) return;
@@ -615,10 +627,10 @@ function unreadable(why: string): MarketplaceError {
 }
 
 /**
- * Pack and ready-to-ship answer per item or package (`item_err_code` "0" when it went through);
- * a refused one is permanent, with Lazada's message.
+ * The entries a pack or ready-to-ship answer gives per item or package, each with `item_err_code`
+ * "0" when it went through; a refused one is permanent, with Lazada's message.
  */
-function refusedEntries(data: unknown, list: string, inner: string | null): void {
+function answered(data: unknown, list: string, inner: string | null): Record<string, unknown>[] {
   const entries = isRecord(data) && Array.isArray(data[list]) ? data[list] : [];
   const flat =
     inner === null
@@ -632,4 +644,5 @@ function refusedEntries(data: unknown, list: string, inner: string | null): void
       });
     }
   }
+  return flat.filter(isRecord);
 }
