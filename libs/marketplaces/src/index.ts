@@ -22,3 +22,7 @@ export * from './postmart/postmart-order-mapping';
 export * from './postmart/postmart-adapter';
 export * from './tiktok/tiktok-adapter';
 export type { ImageFile } from './tiktok/tiktok-mapping';
+export * from './lazada/lazada-signing';
+export * from './lazada/lazada-mapping';
+export * from './lazada/lazada-order-mapping';
+export * from './lazada/lazada-adapter';

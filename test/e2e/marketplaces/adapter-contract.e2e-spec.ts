@@ -6,6 +6,7 @@ import {
   type Marketplace,
   type MarketplaceAdapter,
   MarketplaceError,
+  LazadaAdapter,
   type ListingContent,
   type PublishedListing,
   PostmartAdapter,
@@ -28,13 +29,13 @@ import {
   countingGate,
   heldListing,
   honeyProduct,
+  http,
   openShop,
   placeOrder,
   placeOrders,
   rejection,
   type SandboxShop,
   startDeliveryReceiver,
-  http,
   startTestSandbox,
   stockedProduct,
   teaProduct,
@@ -86,6 +87,14 @@ interface AdapterCase {
   session: { login: string; lifetimeSeconds: number } | null;
   /** whether the credentials check names the shop (Sendo's token subject) */
   credentialsNameShop: boolean;
+  /**
+   * App-based styles (ADR 24): a shop is authorized once with a one-time code (`codeCredential`)
+   * exchanged for a grant that every later call uses; the webhook secret doubles as the credential
+   * `secretCredential`, so setting one sets the other. Absent: the credentials log in or sign.
+   */
+  app?: { codeCredential: string; secretCredential: string };
+  /** whether a product must name an image (Lazada); the contract's image-less products then get one */
+  needsImage?: boolean;
   /** how the marketplace refuses, beyond the kind every case shares */
   refusals: {
     credentials: Refusal;
@@ -97,7 +106,11 @@ interface AdapterCase {
     delistedStockItem(externalId: string): Refusal;
     delistedUpdate(externalId: string): Refusal;
     unknownUpdate: Refusal;
+    /** a backend failure (`errorRate`); absent: an HTTP 500 or 502 */
+    backendFailure?: Refusal;
   };
+  /** Lazada: a delisted (inactive) item still takes stock figures; buyers cannot order it */
+  delistedTakesStock?: boolean;
   orders: {
     /** the codes it holds for the connector's statuses, as the control API shows them */
     heldStatus: Record<'pending' | 'confirmed' | 'cancelled', string | number>;
@@ -105,21 +118,19 @@ interface AdapterCase {
     lineVariantIds: boolean;
     /** whether its searches and pushes carry the whole order (Sendo's carry number, status and time) */
     changesCarryOrder: boolean;
+    /** when its pushes differ from its searches there (TikTok's and Lazada's pushes carry no lines) */
+    pushesCarryOrder?: boolean;
+    /** Lazada: one push per order item, each item one unit */
+    pushPerUnit?: boolean;
+    /** Lazada: the out-of-stock cancel sets the SKU's stock to 0 instead of giving the units back */
+    outOfStockZeroesStock?: boolean;
     /** where a push names the cancel reason, and its words for buyer_request; null when it does not */
     cancelReasonInPush: { read(body: any): unknown; buyerRequest: string } | null;
     /** how long a push's signature holds, when the marketplace dates it */
     replayWindowSeconds: number | null;
     /** what the connector answers a delivery with, besides `received`; null: an empty body */
     acknowledgement(delivery: WebhookDelivery): Record<string, unknown> | null;
-    /** whether its pushes carry the whole order, where that differs from its searches (TikTok's do not) */
-    pushesCarryOrder?: boolean;
   };
-  /**
-   * App-based styles: the credential holding the one-time authorization code a shop is connected by
-   * (spent by the credentials check; later calls use the grant), the credential a webhook secret
-   * sets (the sandbox makes them one), and how to ask the sandbox for a fresh code.
-   */
-  app?: { code: string; secret: string; freshCode(baseUrl: string, shopId: string): Promise<string> };
   /** the description the marketplace holds for plain catalogue text (TikTok's is HTML) */
   heldDescription?(text: string): string;
   /** what an update can change: everything, or (TikTok's contract, which has no edit call) prices and stock */
@@ -293,14 +304,53 @@ const CASES: Record<Marketplace, AdapterCase> = {
       replayWindowSeconds: null,
       acknowledgement: () => null,
     },
-    app: {
-      code: 'auth_code',
-      secret: 'app_secret',
-      freshCode: async (baseUrl, shopId) =>
-        (await http('POST', `${baseUrl}/_sandbox/shops/${shopId}/auth-code`)).body.code as string,
-    },
+    app: { codeCredential: 'auth_code', secretCredential: 'app_secret' },
+    needsImage: true,
     heldDescription: (text) => `<p>${text}</p>`,
     updates: 'prices-and-stock',
+  },
+  lazada: {
+    marketplace: 'lazada',
+    adapter: (options) => new LazadaAdapter(CATEGORY_CODES, options),
+    sandbox: sandboxPort('lazada'),
+    ids: {
+      product: /^\d+$/,
+      variant: /^\d+$/,
+      unknownProduct: '1999999999',
+      unknownVariant: '9999999999',
+      unknownOrder: () => '399999999999999',
+    },
+    weight: 'per-sku',
+    availabilityFlag: false,
+    calls: { update: 'POST /rest/product/update', stock: 'POST /rest/product/price_quantity/update' },
+    session: null,
+    credentialsNameShop: true,
+    app: { codeCredential: 'code', secretCredential: 'app_secret' },
+    needsImage: true,
+    delistedTakesStock: true,
+    refusals: {
+      // IncompleteSignature for a wrong app key or secret, InvalidCode for a wrong code: all in a 200
+      credentials: { options: { status: 200 } },
+      throttled: { options: { code: 'ApiCallLimit', status: 200 } },
+      emptyName: { message: expect.stringMatching(/name/), options: { code: 'InvalidParameter' } },
+      unknownStockItem: { message: 'SellerSku Z-1: SKU not found', options: { code: '204' } },
+      // not asked: an inactive item takes stock (delistedTakesStock)
+      delistedStockItem: () => ({}),
+      delistedUpdate: (id) => ({ message: `item ${id} is not live`, options: { code: 'E0004' } }),
+      unknownUpdate: { options: { code: '204' } },
+      backendFailure: { options: { code: 'ServiceTimeout', status: 200 } },
+    },
+    orders: {
+      heldStatus: { pending: 'pending', confirmed: 'ready_to_ship', cancelled: 'canceled' },
+      lineVariantIds: true,
+      changesCarryOrder: true,
+      pushesCarryOrder: false,
+      pushPerUnit: true,
+      outOfStockZeroesStock: true,
+      cancelReasonInPush: null,
+      replayWindowSeconds: null,
+      acknowledgement: () => ({}),
+    },
   },
 };
 
@@ -367,13 +417,19 @@ describe.each(Object.values(CASES))('the marketplace port: $marketplace adapter 
     const { baseUrl, ctl } = c.sandbox(sandbox);
     const opened = await openShop(c.marketplace, baseUrl, ctl, faults);
     if (c.app) {
-      // connected as the connector connects it; its calls are not the test's
       await authorize(adapter, opened);
+      // the code's exchange is the connection's, not a call of the test
       await ctl.clearStats();
     }
     return opened;
   };
   const heldDescription = (text: string) => c.heldDescription?.(text) ?? text;
+
+  /** The content as the marketplace can take it: a style that needs an image gets one. */
+  const pictured = (content: ListingContent): ListingContent =>
+    c.needsImage && content.imageUrls.length === 0
+      ? { ...content, imageUrls: ['https://img.example/san-pham.jpg'] }
+      : content;
 
   /** Whether a buyer can order one unit of the SKU now. */
   const buyable = async (ctl: Control, shopId: string, sku: string) =>
@@ -503,7 +559,7 @@ describe.each(Object.values(CASES))('the marketplace port: $marketplace adapter 
       const { shop, ctl, shopId } = await newShop(UNTHROTTLED);
       const products = await Promise.all(
         Array.from({ length: 60 }, async (_, i) => {
-          const content = honeyProduct(`H${i}`, 2);
+          const content = pictured(honeyProduct(`H${i}`, 2));
           return { content, published: await adapter.publish(shop, content) };
         }),
       );
@@ -591,11 +647,15 @@ describe.each(Object.values(CASES))('the marketplace port: $marketplace adapter 
         ok: false,
         error: { kind: 'permanent', ...c.refusals.unknownStockItem },
       });
-      expect(results[2]).toMatchObject({
-        skuCode: 'E-100G',
-        ok: false,
-        error: { kind: 'permanent', ...c.refusals.delistedStockItem(gone.externalId) },
-      });
+      expect(results[2]).toMatchObject(
+        c.delistedTakesStock
+          ? { skuCode: 'E-100G', ok: true }
+          : {
+              skuCode: 'E-100G',
+              ok: false,
+              error: { kind: 'permanent', ...c.refusals.delistedStockItem(gone.externalId) },
+            },
+      );
       expect(byStatus((await heldListing(ctl, shopId, live.externalId)).variants)['C-200G'].quantity).toBe(9);
     });
   });
@@ -604,9 +664,19 @@ describe.each(Object.values(CASES))('the marketplace port: $marketplace adapter 
     it('refused credentials are an auth error at the check, on a write and for every stock item; accepted ones name the shop where the style tells it', async () => {
       const { shop, ctl, shopId } = await newShop();
       const app = c.app;
-      // the code the shop was connected by is spent: a check needs a fresh one (a re-authorization)
-      if (app) shop.credentials[app.code] = await app.freshCode(c.sandbox(sandbox).baseUrl, shopId);
-      await expect(adapter.verifyCredentials(shop)).resolves.toEqual({
+      // an app-based shop's code was spent connecting it: the check is made with a fresh one
+      const checked = app
+        ? {
+            ...shop,
+            credentials: {
+              ...shop.credentials,
+              [app.codeCredential]: (
+                await http('POST', `${c.sandbox(sandbox).baseUrl}/_sandbox/shops/${shopId}/auth-code`)
+              ).body.code,
+            },
+          }
+        : shop;
+      await expect(adapter.verifyCredentials(checked)).resolves.toEqual({
         shopId: c.credentialsNameShop ? shopId : null,
         ...(app ? { grant: expect.objectContaining({ accessToken: expect.any(String) }) } : {}),
       });
@@ -628,8 +698,8 @@ describe.each(Object.values(CASES))('the marketplace port: $marketplace adapter 
           ...c.refusals.credentials,
           options: { ...c.refusals.credentials.options, marketplace: c.marketplace },
         });
-        // once connected, an app-based shop's calls use its grant, not the code
-        if (name === app?.code) continue;
+        // the code is only spent connecting: the shop's calls use the grant it gave
+        if (name === app?.codeCredential) continue;
         expect((await rejection(adapter.publish(wrong, teaProduct('F')))).kind).toBe('auth');
         const pushed = await adapter.pushStock(wrong, [
           stockItem(published, 'E-100G', 1),
@@ -680,7 +750,8 @@ describe.each(Object.values(CASES))('the marketplace port: $marketplace adapter 
       await ctl.faults(shopId, { errorRate: 1 });
       const refused = await rejection(adapter.update(shop, published.externalId, content));
       expect(refused.kind).toBe('retryable');
-      expect([500, 502]).toContain(refused.options.status);
+      if (c.refusals.backendFailure) expect(refused).toMatchObject(c.refusals.backendFailure);
+      else expect([500, 502]).toContain(refused.options.status);
       expect(await adapter.pushStock(shop, [stockItem(published, 'G-100G', 1)])).toMatchObject([
         { ok: false, error: { kind: 'retryable' } },
       ]);
@@ -771,7 +842,7 @@ describe.each(Object.values(CASES))('the marketplace port: $marketplace adapter 
   describe('orders', () => {
     async function shopWithProduct(tag: string) {
       const opened = await newShop(UNTHROTTLED);
-      const content = stockedProduct(tag);
+      const content = pictured(stockedProduct(tag));
       const published = await adapter.publish(opened.shop, content);
       return { ...opened, content, published };
     }
@@ -881,9 +952,11 @@ describe.each(Object.values(CASES))('the marketplace port: $marketplace adapter 
       await adapter.cancelOrder(shop, toCancel, 'out_of_stock');
       expect((await ctl.order(shopId, toCancel)).status).toBe(c.orders.heldStatus.cancelled);
       await expect(adapter.cancelOrder(shop, toCancel, 'out_of_stock')).resolves.toBeUndefined();
-      // the cancel gave the unit back
+      // the cancel gave the unit back (or, where the out-of-stock reason says so, zeroed the SKU)
       const listing = (await ctl.listings(shopId))[0];
-      expect(listing.variants.find((v: { sku: string }) => v.sku === 'C-250').quantity).toBe(5_000 - 2);
+      expect(listing.variants.find((v: { sku: string }) => v.sku === 'C-250').quantity).toBe(
+        c.orders.outOfStockZeroesStock ? 0 : 5_000 - 2,
+      );
 
       expect((await ctl.moveOrder(shopId, shipped, { status: 'shipped' })).status).toBe(200);
       expect(await rejection(adapter.cancelOrder(shop, shipped, 'seller_request'))).toMatchObject({
@@ -906,27 +979,30 @@ describe.each(Object.values(CASES))('the marketplace port: $marketplace adapter 
         expect(
           (await ctl.patchShop(shopId, { webhookUrl: receiver.url, webhookSecret: secret })).status,
         ).toBe(200);
-        // the sandbox's app-based shops sign with their app secret: setting the one sets the other
-        if (c.app) shop.credentials[c.app.secret] = secret;
+        // the secret is the app's too where it doubles as a credential (the shop's calls sign with it)
+        if (c.app) shop.credentials[c.app.secretCredential] = secret;
+        const credentials = shop.credentials;
+        // pushes of one order: one, or one per unit (3 here) where each item is a unit
+        const perOrder = c.orders.pushPerUnit ? 3 : 1;
         const orderId = await placeOrder(ctl, shopId, [{ sku: 'W-500', quantity: 3 }]);
-        const created = await waitFor(() => receiver.received[0], 5000, 'the order push');
+        await waitFor(() => receiver.received[perOrder - 1], 5000, 'the order pushes');
+        const created = receiver.received[0];
         const now = new Date();
 
-        expect(adapter.verifyWebhook(created, secret, now, shop.credentials)).toBe(true);
-        expect(adapter.verifyWebhook(created, `${secret}x`, now, shop.credentials)).toBe(false);
-        expect(adapter.verifyWebhook(tampered(created), secret, now, shop.credentials)).toBe(false);
+        expect(adapter.verifyWebhook(created, secret, now, credentials)).toBe(true);
+        expect(adapter.verifyWebhook(created, `${secret}x`, now, credentials)).toBe(false);
+        expect(adapter.verifyWebhook(tampered(created), secret, now, credentials)).toBe(false);
         expect(
-          adapter.verifyWebhook({ rawBody: created.rawBody, headers: {} }, secret, now, shop.credentials),
+          adapter.verifyWebhook({ rawBody: created.rawBody, headers: {} }, secret, now, credentials),
         ).toBe(false);
         const replayWindow = c.orders.replayWindowSeconds;
         if (replayWindow === null) {
-          expect(
-            adapter.verifyWebhook(created, secret, new Date(now.getTime() + 86_400_000), shop.credentials),
-          ).toBe(true);
+          const tomorrow = new Date(now.getTime() + 86_400_000);
+          expect(adapter.verifyWebhook(created, secret, tomorrow, credentials)).toBe(true);
         } else {
           const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
-          expect(adapter.verifyWebhook(created, secret, at(replayWindow - 5), shop.credentials)).toBe(true);
-          expect(adapter.verifyWebhook(created, secret, at(replayWindow + 1), shop.credentials)).toBe(false);
+          expect(adapter.verifyWebhook(created, secret, at(replayWindow - 5), credentials)).toBe(true);
+          expect(adapter.verifyWebhook(created, secret, at(replayWindow + 1), credentials)).toBe(false);
         }
 
         const event = adapter.readWebhook(created);
@@ -943,8 +1019,8 @@ describe.each(Object.values(CASES))('the marketplace port: $marketplace adapter 
         }
 
         await adapter.cancelOrder(shop, orderId, 'buyer_request');
-        const cancelled = await waitFor(() => receiver.received[1], 5000, 'the cancel push');
-        expect(adapter.verifyWebhook(cancelled, secret, new Date(), shop.credentials)).toBe(true);
+        const cancelled = await waitFor(() => receiver.received[perOrder], 5000, 'the cancel push');
+        expect(adapter.verifyWebhook(cancelled, secret, new Date(), credentials)).toBe(true);
         const cancelEvent = adapter.readWebhook(cancelled);
         expect(cancelEvent.change.status).toBe('cancelled');
         expect(cancelEvent.eventId).not.toBe(event.eventId);
@@ -954,11 +1030,14 @@ describe.each(Object.values(CASES))('the marketplace port: $marketplace adapter 
         // every delivery was acknowledged the way the marketplace wants
         expect(adapter.webhookAcknowledgement(created)).toEqual(c.orders.acknowledgement(created));
         const log = await waitFor(
-          async () => ((await ctl.webhooks(shopId)).attempts.length === 2 ? ctl.webhooks(shopId) : null),
+          async () =>
+            (await ctl.webhooks(shopId)).attempts.length === 2 * perOrder ? ctl.webhooks(shopId) : null,
           5000,
-          'both attempts logged',
+          'every attempt logged',
         );
-        expect(log.attempts.map((attempt: { ok: boolean }) => attempt.ok)).toEqual([true, true]);
+        expect(log.attempts.map((attempt: { ok: boolean }) => attempt.ok)).toEqual(
+          Array.from({ length: 2 * perOrder }, () => true),
+        );
       } finally {
         await receiver.close();
       }

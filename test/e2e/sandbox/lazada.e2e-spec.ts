@@ -649,6 +649,55 @@ describe('Lazada-style marketplace', () => {
       expect(await quantityOf(s.shop.shopId, 'TEA-500')).toBe(5);
     });
 
+    it('updates a live product by ItemId, its SKUs by SellerSku; an inactive, unknown or foreign one is refused', async () => {
+      const s = await seller();
+      const tea = await list(s, [
+        ['UP-100', 5],
+        ['UP-500', 5],
+      ]);
+      const image = await migrate(s, 'https://example.com/tea-2.jpg');
+      const update = (itemId: unknown, skus: Record<string, unknown>[], images = [image]) => {
+        const payload = JSON.parse(productPayload(images, skus));
+        payload.Request.Product.ItemId = itemId;
+        payload.Request.Product.Attributes.name = 'Trà xanh Tân Cương vụ xuân';
+        return s.call('POST', '/product/update', { payload: JSON.stringify(payload) });
+      };
+      const sizes = (quantity: number) => [
+        sku('UP-100', quantity, { price: 90_000, package_weight: 0.12, saleProp: { size: 'UP-100' } }),
+        sku('UP-500', quantity, { saleProp: { size: 'UP-500' } }),
+      ];
+      const updated = await update(tea.item_id, sizes(8));
+      expect(updated.body).toMatchObject({
+        code: '0',
+        data: { item_id: tea.item_id, sku_list: tea.sku_list },
+      });
+      const [held] = (await ctl.listings(s.shop.shopId)) as any[];
+      expect(held).toMatchObject({ productId: String(tea.item_id), name: 'Trà xanh Tân Cương vụ xuân' });
+      expect(held.variants.find((v: any) => v.sku === 'UP-100')).toMatchObject({
+        price: 90_000,
+        quantity: 8,
+        weightGrams: 120,
+      });
+
+      expect((await update(tea.item_id, sizes(1), ['https://example.com/raw.jpg'])).body.code).toBe(
+        'InvalidParameter',
+      );
+      expect((await update(tea.item_id, [sku('UP-999', 1)])).body).toMatchObject({
+        code: 'InvalidParameter',
+        message: `SellerSku UP-999 is not a SKU of item ${tea.item_id}`,
+      });
+      expect((await update(undefined, sizes(1))).body.code).toBe('MissingParameter');
+      expect((await update(1, sizes(1))).body.code).toBe('204');
+      await s.call('POST', '/product/deactivate', {
+        apiRequestBody: `<Request><Product><ItemId>${tea.item_id}</ItemId></Product></Request>`,
+      });
+      expect((await update(tea.item_id, sizes(1))).body).toMatchObject({
+        code: 'E0004',
+        message: `item ${tea.item_id} is not live`,
+      });
+      expect(await quantityOf(s.shop.shopId, 'UP-500')).toBe(8);
+    });
+
     it('deactivates live products (else E0004), removes SKUs; removed ones take no stock', async () => {
       const s = await seller();
       const tea = await list(s, [

@@ -706,6 +706,80 @@ export function createLazadaServer(logger: Logger, overrides: Partial<LazadaSett
     });
   });
 
+  // Lazada's /product/update: the same payload as create, naming the item; SKUs by SellerSku. It
+  // replaces name, description, category, images, prices, stock and package figures of a live item.
+  app.post('/rest/product/update', async (request, reply) => {
+    const call = await guard(request, reply, 'seller');
+    if (!call) return reply;
+    const { shop, lazada } = call;
+    const raw = call.params.get('payload');
+    if (!raw) return fail(reply, 'MissingParameter', 'the input parameter "payload" is not supplied');
+    const json = parseJson(raw);
+    if (json === undefined) return fail(reply, 'InvalidParameter', 'The parameters are not in JSON format');
+    const itemIdValue: unknown = (json as { Request?: { Product?: { ItemId?: unknown } } })?.Request?.Product
+      ?.ItemId;
+    const itemId =
+      typeof itemIdValue === 'number' || typeof itemIdValue === 'string' ? String(itemIdValue) : '';
+    if (!/^\d+$/.test(itemId)) return fail(reply, 'MissingParameter', 'Request.Product.ItemId is required');
+    const parsed = productPayloadSchema.safeParse(json);
+    if (!parsed.success) return fail(reply, 'InvalidParameter', firstIssue(parsed.error));
+    const listing = shop.listings.get(itemId);
+    if (!listing || lazada.products.get(itemId) === 'deleted')
+      return fail(reply, NOT_FOUND, `item ${itemId} not found`);
+    if (lazada.products.get(itemId) !== 'live') return fail(reply, NOT_LIVE, `item ${itemId} is not live`);
+    const product = parsed.data.Request.Product;
+    const images = product.Images.Image;
+    if (images.length > settings.maxImagesPerProduct) {
+      return fail(reply, 'InvalidParameter', `at most ${settings.maxImagesPerProduct} images per product`);
+    }
+    const foreign = images.find((url) => !lazada.images.has(url));
+    if (foreign)
+      return fail(reply, 'InvalidParameter', `image ${foreign} was not migrated with /image/migrate`);
+    const skus = product.Skus.Sku;
+    const held = new Map(listing.variants.map((variant) => [variant.sku, variant]));
+    const stranger = skus.find((sku) => !held.has(sku.SellerSku));
+    if (stranger) {
+      return fail(
+        reply,
+        'InvalidParameter',
+        `SellerSku ${stranger.SellerSku} is not a SKU of item ${itemId}`,
+      );
+    }
+    for (const sku of skus) {
+      const variant = held.get(sku.SellerSku) as Variant;
+      const details = lazada.skuDetails.get(variant.variantId);
+      if (details) {
+        Object.assign(details, {
+          weightKg: sku.package_weight,
+          lengthCm: sku.package_length,
+          widthCm: sku.package_width,
+          heightCm: sku.package_height,
+          saleProp: sku.saleProp ?? details.saleProp,
+        });
+      }
+      Object.assign(variant, {
+        price: sku.price,
+        quantity: sku.quantity,
+        weightGrams: Math.round(sku.package_weight * 1000),
+      });
+    }
+    Object.assign(listing, {
+      name: product.Attributes.name,
+      description: product.Attributes.description,
+      categoryId: product.PrimaryCategory,
+      images,
+      updatedAt: clock.now(),
+    });
+    return ok(reply, {
+      item_id: Number(itemId),
+      sku_list: listing.variants.map((variant) => ({
+        seller_sku: variant.sku,
+        sku_id: Number(variant.variantId),
+        shop_sku: lazada.skuDetails.get(variant.variantId)?.shopSku,
+      })),
+    });
+  });
+
   const productView = (lazada: LazadaShop, listing: Listing) => {
     const state = lazada.products.get(listing.productId) ?? 'live';
     return {
