@@ -185,6 +185,16 @@ export const environmentSchema = z.object({
   /** The longest one marketplace call may take, answer included, however the bytes trickle in. */
   MARKETPLACE_CALL_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   /**
+   * Whether product photos may be read from loopback and private networks (Shopee and TikTok Shop
+   * take the photo's file, so the worker reads it from its URL). Off: a seller's photo URL cannot
+   * make the worker read the operator's own network. The demo and the tests, whose photos the
+   * local sandbox serves, turn it on.
+   */
+  IMAGE_FETCH_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
+  /**
    * Where marketplaces reach this API (behind a reverse proxy: its public https address); the
    * connections' `webhookUrl` is built from it. Default `http://<HOST>:<PORT>`.
    */

@@ -9,6 +9,8 @@ process.env.ADMIN_API_KEY = 'test-admin-key-0123456789abcdef';
 process.env.CREDENTIALS_KEY = Buffer.alloc(32, 7).toString('base64');
 process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'silent';
 process.env.WORKER_METRICS_PORT = '0';
+// product photos come from the local sandbox (/_sandbox/images), on loopback
+process.env.IMAGE_FETCH_ALLOW_PRIVATE = 'true';
 // Two suites at once each run an API and one or two workers: at production's 20 connections a
 // process they could pass PostgreSQL's 100.
 process.env.DATABASE_POOL_SIZE = process.env.TEST_DATABASE_POOL_SIZE ?? '10';

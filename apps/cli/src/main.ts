@@ -167,6 +167,8 @@ async function main(command: CommandName): Promise<number> {
       const env = loadEnvironment(environmentSchema);
       // the sandbox it starts is the only marketplace the demo's API and worker may call
       process.env.MARKETPLACE_ORIGINS ||= demoOrigins(env);
+      // the demo's product photos are served by the local sandbox, on loopback
+      process.env.IMAGE_FETCH_ALLOW_PRIVATE ||= 'true';
       await prepareDatabase(env.DATABASE_URL);
       const report = await seedDemo(env);
       console.log(

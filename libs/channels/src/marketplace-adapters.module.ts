@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ConnectorConfig } from '@ocop/common';
-import { categoryCodesFrom, createAdapters } from '@ocop/marketplaces';
+import { categoryCodesFrom, createAdapters, fetchImageFiles, IMAGE_FETCH_LIMITS } from '@ocop/marketplaces';
 import { MARKETPLACE_ADAPTERS } from './adapters';
 import { RedisCallGate } from './call-gate';
 
@@ -21,6 +21,10 @@ import { RedisCallGate } from './call-gate';
           deadlineMs: config.env.MARKETPLACE_CALL_DEADLINE_MS,
           maxResponseBytes: config.env.MARKETPLACE_MAX_RESPONSE_BYTES,
           origins: config.marketplaceOrigins,
+          imageFiles: fetchImageFiles({
+            ...IMAGE_FETCH_LIMITS,
+            allowPrivate: config.env.IMAGE_FETCH_ALLOW_PRIVATE,
+          }),
         }),
     },
   ],

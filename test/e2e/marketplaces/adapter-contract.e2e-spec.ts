@@ -262,12 +262,10 @@ const CASES: Record<Marketplace, AdapterCase> = {
     adapter: (options) =>
       new TiktokAdapter(CATEGORY_CODES, {
         // the connector's image files: every catalogue URL is a 1×1 PNG (the sandbox checks the bytes)
-        imageFile: async () => ({
+        imageFiles: async () => ({
           bytes: Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'),
           contentType: 'image/png',
         }),
-        // TikTok refuses a product without an image; the fixtures' honey has none
-        fallbackImageUrl: 'https://img.example/ocop-placeholder.png',
         ...options,
       }),
     sandbox: sandboxPort('tiktok'),

@@ -35,8 +35,7 @@ const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000
 
 /** The connector's image files, as a test supplies them: every catalogue URL is a small PNG. */
 const TEST_IMAGES: TiktokAdapterOptions = {
-  imageFile: async () => ({ bytes: PNG, contentType: 'image/png' }),
-  fallbackImageUrl: 'https://img.example/ocop-placeholder.png',
+  imageFiles: async () => ({ bytes: PNG, contentType: 'image/png' }),
 };
 
 const UNTHROTTLED = { rateLimitPerSecond: 0 };
@@ -157,15 +156,10 @@ describe('TiktokAdapter: what only TikTok Shop does', () => {
       expect(byStatus(held.variants)['A-200G']).toMatchObject({ quantity: 0, price: 230_000 });
     });
 
-    it('a listing without images goes out with the fallback image; without one it is refused before any call', async () => {
-      const { shop, ctl, shopId } = await authorizedShop();
-      const bare = teaProduct('B', { imageUrls: [] });
-      const published = await adapter.publish(shop, bare);
-      expect((await heldListing(ctl, shopId, published.externalId)).status).toBe('active');
-
-      const strict = new TiktokAdapter(CATEGORY_CODES, { imageFile: TEST_IMAGES.imageFile });
+    it('a listing without a photo, or whose photos cannot be read, is refused before any call', async () => {
+      const { shop, ctl } = await authorizedShop();
       await ctl.clearStats();
-      expect(await rejection(strict.publish(shop, teaProduct('C', { imageUrls: [] })))).toMatchObject({
+      expect(await rejection(adapter.publish(shop, teaProduct('C', { imageUrls: [] })))).toMatchObject({
         kind: 'permanent',
         options: { code: 'no_images' },
       });

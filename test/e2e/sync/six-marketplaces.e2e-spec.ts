@@ -47,7 +47,8 @@ describe('six marketplaces: publish, stock, orders and lost pushes through one c
         cooperativeId: coop.id,
         name: 'Chè móc câu Tân Cương',
         category: 'tea',
-        imageUrls: ['https://img.example/che-moc-cau.jpg'],
+        // a photo the seller keeps online (here the sandbox serves it): three styles need one
+        imageUrls: [`${sandbox.urls.voso}/_sandbox/images/che-moc-cau.png`],
         skus: skus.map((sku, i) => ({ code: `${tag}-${i}`, ...sku })),
       },
     });

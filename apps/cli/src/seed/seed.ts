@@ -2,7 +2,7 @@ import { INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Environment } from '../../../../config/environment';
 import { CatalogueModule, CooperativesService, ProductsService } from '@ocop/catalogue';
-import { CommonModule, ConnectorConfig, EVERYTHING, SeededRandom } from '@ocop/common';
+import { CommonModule, ConnectorConfig, EVERYTHING, foldVietnamese, SeededRandom } from '@ocop/common';
 import { DatabaseModule } from '@ocop/database';
 import { CertificatesService, OcopModule } from '@ocop/ocop';
 import { decisionsFor } from './ocop-history';
@@ -49,6 +49,11 @@ export async function seedDemo(env: Environment, progress?: (line: string) => vo
     const reference = app.get(ConnectorConfig).reference.ocop;
     const today = certificates.today();
     const random = new SeededRandom(2020);
+    // Shopee, TikTok Shop and Lazada list nothing without a photo: each product's photo lives on
+    // "the seller's web server", which in the demo is the local sandbox (photoUrl)
+    const photoUrl = (name: string) =>
+      `http://${env.SANDBOX_HOST}:${env.SANDBOX_VOSO_PORT}/_sandbox/images/` +
+      `${foldVietnamese(name).replace(/[^a-z0-9]+/g, '-')}.png`;
     const report: SeedReport = {
       cooperativesCreated: 0,
       productsCreated: 0,
@@ -79,12 +84,16 @@ export async function seedDemo(env: Environment, progress?: (line: string) => vo
               name: item.name,
               category: item.category,
               description: item.description,
+              imageUrls: [photoUrl(item.name)],
               skus: item.skus,
             },
             // the seed is the connector's own doing: its opening stock has no author
             null,
           );
           report.productsCreated += 1;
+        } else if (product.imageUrls.length === 0) {
+          // seeded before the demo gave its products photos
+          product = await products.update(EVERYTHING, product.id, { imageUrls: [photoUrl(item.name)] }, null);
         }
         report.products += 1;
         // The rating history is laid once, with the product; a re-run leaves it as it is.

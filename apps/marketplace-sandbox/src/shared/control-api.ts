@@ -84,6 +84,12 @@ export function listingView(listing: Listing) {
   };
 }
 
+/** A valid 1×1 PNG: every sample photo the sandbox serves. */
+const SAMPLE_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 function validationMessage(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`).join('; ');
 }
@@ -300,6 +306,18 @@ export function registerControlApi(app: FastifyInstance, options: ControlOptions
       return { pending: dispatcher.pendingCount(shop.shopId), attempts: shop.webhookLog };
     },
   );
+
+  // Product photos for the connector's tests and demo: the local sandbox stands in for the web
+  // server a seller keeps photos on (Shopee and TikTok Shop take the file, so the connector reads it)
+  app.get<{ Params: { name: string } }>(`${CONTROL_PREFIX}/images/:name`, async (request, reply) => {
+    if (!/^[\w.-]{1,100}\.png$/.test(request.params.name)) {
+      return reply.code(404).send({ error: 'photos are <name>.png' });
+    }
+    return reply
+      .header('content-type', 'image/png')
+      .header('cache-control', 'max-age=86400')
+      .send(SAMPLE_PNG);
+  });
 
   app.get(`${CONTROL_PREFIX}/stats`, async () => ({ calls: counters.snapshot() }));
   app.delete(`${CONTROL_PREFIX}/stats`, async (_request, reply) => {

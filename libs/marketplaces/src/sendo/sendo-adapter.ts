@@ -1,3 +1,4 @@
+import type { ImageFiles } from '../image-files';
 import {
   asMarketplaceError,
   categoryCode,
@@ -67,6 +68,12 @@ export interface AdapterOptions {
   origins?: Partial<MarketplaceOrigins>;
   /** the clock searches and signatures are dated from (unix ms); tests may fix it */
   now?: () => number;
+  /**
+   * Reads the photo behind a catalogue image URL, for the styles whose upload takes the file
+   * (Shopee, TikTok Shop); the connector's is `fetchImageFiles`. Absent: those styles cannot
+   * publish a listing with photos (permanent `image_unavailable`).
+   */
+  imageFiles?: ImageFiles;
 }
 
 /** How many times one status window is started over after its paging token expired, before giving up. */

@@ -33,9 +33,9 @@ import {
 } from '../port';
 import type { AdapterOptions } from '../sendo/sendo-adapter';
 import { callWithGrant } from '../shop-grants';
+import type { ImageFile } from '../image-files';
 import {
   clockOffsetMs,
-  ImageFile,
   TIKTOK_CANCEL_REASONS,
   TIKTOK_CODES,
   TIKTOK_MAX_IMAGES,
@@ -62,20 +62,7 @@ import {
 } from './tiktok-order-mapping';
 import { tiktokSignedQuery, verifyTiktokWebhook } from './tiktok-signing';
 
-export interface TiktokAdapterOptions extends AdapterOptions {
-  /**
-   * The file behind one of the catalogue's image URLs. TikTok's upload takes the image's bytes and
-   * the adapter downloads nothing itself (a catalogue URL is the seller's to choose, and the worker
-   * must not be made to fetch it): the connector supplies the files. Without it, a listing with
-   * images cannot be published (permanent `image_unavailable`).
-   */
-  imageFile?: (url: string) => Promise<ImageFile>;
-  /**
-   * The image a listing without any is published with (the connector's OCOP placeholder): TikTok
-   * refuses a product without a main image. Without it, such a listing is refused (`no_images`).
-   */
-  fallbackImageUrl?: string;
-}
+export type TiktokAdapterOptions = AdapterOptions;
 
 /** Products whose stock goes out at the same time (one call each); the limit is 50 a second per API. */
 export const TIKTOK_STOCK_CONCURRENCY = 4;
@@ -148,10 +135,10 @@ export class TiktokAdapter implements MarketplaceAdapter {
   async publish(shop: ShopAccess, content: ListingContent): Promise<PublishedListing> {
     checkContent(content, 'tiktok');
     const categoryId = categoryCode(this.categories, content.category, 'tiktok');
-    const urls = content.imageUrls.length > 0 ? content.imageUrls : [this.options.fallbackImageUrl];
-    const wanted = urls.filter((url): url is string => url !== undefined).slice(0, TIKTOK_MAX_IMAGES);
+    // TikTok refuses a product without a main image: the seller is told to add a photo
+    const wanted = content.imageUrls.slice(0, TIKTOK_MAX_IMAGES);
     if (wanted.length === 0) {
-      throw new MarketplaceError('permanent', 'tiktok: a product needs at least one image', {
+      throw new MarketplaceError('permanent', 'tiktok: a product needs at least one photo', {
         code: 'no_images',
         marketplace: 'tiktok',
       });
@@ -429,8 +416,8 @@ export class TiktokAdapter implements MarketplaceAdapter {
   }
 
   private async uploadImage(shop: ShopAccess, url: string): Promise<string> {
-    const imageFile = this.options.imageFile;
-    if (!imageFile) {
+    const imageFiles = this.options.imageFiles;
+    if (!imageFiles) {
       throw new MarketplaceError('permanent', 'tiktok: no image files are supplied to upload', {
         code: 'image_unavailable',
         marketplace: 'tiktok',
@@ -438,10 +425,16 @@ export class TiktokAdapter implements MarketplaceAdapter {
     }
     let file: ImageFile;
     try {
-      file = await imageFile(url);
+      file = await imageFiles(url);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new MarketplaceError('retryable', `tiktok: image ${url} unavailable: ${message}`, {
+      // the reader says whether the seller must fix the photo (permanent) or it may come back
+      if (error instanceof MarketplaceError) {
+        throw new MarketplaceError(error.kind, `tiktok: ${error.message}`, {
+          ...error.options,
+          marketplace: 'tiktok',
+        });
+      }
+      throw new MarketplaceError('retryable', `tiktok: the photo ${url} could not be read`, {
         code: 'image_unavailable',
         marketplace: 'tiktok',
       });

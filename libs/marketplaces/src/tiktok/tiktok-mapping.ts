@@ -1,3 +1,4 @@
+import type { ImageFile } from '../image-files';
 import { grams, isRecord, messageOf, units, vnd } from '../adapter-support';
 import { listingTitle } from '../listing-title';
 import { AccessGrant, CancelReason, ListingContent, MarketplaceError } from '../port';
@@ -227,11 +228,6 @@ export function clockOffsetMs(dateHeader: string | undefined, receivedAt: number
 }
 
 /** An image file as the connector supplies it for an upload. */
-export interface ImageFile {
-  bytes: Buffer;
-  /** image/jpeg, image/png or image/webp: the kinds TikTok takes */
-  contentType: string;
-}
 
 /** The multipart body of an image upload: the file as field `data`, and `use_case` MAIN_IMAGE. */
 export function tiktokImageUpload(file: ImageFile, boundary: string): { contentType: string; body: Buffer } {
