@@ -70,6 +70,9 @@ describe('marketplace origins and the public address', () => {
       sendo: ['https://open.sendo.vn'],
       voso: ['http://127.0.0.1:4102', 'https://voso.vn'],
       postmart: [],
+      shopee: [],
+      tiktok: [],
+      lazada: [],
     });
     expect(() =>
       loadEnvironment(environmentSchema, { ...good, MARKETPLACE_ORIGINS: 'sendo=https://open.sendo.vn/api' }),
@@ -198,7 +201,7 @@ describe('reference data', () => {
             name: 'Tea',
             nameVi: 'Chè',
             ocopGroup: 'jewellery',
-            marketplaces: { sendo: 1, voso: 'X', postmart: 'x' },
+            marketplaces: { sendo: 1, voso: 'X', postmart: 'x', shopee: 1, tiktok: '1', lazada: 1 },
           },
         ],
       }),

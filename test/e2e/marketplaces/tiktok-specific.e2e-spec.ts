@@ -1,3 +1,4 @@
+import type { ListingContent } from '@ocop/marketplaces';
 import {
   productHoldingSku,
   type ShopAccess,
@@ -39,6 +40,11 @@ const TEST_IMAGES: TiktokAdapterOptions = {
 };
 
 const UNTHROTTLED = { rateLimitPerSecond: 0 };
+/** TikTok lists nothing without a photo: the stocked fixtures get one (the image files give its bytes). */
+const withPhoto = (content: ListingContent): ListingContent => ({
+  ...content,
+  imageUrls: ['https://img.example/che.png'],
+});
 
 describe('TiktokAdapter: what only TikTok Shop does', () => {
   let sandbox: Sandbox;
@@ -104,7 +110,7 @@ describe('TiktokAdapter: what only TikTok Shop does', () => {
       // the connector believes the token good for a day; the marketplace's own clock says otherwise
       const held = await grant.current();
       grant.hold({ ...held, accessExpiresAt: new Date(Date.now() + 86_400_000) });
-      await adapter.publish(shop, stockedProduct('P'));
+      await adapter.publish(shop, withPhoto(stockedProduct('P')));
       const ids = await placeOrders(
         ctl,
         shopId,
@@ -313,7 +319,7 @@ describe('TiktokAdapter: what only TikTok Shop does', () => {
   describe('orders', () => {
     async function shopWithProduct(tag: string) {
       const opened = await authorizedShop(UNTHROTTLED);
-      const published = await adapter.publish(opened.shop, stockedProduct(tag));
+      const published = await adapter.publish(opened.shop, withPhoto(stockedProduct(tag)));
       return { ...opened, published };
     }
 
