@@ -43,6 +43,9 @@ describe('parseMarketplaceOrigins', () => {
       sendo: ['https://open.sendo.vn'],
       voso: ['http://127.0.0.1:4102', 'https://partner.voso.vn'],
       postmart: [],
+      shopee: [],
+      tiktok: [],
+      lazada: [],
     });
   });
 

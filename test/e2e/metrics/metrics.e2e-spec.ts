@@ -135,21 +135,21 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
             revenueVnd: 180_000,
             units: 1,
             orders: 1,
-            byMarketplace: { sendo: 180_000, voso: 0, postmart: 0 },
+            byMarketplace: { sendo: 180_000, voso: 0, postmart: 0, shopee: 0, tiktok: 0, lazada: 0 },
           },
           {
             period: '2026-06',
             revenueVnd: 900_000,
             units: 5,
             orders: 2,
-            byMarketplace: { sendo: 0, voso: 360_000, postmart: 540_000 },
+            byMarketplace: { sendo: 0, voso: 360_000, postmart: 540_000, shopee: 0, tiktok: 0, lazada: 0 },
           },
           {
             period: '2026-07',
             revenueVnd: 0,
             units: 0,
             orders: 0,
-            byMarketplace: { sendo: 0, voso: 0, postmart: 0 },
+            byMarketplace: { sendo: 0, voso: 0, postmart: 0, shopee: 0, tiktok: 0, lazada: 0 },
           },
         ],
         totals: { revenueVnd: 1_080_000, units: 6, orders: 3 },
@@ -413,7 +413,7 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
           { district: 'Đại Từ', cooperatives: 1, certified: 2, revenueVnd: 1_080_000 },
           { district: 'Phú Lương', cooperatives: 1, certified: 1, revenueVnd: 200_000 },
         ],
-        channelMix: { sendo: 180_000, voso: 560_000, postmart: 540_000 },
+        channelMix: { sendo: 180_000, voso: 560_000, postmart: 540_000, shopee: 0, tiktok: 0, lazada: 0 },
       });
     });
 
@@ -425,7 +425,14 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
         byCategory: { tea: 1 },
         teaSharePct: 100,
       });
-      expect(res.body.channelMix).toEqual({ sendo: 180_000, voso: 360_000, postmart: 540_000 });
+      expect(res.body.channelMix).toEqual({
+        sendo: 180_000,
+        voso: 360_000,
+        postmart: 540_000,
+        shopee: 0,
+        tiktok: 0,
+        lazada: 0,
+      });
       const before = await get('/v1/metrics/province?asOf=2026-05-15');
       expect(before.body.products).toEqual({
         certified: 0,

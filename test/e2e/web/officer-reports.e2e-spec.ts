@@ -250,8 +250,18 @@ describe('the officers’ reports: names, files and the printable province repor
       ['Sendo', formatVnd(province.channelMix.sendo)],
       ['Voso', formatVnd(province.channelMix.voso)],
       ['Postmart', formatVnd(province.channelMix.postmart)],
+      ['Shopee', formatVnd(province.channelMix.shopee)],
+      ['TikTok Shop', formatVnd(province.channelMix.tiktok)],
+      ['Lazada', formatVnd(province.channelMix.lazada)],
     ]);
-    expect(province.channelMix).toEqual({ sendo: 180_000, voso: 360_000, postmart: 0 });
+    expect(province.channelMix).toEqual({
+      sendo: 180_000,
+      voso: 360_000,
+      postmart: 0,
+      shopee: 0,
+      tiktok: 0,
+      lazada: 0,
+    });
     expect((await cells('upliftByStars')).map((r) => r.slice(0, 2))).toEqual(
       ['3', '4', '5'].map((s) => [`${s}★`, formatNumber(uplift.summary.byStars[s].n)]),
     );

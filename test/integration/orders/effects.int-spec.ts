@@ -152,7 +152,14 @@ describe('order import: roll-ups, listings and auto-confirm, on the real databas
         expect({ revenueVnd: period.revenueVnd, units: period.units, orders: period.orders }).toEqual(
           expected,
         );
-        expect(period.byMarketplace).toEqual({ sendo: expected.revenueVnd, voso: 0, postmart: 0 });
+        expect(period.byMarketplace).toEqual({
+          sendo: expected.revenueVnd,
+          voso: 0,
+          postmart: 0,
+          shopee: 0,
+          tiktok: 0,
+          lazada: 0,
+        });
       }
     });
   });
