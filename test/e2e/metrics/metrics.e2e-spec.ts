@@ -178,9 +178,10 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
       const path = `/v1/metrics/cooperatives/${teaHouse.coop.id}/sales?from=2026-05-01&to=2026-06-30&granularity=month`;
       // the period as ="2026-05", which Excel keeps as the text it is instead of a date
       const expected =
-        'Kỳ,Doanh thu (đồng),Số lượng bán,Số đơn hàng,Doanh thu Sendo (đồng),Doanh thu Voso (đồng),Doanh thu Postmart (đồng)\n' +
-        '"=""2026-05""",180000,1,1,180000,0,0\n' +
-        '"=""2026-06""",900000,5,2,0,360000,540000\n';
+        'Kỳ,Doanh thu (đồng),Số lượng bán,Số đơn hàng,Doanh thu Sendo (đồng),Doanh thu Voso (đồng),' +
+        'Doanh thu Postmart (đồng),Doanh thu Shopee (đồng),Doanh thu TikTok Shop (đồng),Doanh thu Lazada (đồng)\n' +
+        '"=""2026-05""",180000,1,1,180000,0,0,0,0,0\n' +
+        '"=""2026-06""",900000,5,2,0,360000,540000,0,0,0\n';
       const byQuery = await get(`${path}&format=csv`);
       expect(byQuery.status).toBe(200);
       expect(byQuery.headers.get('content-type')).toMatch(/^text\/csv/);
@@ -495,6 +496,9 @@ describe('sales metrics: roll-ups, series, growth, OCOP uplift, the province rep
         ['Sendo', 180_000, 0.1406],
         ['Voso', 560_000, 0.4375],
         ['Postmart', 540_000, 0.4219],
+        ['Shopee', 0, 0],
+        ['TikTok Shop', 0, 0],
+        ['Lazada', 0, 0],
       ]);
     });
 

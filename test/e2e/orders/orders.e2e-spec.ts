@@ -332,7 +332,7 @@ describe('orders: webhooks, stock reservation, propagation and the order lifecyc
     expect(await ordersOf(api, seller.coop.key, `&from=2099-01-01`)).toHaveLength(0);
     for (const bad of [
       'status=lost',
-      'marketplace=lazada',
+      'marketplace=amazon',
       'from=2026-13-01',
       `from=${today}&to=2020-01-01`,
       'limit=500',
