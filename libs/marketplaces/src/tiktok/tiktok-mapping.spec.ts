@@ -92,6 +92,11 @@ describe('tiktokProductBody', () => {
     expect(body).not.toHaveProperty('idempotency_key');
     expect(body.package_weight.value).toBe('0.12');
   });
+
+  it('describes a product the seller has not described by its title, as TikTok takes no empty description', () => {
+    const body = tiktokProductBody({ ...content, description: '  \n ' }, '1', ['tos/a'], 'WH-1');
+    expect(body.description).toBe(`<p>${body.title}</p>`);
+  });
 });
 
 describe('tiktokTitle', () => {

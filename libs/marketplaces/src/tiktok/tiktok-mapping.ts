@@ -95,7 +95,8 @@ export function tiktokProductBody(
   const heaviest = Math.max(0, ...content.variants.map((variant) => variant.weightGrams));
   return {
     title: tiktokTitle(content),
-    description: tiktokDescription(content.description),
+    // TikTok refuses an empty description: a product the seller has not described is described by its title
+    description: tiktokDescription(content.description) || tiktokDescription(tiktokTitle(content)),
     category_id: categoryId,
     main_images: imageUris.slice(0, TIKTOK_MAX_IMAGES).map((uri) => ({ uri })),
     package_weight: tiktokPackageWeight(heaviest),
