@@ -420,7 +420,7 @@ export class ShopeeAdapter implements MarketplaceAdapter {
    * HMAC(partner key, callback URL + "|" + raw body), the URL being the one registered with Shopee
    * (`delivery.url`, from PUBLIC_BASE_URL), never what a proxy shows: without it nothing verifies.
    */
-  verifyWebhook(delivery: WebhookDelivery, secret: string): boolean {
+  verifyWebhook(delivery: WebhookDelivery, secret: string, _now?: Date): boolean {
     if (delivery.url === undefined || delivery.url === '') return false;
     return verifyShopeePush(delivery, secret, delivery.url);
   }
