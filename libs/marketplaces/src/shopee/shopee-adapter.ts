@@ -75,7 +75,11 @@ export interface ShopeeAdapterOptions extends AdapterOptions {
   parcel?: PackageCm;
 }
 
-/** Giao Hàng Nhanh on Shopee VN, a channel every Vietnamese shop can enable (a choice, see the docs). */
+/**
+ * The channel a new item is offered with when none is configured. The contract names no channel
+ * list call and the sandbox takes any enabled id; a real shop's ids come from its own channel list
+ * (a choice, docs/marketplace-shopee.md "Adapter").
+ */
 export const SHOPEE_DEFAULT_LOGISTIC_IDS: readonly number[] = [50011];
 /** A tea tin or a bag of vermicelli, as Lazada's adapter declares (the catalogue has no sizes yet). */
 export const SHOPEE_DEFAULT_PARCEL: PackageCm = { lengthCm: 20, widthCm: 15, heightCm: 10 };
