@@ -12,6 +12,7 @@ import {
   PostmartAdapter,
   productHoldingSku,
   SendoAdapter,
+  ShopeeAdapter,
   type StockPush,
   TiktokAdapter,
   VosoAdapter,
@@ -93,6 +94,11 @@ interface AdapterCase {
    * `secretCredential`, so setting one sets the other. Absent: the credentials log in or sign.
    */
   app?: { codeCredential: string; secretCredential: string };
+  /**
+   * Faults every shop of the case opens with: Shopee's 10 calls a second per shop is less than a
+   * test spends in a second (a publish with variants is three calls); the throttling test sets its own.
+   */
+  shopFaults?: Record<string, unknown>;
   /** whether a product must name an image (Lazada); the contract's image-less products then get one */
   needsImage?: boolean;
   /** how the marketplace refuses, beyond the kind every case shares */
@@ -257,6 +263,56 @@ const CASES: Record<Marketplace, AdapterCase> = {
       }),
     },
   },
+  shopee: {
+    marketplace: 'shopee',
+    adapter: (options) =>
+      new ShopeeAdapter(CATEGORY_CODES, {
+        // the connector's image files: every catalogue URL is a 1×1 PNG (the sandbox checks the bytes)
+        imageFiles: async () => ({
+          bytes: Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'),
+          contentType: 'image/png',
+        }),
+        ...options,
+      }),
+    sandbox: sandboxPort('shopee'),
+    ids: {
+      product: /^\d+$/,
+      variant: /^\d+:\d+$/,
+      unknownProduct: '999999999',
+      unknownVariant: '999999999:0',
+      unknownOrder: () => '261201ZZZZZZZZ',
+    },
+    // the models inherit the item's weight, the heaviest SKU's
+    weight: 'heaviest-of-product',
+    availabilityFlag: false,
+    calls: { update: 'POST /api/v2/product/update_price', stock: 'POST /api/v2/product/update_stock' },
+    session: null,
+    credentialsNameShop: true,
+    app: { codeCredential: 'code', secretCredential: 'partner_key' },
+    needsImage: true,
+    shopFaults: { rateLimitPerSecond: 0 },
+    // an unlisted item still takes stock figures; buyers cannot order it
+    delistedTakesStock: true,
+    refusals: {
+      credentials: {},
+      throttled: { options: { status: 429, code: 'error_rate_limit' } },
+      emptyName: { options: { code: 'error_param' } },
+      unknownStockItem: { options: { code: 'error_item_not_found' } },
+      delistedStockItem: () => ({}),
+      delistedUpdate: (id) => ({ message: `item ${id} is UNLIST`, options: { code: 'item_not_live' } }),
+      unknownUpdate: { options: { code: 'error_item_not_found' } },
+    },
+    orders: {
+      heldStatus: { pending: 'READY_TO_SHIP', confirmed: 'PROCESSED', cancelled: 'CANCELLED' },
+      lineVariantIds: true,
+      changesCarryOrder: true,
+      pushesCarryOrder: false,
+      cancelReasonInPush: null,
+      replayWindowSeconds: null,
+      acknowledgement: () => null,
+    },
+    updates: 'prices-and-stock',
+  },
   tiktok: {
     marketplace: 'tiktok',
     adapter: (options) =>
@@ -413,7 +469,7 @@ describe.each(Object.values(CASES))('the marketplace port: $marketplace adapter 
 
   const newShop = async (faults: Record<string, unknown> = {}): Promise<SandboxShop> => {
     const { baseUrl, ctl } = c.sandbox(sandbox);
-    const opened = await openShop(c.marketplace, baseUrl, ctl, faults);
+    const opened = await openShop(c.marketplace, baseUrl, ctl, { ...c.shopFaults, ...faults });
     if (c.app) {
       await authorize(adapter, opened);
       // the code's exchange is the connection's, not a call of the test

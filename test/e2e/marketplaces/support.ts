@@ -232,6 +232,8 @@ export async function placeOrder(
 /** A webhook receiver that keeps the raw bytes and answers as the connector would. */
 export async function startDeliveryReceiver(adapter: MarketplaceAdapter) {
   const received: WebhookDelivery[] = [];
+  // the URL registered with the marketplace, which Shopee signs with the body
+  let url = '';
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -240,7 +242,7 @@ export async function startDeliveryReceiver(adapter: MarketplaceAdapter) {
       for (const [name, value] of Object.entries(request.headers)) {
         headers[name] = Array.isArray(value) ? value.join(',') : value;
       }
-      const delivery = { rawBody: Buffer.concat(chunks), headers };
+      const delivery = { rawBody: Buffer.concat(chunks), headers, url };
       received.push(delivery);
       const acknowledgement = adapter.webhookAcknowledgement(delivery);
       // null: an empty body, as the connector answers Shopee and TikTok Shop (a body fails the delivery)
@@ -254,8 +256,9 @@ export async function startDeliveryReceiver(adapter: MarketplaceAdapter) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  url = `http://127.0.0.1:${port}/webhooks`;
   return {
-    url: `http://127.0.0.1:${port}/webhooks`,
+    url,
     received,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

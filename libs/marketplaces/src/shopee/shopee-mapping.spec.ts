@@ -3,6 +3,11 @@ import {
   checkShopeeContent,
   shopeeAddItemBody,
   shopeeDimension,
+  shopeeEntryFailures,
+  shopeeFailure,
+  shopeeGrant,
+  shopeeImageIds,
+  shopeeImageUpload,
   shopeeModelRef,
   shopeePublished,
   shopeeStockCalls,
@@ -99,7 +104,8 @@ describe('shopeeAddItemBody and shopeeTierVariationBody', () => {
     const sizes = content([variant('BUN-200', 30_000, 200, 10), variant('BUN-1000', 100_000, 1000, 3)]);
     const body = shopeeAddItemBody(sizes, 1, ['img'], [1], parcel);
     expect(body).toMatchObject({ original_price: 30_000, weight: 1, seller_stock: [{ stock: 0 }] });
-    expect(body).not.toHaveProperty('item_sku');
+    // the first SKU, so that a repeated publish is refused before a second item exists
+    expect(body.item_sku).toBe('BUN-200');
     expect(shopeeTierVariationBody(800000001, sizes)).toEqual({
       item_id: 800000001,
       tier_variation: [{ name: 'Phân loại', option_list: [{ option: '200' }, { option: '1000' }] }],
@@ -161,5 +167,97 @@ describe('shopeeStockCalls', () => {
     expect(calls[2].body.stock_list[0]).toEqual({ model_id: 0, seller_stock: [{ stock: 0 }] });
     expect(calls[1].pushes.map((p) => p.variantId)).toEqual(['7:150']);
     expect(unaddressable.map((p) => p.variantId)).toEqual(['8:1', 'SKU-1']);
+  });
+});
+
+describe('shopeeFailure', () => {
+  it('reads success, the refused token, a wrong key, throttling, server trouble and refused data', () => {
+    expect(shopeeFailure(200, { error: '', message: '', response: {} })).toBeNull();
+    expect(shopeeFailure(403, { error: 'error_auth', message: 'Invalid access_token.' })).toMatchObject({
+      kind: 'auth',
+      message: 'Invalid access_token.',
+      options: { code: 'error_auth', status: 403, marketplace: 'shopee' },
+    });
+    expect(shopeeFailure(403, { error: 'error_sign', message: 'Wrong sign.' })).toMatchObject({
+      kind: 'auth',
+    });
+    expect(shopeeFailure(429, { error: 'error_rate_limit', message: 'slow down' })).toMatchObject({
+      kind: 'retryable',
+      options: { retryAfterMs: 1000 },
+    });
+    expect(shopeeFailure(500, { error: 'error_server', message: 'x' })?.kind).toBe('retryable');
+    expect(shopeeFailure(200, { error: 'error_param', message: 'Invalid timestamp' })?.kind).toBe(
+      'retryable',
+    );
+    // Shopee's own words, which the engine reads to adopt the product holding a SKU
+    expect(
+      shopeeFailure(200, { error: 'error_param', message: 'SKU A-1 already belongs to product 8' }),
+    ).toMatchObject({ kind: 'permanent', message: 'SKU A-1 already belongs to product 8' });
+    expect(shopeeFailure(200, 'not json')).toMatchObject({
+      kind: 'retryable',
+      options: { code: 'unreadable' },
+    });
+  });
+});
+
+describe('shopeeGrant', () => {
+  it('dates the access token by expire_in and the refresh token 30 days from receipt', () => {
+    const at = Date.UTC(2026, 11, 1);
+    expect(shopeeGrant({ access_token: 'a', refresh_token: 'r', expire_in: 14400 }, at)).toEqual({
+      accessToken: 'a',
+      refreshToken: 'r',
+      accessExpiresAt: new Date(at + 14_400_000),
+      refreshExpiresAt: new Date(at + 30 * 86_400_000),
+    });
+    expect(shopeeGrant({ access_token: 'a', expire_in: 14400 }, at)).toBeNull();
+    expect(shopeeGrant({ access_token: 'a', refresh_token: 'r', expire_in: 0 }, at)).toBeNull();
+  });
+});
+
+describe('shopeeImageUpload and shopeeImageIds', () => {
+  it('sends every file as an `image` part, in order', () => {
+    const upload = shopeeImageUpload(
+      [
+        { bytes: Buffer.from('PNG1'), contentType: 'image/png' },
+        { bytes: Buffer.from('JPG2'), contentType: 'image/jpeg' },
+      ],
+      'b0',
+    );
+    expect(upload.contentType).toBe('multipart/form-data; boundary=b0');
+    const text = upload.body.toString('utf8');
+    expect(text.match(/name="image"/g)).toHaveLength(2);
+    expect(text.indexOf('PNG1')).toBeLessThan(text.indexOf('JPG2'));
+    expect(text.endsWith('--b0--\r\n')).toBe(true);
+  });
+
+  it("reads Shopee's current list, and the spec's single image_info only for one file", () => {
+    const info = (id: string) => ({ image_id: id, image_url_list: [] });
+    const both = {
+      image_info: info('one'),
+      image_info_list: [
+        { id: 0, error: '', image_info: info('one') },
+        { id: 1, error: '', image_info: info('two') },
+      ],
+    };
+    expect(shopeeImageIds(both, 2)).toEqual(['one', 'two']);
+    expect(shopeeImageIds({ image_info: info('one') }, 1)).toEqual(['one']);
+    expect(shopeeImageIds({ image_info: info('one') }, 2)).toBeNull();
+    expect(shopeeImageIds({ image_info_list: [{ id: 0, error: 'bad', message: 'x' }] }, 1)).toBeNull();
+  });
+});
+
+describe('shopeeEntryFailures', () => {
+  it('names each refused model; a busy system is retryable, anything else permanent', () => {
+    const failures = shopeeEntryFailures({
+      success_list: [{ model_id: 1, stock: 3 }],
+      failure_list: [
+        { model_id: 2, failed_reason: 'Model 2 not found in this item.' },
+        { model_id: 3, failed_reason: 'System busy, please retry.' },
+      ],
+    });
+    expect([...failures.keys()]).toEqual([2, 3]);
+    expect(failures.get(2)).toMatchObject({ kind: 'permanent', message: 'Model 2 not found in this item.' });
+    expect(failures.get(3)?.kind).toBe('retryable');
+    expect(shopeeEntryFailures(undefined).size).toBe(0);
   });
 });

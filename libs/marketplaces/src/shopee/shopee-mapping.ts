@@ -1,6 +1,7 @@
-import { grams, units, vnd } from '../adapter-support';
+import { grams, isRecord, messageOf, units, vnd } from '../adapter-support';
+import type { ImageFile } from '../image-files';
 import { listingTitle } from '../listing-title';
-import { ListingContent, MarketplaceError, StockPush } from '../port';
+import { AccessGrant, ListingContent, MarketplaceError, StockPush } from '../port';
 
 /** docs/marketplace-shopee.md: one item per stock or price call, at most 50 entries. */
 export const SHOPEE_ENTRIES_PER_CALL = 50;
@@ -62,7 +63,9 @@ export function checkShopeeContent(content: ListingContent): void {
  * The add_item body. With one variant the item is that SKU (`item_sku`, its price and stock);
  * with several, init_tier_variation adds them as models afterwards and the item carries the
  * cheapest price, no stock of its own and the heaviest weight, which its models inherit, so that
- * no parcel is declared lighter than it is.
+ * no parcel is declared lighter than it is. Its `item_sku` is then the first variant's: the repeat
+ * of a publish whose answer was lost is refused at add_item, naming the item that holds the SKU,
+ * before a second item exists (the models take their own SKUs, the first included).
  */
 export function shopeeAddItemBody(
   content: ListingContent,
@@ -81,7 +84,7 @@ export function shopeeAddItemBody(
     category_id: categoryId,
     image: { image_id_list: [...imageIds] },
     logistic_info: logisticIds.map((logistic_id) => ({ logistic_id, enabled: true })),
-    ...(single ? { item_sku: single.skuCode } : {}),
+    item_sku: content.variants[0].skuCode,
     seller_stock: [{ stock: single ? units(single.quantity) : 0 }],
   };
 }
@@ -161,4 +164,116 @@ export function shopeeStockCalls(pushes: readonly StockPush[]) {
     }
   }
   return { calls, unaddressable };
+}
+
+/** A refresh token lasts 30 days (docs/marketplace-shopee.md, "Tokens"); the answer does not say so. */
+export const SHOPEE_REFRESH_LIFETIME_MS = 30 * 86_400_000;
+/** Shopee's throttle is per second; its 429 names no wait. */
+export const SHOPEE_THROTTLE_WAIT_MS = 1000;
+
+/** The grant in a token answer (at top level, not under `response`); null when unreadable. */
+export function shopeeGrant(answer: unknown, receivedAt: number): AccessGrant | null {
+  if (!isRecord(answer)) return null;
+  const { access_token: accessToken, refresh_token: refreshToken, expire_in: expireIn } = answer;
+  if (typeof accessToken !== 'string' || accessToken === '') return null;
+  if (typeof refreshToken !== 'string' || refreshToken === '') return null;
+  if (typeof expireIn !== 'number' || !Number.isFinite(expireIn) || expireIn <= 0) return null;
+  return {
+    accessToken,
+    refreshToken,
+    accessExpiresAt: new Date(receivedAt + expireIn * 1000),
+    refreshExpiresAt: new Date(receivedAt + SHOPEE_REFRESH_LIFETIME_MS),
+  };
+}
+
+/**
+ * The failure an answer's envelope `{error, message}` reports, or null for success (`error: ""`).
+ * The message is Shopee's own (the SKU clash names the product holding it, which the engine
+ * adopts). `error_auth` is the access token refused (the grant renews it); `error_sign` a wrong
+ * partner key, which no renewal mends. An "Invalid timestamp" is our clock, worth a retry.
+ */
+export function shopeeFailure(status: number, answer: unknown): MarketplaceError | null {
+  const marketplace = 'shopee' as const;
+  if (!isRecord(answer)) {
+    return new MarketplaceError('retryable', `shopee: unreadable answer (HTTP ${status})`, {
+      status,
+      code: 'unreadable',
+      marketplace,
+    });
+  }
+  const error = answer.error;
+  if (error === '' || error === undefined || error === null) return null;
+  const code = typeof error === 'string' ? error : String(error);
+  const message = messageOf(answer.message, `shopee: ${code}`);
+  const options = { status, code, marketplace };
+  if (code === 'error_auth' || code === 'error_sign') return new MarketplaceError('auth', message, options);
+  if (code === 'error_rate_limit') {
+    return new MarketplaceError('retryable', message, { ...options, retryAfterMs: SHOPEE_THROTTLE_WAIT_MS });
+  }
+  if (code === 'error_server' || /timestamp/i.test(message)) {
+    return new MarketplaceError('retryable', message, options);
+  }
+  return new MarketplaceError('permanent', message, options);
+}
+
+/** The multipart body of one upload_image call: each file an `image` part, in order. */
+export function shopeeImageUpload(
+  files: readonly ImageFile[],
+  boundary: string,
+): { contentType: string; body: Buffer } {
+  const parts = files.flatMap((file, index) => {
+    const extension = file.contentType.split('/')[1]?.replace(/[^a-z]/g, '') || 'jpg';
+    return [
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="image"; filename="image${index + 1}.${extension}"\r\n` +
+          `Content-Type: ${file.contentType}\r\n\r\n`,
+        'utf8',
+      ),
+      file.bytes,
+      Buffer.from('\r\n', 'utf8'),
+    ];
+  });
+  return {
+    contentType: `multipart/form-data; boundary=${boundary}`,
+    body: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`, 'utf8')]),
+  };
+}
+
+/**
+ * The image ids of an upload, in the order the files went: Shopee's current page answers
+ * `image_info_list[].image_info`, the spec `image_info` (the first image only), and the sandbox
+ * both; the list is read when present, the single one only for a single file. Null when unreadable.
+ */
+export function shopeeImageIds(response: unknown, count: number): string[] | null {
+  if (!isRecord(response)) return null;
+  const idOf = (info: unknown) =>
+    isRecord(info) && typeof info.image_id === 'string' && info.image_id !== '' ? info.image_id : null;
+  if (Array.isArray(response.image_info_list)) {
+    const ids = response.image_info_list.map((entry: unknown) =>
+      isRecord(entry) ? idOf(entry.image_info) : null,
+    );
+    return ids.length === count && ids.every((id): id is string => id !== null) ? ids : null;
+  }
+  const single = idOf(response.image_info);
+  return count === 1 && single !== null ? [single] : null;
+}
+
+/**
+ * What update_stock or update_price refused, by model id (`failure_list: [{model_id,
+ * failed_reason}]`), each entry failing alone; an unreadable answer refuses none by name.
+ */
+export function shopeeEntryFailures(response: unknown): Map<number, MarketplaceError> {
+  const failures = new Map<number, MarketplaceError>();
+  const list = isRecord(response) && Array.isArray(response.failure_list) ? response.failure_list : [];
+  for (const entry of list) {
+    if (!isRecord(entry) || typeof entry.model_id !== 'number') continue;
+    const reason = messageOf(entry.failed_reason, `model ${entry.model_id} refused`);
+    // Shopee names no code per entry: a busy system is worth a retry, anything else is the data
+    const kind = /busy|retry|timeout/i.test(reason) ? 'retryable' : 'permanent';
+    failures.set(
+      entry.model_id,
+      new MarketplaceError(kind, reason, { code: 'entry_failed', marketplace: 'shopee' }),
+    );
+  }
+  return failures;
 }

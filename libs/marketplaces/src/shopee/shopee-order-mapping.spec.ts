@@ -4,7 +4,8 @@ import {
   shopeeOrder,
   shopeeOrderListPage,
   shopeeOrderStatus,
-  shopeePushHint,
+  shopeeCancelReason,
+  shopeeWebhookEvent,
   shopeeUpdateWindows,
 } from './shopee-order-mapping';
 
@@ -139,7 +140,7 @@ describe('shopeeUpdateWindows and shopeeOrderListPage', () => {
   });
 });
 
-describe('shopeePushHint', () => {
+describe('shopeeWebhookEvent', () => {
   const push = {
     shop_id: 147000001,
     code: 3,
@@ -147,20 +148,45 @@ describe('shopeePushHint', () => {
     data: { ordersn: '261201000A1B2C', status: 'PROCESSED', update_time: 1764580100, items: [] },
   };
 
-  it('names the order, its status and time, which together are the event', () => {
-    expect(shopeePushHint(push)).toEqual({
+  it('names the shop, order, status and time, which together are the event', () => {
+    expect(shopeeWebhookEvent(push)).toEqual({
       shopId: '147000001',
-      eventId: '261201000A1B2C:PROCESSED:1764580100',
-      externalOrderId: '261201000A1B2C',
-      marketplaceStatus: 'PROCESSED',
-      status: 'confirmed',
-      updatedAt: new Date(1764580100 * 1000),
+      eventId: '147000001:261201000A1B2C:PROCESSED:1764580100',
+      change: {
+        externalOrderId: '261201000A1B2C',
+        status: 'confirmed',
+        updatedAt: new Date(1764580100 * 1000),
+      },
     });
   });
 
-  it('refuses other push codes and order_sn in place of ordersn', () => {
-    expect(() => shopeePushHint({ ...push, code: 4 })).toThrow(UnreadableOrder);
+  it('reads an IN_CANCEL push as a hint of its own, which the adapter’s reads then leave out', () => {
+    const event = shopeeWebhookEvent({ ...push, data: { ...push.data, status: 'IN_CANCEL' } });
+    expect(event.eventId).toBe('147000001:261201000A1B2C:IN_CANCEL:1764580100');
+    expect(event.change.status).toBe('pending');
+  });
+
+  it('refuses other push codes, unknown statuses and order_sn in place of ordersn', () => {
+    expect(() => shopeeWebhookEvent({ ...push, code: 4 })).toThrow(UnreadableOrder);
+    expect(() => shopeeWebhookEvent({ ...push, data: { ...push.data, status: 'LOST' } })).toThrow(
+      UnreadableOrder,
+    );
     const { ordersn, ...rest } = push.data;
-    expect(() => shopeePushHint({ ...push, data: { ...rest, order_sn: ordersn } })).toThrow(UnreadableOrder);
+    expect(() => shopeeWebhookEvent({ ...push, data: { ...rest, order_sn: ordersn } })).toThrow(
+      UnreadableOrder,
+    );
+  });
+});
+
+describe('shopeeCancelReason', () => {
+  it("sends Shopee's words for stock and the buyer, and refuses a seller's own cancel as permanent", () => {
+    expect(shopeeCancelReason('out_of_stock')).toBe('OUT_OF_STOCK');
+    expect(shopeeCancelReason('buyer_request')).toBe('CUSTOMER_REQUEST');
+    expect(() => shopeeCancelReason('seller_request')).toThrow(
+      expect.objectContaining({
+        kind: 'permanent',
+        options: expect.objectContaining({ code: 'cancel_reason_unsupported' }),
+      }),
+    );
   });
 });

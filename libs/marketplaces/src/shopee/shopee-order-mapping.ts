@@ -9,7 +9,14 @@ import {
   unixSecondsField,
   UnreadableOrder,
 } from '../order-support';
-import { CancelReason, MarketplaceOrder, MarketplaceOrderLine, OrderStatus } from '../port';
+import {
+  CancelReason,
+  MarketplaceError,
+  MarketplaceOrder,
+  MarketplaceOrderLine,
+  OrderStatus,
+  WebhookEvent,
+} from '../port';
 import { shopeeVariantId } from './shopee-mapping';
 
 /** docs/marketplace-shopee.md: order windows of at most 15 days, pages of 100, detail batches of 50. */
@@ -42,14 +49,28 @@ export function shopeeOrderStatus(word: unknown): OrderStatus | 'unchanged' {
 }
 
 /**
- * Shopee's cancel_reason for ours. Shopee has no reason for a seller's own decision: null, and the
- * adapter refuses such a cancel rather than blame the buyer.
+ * Shopee's cancel_reason for ours. Shopee offers a seller no reason for its own decision (its
+ * reasons are stock, the buyer's request, an undeliverable area and cash on delivery): none is
+ * sent in its place, which would tell the buyer something untrue.
  */
 export const SHOPEE_CANCEL_REASONS: Readonly<Record<CancelReason, string | null>> = {
   out_of_stock: 'OUT_OF_STOCK',
   buyer_request: 'CUSTOMER_REQUEST',
   seller_request: null,
 };
+
+/** The cancel_reason for ours, or a permanent refusal (`cancel_reason_unsupported`) when Shopee has none. */
+export function shopeeCancelReason(reason: CancelReason): string {
+  const word = SHOPEE_CANCEL_REASONS[reason];
+  if (word === null) {
+    throw new MarketplaceError(
+      'permanent',
+      `shopee: Shopee has no cancel reason for "${reason}"; cancel it as out of stock or at the buyer's request`,
+      { code: 'cancel_reason_unsupported', marketplace: 'shopee' },
+    );
+  }
+  return word;
+}
 
 /**
  * The get_order_list windows that cover [since, now]: Shopee refuses a window over 15 days, so a
@@ -136,22 +157,23 @@ export function shopeeOrder(raw: unknown, heldStatus: OrderStatus = 'pending'): 
 }
 
 /**
- * What an order push `{shop_id, code: 3, timestamp, data: {ordersn, status, update_time}}` says.
- * It has no event id: the order, its status and the update time together are the event. The push
- * is a hint; the order is read with get_order_detail before anything is imported.
+ * A push `{shop_id, code: 3, timestamp, data: {ordersn, status, update_time}}` as the port's event.
+ * It has no event id: the shop, the order, its status and the update time together are the event
+ * (a redelivery repeats all four). The status is only what the push claims; the order is read with
+ * get_order_detail before anything is imported. IN_CANCEL (a buyer's request the seller may still
+ * refuse) is stored like any push but reads as `pending`: Shopee lets a buyer ask only before
+ * shipping, and the adapter's reads leave an IN_CANCEL order out, so its push changes nothing.
  */
-export function shopeePushHint(body: Record<string, unknown>) {
+export function shopeeWebhookEvent(body: Record<string, unknown>): WebhookEvent {
   if (body.code !== 3) throw new UnreadableOrder(`not an order status push (code ${String(body.code)})`);
   const data = recordField(body, 'data');
   const externalOrderId = idField(data, 'ordersn');
   const updatedAt = unixSecondsField(data, 'update_time');
   const status = shopeeOrderStatus(data.status);
+  const shopId = idField(body, 'shop_id');
   return {
-    shopId: idField(body, 'shop_id'),
-    eventId: `${externalOrderId}:${String(data.status)}:${updatedAt.getTime() / 1000}`,
-    externalOrderId,
-    marketplaceStatus: String(data.status),
-    status,
-    updatedAt,
+    shopId,
+    eventId: `${shopId}:${externalOrderId}:${String(data.status)}:${updatedAt.getTime() / 1000}`,
+    change: { externalOrderId, status: status === 'unchanged' ? 'pending' : status, updatedAt },
   };
 }
