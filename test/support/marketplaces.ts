@@ -1,5 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { startSandbox, type Sandbox } from '../../apps/marketplace-sandbox/src/sandbox';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../../apps/marketplace-sandbox/src/sandbox';
 import type { RunningApi } from './api';
 
 /** The first three styles, which most suites exercise (their checks were written for them). */
@@ -17,10 +17,11 @@ const NUMBERED_SHOPS: AnyMarketplace[] = ['shopee', 'tiktok', 'lazada'];
  * started after them (startApi, startWorker, spawnWorker) may call them; `sandbox.origins` is the
  * same list for a process given its environment explicitly.
  */
-export async function startMarketplaces(): Promise<Sandbox> {
+export async function startMarketplaces(settings?: SandboxOptions['settings']): Promise<Sandbox> {
   const sandbox = await startSandbox({
     host: '127.0.0.1',
     ports: { sendo: 0, voso: 0, postmart: 0, shopee: 0, tiktok: 0, lazada: 0 },
+    settings,
   });
   allowOrigins(sandbox.origins);
   return sandbox;

@@ -1,20 +1,29 @@
 import pino, { Logger } from 'pino';
 import { Marketplace } from './shared/marketplace';
-import { createLazadaServer } from './lazada/lazada-server';
-import { createShopeeServer } from './shopee/shopee-server';
+import { createLazadaServer, type LazadaSettings } from './lazada/lazada-server';
+import { createShopeeServer, type ShopeeSettings } from './shopee/shopee-server';
 import { createPostmartServer } from './postmart/postmart-server';
 import { createSendoServer } from './sendo/sendo-server';
 import { createTiktokServer } from './tiktok/tiktok-server';
+import type { TiktokSettings } from './tiktok/tiktok-settings';
 import { createVosoServer } from './voso/voso-server';
 
 export type MarketplaceName = 'sendo' | 'voso' | 'postmart' | 'shopee' | 'tiktok' | 'lazada';
-
 
 export interface SandboxOptions {
   host?: string;
   /** 0 = an ephemeral port (tests); defaults 4101 to 4106. */
   ports?: Partial<Record<MarketplaceName, number>>;
   logger?: Logger;
+  /**
+   * The app-based styles' own settings (limits, lifetimes, retry schedules), for tests that need a
+   * shorter wait than the marketplace's (e.g. Shopee's push retries after 1, 5 and 15 minutes).
+   */
+  settings?: {
+    shopee?: Partial<ShopeeSettings>;
+    tiktok?: Partial<TiktokSettings>;
+    lazada?: Partial<LazadaSettings>;
+  };
   /** Used when no logger is given; default "silent". */
   logLevel?: string;
 }
@@ -49,9 +58,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     sendo: createSendoServer(logger),
     voso: createVosoServer(logger),
     postmart: createPostmartServer(logger),
-    shopee: createShopeeServer(logger),
-    tiktok: createTiktokServer(logger),
-    lazada: createLazadaServer(logger),
+    shopee: createShopeeServer(logger, options.settings?.shopee),
+    tiktok: createTiktokServer(logger, options.settings?.tiktok),
+    lazada: createLazadaServer(logger, options.settings?.lazada),
   };
   const names = Object.keys(marketplaces) as MarketplaceName[];
   const urls = {} as Record<MarketplaceName, string>;

@@ -40,6 +40,7 @@ import {
   SHOPEE_MAX_IMAGES,
   SHOPEE_THROTTLE_WAIT_MS,
   shopeeAddItemBody,
+  shopeeDescription,
   shopeeEntryFailures,
   shopeeFailure,
   shopeeGrant,
@@ -783,7 +784,7 @@ function fieldsShopeeKeeps(
 ): string[] {
   const differ: string[] = [];
   if (item.item_name !== listingTitle(content.name, content.ocopStars)) differ.push('title');
-  if (item.description !== content.description) differ.push('description');
+  if (item.description !== shopeeDescription(content)) differ.push('description');
   if (item.category_id !== categoryId) differ.push('category');
   const heaviest = Math.max(...content.variants.map((variant) => variant.weightGrams));
   if (typeof item.weight === 'number' && item.weight !== shopeeWeightKg(heaviest)) differ.push('weight');

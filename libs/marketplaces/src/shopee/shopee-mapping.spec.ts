@@ -100,6 +100,12 @@ describe('shopeeAddItemBody and shopeeTierVariationBody', () => {
     });
   });
 
+  it('describes a product the seller has not described by its title, as Shopee takes no empty description', () => {
+    const bare = { ...content([variant('TRA-500', 120_000, 500, 40)]), description: ' ' };
+    const body = shopeeAddItemBody(bare, 1, ['img'], [1], parcel);
+    expect(body.description).toBe(body.item_name);
+  });
+
   it('gives an item with variants the cheapest price and the heaviest weight, its models the rest', () => {
     const sizes = content([variant('BUN-200', 30_000, 200, 10), variant('BUN-1000', 100_000, 1000, 3)]);
     const body = shopeeAddItemBody(sizes, 1, ['img'], [1], parcel);

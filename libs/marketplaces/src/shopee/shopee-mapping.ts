@@ -67,6 +67,11 @@ export function checkShopeeContent(content: ListingContent): void {
  * of a publish whose answer was lost is refused at add_item, naming the item that holds the SKU,
  * before a second item exists (the models take their own SKUs, the first included).
  */
+/** Shopee refuses an empty description: a product the seller has not described is described by its title. */
+export function shopeeDescription(content: ListingContent): string {
+  return content.description.trim() || listingTitle(content.name, content.ocopStars);
+}
+
 export function shopeeAddItemBody(
   content: ListingContent,
   categoryId: number,
@@ -77,7 +82,7 @@ export function shopeeAddItemBody(
   const single = content.variants.length === 1 ? content.variants[0] : undefined;
   return {
     item_name: listingTitle(content.name, content.ocopStars),
-    description: content.description,
+    description: shopeeDescription(content),
     original_price: Math.min(...content.variants.map((variant) => vnd(variant.priceVnd))),
     weight: shopeeWeightKg(Math.max(...content.variants.map((variant) => variant.weightGrams))),
     dimension: shopeeDimension(parcel),
