@@ -450,8 +450,15 @@ describe('the report pages in headless Chromium', () => {
     await shown(page, 'sync');
     const charts = await drawnCharts(page);
     const health = await get('/v1/operations/sync-health', api.adminKey);
-    expect(charts.syncListings.labels).toEqual(['Sendo', 'Voso', 'Postmart']);
-    expect(series(charts.syncListings, 'Lỗi (error)')).toEqual([1, 0, 0]);
+    expect(charts.syncListings.labels).toEqual([
+      'Sendo',
+      'Voso',
+      'Postmart',
+      'Shopee',
+      'TikTok Shop',
+      'Lazada',
+    ]);
+    expect(series(charts.syncListings, 'Lỗi (error)')).toEqual([1, 0, 0, 0, 0, 0]);
     expect(series(charts.syncListings, 'Đã đồng bộ (synced)')).toEqual(
       health.marketplaces.map((m: { counts: { synced: number } }) => m.counts.synced),
     );

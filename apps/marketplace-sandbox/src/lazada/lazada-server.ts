@@ -557,7 +557,7 @@ export function createLazadaServer(logger: Logger, overrides: Partial<LazadaSett
       access_token: accessToken,
       refresh_token: refreshToken,
       expires_in: ttl,
-      refresh_expires_in: Math.max(0, Math.floor((refreshExpiresAt - nowMs) / 1000)),
+      refresh_expires_in: Math.max(0, Math.round((refreshExpiresAt - nowMs) / 1000)),
       country: 'vn',
       [listName]: [
         { country: 'vn', seller_id: shop.shopId, user_id: shop.shopId, short_code: `VN${shop.shopId}` },
