@@ -756,7 +756,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * A marketplace pushes an order event (sendo, voso, postmart); authenticated by its signature only
+         * A marketplace pushes an order event (sendo, voso, postmart, shopee, tiktok, lazada); authenticated by its signature only
          * @description The body and signature headers are each marketplace’s own (docs/marketplaces.md, "Webhooks"). No API key: the signature over the exact bytes, with the shop’s webhookSecret, is the authentication.
          */
         post: operations["Webhooks_receive"];
