@@ -66,7 +66,7 @@ function printWelcome(
    Health, metrics  ${base}/health  ${base}/metrics
    Web app          ${base}/app/  (sign in with one of the sign-ins below)
    Queue dashboard  ${base}/admin/queues  (any user name, the admin key as password)
-   Sandbox          Sendo ${env.SANDBOX_HOST}:${env.SANDBOX_SENDO_PORT} · Voso ${env.SANDBOX_HOST}:${env.SANDBOX_VOSO_PORT} · Postmart ${env.SANDBOX_HOST}:${env.SANDBOX_POSTMART_PORT}
+   Sandbox          Sendo ${env.SANDBOX_HOST}:${env.SANDBOX_SENDO_PORT} · Voso :${env.SANDBOX_VOSO_PORT} · Postmart :${env.SANDBOX_POSTMART_PORT} · Shopee :${env.SANDBOX_SHOPEE_PORT} · TikTok Shop :${env.SANDBOX_TIKTOK_PORT} · Lazada :${env.SANDBOX_LAZADA_PORT}
    Admin key        ${env.ADMIN_API_KEY}${madeSecrets.length ? `\n   (generated ${madeSecrets.join(', ')} and saved them in .env)` : ''}
 ${
   signIns.length
