@@ -11,6 +11,8 @@ export const BENCH_ENV: Record<string, string> = {
   CREDENTIALS_KEY: Buffer.alloc(32, 9).toString('base64'),
   LOG_LEVEL: 'warn',
   WORKER_METRICS_PORT: '0',
+  // product photos come from the local sandbox (/_sandbox/images), on loopback
+  IMAGE_FETCH_ALLOW_PRIVATE: 'true',
   // the benchmarks measure throughput, not the limits
   API_RATE_LIMIT_PER_MINUTE: '100000000',
   WEBHOOK_RATE_LIMIT_PER_MINUTE: '100000000',

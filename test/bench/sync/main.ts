@@ -141,8 +141,17 @@ async function setShopLimits(sandbox: Sandbox, shops: Shops, limit: (m: AnyMarke
   }
 }
 
-/** `count` one-SKU products and a listing of each on every connected shop, through the API. */
-async function catalogue(api: RunningApi, coop: Coop, shops: Shops, count: number): Promise<Sku[]> {
+/**
+ * `count` one-SKU products, each with its own photo (served by the sandbox: Shopee, TikTok Shop and
+ * Lazada list nothing without one), and a listing of each on every connected shop, through the API.
+ */
+async function catalogue(
+  api: RunningApi,
+  coop: Coop,
+  shops: Shops,
+  count: number,
+  photos: string,
+): Promise<Sku[]> {
   const skus: Sku[] = new Array(count);
   await pool(count, 8, async (i) => {
     const code = uniqueCode('BENCH');
@@ -152,6 +161,7 @@ async function catalogue(api: RunningApi, coop: Coop, shops: Shops, count: numbe
         cooperativeId: coop.id,
         name: `Chè Tân Cương ${i}`,
         category: 'tea',
+        imageUrls: [`${photos}/_sandbox/images/${code}.png`],
         skus: [{ code, name: 'Hộp 100g', priceVnd: 120000, weightGrams: 100, onHand: 10 }],
       },
     });
@@ -223,7 +233,7 @@ async function main() {
     const shops = await connectAll(api, sandbox, coop, { marketplaces: MARKETPLACE_NAMES });
     await setShopLimits(sandbox, shops, (m) => SHOP_LIMITS[m]);
     let mark = Date.now();
-    const skus = await catalogue(api, coop, shops, PRODUCTS);
+    const skus = await catalogue(api, coop, shops, PRODUCTS, sandbox.urls.voso);
     log(
       `setup: ${PRODUCTS} products, ${PRODUCTS * SHOPS} listings created in ${seconds(Date.now() - mark)} s (worker stopped)`,
     );
@@ -467,7 +477,7 @@ async function workerMemory(api: RunningApi, sandbox: Sandbox): Promise<Record<s
     const memoryCoop = await newCooperative(api);
     const memoryShop = await connectAll(api, sandbox, memoryCoop, { marketplaces: MARKETPLACE_NAMES });
     await setShopLimits(sandbox, memoryShop, () => 0);
-    await catalogue(api, memoryCoop, memoryShop, perCoop);
+    await catalogue(api, memoryCoop, memoryShop, perCoop, sandbox.urls.voso);
     memoryShops.push(memoryShop);
   }
   const memoryListings = perCoop * SHOPS * coopCount;
