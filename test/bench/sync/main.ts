@@ -224,7 +224,7 @@ async function main() {
       return;
     }
     log(
-      `sizes: ${PRODUCTS} products x 3 marketplaces, ${STOCK_CHANGES} stock changes every ${STOCK_INTERVAL_MS} ms, ` +
+      `sizes: ${PRODUCTS} products x ${SHOPS} marketplaces, ${STOCK_CHANGES} stock changes every ${STOCK_INTERVAL_MS} ms, ` +
         `${BURST_SKUS}-SKU burst, ${MEMORY_LISTINGS} listings for memory`,
     );
 
