@@ -1,4 +1,4 @@
-import { imageKind, privateAddress } from './image-files';
+import { imageKind, privateAddress, redirectRefused } from './image-files';
 
 describe('privateAddress', () => {
   it.each([
@@ -41,5 +41,19 @@ describe('imageKind', () => {
     expect(imageKind(Buffer.from('<html>not a photo</html>'))).toBeNull();
     expect(imageKind(Buffer.from('GIF89a'))).toBeNull();
     expect(imageKind(Buffer.alloc(0))).toBeNull();
+  });
+});
+
+describe('redirectRefused', () => {
+  it('refuses a redirect to a private address written as such, which no lookup would judge', () => {
+    expect(redirectRefused('169.254.169.254', false)).toBe(true);
+    expect(redirectRefused('[::1]', false)).toBe(true);
+    expect(redirectRefused('10.0.0.7', false)).toBe(true);
+  });
+
+  it('leaves names to the lookup, public addresses through, and everything when allowed', () => {
+    expect(redirectRefused('cdn.example.vn', false)).toBe(false);
+    expect(redirectRefused('8.8.8.8', false)).toBe(false);
+    expect(redirectRefused('169.254.169.254', true)).toBe(false);
   });
 });

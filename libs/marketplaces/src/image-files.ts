@@ -67,6 +67,15 @@ export function privateAddress(address: string): boolean {
   return true;
 }
 
+/**
+ * Whether a redirect may not be followed to `hostname`: an IP literal on a private address (a
+ * name is judged by the lookup when the redirect connects).
+ */
+export function redirectRefused(hostname: string, allowPrivate: boolean): boolean {
+  const literal = hostname.replace(/^\[|\]$/g, '');
+  return !allowPrivate && isIP(literal) !== 0 && privateAddress(literal);
+}
+
 /** The kind of image the bytes are, read from their first bytes (not from what the server says). */
 export function imageKind(bytes: Buffer): 'image/jpeg' | 'image/png' | 'image/webp' | null {
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
@@ -130,6 +139,12 @@ export function fetchImageFiles(limits: ImageFetchLimits): ImageFiles {
         maxContentLength: limits.maxBytes,
         signal: deadline,
         lookup,
+        // a redirect to an address written as such connects without a lookup: judge it here
+        beforeRedirect: (options: { hostname?: string }) => {
+          if (redirectRefused(options.hostname ?? '', limits.allowPrivate)) {
+            throw Object.assign(new Error('a redirect to a private address'), { code: 'EPRIVATE' });
+          }
+        },
         validateStatus: () => true,
         headers: { accept: 'image/jpeg, image/png, image/webp' },
         proxy: false,
