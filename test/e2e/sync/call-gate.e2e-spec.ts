@@ -63,6 +63,35 @@ describe('RedisCallGate (real Redis)', () => {
     expect(times[5] - times[0]).toBeGreaterThan(5 * interval - interval * PACE_TOLERANCE - 25);
   });
 
+  it('asks Redis about once per admitted call however many callers of a shop wait, and forgets the queue after', async () => {
+    const gates = [new RedisCallGate(redis), new RedisCallGate(other)];
+    const access = shop();
+    await redis.set(`ocop:rate-limit:{${access.connectionId}}`, '20', 'EX', 60);
+    let asked = 0;
+    type Scripts = { ocopPace: (...args: unknown[]) => Promise<unknown> };
+    const clients = [redis, other] as unknown as Scripts[];
+    const real = clients.map((client) => client.ocopPace);
+    clients.forEach((client, i) => {
+      client.ocopPace = (...args) => {
+        asked += 1;
+        return real[i].apply(client, args);
+      };
+    });
+    try {
+      const callers = 40;
+      const times = await admissions(gates, access, callers);
+      expect(times).toHaveLength(callers);
+      // each process's first caller in line asks, is told when, waits and asks again: about two
+      // asks a call (two processes racing for a slot add a few); every caller asking for every
+      // slot would be about callers² / 4 = 400
+      expect(asked).toBeLessThanOrEqual(callers * 3);
+      const queues = (gate: RedisCallGate) => (gate as unknown as { queues: Map<string, unknown> }).queues;
+      expect(gates.map((gate) => queues(gate).size)).toEqual([0, 0]);
+    } finally {
+      clients.forEach((client, i) => (client.ocopPace = real[i]));
+    }
+  });
+
   it('paces each process alone while Redis is away', async () => {
     const away = new Redis({
       port: 1,
