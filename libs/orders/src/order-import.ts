@@ -63,26 +63,24 @@ export class OrderImport {
     private readonly events: EventBus,
   ) {}
 
-  async import(
-    source: OrderSource,
-    incoming: MarketplaceOrder,
-    via: ImportSource,
-    within?: EntityManager,
-  ): Promise<ImportResult> {
-    const [result] = await this.importMany(source, [incoming], via, within);
+  async import(source: OrderSource, incoming: MarketplaceOrder, via: ImportSource): Promise<ImportResult> {
+    const [result] = await this.importMany(source, [incoming], via);
     return result;
   }
 
   /**
-   * Imports a batch of one connection's orders in one transaction (the caller's, if given) and
-   * answers a result per order given. An order named twice is imported once, in its newest state.
-   * Any failure rolls the whole batch back: the caller decides whether to try its orders one by one.
+   * Imports a batch of one connection's orders in one transaction of its own, with `alongside`
+   * (what else the import settles, e.g. the inbox rows) in it, and answers a result per order
+   * given. An order named twice is imported once, in its newest state. Any failure rolls the whole
+   * batch back: the caller decides whether to try its orders one by one. The lines' SKUs are looked
+   * up before the transaction opens: looked up inside it, each batch held one pooled connection
+   * while it waited for a second, and as many batches as the pool has connections stalled them all.
    */
   async importMany(
     source: OrderSource,
     given: MarketplaceOrder[],
     via: ImportSource,
-    within?: EntityManager,
+    alongside?: (manager: EntityManager) => Promise<void>,
   ): Promise<ImportResult[]> {
     const newest = new Map<string, MarketplaceOrder>();
     for (const order of given) {
@@ -213,8 +211,9 @@ export class OrderImport {
           ),
         );
       }
+      await alongside?.(manager);
       return given.map((order) => outcome.get(order.externalOrderId) as ImportResult);
-    }, within);
+    });
     for (const result of new Set(results)) {
       ordersImported.inc({ marketplace: source.marketplace, source: via, outcome: result.outcome });
     }

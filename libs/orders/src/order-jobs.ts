@@ -7,7 +7,6 @@ import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { MarketplaceError, type MarketplaceOrder, type OrderHint, type ShopAccess } from '@ocop/marketplaces';
 import { CONNECTION_JOB_CONCURRENCY, QUEUES, RecurringJobs } from '@ocop/jobs';
 import { importJobConcurrency, yieldsSlotIfOthersWait } from './import-slots';
-import { Transactions } from '@ocop/database';
 import { DeadWebhooks } from './dead-webhooks';
 import { OrderActions } from './order-actions';
 import { OrderImport, type ImportResult, type ImportSource, type OrderSource } from './order-import';
@@ -68,7 +67,6 @@ export class OrderIntake {
     private readonly actions: OrderActions,
     private readonly reads: OrderReads,
     private readonly inbox: WebhookInboxStore,
-    private readonly transactions: Transactions,
   ) {}
 
   async source(connectionId: string): Promise<IntakeContext> {
@@ -145,11 +143,12 @@ export class OrderIntake {
   ): Promise<{ order: MarketplaceOrder; error: unknown }[]> {
     if (orders.length === 0) return [];
     const attempt = async (batch: MarketplaceOrder[]) => {
-      const results = await this.transactions.run(async (manager) => {
-        const imported = await this.imports.importMany(context.source, batch, via, manager);
-        await alongside?.(manager, batch);
-        return imported;
-      });
+      const results = await this.imports.importMany(
+        context.source,
+        batch,
+        via,
+        alongside && ((manager) => alongside(manager, batch)),
+      );
       for (const result of new Set(results)) await this.confirmIfAsked(context, result);
     };
     try {
