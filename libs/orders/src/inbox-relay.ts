@@ -6,10 +6,12 @@ import { QUEUES } from '@ocop/jobs';
 import { WebhookInboxStore, type ClaimedInboxEntry } from './webhook-inbox.repository';
 
 /** With IMPORT_BATCH_SIZE=1 each stored webhook has a job of its own, named after the row. */
-export const inboxJobId = (inboxId: string) => `inbox-${inboxId}`;
+const ROW_JOB_PREFIX = 'inbox-';
+export const inboxJobId = (inboxId: string) => `${ROW_JOB_PREFIX}${inboxId}`;
 
 /** With batches, one job per connection takes its waiting rows, IMPORT_BATCH_SIZE at a time. */
-export const connectionImportJobId = (connectionId: string) => `import-${connectionId}`;
+const CONNECTION_JOB_PREFIX = 'import-';
+export const connectionImportJobId = (connectionId: string) => `${CONNECTION_JOB_PREFIX}${connectionId}`;
 
 /** An import job's data: one stored webhook (IMPORT_BATCH_SIZE=1), or a connection's waiting rows. */
 export type InboxImportJob = { inboxIds: string[] } | { connectionId: string };
@@ -85,13 +87,18 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
   async relay(): Promise<number> {
     let total = 0;
     for (;;) {
-      const rows = await this.inbox.claimDue({ firstCheckS: FIRST_CHECK_S, lastCheckS: LAST_CHECK_S }, BATCH);
+      // the rows name their job (importJobs' name) before it exists: a relay that dies in between
+      // leaves rows whose job is unknown, which their next check gives to a new one
+      const rows = await this.inbox.claimDue(
+        { firstCheckS: FIRST_CHECK_S, lastCheckS: LAST_CHECK_S },
+        BATCH,
+        this.batchSize === 1
+          ? { prefix: ROW_JOB_PREFIX, by: 'row' }
+          : { prefix: CONNECTION_JOB_PREFIX, by: 'connection' },
+      );
       if (rows.length === 0) return total;
       const lost = await this.withoutJob(rows.filter((row) => !row.fresh));
       const jobs = importJobs([...rows.filter((row) => row.fresh), ...lost], this.batchSize);
-      // the rows name their job before it exists: a relay that dies in between leaves rows whose
-      // job is unknown, which their next check gives to a new one
-      await this.inbox.assignJobs(jobs);
       await this.queue.addBulk(
         jobs.map((job) => ({
           name: 'import',

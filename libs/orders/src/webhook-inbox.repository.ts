@@ -116,36 +116,31 @@ export class WebhookInboxStore {
 
   /**
    * Claims up to `limit` rows that are due (unprocessed, not dead, their check time passed),
-   * skipping rows another relay holds, and sets each one's next check: as long as the row is old,
-   * within the backoff's bounds.
+   * skipping rows another relay holds, sets each one's next check (as long as the row is old,
+   * within the backoff's bounds) and names the job it is given to (`job`: a prefix and the row's
+   * or its connection's id) in the same write. Answers the job each row had before.
    */
-  async claimDue(backoff: RelayBackoff, limit: number): Promise<ClaimedInboxEntry[]> {
+  async claimDue(
+    backoff: RelayBackoff,
+    limit: number,
+    job: { prefix: string; by: 'row' | 'connection' },
+  ): Promise<ClaimedInboxEntry[]> {
     // a row never enqueued has enqueued_at NULL; the next check waits as long as the row is old
     const [rows]: [ClaimedInboxEntry[], number] = await this.dataSource.query(
       `WITH due AS (
-         SELECT id, enqueued_at IS NULL AS fresh FROM webhook_inbox
+         SELECT id, enqueued_at IS NULL AS fresh, import_job FROM webhook_inbox
          WHERE processed_at IS NULL AND dead_at IS NULL AND relay_at <= now()
          ORDER BY relay_at LIMIT $3
          FOR UPDATE SKIP LOCKED)
        UPDATE webhook_inbox w SET enqueued_at = now(),
          relay_at = now() + LEAST(GREATEST(now() - w.received_at, make_interval(secs => $1)),
-                                  make_interval(secs => $2))
+                                  make_interval(secs => $2)),
+         import_job = $4 || CASE WHEN $5 THEN w.id::text ELSE w.connection_id::text END
        FROM due WHERE w.id = due.id
-       RETURNING w.id, w.connection_id AS "connectionId", due.fresh, w.import_job AS "importJob"`,
-      [backoff.firstCheckS, backoff.lastCheckS, limit],
+       RETURNING w.id, w.connection_id AS "connectionId", due.fresh, due.import_job AS "importJob"`,
+      [backoff.firstCheckS, backoff.lastCheckS, limit, job.prefix, job.by === 'row'],
     );
     return rows;
-  }
-
-  /** Records which job each row was given to (the relay asks the queue about it on the row's next check). */
-  async assignJobs(jobs: { jobId: string; ids: string[] }[]): Promise<void> {
-    const rows = jobs.flatMap((job) => job.ids.map((id) => [id, job.jobId]));
-    if (rows.length === 0) return;
-    await this.dataSource.query(
-      `UPDATE webhook_inbox w SET import_job = v.job
-       FROM unnest($1::uuid[], $2::text[]) AS v(id, job) WHERE w.id = v.id`,
-      [rows.map(([id]) => id), rows.map(([, job]) => job)],
-    );
   }
 
   /** Those of these rows still waiting to be imported (not processed, not dead), oldest first. */
