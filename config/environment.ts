@@ -77,8 +77,10 @@ export const environmentSchema = z.object({
    * How many stored webhooks of one connection an import job takes at once: their orders are read
    * from the marketplace together and applied in one transaction. 1 imports one webhook per job,
    * each in its own transaction (the path before batching, kept for comparison and diagnosis).
+   * 500: a stored backlog over 75 shops imported at 773 events/s against 683 at 200 (bench:import,
+   * 1 Dec 2026); a quiet shop's batches are as small as what waits, whatever the size.
    */
-  IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(200),
+  IMPORT_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(500),
   /**
    * Stock pushes: while a connection's stock changes keep arriving less than this far apart, the
    * sync engine pushes only full batches and lets a partial one wait for the changes still coming

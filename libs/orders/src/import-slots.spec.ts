@@ -2,8 +2,8 @@ import { CONNECTION_JOB_CONCURRENCY } from '@ocop/jobs';
 import { importJobConcurrency, yieldsSlotIfOthersWait } from './import-slots';
 
 describe('importJobConcurrency', () => {
-  it('gives batched imports a slot per connection and one-row imports eight', () => {
-    expect(importJobConcurrency(200)).toBe(CONNECTION_JOB_CONCURRENCY);
+  it('gives batched imports a slot per connection like the other per-connection queues, one-row imports eight', () => {
+    expect(importJobConcurrency(500)).toBe(CONNECTION_JOB_CONCURRENCY);
     expect(importJobConcurrency(2)).toBe(CONNECTION_JOB_CONCURRENCY);
     expect(importJobConcurrency(1)).toBe(8);
   });

@@ -4,14 +4,18 @@ import { CONNECTION_JOB_CONCURRENCY } from '@ocop/jobs';
 const ONE_ROW_CONCURRENCY = 8;
 
 /**
- * How many import jobs one worker runs at once. A batched job is one connection's and spends most
- * of its time waiting on the marketplace (Sendo reads an order a call, paced to the shop's limit),
- * so it gets a slot per connection like the other per-connection queues: with 8 slots, the Sendo
- * shops of a burst held every one while the Voso and Postmart rows waited behind them. A one-row
- * job is a short transaction, and 8 of them already keep the database busy.
+ * Batched import jobs one worker runs at once: one connection's each, like the other
+ * per-connection queues. Such a job mostly waits on its marketplace and holds no database
+ * connection meanwhile, yet more slots are worse: at 48, bench:import's stored backlog over 75
+ * shops went 1.5x as fast, but at a steady 500 events/s the stock pushes that follow an order
+ * waited behind the imports (order-to-other-marketplaces p95 13 s against 2.8 s at 16,
+ * 1 Dec 2026), and a pushed figure is what stops the other marketplaces overselling.
  */
+const BATCHED_CONCURRENCY = CONNECTION_JOB_CONCURRENCY;
+
+/** How many import jobs one worker runs at once. */
 export function importJobConcurrency(batchSize: number): number {
-  return batchSize === 1 ? ONE_ROW_CONCURRENCY : CONNECTION_JOB_CONCURRENCY;
+  return batchSize === 1 ? ONE_ROW_CONCURRENCY : BATCHED_CONCURRENCY;
 }
 
 /**

@@ -9,7 +9,7 @@ import { spawnWorker, type WorkerProcess } from '../../support/worker-process';
 import { ordersOf, sellerOnAllThree, signedVosoWebhook, skuOf, vietnamIso, type Sandbox } from './support';
 
 /**
- * Issue 17's acceptance for the batched import (IMPORT_BATCH_SIZE 200, the default): thousands of
+ * Issue 17's acceptance for the batched import (IMPORT_BATCH_SIZE 500, the default): thousands of
  * stored webhooks imported in batches, with the same order named several times inside a batch,
  * statuses arriving out of order, the worker SIGKILLed in the middle and Redis flushed — and still
  * every order once, every effect once. The worker runs as its own process so it can be killed;
