@@ -7,9 +7,9 @@ const ONE_ROW_CONCURRENCY = 8;
  * Batched import jobs one worker runs at once: one connection's each, like the other
  * per-connection queues. Such a job mostly waits on its marketplace and holds no database
  * connection meanwhile, yet more slots are worse: at 48, bench:import's stored backlog over 75
- * shops went 1.5x as fast, but at a steady 500 events/s the stock pushes that follow an order
- * waited behind the imports (order-to-other-marketplaces p95 13 s against 2.8 s at 16,
- * 1 Dec 2026), and a pushed figure is what stops the other marketplaces overselling.
+ * shops imported 1,040 events/s against 773, but at a steady 500 events/s the stock pushes that
+ * follow an order waited behind the imports (order-to-other-marketplaces p95 13 s against 2.8 s
+ * at 16, 1 Dec 2026), and a pushed figure is what stops the other marketplaces overselling.
  */
 const BATCHED_CONCURRENCY = CONNECTION_JOB_CONCURRENCY;
 
