@@ -158,16 +158,20 @@ export class WebhookInboxStore {
    * dead, and not waiting out a failed attempt's retry time.
    */
   async waitingOf(connectionId: string, limit: number): Promise<WebhookInboxEntry[]> {
-    return this.dataSource.manager
-      .createQueryBuilder(WebhookInboxEntry, 'w')
-      .where('w.connection_id = :connectionId AND w.processed_at IS NULL AND w.dead_at IS NULL', {
-        connectionId,
-      })
-      .andWhere('(w.last_error IS NULL OR w.relay_at <= now())')
-      .orderBy('w.received_at', 'ASC')
-      .addOrderBy('w.id', 'ASC')
-      .limit(limit)
-      .getMany();
+    return (
+      this.dataSource.manager
+        .createQueryBuilder(WebhookInboxEntry, 'w')
+        .where('w.connection_id = :connectionId AND w.processed_at IS NULL AND w.dead_at IS NULL', {
+          connectionId,
+        })
+        // a failed row waits out its retry time unenqueued, and is taken again once the relay has
+        // claimed it (the claim also sets its next check, so relay_at cannot tell)
+        .andWhere('(w.last_error IS NULL OR w.enqueued_at IS NOT NULL)')
+        .orderBy('w.received_at', 'ASC')
+        .addOrderBy('w.id', 'ASC')
+        .limit(limit)
+        .getMany()
+    );
   }
 
   /** These rows are due for the relay's next look (their job was already running when they came). */
@@ -192,7 +196,7 @@ export class WebhookInboxStore {
   async recordFailure(manager: EntityManager, id: string, failure: InboxFailure): Promise<void> {
     await manager.query(
       `UPDATE webhook_inbox SET attempts = $2, last_error = $3, dead_at = CASE WHEN $4 THEN now() END,
-              relay_at = now() + make_interval(secs => $5)
+              relay_at = now() + make_interval(secs => $5), enqueued_at = NULL
        WHERE id = $1`,
       [id, failure.attempts, failure.message, failure.dead, failure.retryInS],
     );
