@@ -1,4 +1,4 @@
-import { imageKind, privateAddress, redirectRefused } from './image-files';
+import { errorCodes, imageKind, privateAddress, privateLiteral } from './image-files';
 
 describe('privateAddress', () => {
   it.each([
@@ -44,16 +44,40 @@ describe('imageKind', () => {
   });
 });
 
-describe('redirectRefused', () => {
+describe('privateLiteral', () => {
   it('refuses a redirect to a private address written as such, which no lookup would judge', () => {
-    expect(redirectRefused('169.254.169.254', false)).toBe(true);
-    expect(redirectRefused('[::1]', false)).toBe(true);
-    expect(redirectRefused('10.0.0.7', false)).toBe(true);
+    expect(privateLiteral('169.254.169.254', false)).toBe(true);
+    expect(privateLiteral('[::1]', false)).toBe(true);
+    expect(privateLiteral('10.0.0.7', false)).toBe(true);
   });
 
   it('leaves names to the lookup, public addresses through, and everything when allowed', () => {
-    expect(redirectRefused('cdn.example.vn', false)).toBe(false);
-    expect(redirectRefused('8.8.8.8', false)).toBe(false);
-    expect(redirectRefused('169.254.169.254', true)).toBe(false);
+    expect(privateLiteral('cdn.example.vn', false)).toBe(false);
+    expect(privateLiteral('8.8.8.8', false)).toBe(false);
+    expect(privateLiteral('169.254.169.254', true)).toBe(false);
+  });
+});
+
+describe('errorCodes', () => {
+  it('reads a refusal in a redirect hook two causes down, as axios and follow-redirects wrap it', () => {
+    const refusal = Object.assign(new Error('a redirect to a private address'), { code: 'EPRIVATE' });
+    const redirect = Object.assign(new Error('Redirected request failed'), {
+      code: 'ERR_FR_REDIRECTION_FAILURE',
+      cause: refusal,
+    });
+    const axiosError = Object.assign(new Error(redirect.message), { code: redirect.code, cause: redirect });
+    expect(errorCodes(axiosError)).toEqual([
+      'ERR_FR_REDIRECTION_FAILURE',
+      'ERR_FR_REDIRECTION_FAILURE',
+      'EPRIVATE',
+    ]);
+  });
+
+  it('reads nothing from what is not an error, and stops at a cause that loops', () => {
+    expect(errorCodes(undefined)).toEqual([]);
+    expect(errorCodes('ECONNRESET')).toEqual([]);
+    const looped: { code: string; cause?: unknown } = { code: 'ELOOP' };
+    looped.cause = looped;
+    expect(errorCodes(looped)).toHaveLength(5);
   });
 });

@@ -68,12 +68,26 @@ export function privateAddress(address: string): boolean {
 }
 
 /**
- * Whether a redirect may not be followed to `hostname`: an IP literal on a private address (a
- * name is judged by the lookup when the redirect connects).
+ * Whether `hostname` (a URL's or a redirect's) is refused as written: an IP literal on a private
+ * address. Such a connection makes no lookup; a name is judged by the lookup when it connects.
  */
-export function redirectRefused(hostname: string, allowPrivate: boolean): boolean {
+export function privateLiteral(hostname: string, allowPrivate: boolean): boolean {
   const literal = hostname.replace(/^\[|\]$/g, '');
   return !allowPrivate && isIP(literal) !== 0 && privateAddress(literal);
+}
+
+/**
+ * Every `code` along an error's causes: axios reports a refusal in a redirect's hook as its own
+ * redirect failure, with ours two causes down.
+ */
+export function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  for (let at = error, depth = 0; at && typeof at === 'object' && depth < 5; depth += 1) {
+    const { code, cause } = at as { code?: unknown; cause?: unknown };
+    if (typeof code === 'string') codes.push(code);
+    at = cause;
+  }
+  return codes;
 }
 
 /** The kind of image the bytes are, read from their first bytes (not from what the server says). */
@@ -126,8 +140,7 @@ export function fetchImageFiles(limits: ImageFetchLimits): ImageFiles {
     if (parsed.username || parsed.password)
       throw unavailable(url, 'a photo URL carries no password', 'permanent');
     // a literal address skips the lookup: judge it here
-    const literal = parsed.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(literal) && !limits.allowPrivate && privateAddress(literal)) {
+    if (privateLiteral(parsed.hostname, limits.allowPrivate)) {
       throw unavailable(url, 'it is on a private address', 'permanent');
     }
     const deadline = AbortSignal.timeout(limits.deadlineMs);
@@ -141,7 +154,7 @@ export function fetchImageFiles(limits: ImageFetchLimits): ImageFiles {
         lookup,
         // a redirect to an address written as such connects without a lookup: judge it here
         beforeRedirect: (options: { hostname?: string }) => {
-          if (redirectRefused(options.hostname ?? '', limits.allowPrivate)) {
+          if (privateLiteral(options.hostname ?? '', limits.allowPrivate)) {
             throw Object.assign(new Error('a redirect to a private address'), { code: 'EPRIVATE' });
           }
         },
@@ -150,8 +163,9 @@ export function fetchImageFiles(limits: ImageFetchLimits): ImageFiles {
         proxy: false,
       });
     } catch (error) {
-      const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code;
-      if (code === 'EPRIVATE') throw unavailable(url, 'it is on a private address', 'permanent');
+      const codes = errorCodes(error);
+      if (codes.includes('EPRIVATE')) throw unavailable(url, 'it is on a private address', 'permanent');
+      const code = codes[0];
       if (code === 'ERR_BAD_RESPONSE' || /maxContentLength/.test(String((error as Error).message))) {
         throw unavailable(url, `it is larger than ${limits.maxBytes} bytes`, 'permanent');
       }
