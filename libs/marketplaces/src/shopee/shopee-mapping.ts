@@ -59,6 +59,11 @@ export function checkShopeeContent(content: ListingContent): void {
     refuse('price_spread', `a variant may not cost more than ${SHOPEE_PRICE_RATIO} times the cheapest`);
 }
 
+/** Shopee refuses an empty description: a product the seller has not described is described by its title. */
+export function shopeeDescription(content: ListingContent): string {
+  return content.description.trim() || listingTitle(content.name, content.ocopStars);
+}
+
 /**
  * The add_item body. With one variant the item is that SKU (`item_sku`, its price and stock);
  * with several, init_tier_variation adds them as models afterwards and the item carries the
@@ -67,11 +72,6 @@ export function checkShopeeContent(content: ListingContent): void {
  * of a publish whose answer was lost is refused at add_item, naming the item that holds the SKU,
  * before a second item exists (the models take their own SKUs, the first included).
  */
-/** Shopee refuses an empty description: a product the seller has not described is described by its title. */
-export function shopeeDescription(content: ListingContent): string {
-  return content.description.trim() || listingTitle(content.name, content.ocopStars);
-}
-
 export function shopeeAddItemBody(
   content: ListingContent,
   categoryId: number,
