@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { RunningApi, startApi } from '../../support/api';
-import { newCooperative, uniqueCode } from '../../support/factories';
+import { newCooperative, newProduct, uniqueCode } from '../../support/factories';
 import { connectAll, listEverywhere, sandboxControl, startMarketplaces } from '../../support/marketplaces';
 import { eventually, startWorker } from '../../support/worker';
 
@@ -66,19 +66,14 @@ describe('app-based marketplaces under short tokens, errors and throttling', () 
     }[] = [];
     for (let i = 0; i < PRODUCTS; i++) {
       const code = uniqueCode('APP');
-      const created = await api.call('POST', '/v1/products', {
-        key: coop.key,
-        body: {
-          cooperativeId: coop.id,
-          name: `Chè búp Tân Cương lô ${i}`,
-          category: 'tea',
-          imageUrls: [`${sandbox.urls.voso}/_sandbox/images/${code}.png`],
-          skus: [{ code, name: 'Gói 100 g', priceVnd: 90_000 + i * 1000, weightGrams: 100, onHand: 10 + i }],
-        },
+      // refuses anything but 201
+      const created = await newProduct(api, coop, {
+        name: `Chè búp Tân Cương lô ${i}`,
+        imageUrls: [`${sandbox.urls.voso}/_sandbox/images/${code}.png`],
+        skus: [{ code, name: 'Gói 100 g', priceVnd: 90_000 + i * 1000, weightGrams: 100, onHand: 10 + i }],
       });
-      expect(created.status).toBe(201);
-      products.push(created.body);
-      await listEverywhere(api, coop, created.body.id, shops);
+      products.push(created);
+      await listEverywhere(api, coop, created.id, shops);
     }
 
     await eventually(async () => {
