@@ -260,6 +260,20 @@ export class ProductsService {
     );
   }
 
+  /**
+   * Each product's SKUs with what is available of them, in the order they were added: what a stock
+   * push needs of many products, in one query. Products without SKUs, or unknown, are absent.
+   */
+  async stockOf(productIds: string[]): Promise<Map<string, { code: string; available: number }[]>> {
+    const stock = new Map<string, { code: string; available: number }[]>();
+    if (productIds.length === 0) return stock;
+    for (const sku of await this.products.skusOfProducts([...new Set(productIds)])) {
+      const { code, available } = skuView(sku);
+      stock.set(sku.productId, [...(stock.get(sku.productId) ?? []), { code, available }]);
+    }
+    return stock;
+  }
+
   /** A cooperative's SKUs by code (codes are unique per cooperative); codes it lacks are absent. */
   async skusByCode(cooperativeId: string, codes: string[]): Promise<Map<string, Sku>> {
     if (codes.length === 0) return new Map();

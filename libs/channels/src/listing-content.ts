@@ -35,4 +35,24 @@ export class ListingContents {
       })),
     };
   }
+
+  /**
+   * What a stock push offers of each product's SKUs, for many products in one query: a run pushes
+   * the stock of a shop's lagging listings together, and one read per listing was a round trip each.
+   */
+  async stockOf(
+    productIds: string[],
+    stockBufferPercent: number,
+  ): Promise<Map<string, { skuCode: string; quantity: number }[]>> {
+    const stock = await this.products.stockOf(productIds);
+    return new Map(
+      [...stock].map(([productId, skus]) => [
+        productId,
+        skus.map((sku) => ({
+          skuCode: sku.code,
+          quantity: offeredQuantity(sku.available, stockBufferPercent),
+        })),
+      ]),
+    );
+  }
 }

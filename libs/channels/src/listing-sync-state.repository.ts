@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Listing } from './entities';
-import { stockRecord } from './stock-record';
+import { stockRecord, stockRecordOf } from './stock-record';
 
 /** What a publish or a full update left on the marketplace, to record on the listing. */
 export interface PushedListing {
@@ -117,22 +117,35 @@ export class ListingSyncState {
   }
 
   /**
-   * Records a stock push: `stock` holds the listing's figures, `pushedSkus` the SKUs the run sent.
-   * Recorded over the record the run read only (see stockRecord).
+   * Records a stock push of many listings in one statement: each one's `stock` holds its figures,
+   * `pushedSkus` the SKUs the run sent. Each is recorded over the record the run read only (see
+   * stockRecord), and only onto the marketplace listing it was pushed to (sameMarketplaceListing).
    */
   async markStockSynced(
-    listing: Pick<Listing, 'id' | 'externalId' | 'desiredVersion' | 'syncedStockVersion'>,
-    stock: Record<string, number>,
-    pushedSkus: string[],
+    pushes: {
+      listing: Pick<Listing, 'id' | 'externalId' | 'desiredVersion' | 'syncedStockVersion'>;
+      stock: Record<string, number>;
+      pushedSkus: string[];
+    }[],
   ): Promise<void> {
-    const parameters: unknown[] = [listing.id, listing.desiredVersion];
-    const record = stockRecord(listing, 'merge', stock, pushedSkus, parameters);
+    if (pushes.length === 0) return;
+    const rows = pushes.map(({ listing, stock, pushedSkus }) => ({
+      id: listing.id,
+      external_id: listing.externalId,
+      desired: listing.desiredVersion,
+      version: listing.syncedStockVersion,
+      figures: stock,
+      skus: pushedSkus,
+    }));
+    const record = stockRecordOf('merge', { version: 'v.version', figures: 'v.figures', skus: 'v.skus' });
     await this.dataSource.query(
       `UPDATE listings SET ${record}, status = 'synced',
-              synced_version = GREATEST(synced_version, $2), last_error = NULL, last_synced_at = now(),
+              synced_version = GREATEST(synced_version, v.desired), last_error = NULL, last_synced_at = now(),
               updated_at = now()
-       WHERE id = $1 AND ${sameMarketplaceListing(listing, parameters)}`,
-      parameters,
+       FROM jsonb_to_recordset($1::jsonb)
+         AS v(id uuid, external_id text, desired bigint, version bigint, figures jsonb, skus text[])
+       WHERE listings.id = v.id AND listings.external_id IS NOT DISTINCT FROM v.external_id`,
+      [JSON.stringify(rows)],
     );
   }
 

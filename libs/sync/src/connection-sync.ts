@@ -35,7 +35,13 @@ export const marketplaceCalls = singletonMetric(
 );
 
 const RUN_BUDGET_MS = 20_000;
-const GATHER_MS = 300;
+/**
+ * How long a change waits for others to ride its job. Every stock change pays it before the other
+ * marketplaces see it; at 300 ms it was a quarter of the time from an imported order to them, while
+ * a burst's changes gather anyway (the job id is taken until the job runs, and partialBatchToHold
+ * keeps a stock batch's tail for its settle window).
+ */
+const GATHER_MS = 100;
 const PAGE = 200;
 const PUBLISH_CONCURRENCY = 4;
 
@@ -314,16 +320,18 @@ export class ConnectionSyncProcessor extends WorkerHost {
 
   /** Stock-only changes of many listings, batched into as few marketplace calls as allowed. */
   private async pushStock(shop: ShopAccess, buffer: number, listings: Listing[]): Promise<ListingResult[]> {
-    const plans = await Promise.all(
-      listings.map(async (listing) => {
-        const content = await this.contents.of(listing.productId, buffer);
-        // A SKU added since publishing is a content change (a full update), not a stock push.
-        const changed = content.variants.filter(
-          (v) => listing.syncedStock[v.skuCode] !== v.quantity && listing.variantIds[v.skuCode] !== undefined,
-        );
-        return { listing, content, changed };
-      }),
+    const stock = await this.contents.stockOf(
+      listings.map((listing) => listing.productId),
+      buffer,
     );
+    const plans = listings.map((listing) => {
+      const variants = stock.get(listing.productId) ?? [];
+      // A SKU added since publishing is a content change (a full update), not a stock push.
+      const changed = variants.filter(
+        (v) => listing.syncedStock[v.skuCode] !== v.quantity && listing.variantIds[v.skuCode] !== undefined,
+      );
+      return { listing, variants, changed };
+    });
     const items: StockPush[] = plans.flatMap(({ listing, changed }) =>
       changed.map((v) => ({
         externalId: listing.externalId as string,
@@ -344,7 +352,8 @@ export class ConnectionSyncProcessor extends WorkerHost {
       }
     }
     const outcomes: ListingResult[] = [];
-    for (const { listing, content, changed } of plans) {
+    const synced: Parameters<ListingSyncState['markStockSynced']>[0] = [];
+    for (const { listing, variants, changed } of plans) {
       const mine = results.filter(
         (r) => r.externalId === listing.externalId && changed.some((v) => v.skuCode === r.skuCode),
       );
@@ -358,16 +367,17 @@ export class ConnectionSyncProcessor extends WorkerHost {
           listing,
           refused.error?.message ?? 'the marketplace refused the stock update',
         );
-        outcomes.push({ listing, ...done });
-        continue;
+      } else {
+        synced.push({
+          listing,
+          stock: Object.fromEntries(variants.map((v) => [v.skuCode, v.quantity])),
+          pushedSkus: changed.map((v) => v.skuCode),
+        });
       }
-      await this.state.markStockSynced(
-        listing,
-        Object.fromEntries(content.variants.map((v) => [v.skuCode, v.quantity])),
-        changed.map((v) => v.skuCode),
-      );
       outcomes.push({ listing, ...done });
     }
+    // one statement for the run's pushes: a round trip per listing held the job's slot for each
+    await this.state.markStockSynced(synced);
     return outcomes;
   }
 

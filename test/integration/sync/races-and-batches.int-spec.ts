@@ -140,6 +140,67 @@ describe('sync decisions: races, guards and batches, on the real database', () =
     );
   });
 
+  describe('one push of several listings, recorded in one statement', () => {
+    it.each(MARKETPLACES)(
+      '%s: each listing is recorded by its own read — the one whose record moved lags, the republished one is left alone',
+      async (marketplace) => {
+        const connectionId = await sync.connect(marketplace);
+        const made = await Promise.all(
+          ['kept', 'moved', 'republished'].map(async (name) => {
+            const product = await sync.newProduct([{ onHand: 9 }, { onHand: 4 }], `Chè ${name}`);
+            const [a, b] = product.skus;
+            const id = await sync.listSynced(product.productId, connectionId, { [a.code]: 9, [b.code]: 4 });
+            await sync.products.adjustStock(EVERYTHING, a.id, { delta: -3, reason: 'bán tại chợ' }, null);
+            return { id, product, a, b };
+          }),
+        );
+        const [kept, moved, republished] = made;
+        const before = await Promise.all(made.map(({ id }) => sync.listing(id)));
+        sync.fakes[marketplace].script(
+          connectionId,
+          'pushStock',
+          answers.meanwhile(async (call) => {
+            // one call carries all three
+            expect(call.op === 'pushStock' && call.items.map((item) => item.quantity)).toEqual([6, 6, 6]);
+            // an imported order: the marketplace moved its own held stock of this listing's SKU a
+            await sync.dataSource.transaction((m) =>
+              sync.versions.forgetHeldStock(m, connectionId, [moved.product.productId], [moved.a.code]),
+            );
+            // the marketplace lost this listing and it is to be published again
+            await sync.dataSource.query(`UPDATE listings SET external_id = NULL WHERE id = $1`, [
+              republished.id,
+            ]);
+          }),
+        );
+
+        await sync.run(connectionId);
+        const [keptAfter, movedAfter, republishedAfter] = await Promise.all(
+          made.map(({ id }) => sync.listing(id)),
+        );
+
+        expect(sync.fakes[marketplace].callsOf(connectionId).map((c) => c.op)).toEqual(['pushStock']);
+        // recorded: the figure pushed merged into the record, synced at the version read
+        expect(keptAfter).toMatchObject({
+          status: 'synced',
+          synced_stock: { [kept.a.code]: 6, [kept.b.code]: 4 },
+          synced_version: before[0].desired_version,
+          synced_stock_version: before[0].synced_stock_version + 1,
+          lagging: false,
+        });
+        // written meanwhile: the SKU pushed is forgotten, not recorded, and the listing lags
+        expect(movedAfter.synced_stock).toEqual({ [moved.b.code]: 4 });
+        expect(movedAfter.lagging).toBe(true);
+        // pushed to a marketplace listing it no longer has: nothing recorded, the id stays gone
+        expect(republishedAfter).toMatchObject({
+          external_id: null,
+          synced_stock: before[2].synced_stock,
+          synced_version: before[2].synced_version,
+          synced_stock_version: before[2].synced_stock_version,
+        });
+      },
+    );
+  });
+
   describe('a publish refused because the SKU already belongs to a product', () => {
     it.each([
       // the product named holds our SKU: the answer of an earlier publish was lost, so adopt it
