@@ -182,10 +182,14 @@ export class WebhookInboxStore {
     ]);
   }
 
-  /** The rows' orders were imported (in the caller's transaction): done, counting this attempt. */
+  /**
+   * The rows' orders were imported (in the caller's transaction): done, counting this attempt. The
+   * import marks them last, so the clock's time here is close to the commit that shows the orders;
+   * now() would be the transaction's start, a batch's import earlier.
+   */
   async markProcessed(manager: EntityManager, ids: string[]): Promise<void> {
     await manager.query(
-      `UPDATE webhook_inbox SET processed_at = now(), attempts = attempts + 1, last_error = NULL
+      `UPDATE webhook_inbox SET processed_at = clock_timestamp(), attempts = attempts + 1, last_error = NULL
        WHERE id = ANY($1::uuid[]) AND processed_at IS NULL`,
       [ids],
     );

@@ -23,9 +23,9 @@
  * How the figures are read:
  *  - webhook-to-order: per inbox row, webhook_inbox.received_at (stamped by the insert that
  *    acknowledged the webhook) to processed_at (stamped with the import: the batched path marks
- *    its rows processed in the import's own transaction, so now() there is that transaction's
- *    start and the figure reads up to one batch transaction early; it never counts a row
- *    processed whose order is not committed). Both are PostgreSQL's clock, read after the run.
+ *    its rows processed as the last statement of the import's own transaction, by the clock at that
+ *    statement, so the figure reads only the commit early; it never counts a row processed whose
+ *    order is not committed). Both are PostgreSQL's clock, read after the run.
  *  - order-to-stock: probe orders of one unit, a few at a time, on SKUs only probes order (so the
  *    figure the other marketplaces must hold is known), on the busy shops of the first
  *    cooperative. From the probe's inbox row processed_at (order imported) until the other two
