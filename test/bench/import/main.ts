@@ -15,7 +15,9 @@
  *    stored, then a new worker started: events/s from that worker's start to the last processed.
  *    This is the import's own pace, with nothing arriving: a worker back from a restart in a sale,
  *    or the demo's history. It has no probes (stock moves only once the worker is back).
- *  - steady: BENCH_IMPORT_RATE events/s for BENCH_IMPORT_SECONDS.
+ *  - steady: BENCH_IMPORT_RATE events/s for BENCH_IMPORT_SECONDS, placed every 100 ms whether or
+ *    not the last tick's calls were answered, as buyers do not wait (until 1 Dec 2026 a tick waited,
+ *    so a slow sandbox lowered the rate asked: "500/s" had placed 250-290).
  * Each runs twice in the same invocation: the worker as configured (batched import, its default
  * IMPORT_BATCH_SIZE or BENCH_IMPORT_BATCH_SIZE) and with IMPORT_BATCH_SIZE=1 (one inbox row per
  * job). The batched / one-row ratios of the burst's and the backlog's events/s are the figures.
@@ -35,6 +37,8 @@
  *  - worker peak RSS: VmHWM of the worker process (/proc), fresh for each phase, and the highest
  *    VmRSS sampled every 100 ms during the import, with how the peak splits into V8 heap, Buffers
  *    and the rest (test/bench/support/peak-rss.ts).
+ *  - CPU: the cores each part used over the import (/proc; the driver and its sandboxes share this
+ *    process), so a figure bounded by the machine's two cores shows as parts adding up to them.
  *  - marketplace calls per event: the sandboxes' call counters (control API left out) over the
  *    phase; the connector reads every pushed order back (a push is only a hint) and pushes stock,
  *    within its call gate's per-shop limit (libs/channels/src/call-gate.ts). From them, the most
@@ -64,6 +68,7 @@ import { CALLS_PER_SECOND } from '../../../libs/channels/src/call-gate';
 import { PACE_SHARE } from '../../../libs/channels/src/call-pacing';
 import { apiClient } from '../support/api-client';
 import { percentiles, sleep } from '../support/figures';
+import { cpuSecondsOf, cpuSecondsOfCommand, cpuShare, describeCpuShare } from '../support/cpu-share';
 import { describePeakRss, memoryProbeEnv, samplePeakRss } from '../support/peak-rss';
 import { spawnBenchApi, spawnBenchWorker, type BenchProcess } from '../support/processes';
 
@@ -311,6 +316,8 @@ interface PhaseResult {
   workerPeakRssMb: number;
   /** the peak and where it went, as printed */
   workerMemory: string;
+  /** cores each part used from the placing (the backlog: the worker's start) to the last import */
+  cpuCores: Record<string, number>;
 }
 
 /** The API and worker of the phase running, stopped if this driver is interrupted. */
@@ -422,6 +429,22 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       running.delete(worker);
     }
     const probing = startProbes(sandbox, probeShops, phase === 'backlog' ? [] : probeSkus);
+    // what each part of the machine spends on the events: a figure bounded by the two cores shows here
+    const cpuParts = () => {
+      const driver = process.cpuUsage();
+      const current = worker;
+      return cpuShare({
+        worker: () => cpuSecondsOf(current.child.pid),
+        API: () => cpuSecondsOf(processes[0].child.pid),
+        'driver and sandboxes': () => {
+          const used = process.cpuUsage(driver);
+          return (used.user + used.system) / 1e6;
+        },
+        PostgreSQL: () => cpuSecondsOfCommand('postgres'),
+        Redis: () => cpuSecondsOfCommand('redis-server'),
+      });
+    };
+    let cpu = cpuParts();
     const placingStart = Date.now();
     if (phase !== 'steady') {
       // every shop's share at once, in rounds of up to 500 events a shop so moves find orders
@@ -437,8 +460,12 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
         }),
       );
     } else {
-      // RATE events a second, placed every 100 ms over the shops in turn
+      // RATE events a second, placed every 100 ms over the shops in turn; a tick does not wait for
+      // the last one's calls (a slow answer would lower the rate asked, as buyers never do), but at
+      // most a second of ticks is left unanswered: this process's sandboxes answer the calls, and
+      // thousands of them open at once timed out. A placed rate below the asked one shows that.
       const ticks = STEADY_SECONDS * 10;
+      const inFlight: Promise<unknown>[] = [];
       let owed = 0;
       let next = 0;
       for (let tick = 0; tick < ticks; tick += 1) {
@@ -452,8 +479,12 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
           const shop = shops[next++ % shops.length];
           perShop.set(shop, (perShop.get(shop) ?? 0) + 1);
         }
-        await Promise.all([...perShop].map(([shop, count]) => placeEvents(shop, count, placed, seq)));
+        inFlight.push(
+          Promise.all([...perShop].map(([shop, count]) => placeEvents(shop, count, placed, seq))),
+        );
+        if (inFlight.length > 10) await inFlight[inFlight.length - 11];
       }
+      await Promise.all(inFlight);
     }
     const placingMs = Date.now() - placingStart;
     log(
@@ -476,6 +507,7 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       running.add(worker);
       processes.push(worker);
       sampler = samplePeakRss(worker, { probeFile: memoryProbe.file });
+      cpu = cpuParts();
       // the database's clock, as processed_at is
       workerStartedAt = Number((await db.query(`SELECT extract(epoch FROM now()) * 1000 AS at`)).rows[0].at);
     }
@@ -514,6 +546,7 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       }
       await sleep(200);
     }
+    const cpuUsed = cpu.stop();
     await probing.stop();
     // the probes still in flight when the events were done: let their rows be processed
     for (let i = 0; i < 100; i += 1) {
@@ -598,6 +631,7 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       dead: leftOver.rows[0].dead,
       workerPeakRssMb: memory.peakMb,
       workerMemory: describePeakRss(memory),
+      cpuCores: cpuUsed.cores,
     };
   } finally {
     for (const child of processes.reverse()) {
@@ -651,6 +685,7 @@ function printPhase(result: PhaseResult): void {
   log(
     `    worker ${result.workerMemory}   target < 300 MB; rows left unprocessed ${result.unprocessed}, dead ${result.dead}`,
   );
+  log(`    CPU, cores used: ${describeCpuShare(result.cpuCores)}`);
 }
 
 async function main(): Promise<void> {
