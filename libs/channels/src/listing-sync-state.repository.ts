@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Listing } from './entities';
-import { stockRecord, stockRecordOf } from './stock-record';
+import { stockRecord } from './stock-record';
 
 /** What a publish or a full update left on the marketplace, to record on the listing. */
 export interface PushedListing {
@@ -19,6 +19,9 @@ export interface PushedListing {
  * by the marketplace listing it pushed to (see `sameMarketplaceListing`) and, for stock, by the
  * record's version (see `stockRecord`).
  */
+/** Stock records written at once by one run: a few of the pool's connections, not all of them. */
+const RECORDS_AT_ONCE = 4;
+
 @Injectable()
 export class ListingSyncState {
   constructor(private readonly dataSource: DataSource) {}
@@ -117,9 +120,12 @@ export class ListingSyncState {
   }
 
   /**
-   * Records a stock push of many listings in one statement: each one's `stock` holds its figures,
-   * `pushedSkus` the SKUs the run sent. Each is recorded over the record the run read only (see
-   * stockRecord), and only onto the marketplace listing it was pushed to (sameMarketplaceListing).
+   * Records a stock push of many listings: each one's `stock` holds its figures, `pushedSkus` the
+   * SKUs the run sent; each recorded over the record the run read only (see stockRecord), and only
+   * onto the marketplace listing it was pushed to (sameMarketplaceListing). One statement per
+   * listing, a few at once: a statement over all of them held each row's lock until the last,
+   * and deadlocked with imports bumping the same listings in their products' order (bench:import,
+   * 1 Dec 2026).
    */
   async markStockSynced(
     pushes: {
@@ -128,25 +134,21 @@ export class ListingSyncState {
       pushedSkus: string[];
     }[],
   ): Promise<void> {
-    if (pushes.length === 0) return;
-    const rows = pushes.map(({ listing, stock, pushedSkus }) => ({
-      id: listing.id,
-      external_id: listing.externalId,
-      desired: listing.desiredVersion,
-      version: listing.syncedStockVersion,
-      figures: stock,
-      skus: pushedSkus,
-    }));
-    const record = stockRecordOf('merge', { version: 'v.version', figures: 'v.figures', skus: 'v.skus' });
-    await this.dataSource.query(
-      `UPDATE listings SET ${record}, status = 'synced',
-              synced_version = GREATEST(synced_version, v.desired), last_error = NULL, last_synced_at = now(),
-              updated_at = now()
-       FROM jsonb_to_recordset($1::jsonb)
-         AS v(id uuid, external_id text, desired bigint, version bigint, figures jsonb, skus text[])
-       WHERE listings.id = v.id AND listings.external_id IS NOT DISTINCT FROM v.external_id`,
-      [JSON.stringify(rows)],
-    );
+    for (let start = 0; start < pushes.length; start += RECORDS_AT_ONCE) {
+      await Promise.all(
+        pushes.slice(start, start + RECORDS_AT_ONCE).map(({ listing, stock, pushedSkus }) => {
+          const parameters: unknown[] = [listing.id, listing.desiredVersion];
+          const record = stockRecord(listing, 'merge', stock, pushedSkus, parameters);
+          return this.dataSource.query(
+            `UPDATE listings SET ${record}, status = 'synced',
+                    synced_version = GREATEST(synced_version, $2), last_error = NULL, last_synced_at = now(),
+                    updated_at = now()
+             WHERE id = $1 AND ${sameMarketplaceListing(listing, parameters)}`,
+            parameters,
+          );
+        }),
+      );
+    }
   }
 
   /** A failure worth retrying: noted on the listings, their publish claims released. */

@@ -18,25 +18,13 @@ export function stockRecord(
   parameters: unknown[],
 ): string {
   const at = (value: unknown) => `$${parameters.push(value)}`;
-  return stockRecordOf(mode, {
-    version: at(listing.syncedStockVersion),
-    figures: `${at(JSON.stringify(stock))}::jsonb`,
-    skus: `${at(pushed)}::text[]`,
-  });
-}
-
-/**
- * The same SET clause over SQL expressions of the version read, the figures (jsonb) and the SKUs
- * pushed (text[]): parameters, or the columns of a row set when many listings are recorded at once.
- */
-export function stockRecordOf(
-  mode: 'merge' | 'replace',
-  read: { version: string; figures: string; skus: string },
-): string {
-  const recorded = mode === 'merge' ? `synced_stock || ${read.figures}` : read.figures;
-  return `synced_stock = CASE WHEN synced_stock_version = ${read.version} THEN ${recorded}
-                              ELSE synced_stock - ${read.skus} END,
+  const version = at(listing.syncedStockVersion);
+  const figures = at(JSON.stringify(stock));
+  const skus = at(pushed);
+  const recorded = mode === 'merge' ? `synced_stock || ${figures}::jsonb` : `${figures}::jsonb`;
+  return `synced_stock = CASE WHEN synced_stock_version = ${version} THEN ${recorded}
+                              ELSE synced_stock - ${skus}::text[] END,
           desired_version = desired_version + CASE
-            WHEN synced_stock_version = ${read.version} OR cardinality(${read.skus}) = 0 THEN 0 ELSE 1 END,
+            WHEN synced_stock_version = ${version} OR cardinality(${skus}::text[]) = 0 THEN 0 ELSE 1 END,
           synced_stock_version = synced_stock_version + 1`;
 }

@@ -376,7 +376,7 @@ export class ConnectionSyncProcessor extends WorkerHost {
       }
       outcomes.push({ listing, ...done });
     }
-    // one statement for the run's pushes: a round trip per listing held the job's slot for each
+    // recorded a few at once: one round trip after another per listing held the job's slot for each
     await this.state.markStockSynced(synced);
     return outcomes;
   }

@@ -1,3 +1,4 @@
+import { ListingSyncState } from '@ocop/channels';
 import { EVERYTHING } from '@ocop/common';
 import { MarketplaceError, type Marketplace, type StockPushResult } from '@ocop/marketplaces';
 import { answers, type Call, type Sync, startSync } from './support';
@@ -199,6 +200,58 @@ describe('sync decisions: races, guards and batches, on the real database', () =
         });
       },
     );
+  });
+
+  describe('recording a push while an import bumps the same listings', () => {
+    it('each listing is recorded on its own: a row an import holds keeps no other from being recorded, and nothing deadlocks', async () => {
+      const connectionId = await sync.connect('voso');
+      const [first, second] = await Promise.all(
+        ['một', 'hai'].map(async (name) => {
+          const product = await sync.newProduct([{ onHand: 5 }], `Chè ${name}`);
+          const id = await sync.listSynced(product.productId, connectionId, { [product.skus[0].code]: 5 });
+          return { id, product, code: product.skus[0].code };
+        }),
+      );
+      const pushes = await Promise.all(
+        [first, second].map(async ({ id, code }) => {
+          const row = await sync.listing(id);
+          return {
+            listing: {
+              id,
+              externalId: row.external_id,
+              desiredVersion: row.desired_version,
+              syncedStockVersion: row.synced_stock_version,
+            },
+            stock: { [code]: 4 },
+            pushedSkus: [code],
+          };
+        }),
+      );
+      // an import's transaction: it has bumped the second product's listings and goes on
+      const importing = sync.dataSource.createQueryRunner();
+      await importing.connect();
+      await importing.startTransaction();
+      try {
+        await sync.versions.bumpProduct(importing.manager, second.product.productId, 'stock');
+        const recording = sync.module.get(ListingSyncState).markStockSynced(pushes);
+        // the first listing's record does not wait for the second's lock
+        let firstRecorded = false;
+        for (let i = 0; i < 50 && !firstRecorded; i += 1) {
+          firstRecorded = (await sync.listing(first.id)).synced_stock[first.code] === 4;
+          if (!firstRecorded) await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(firstRecorded).toBe(true);
+        // the import then bumps the first product too: a record holding that row until the second's
+        // lock came free would deadlock here, and PostgreSQL would fail one of the two
+        await sync.versions.bumpProduct(importing.manager, first.product.productId, 'stock');
+        await importing.commitTransaction();
+        await recording;
+      } finally {
+        if (importing.isTransactionActive) await importing.rollbackTransaction();
+        await importing.release();
+      }
+      expect((await sync.listing(second.id)).synced_stock).toEqual({ [second.code]: 4 });
+    });
   });
 
   describe('a publish refused because the SKU already belongs to a product', () => {
