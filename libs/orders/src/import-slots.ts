@@ -6,10 +6,12 @@ const ONE_ROW_CONCURRENCY = 8;
 /**
  * Batched import jobs one worker runs at once: one connection's each, like the other
  * per-connection queues. Such a job mostly waits on its marketplace and holds no database
- * connection meanwhile, yet more slots are worse: at 48, bench:import's stored backlog over 75
- * shops imported 1,040 events/s against 773, but at a steady 500 events/s the stock pushes that
- * follow an order waited behind the imports (order-to-other-marketplaces p95 13 s against 2.8 s
- * at 16, 1 Dec 2026), and a pushed figure is what stops the other marketplaces overselling.
+ * connection meanwhile (a Sendo batch waits out its shop's paced reads), yet more slots are worse
+ * where it matters: at 48, bench:import's stored backlog over 75 shops imported 930-1,044 events/s
+ * against 703 at 16 (with at most 8 import transactions at once, to leave the pool to the stock
+ * pushes), but at a steady load the stock pushes that follow an order waited longer (order-to-other-
+ * marketplaces p95 4.8-5.8 s against 3.0 s, 1 Dec 2026, on two cores the load generator shared),
+ * and a pushed figure is what stops the other marketplaces overselling.
  */
 const BATCHED_CONCURRENCY = CONNECTION_JOB_CONCURRENCY;
 
