@@ -39,6 +39,9 @@
  *    and the rest (test/bench/support/peak-rss.ts).
  *  - CPU: the cores each part used over the import (/proc; the driver and its sandboxes share this
  *    process), so a figure bounded by the machine's two cores shows as parts adding up to them.
+ *  - deadlocks: PostgreSQL's count for the phase's (new) database. A deadlock fails a statement
+ *    after a second and the work is retried, so a change that brings them back shows only as a
+ *    little slower; the first version of a batched stock record did (1 Dec 2026).
  *  - marketplace calls per event: the sandboxes' call counters (control API left out) over the
  *    phase; the connector reads every pushed order back (a push is only a hint) and pushes stock,
  *    within its call gate's per-shop limit (libs/channels/src/call-gate.ts). From them, the most
@@ -313,6 +316,8 @@ interface PhaseResult {
   probesFailed: number;
   unprocessed: number;
   dead: number;
+  /** PostgreSQL's count of deadlocks in the phase's database (each one a failed statement) */
+  deadlocks: number;
   workerPeakRssMb: number;
   /** the peak and where it went, as printed */
   workerMemory: string;
@@ -597,6 +602,12 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       `SELECT count(*) FILTER (WHERE processed_at IS NULL AND dead_at IS NULL)::int AS unprocessed,
               count(*) FILTER (WHERE dead_at IS NOT NULL)::int AS dead FROM webhook_inbox`,
     );
+    // the phase's database is new, so its counter is this phase's: a deadlock costs a second and a
+    // failed statement, and a change that brings them back is otherwise only a little slower
+    const deadlocks = Number(
+      (await db.query(`SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()`)).rows[0]
+        .deadlocks,
+    );
     const perMarketplace: PhaseResult['perMarketplace'] = {};
     for (const row of span.rows.filter((r) => r.marketplace !== null)) {
       const m = row.marketplace as MarketplaceName;
@@ -629,6 +640,7 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       probesFailed: probing.failed(),
       unprocessed: leftOver.rows[0].unprocessed,
       dead: leftOver.rows[0].dead,
+      deadlocks,
       workerPeakRssMb: memory.peakMb,
       workerMemory: describePeakRss(memory),
       cpuCores: cpuUsed.cores,
@@ -683,7 +695,8 @@ function printPhase(result: PhaseResult): void {
       `p50 ${p.p50} ms, p95 ${p.p95} ms`,
   );
   log(
-    `    worker ${result.workerMemory}   target < 300 MB; rows left unprocessed ${result.unprocessed}, dead ${result.dead}`,
+    `    worker ${result.workerMemory}   target < 300 MB; rows left unprocessed ${result.unprocessed}, dead ${result.dead}; ` +
+      `deadlocks ${result.deadlocks}${result.deadlocks > 0 ? ' (each a statement PostgreSQL failed: see its log)' : ''}`,
   );
   log(`    CPU, cores used: ${describeCpuShare(result.cpuCores)}`);
 }
