@@ -269,7 +269,9 @@ export class ProductsService {
     if (productIds.length === 0) return stock;
     for (const sku of await this.products.skusOfProducts([...new Set(productIds)])) {
       const { code, available } = skuView(sku);
-      stock.set(sku.productId, [...(stock.get(sku.productId) ?? []), { code, available }]);
+      const held = stock.get(sku.productId);
+      if (held) held.push({ code, available });
+      else stock.set(sku.productId, [{ code, available }]);
     }
     return stock;
   }

@@ -12,6 +12,16 @@ export interface PushedListing {
   stock: Record<string, number>;
 }
 
+/** What a stock push sent of one listing, to record: its figures and the SKUs the run pushed. */
+export interface StockPushRecord {
+  listing: Pick<Listing, 'id' | 'externalId' | 'desiredVersion' | 'syncedStockVersion'>;
+  stock: Record<string, number>;
+  pushedSkus: string[];
+}
+
+/** Stock records written at once by one run: a few of the pool's connections, not all of them. */
+const RECORDS_AT_ONCE = 4;
+
 /**
  * The sync state of listings: which lag, who may publish, and what the marketplace confirmed.
  * The sync engine (libs/sync) decides what to push; this is the only place that reads and writes
@@ -19,9 +29,6 @@ export interface PushedListing {
  * by the marketplace listing it pushed to (see `sameMarketplaceListing`) and, for stock, by the
  * record's version (see `stockRecord`).
  */
-/** Stock records written at once by one run: a few of the pool's connections, not all of them. */
-const RECORDS_AT_ONCE = 4;
-
 @Injectable()
 export class ListingSyncState {
   constructor(private readonly dataSource: DataSource) {}
@@ -127,13 +134,7 @@ export class ListingSyncState {
    * and deadlocked with imports bumping the same listings in their products' order (bench:import,
    * 1 Dec 2026).
    */
-  async markStockSynced(
-    pushes: {
-      listing: Pick<Listing, 'id' | 'externalId' | 'desiredVersion' | 'syncedStockVersion'>;
-      stock: Record<string, number>;
-      pushedSkus: string[];
-    }[],
-  ): Promise<void> {
+  async markStockSynced(pushes: StockPushRecord[]): Promise<void> {
     for (let start = 0; start < pushes.length; start += RECORDS_AT_ONCE) {
       await Promise.all(
         pushes.slice(start, start + RECORDS_AT_ONCE).map(({ listing, stock, pushedSkus }) => {

@@ -8,10 +8,11 @@ const ONE_ROW_CONCURRENCY = 8;
  * per-connection queues. Such a job mostly waits on its marketplace and holds no database
  * connection meanwhile (a Sendo batch waits out its shop's paced reads), yet more slots are worse
  * where it matters: at 48, bench:import's stored backlog over 75 shops imported 930-1,044 events/s
- * against 703 at 16 (with at most 8 import transactions at once, to leave the pool to the stock
- * pushes), but at a steady load the stock pushes that follow an order waited longer (order-to-other-
- * marketplaces p95 4.8-5.8 s against 3.0 s, 1 Dec 2026, on two cores the load generator shared),
- * and a pushed figure is what stops the other marketplaces overselling.
+ * against 703 at 16 (in a trial that also let at most 8 import transactions run at once, to leave
+ * the pool to the stock pushes; nothing here limits them), but at a steady load the stock pushes
+ * that follow an order waited longer (order-to-other-marketplaces p95 4.8-5.8 s against 3.0 s,
+ * 1 Dec 2026, on two cores the load generator shared), and a pushed figure is what stops the
+ * other marketplaces overselling.
  */
 const BATCHED_CONCURRENCY = CONNECTION_JOB_CONCURRENCY;
 

@@ -9,6 +9,7 @@ import {
   ListingContents,
   ListingsBumped,
   ListingSyncState,
+  type StockPushRecord,
   MARKETPLACE_ADAPTERS,
   type MarketplaceAdapters,
 } from '@ocop/channels';
@@ -352,7 +353,7 @@ export class ConnectionSyncProcessor extends WorkerHost {
       }
     }
     const outcomes: ListingResult[] = [];
-    const synced: Parameters<ListingSyncState['markStockSynced']>[0] = [];
+    const synced: StockPushRecord[] = [];
     for (const { listing, variants, changed } of plans) {
       const mine = results.filter(
         (r) => r.externalId === listing.externalId && changed.some((v) => v.skuCode === r.skuCode),
