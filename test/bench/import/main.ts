@@ -88,8 +88,8 @@ const SHOPS = Number(process.env.BENCH_IMPORT_SHOPS ?? 25);
 const SKUS = Number(process.env.BENCH_IMPORT_SKUS ?? 10);
 const PROBES = Number(process.env.BENCH_IMPORT_PROBES ?? 4);
 const BATCH_SIZE = process.env.BENCH_IMPORT_BATCH_SIZE;
-const MODES = (process.env.BENCH_IMPORT_MODES ?? 'batched,one-row').split(',') as Mode[];
-const PHASES = (process.env.BENCH_IMPORT_PHASES ?? 'burst,backlog,steady').split(',') as Phase[];
+const MODES = listOf<Mode>('BENCH_IMPORT_MODES', ['batched', 'one-row']);
+const PHASES = listOf<Phase>('BENCH_IMPORT_PHASES', ['burst', 'backlog', 'steady']);
 /** Enough that the run never comes near an oversell: the figure is about import. */
 const ON_HAND = 1_000_000;
 /** Shares of the events: creations (of which some placed one by one) and status moves. */
@@ -102,6 +102,21 @@ const TARGET_STEADY_STOCK_P95_MS = 1_000;
 
 type Mode = 'batched' | 'one-row';
 type Phase = 'burst' | 'backlog' | 'steady';
+
+/**
+ * A comma-separated choice among `known` (all of them when unset): a misspelt name would otherwise
+ * run as some other phase and print its figures under the wrong name.
+ */
+function listOf<T extends string>(name: string, known: readonly T[]): T[] {
+  const given = process.env[name];
+  if (given === undefined) return [...known];
+  const chosen = given.split(',').map((item) => item.trim());
+  const unknown = chosen.filter((item) => !(known as readonly string[]).includes(item));
+  if (unknown.length > 0 || chosen.length === 0) {
+    throw new Error(`${name}: ${unknown.join(', ') || '(empty)'} is not one of ${known.join(', ')}`);
+  }
+  return chosen as T[];
+}
 
 // the batched run takes the worker's own default unless the bench is told a size
 const inheritedBatchSize = process.env.IMPORT_BATCH_SIZE;
