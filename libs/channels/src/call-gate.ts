@@ -80,20 +80,29 @@ interface GateScripts {
   ocopThrottle(lessonKey: string, learnedKey: string, ...argv: (string | number)[]): Promise<number>;
 }
 
+/** One shop's callers waiting in this process: those that go ahead, then the rest in turn. */
+interface ShopQueue {
+  ahead: (() => void)[];
+  inTurn: (() => void)[];
+}
+
 /**
  * A per-connection rate limit held in Redis, so it holds across every worker process: each shop's
  * calls are spaced evenly at a little under its limit (GCRA), so however the marketplace's own
  * window falls, it never sees more than the limit; a caller whose slot has not come waits for it.
  * Within a process a shop's callers queue, and only the first asks Redis: a slot admits one call,
  * so when every waiting caller asked for each slot (a batch of 200 Sendo order reads), Redis was
- * asked 200 times a slot and the worker spent a quarter of its time writing those requests.
+ * asked 200 times a slot and the worker spent a quarter of its time writing those requests. A
+ * caller whose shop access says `lane: 'ahead'` (a stock push) takes the next slot before the
+ * callers already waiting: behind a Sendo shop's batch of order reads, a push waited up to 3.7 s
+ * (bench:import's steady phase, 1 Dec 2026). Across processes slots go to whichever asks first.
  */
 @Injectable()
 export class RedisCallGate implements CallGate {
   /** Each shop's next slot in this process alone, while Redis cannot be reached. */
   private readonly local = new Map<string, Pace>();
-  /** Each shop's callers in this process: the last one's turn (ended once it is admitted). */
-  private readonly queues = new Map<string, Promise<void>>();
+  /** Shops one of whose callers is asking for a slot now, with the callers waiting behind it. */
+  private readonly queues = new Map<string, ShopQueue>();
   private readonly scripts: GateScripts;
 
   constructor(@Inject(REDIS) private readonly redis: Redis) {
@@ -105,21 +114,24 @@ export class RedisCallGate implements CallGate {
 
   async beforeCall(shop: ShopAccess): Promise<void> {
     const key = shop.connectionId;
-    const before = this.queues.get(key) ?? Promise.resolve();
-    let endTurn!: () => void;
-    const turn = new Promise<void>((resolve) => (endTurn = resolve));
-    const last = before.then(() => turn);
-    this.queues.set(key, last);
+    const queue = this.queues.get(key);
+    if (queue) {
+      await new Promise<void>((turn) => (shop.lane === 'ahead' ? queue.ahead : queue.inTurn).push(turn));
+    } else {
+      this.queues.set(key, { ahead: [], inTurn: [] });
+    }
     try {
-      await before;
       for (;;) {
         const waitMs = await this.waitBeforeCall(shop);
         if (waitMs === 0) return;
         await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
     } finally {
-      endTurn();
-      if (this.queues.get(key) === last) this.queues.delete(key);
+      // the turn passes on, or the queue is forgotten: a queue is in the map exactly while a caller asks
+      const own = this.queues.get(key) as ShopQueue;
+      const next = own.ahead.shift() ?? own.inTurn.shift();
+      if (next) next();
+      else this.queues.delete(key);
     }
   }
 

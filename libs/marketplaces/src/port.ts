@@ -21,6 +21,12 @@ export interface ShopAccess {
    * without a grant answers `auth` (grant_missing). Absent before the connection is saved.
    */
   grant?: GrantKeeper;
+  /**
+   * Where this use of the shop's calls joins the queue in front of its rate limit: `ahead` goes
+   * before the calls of the shop already waiting (a stock push: every second a figure waits behind
+   * a batch of Sendo order reads, the other marketplaces may sell stock that is gone); absent, in turn.
+   */
+  lane?: 'ahead';
 }
 
 /** Tokens a shop granted: the access token calls, the refresh token renews it. */

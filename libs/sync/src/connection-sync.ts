@@ -345,7 +345,9 @@ export class ConnectionSyncProcessor extends WorkerHost {
     let results: Awaited<ReturnType<MarketplaceAdapters['sendo']['pushStock']>> = [];
     if (items.length > 0) {
       try {
-        results = await this.adapters[shop.marketplace].pushStock(shop, items);
+        // a figure that waits lets the other marketplaces sell stock that is gone: it goes before
+        // the shop's queued order reads and publishes
+        results = await this.adapters[shop.marketplace].pushStock({ ...shop, lane: 'ahead' }, items);
         marketplaceCalls.inc({ marketplace: shop.marketplace, operation: 'stock', outcome: 'ok' }, 1);
       } catch (error) {
         const result = await this.failed(shop, listings, 'stock', error);

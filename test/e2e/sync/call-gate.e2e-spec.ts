@@ -92,6 +92,24 @@ describe('RedisCallGate (real Redis)', () => {
     }
   });
 
+  it('lets a caller in the ahead lane (a stock push) take the next slot before the shop’s waiting callers', async () => {
+    const gate = new RedisCallGate(redis);
+    const access = shop();
+    await redis.set(`ocop:rate-limit:{${access.connectionId}}`, '20', 'EX', 60);
+    const admitted: string[] = [];
+    const reads = Array.from({ length: 10 }, (_, i) =>
+      gate.beforeCall(access).then(() => admitted.push(`read ${i}`)),
+    );
+    await reads[0];
+    const push = gate.beforeCall({ ...access, lane: 'ahead' }).then(() => admitted.push('push'));
+    const laterRead = gate.beforeCall(access).then(() => admitted.push('later read'));
+    await Promise.all([...reads, push, laterRead]);
+    // the push joined while read 1 asked for its slot: it goes next, not after the eight behind
+    expect(admitted.slice(0, 3)).toEqual(['read 0', 'read 1', 'push']);
+    expect(admitted.at(-1)).toBe('later read');
+    expect((gate as unknown as { queues: Map<string, unknown> }).queues.size).toBe(0);
+  });
+
   it('paces each process alone while Redis is away', async () => {
     const away = new Redis({
       port: 1,

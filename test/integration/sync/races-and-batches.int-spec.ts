@@ -163,6 +163,8 @@ describe('sync decisions: races, guards and batches, on the real database', () =
           answers.meanwhile(async (call) => {
             // one call carries all three
             expect(call.op === 'pushStock' && call.items.map((item) => item.quantity)).toEqual([6, 6, 6]);
+            // ahead of the shop's queued order reads in the call gate
+            expect(call.op === 'pushStock' && call.lane).toBe('ahead');
             // an imported order: the marketplace moved its own held stock of this listing's SKU a
             await sync.dataSource.transaction((m) =>
               sync.versions.forgetHeldStock(m, connectionId, [moved.product.productId], [moved.a.code]),

@@ -35,7 +35,7 @@ export type Call =
   | { op: 'publish'; connectionId: string; content: ListingContent }
   | { op: 'update'; connectionId: string; externalId: string; content: ListingContent }
   | { op: 'delist'; connectionId: string; externalId: string }
-  | { op: 'pushStock'; connectionId: string; items: StockPush[] };
+  | { op: 'pushStock'; connectionId: string; items: StockPush[]; lane: ShopAccess['lane'] };
 export type Operation = Call['op'];
 
 /**
@@ -106,8 +106,10 @@ export class FakeMarketplace {
       delist: (shop, externalId) =>
         this.answer({ op: 'delist', connectionId: shop.connectionId, externalId }, () => undefined),
       pushStock: (shop, items) =>
-        this.answer({ op: 'pushStock', connectionId: shop.connectionId, items }, (): StockPushResult[] =>
-          items.map((item) => ({ skuCode: item.skuCode, externalId: item.externalId, ok: true })),
+        this.answer(
+          { op: 'pushStock', connectionId: shop.connectionId, items, lane: shop.lane },
+          (): StockPushResult[] =>
+            items.map((item) => ({ skuCode: item.skuCode, externalId: item.externalId, ok: true })),
         ),
       ordersChangedSince: () => ({ [Symbol.asyncIterator]: () => ({ next: refuse('ordersChangedSince') }) }),
       fetchOrder: refuse('fetchOrder'),
