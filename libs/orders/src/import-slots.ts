@@ -5,14 +5,14 @@ const ONE_ROW_CONCURRENCY = 8;
 
 /**
  * Batched import jobs one worker runs at once: one connection's each, like the other
- * per-connection queues. Such a job mostly waits on its marketplace and holds no database
- * connection meanwhile (a Sendo batch waits out its shop's paced reads), yet more slots are worse
- * where it matters: at 48, bench:import's stored backlog over 75 shops imported 930-1,044 events/s
- * against 703 at 16 (in a trial that also let at most 8 import transactions run at once, to leave
- * the pool to the stock pushes; nothing here limits them), but at a steady load the stock pushes
- * that follow an order waited longer (order-to-other-marketplaces p95 4.8-5.8 s against 3.0 s,
- * 1 Dec 2026, on two cores the load generator shared), and a pushed figure is what stops the
- * other marketplaces overselling.
+ * per-connection queues. A Sendo batch holds its slot while it waits out its shop's paced reads, so
+ * a stored backlog imports at ~850 events/s here; wider was measured (ADR 22, 1 Dec 2026) and
+ * costs more than it gives on a loaded machine. At 64 slots, with at most 8-16 jobs in the
+ * database at once or Sendo's jobs lending their slots while they read, the backlog imported
+ * 900-1,250 events/s, but at a steady load Voso's and Postmart's jobs came round more often with
+ * smaller batches (9 rows against 22): 2.5 times the transactions, PostgreSQL's share up a fifth,
+ * the sandboxes' deliveries down, and order-to-other-marketplaces p95 2.0-4.7 s against 0.9-2.1 s
+ * at 16. A pushed figure is what stops the other marketplaces overselling.
  */
 const BATCHED_CONCURRENCY = CONNECTION_JOB_CONCURRENCY;
 
