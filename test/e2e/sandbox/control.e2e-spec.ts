@@ -240,6 +240,60 @@ describe('sandbox control API', () => {
     }
   });
 
+  it('makes many moves in one call, in the order given; a move after a refused one of its order is not tried', async () => {
+    const receiver = await startReceiver();
+    try {
+      const sendo = await seedSendo('NEM', 10, { webhookUrl: receiver.url });
+      const shopId = sendo.shop.shopId;
+      const place = async () =>
+        (await sendo.ctl.placeOrder(shopId, { lines: [{ sku: 'NEM', quantity: 1 }] })).body.orderId as string;
+      const [a, b] = [await place(), await place()];
+      const answer = await sendo.ctl.moveOrders(shopId, [
+        { orderId: a, status: 'confirmed', at: '2025-03-01T02:00:00Z' },
+        { orderId: b, status: 'shipped' },
+        { orderId: b, status: 'confirmed' },
+        { orderId: a, status: 'shipped' },
+        { orderId: b, status: 'delivered' },
+        { orderId: 'nope', status: 'confirmed' },
+        { orderId: a, code: 99 },
+      ]);
+      expect(answer.status).toBe(200);
+      expect(answer.body.moves).toEqual([
+        { orderId: a, status: 3 },
+        { orderId: b, status: 6 },
+        { orderId: b, error: `order ${b} cannot move from 6 to 3` },
+        { orderId: a, status: 6 },
+        { orderId: b, error: `not tried: an earlier move of order ${b} was refused` },
+        { orderId: 'nope', error: 'no order nope' },
+        { orderId: a, error: 'unknown code 99; known: 2, 3, 6, 7, 8, 10, 13, 21, 22' },
+      ]);
+      expect((await sendo.ctl.order(shopId, b)).connectorStatus).toBe('shipped');
+      // each move pushed, in order: two creations, then a confirmed, b shipped, a shipped
+      await waitFor(() => receiver.received.length === 5, 5000, 'five webhooks');
+      expect(receiver.received.map((h) => [h.body.data.order_number, h.body.data.order_status])).toEqual([
+        [a, 2],
+        [b, 2],
+        [a, 3],
+        [b, 6],
+        [a, 6],
+      ]);
+      // malformed: an unknown field, no moves, too many
+      for (const body of [
+        { moves: [{ orderId: a, status: 'delivered', extra: 1 }] },
+        { moves: [] },
+        { moves: Array.from({ length: 10_001 }, () => ({ orderId: a, status: 'delivered' })) },
+      ]) {
+        const refused = await http('POST', `${sandbox.urls.sendo}/_sandbox/shops/${shopId}/orders/moves`, {
+          body,
+        });
+        expect(refused.status).toBe(400);
+      }
+      expect((await sendo.ctl.order(shopId, a)).connectorStatus).toBe('shipped');
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('validates the fault profile, keeps omitted fields, and counts calls per endpoint', async () => {
     const ctl = control(sandbox.urls.voso);
     const shop = await ctl.createShop();

@@ -56,6 +56,8 @@ export function control(baseUrl: string) {
       (await http('GET', url(`/shops/${shopId}/orders/${orderId}`))).body,
     moveOrder: (shopId: string, orderId: string, body: Record<string, unknown>) =>
       http('POST', url(`/shops/${shopId}/orders/${orderId}/status`), { body }),
+    moveOrders: (shopId: string, moves: Record<string, unknown>[]) =>
+      http('POST', url(`/shops/${shopId}/orders/moves`), { body: { moves } }),
     faults: (shopId: string, body: Record<string, unknown>) =>
       http('PUT', url(`/shops/${shopId}/faults`), { body }),
     webhooks: async (shopId: string) => (await http('GET', url(`/shops/${shopId}/webhooks`))).body,
