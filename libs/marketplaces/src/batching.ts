@@ -20,8 +20,10 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
 }
 
 /**
- * Runs `work` over the items with at most `limit` in flight, results in input order. `work` must
- * not throw (adapters turn failures into per-item results).
+ * Runs `work` over the items with at most `limit` in flight, results in input order. A `work` that
+ * throws rejects the whole call at once while the other lanes run on, so a caller that must account
+ * for every item turns its failures into results (the adapters do); the demo's history lets a
+ * refused call stop the run.
  */
 export async function mapWithConcurrency<T, R>(
   items: readonly T[],

@@ -11,8 +11,9 @@ const ONE_ROW_CONCURRENCY = 8;
  * database at once or Sendo's jobs lending their slots while they read, the backlog imported
  * 900-1,250 events/s, but at a steady load Voso's and Postmart's jobs came round more often with
  * smaller batches (9 rows against 22): 2.5 times the transactions, PostgreSQL's share up a fifth,
- * the sandboxes' deliveries down, and order-to-other-marketplaces p95 2.0-4.7 s against 0.9-2.1 s
- * at 16. A pushed figure is what stops the other marketplaces overselling.
+ * the sandboxes' deliveries down, and order-to-other-marketplaces p95 2.0-5.4 s against 0.9-2.1 s
+ * at 16 (runs with no more than a log line a batch). A pushed figure is what stops the other
+ * marketplaces overselling.
  */
 const BATCHED_CONCURRENCY = CONNECTION_JOB_CONCURRENCY;
 

@@ -39,6 +39,10 @@
  *    and the rest (test/bench/support/peak-rss.ts).
  *  - CPU: the cores each part used over the import (/proc; the driver and its sandboxes share this
  *    process), so a figure bounded by the machine's two cores shows as parts adding up to them.
+ *  - the sandboxes' event loop: its delay (p99, max) over the same span. The sandboxes answer the
+ *    connector's calls on this process's one thread, beside the driver placing the events and the
+ *    probes' watch, so a call the worker made promptly may wait this long before they read it: a
+ *    delay here is the load generator's, not the connector's.
  *  - deadlocks: PostgreSQL's count for the phase's (new) database. A deadlock fails a statement
  *    after a second and the work is retried, so a change that brings them back shows only as a
  *    little slower; the first version of a batched stock record did (1 Dec 2026).
@@ -54,6 +58,7 @@
  * BENCH_IMPORT_PROBES (4 probe SKUs in flight), BENCH_IMPORT_BATCH_SIZE (worker default),
  * BENCH_IMPORT_MODES (batched,one-row), BENCH_IMPORT_PHASES (burst,backlog,steady).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { BENCH_ENV } from '../support/env';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -338,6 +343,8 @@ interface PhaseResult {
   workerMemory: string;
   /** cores each part used from the placing (the backlog: the worker's start) to the last import */
   cpuCores: Record<string, number>;
+  /** over the same span, how late this process's event loop (the sandboxes' and the driver's) ran */
+  sandboxLoopDelayMs: { p99: number; max: number };
 }
 
 /** The API and worker of the phase running, stopped if this driver is interrupted. */
@@ -465,6 +472,8 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       });
     };
     let cpu = cpuParts();
+    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+    loopDelay.enable();
     const placingStart = Date.now();
     if (phase !== 'steady') {
       // every shop's share at once, in rounds of up to 500 events a shop so moves find orders
@@ -528,6 +537,7 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       processes.push(worker);
       sampler = samplePeakRss(worker, { probeFile: memoryProbe.file });
       cpu = cpuParts();
+      loopDelay.reset();
       // the database's clock, as processed_at is
       workerStartedAt = Number((await db.query(`SELECT extract(epoch FROM now()) * 1000 AS at`)).rows[0].at);
     }
@@ -567,6 +577,7 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       await sleep(200);
     }
     const cpuUsed = cpu.stop();
+    loopDelay.disable();
     await probing.stop();
     // the probes still in flight when the events were done: let their rows be processed
     for (let i = 0; i < 100; i += 1) {
@@ -659,6 +670,10 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       workerPeakRssMb: memory.peakMb,
       workerMemory: describePeakRss(memory),
       cpuCores: cpuUsed.cores,
+      sandboxLoopDelayMs: {
+        p99: Math.round(loopDelay.percentile(99) / 1e6),
+        max: Math.round(loopDelay.max / 1e6),
+      },
     };
   } finally {
     for (const child of processes.reverse()) {
@@ -714,6 +729,10 @@ function printPhase(result: PhaseResult): void {
       `deadlocks ${result.deadlocks}${result.deadlocks > 0 ? ' (each a statement PostgreSQL failed: see its log)' : ''}`,
   );
   log(`    CPU, cores used: ${describeCpuShare(result.cpuCores)}`);
+  log(
+    `    the sandboxes' event loop (this process, beside the driver) ran late by p99 ` +
+      `${result.sandboxLoopDelayMs.p99} ms, max ${result.sandboxLoopDelayMs.max} ms: a marketplace answer waits that long`,
+  );
 }
 
 async function main(): Promise<void> {
