@@ -114,11 +114,13 @@ export class RedisCallGate implements CallGate {
 
   async beforeCall(shop: ShopAccess): Promise<void> {
     const key = shop.connectionId;
-    const queue = this.queues.get(key);
-    if (queue) {
+    const waiting = this.queues.get(key);
+    // kept in the map while any caller of it waits, so the turn is handed on in this same queue
+    const queue: ShopQueue = waiting ?? { ahead: [], inTurn: [] };
+    if (waiting) {
       await new Promise<void>((turn) => (shop.lane === 'ahead' ? queue.ahead : queue.inTurn).push(turn));
     } else {
-      this.queues.set(key, { ahead: [], inTurn: [] });
+      this.queues.set(key, queue);
     }
     try {
       for (;;) {
@@ -128,8 +130,7 @@ export class RedisCallGate implements CallGate {
       }
     } finally {
       // the turn passes on, or the queue is forgotten: a queue is in the map exactly while a caller asks
-      const own = this.queues.get(key) as ShopQueue;
-      const next = own.ahead.shift() ?? own.inTurn.shift();
+      const next = queue.ahead.shift() ?? queue.inTurn.shift();
       if (next) next();
       else this.queues.delete(key);
     }

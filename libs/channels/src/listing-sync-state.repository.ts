@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { mapWithConcurrency } from '@ocop/marketplaces';
 import { Listing } from './entities';
 import { stockRecord } from './stock-record';
 
@@ -135,21 +136,17 @@ export class ListingSyncState {
    * 1 Dec 2026).
    */
   async markStockSynced(pushes: StockPushRecord[]): Promise<void> {
-    for (let start = 0; start < pushes.length; start += RECORDS_AT_ONCE) {
-      await Promise.all(
-        pushes.slice(start, start + RECORDS_AT_ONCE).map(({ listing, stock, pushedSkus }) => {
-          const parameters: unknown[] = [listing.id, listing.desiredVersion];
-          const record = stockRecord(listing, 'merge', stock, pushedSkus, parameters);
-          return this.dataSource.query(
-            `UPDATE listings SET ${record}, status = 'synced',
-                    synced_version = GREATEST(synced_version, $2), last_error = NULL, last_synced_at = now(),
-                    updated_at = now()
-             WHERE id = $1 AND ${sameMarketplaceListing(listing, parameters)}`,
-            parameters,
-          );
-        }),
+    await mapWithConcurrency(pushes, RECORDS_AT_ONCE, ({ listing, stock, pushedSkus }) => {
+      const parameters: unknown[] = [listing.id, listing.desiredVersion];
+      const record = stockRecord(listing, 'merge', stock, pushedSkus, parameters);
+      return this.dataSource.query(
+        `UPDATE listings SET ${record}, status = 'synced',
+                synced_version = GREATEST(synced_version, $2), last_error = NULL, last_synced_at = now(),
+                updated_at = now()
+         WHERE id = $1 AND ${sameMarketplaceListing(listing, parameters)}`,
+        parameters,
       );
-    }
+    });
   }
 
   /** A failure worth retrying: noted on the listings, their publish claims released. */
