@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { vietnamDate } from '@ocop/common';
-import { mapWithConcurrency } from '@ocop/marketplaces';
+import { chunk, groupBy, mapWithConcurrency } from '@ocop/marketplaces';
 import { allPages, call, type ConnectedProducer, type Endpoints, waitUntilUp } from '../demo-shops';
 import {
   type HistoryProduct,
@@ -109,27 +109,19 @@ export async function placeHistory(
   await waitUntilUp(workerMetricsUrl);
   const baseline = await webhookImports(workerMetricsUrl);
   const placed: { order: PlannedOrder; shop: string; orderId: string }[] = [];
-  const byShop = new Map<string, PlannedOrder[]>();
-  for (const order of todo) {
-    const shop = shopOf(order);
-    const list = byShop.get(shop) ?? [];
-    list.push(order);
-    byShop.set(shop, list);
-  }
   // many shops at once, each shop's orders in bulk: the sandbox pushes each order as it is placed
-  await mapWithConcurrency([...byShop], SHOPS_AT_ONCE, async ([shop, orders]) => {
+  await mapWithConcurrency([...groupBy(todo, shopOf)], SHOPS_AT_ONCE, async ([shop, orders]) => {
     const marketplace = orders[0].marketplace;
-    for (let i = 0; i < orders.length; i += PLACE_CHUNK) {
-      const chunk = orders.slice(i, i + PLACE_CHUNK);
+    for (const some of chunk(orders, PLACE_CHUNK)) {
       const answer = await call(
         'POST',
         `${endpoints.sandbox[marketplace]}/_sandbox/shops/${shop}/orders`,
         undefined,
-        { orders: chunk.map((order) => ({ lines: order.lines, placedAt: order.placedAt })) },
+        { orders: some.map((order) => ({ lines: order.lines, placedAt: order.placedAt })) },
       );
       if (answer.status !== 201) throw new Error(`placing orders on ${shop}: ${JSON.stringify(answer.body)}`);
       (answer.body.orders as ({ orderId: string } | { error: string })[]).forEach((result, index) => {
-        if ('orderId' in result) placed.push({ order: chunk[index], shop, orderId: result.orderId });
+        if ('orderId' in result) placed.push({ order: some[index], shop, orderId: result.orderId });
         else if (++report.refused <= 3) log(`  refused on ${shop}: ${result.error}`);
       });
     }
@@ -139,9 +131,7 @@ export async function placeHistory(
 
   // a shop's status moves in one call, each order's in turn (they must keep their order): one round
   // trip per move took most of the history's minute
-  const movesByShop = new Map<string, typeof placed>();
-  for (const one of placed) movesByShop.set(one.shop, [...(movesByShop.get(one.shop) ?? []), one]);
-  await mapWithConcurrency([...movesByShop], SHOPS_AT_ONCE, async ([shop, orders]) => {
+  await mapWithConcurrency([...groupBy(placed, (one) => one.shop)], SHOPS_AT_ONCE, async ([shop, orders]) => {
     const moves = orders.flatMap(({ order, orderId }) =>
       order.steps.map((step) => ({
         orderId,
@@ -150,12 +140,12 @@ export async function placeHistory(
         ...(step.reason ? { reason: step.reason } : {}),
       })),
     );
-    for (let i = 0; i < moves.length; i += MOVE_CHUNK) {
+    for (const some of chunk(moves, MOVE_CHUNK)) {
       const answer = await call(
         'POST',
         `${endpoints.sandbox[orders[0].order.marketplace]}/_sandbox/shops/${shop}/orders/moves`,
         undefined,
-        { moves: moves.slice(i, i + MOVE_CHUNK) },
+        { moves: some },
       );
       if (answer.status !== 200) throw new Error(`moving orders on ${shop}: ${JSON.stringify(answer.body)}`);
       for (const result of answer.body.moves as (
