@@ -7,13 +7,5 @@ export async function startWorker(overrides: Record<string, string> = {}): Promi
   return createWorker(loadEnvironment(environmentSchema, { ...process.env, ...overrides }));
 }
 
-/** Polls until `check` returns a value (not undefined/false), or fails after `ms`. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+// `eventually` lives on its own so that suites without a worker need not load one
+export { eventually } from './eventually';

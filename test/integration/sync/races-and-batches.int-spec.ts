@@ -1,6 +1,7 @@
 import { ListingSyncState } from '@ocop/channels';
 import { EVERYTHING } from '@ocop/common';
 import { MarketplaceError, type Marketplace, type StockPushResult } from '@ocop/marketplaces';
+import { eventually } from '../../support/eventually';
 import { answers, type Call, type Sync, startSync } from './support';
 
 /**
@@ -237,11 +238,10 @@ describe('sync decisions: races, guards and batches, on the real database', () =
         await sync.versions.bumpProduct(importing.manager, second.product.productId, 'stock');
         const recording = sync.module.get(ListingSyncState).markStockSynced(pushes);
         // the first listing's record does not wait for the second's lock
-        let firstRecorded = false;
-        for (let i = 0; i < 50 && !firstRecorded; i += 1) {
-          firstRecorded = (await sync.listing(first.id)).synced_stock[first.code] === 4;
-          if (!firstRecorded) await new Promise((resolve) => setTimeout(resolve, 20));
-        }
+        const firstRecorded = await eventually(
+          async () => (await sync.listing(first.id)).synced_stock[first.code] === 4,
+          1000,
+        ).catch(() => false);
         expect(firstRecorded).toBe(true);
         // the import then bumps the first product too: a record holding that row until the second's
         // lock came free would deadlock here, and PostgreSQL would fail one of the two
