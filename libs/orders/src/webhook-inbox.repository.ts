@@ -174,14 +174,6 @@ export class WebhookInboxStore {
     );
   }
 
-  /** These rows are due for the relay's next look (their job was already running when they came). */
-  async dueAgain(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.dataSource.query(`UPDATE webhook_inbox SET relay_at = now() WHERE id = ANY($1::uuid[])`, [
-      ids,
-    ]);
-  }
-
   /**
    * The rows' orders were imported (in the caller's transaction): done, counting this attempt. The
    * import marks them last, so the clock's time here is close to the commit that shows the orders;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Queue } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../../libs/database/src/data-source';
 import { createLogger } from '../../../libs/common/src/logger';
@@ -118,6 +118,52 @@ describe('inbox relay: jobs are re-added only when the queue lost them', () => {
     expect(await waitSeconds(young)).toBeCloseTo(5, 0);
     expect(await waitSeconds(old)).toBeCloseTo(30, 0);
     expect(await waitSeconds(ancient)).toBeCloseTo(60, 0);
+  });
+
+  it('follows a connection job that was running when its rows came, and adds it again once it ends', async () => {
+    // the earlier cases' rows are left out: only this case's rows may become due
+    await dataSource.query(`UPDATE webhook_inbox SET processed_at = now() WHERE processed_at IS NULL`);
+    const ids = await storeWebhooks(2);
+    const [{ connection_id: connectionId }] = await dataSource.query(
+      `SELECT connection_id FROM webhook_inbox WHERE id = $1`,
+      [ids[0]],
+    );
+    const jobId = connectionImportJobId(connectionId);
+    // the connection's job is running (it took its last batch before these rows came): a worker holds it
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let taken = () => {};
+    const running = new Promise<void>((resolve) => (taken = resolve));
+    const worker = new Worker(
+      QUEUES.orderInbox,
+      async (job) => {
+        if (job.id !== jobId) return;
+        taken();
+        await held;
+      },
+      { connection: { url: process.env.REDIS_URL }, prefix: `{relay-spec-${process.pid}}` },
+    );
+    try {
+      await queue.add('import', { connectionId }, { jobId, removeOnComplete: true, removeOnFail: true });
+      await running;
+      // claimed; adding the running job again does nothing
+      expect(await relay.relay()).toBe(2);
+      expect(await queue.getJobState(jobId)).toBe('active');
+      // the rows are not written due again each round: their next check is the usual one
+      expect(await waitSeconds(ids[0])).toBeGreaterThan(4);
+      expect(await relay.relay()).toBe(0);
+      release();
+      await worker.close();
+      expect(await queue.getJobState(jobId)).toBe('unknown');
+      // the job has ended: added again for the rows it may have missed, once
+      expect(await relay.relay()).toBe(2);
+      expect(await queue.getJobState(jobId)).toBe('waiting');
+      expect(await relay.relay()).toBe(0);
+    } finally {
+      release();
+      await worker.close();
+      await queue.remove(jobId);
+    }
   });
 
   it('never relays a processed row', async () => {
