@@ -20,6 +20,7 @@ import { ListingsByCooperative1764520000000 } from './1764520000000-listings-by-
 import { InboxImportJobs1764560000000 } from './1764560000000-inbox-import-jobs';
 import { ShopGrants1764600000000 } from './1764600000000-shop-grants';
 import { AppBasedMarketplaces1764610000000 } from './1764610000000-app-based-marketplaces';
+import { InboxWithoutUnprocessedIndex1764620000000 } from './1764620000000-inbox-without-unprocessed-index';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -45,4 +46,5 @@ export const migrations = [
   InboxImportJobs1764560000000,
   ShopGrants1764600000000,
   AppBasedMarketplaces1764610000000,
+  InboxWithoutUnprocessedIndex1764620000000,
 ];
