@@ -1,6 +1,7 @@
 /** What changed in the catalogue, as other contexts need to hear it. */
 export type CatalogueChange =
-  { kind: 'product'; productId: string } | { kind: 'stock'; productId: string; skuId: string };
+  /** the stock of these products moved (a batch of orders moves many at once) */
+  { kind: 'product'; productId: string } | { kind: 'stock'; productIds: string[] };
 
 /**
  * A product or its stock changed. Published inside the change's transaction, so a context that

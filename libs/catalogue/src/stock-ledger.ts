@@ -3,7 +3,12 @@ import { EntityManager } from 'typeorm';
 import { EventBus } from '@ocop/database';
 import { CatalogueChanged } from './events';
 import type { Sku } from './entities';
-import { type StockCause, type StockChange, StockLedgerStore } from './stock-ledger.repository';
+import {
+  type LockedSku,
+  type StockCause,
+  type StockChange,
+  StockLedgerStore,
+} from './stock-ledger.repository';
 import { planStockMoves, type StockMove } from './stock-moves';
 
 export type { StockCause, StockChange } from './stock-ledger.repository';
@@ -38,10 +43,7 @@ export class StockLedger {
   ): Promise<Sku | undefined> {
     const sku = await this.store.apply(manager, skuId, change, cause);
     if (!sku) return undefined;
-    await this.events.publish(
-      manager,
-      new CatalogueChanged({ kind: 'stock', productId: sku.productId, skuId: sku.id }),
-    );
+    await this.events.publish(manager, new CatalogueChanged({ kind: 'stock', productIds: [sku.productId] }));
     return sku;
   }
 
@@ -70,7 +72,7 @@ export class StockLedger {
    * (planStockMoves: the rules of `apply`, so the last units go to the earliest moves), then every
    * SKU's new figures and every ledger row are written at once. Answers per move what `apply` and
    * `reserveUpTo` would: the units reserved, 0 for an applied fixed move, null for a refused one
-   * (which changes nothing). Each product whose stock moved is announced once, in id order.
+   * (which changes nothing). The products whose stock moved are announced together, once each.
    */
   async moveInOrder(manager: EntityManager, moves: CausedStockMove[]): Promise<(number | null)[]> {
     if (moves.length === 0) return [];
@@ -85,13 +87,12 @@ export class StockLedger {
         cause: moves[movement.move].cause,
       })),
     );
-    const moved = new Map<string, string>();
-    for (const skuId of [...plan.after.keys()].sort()) {
-      const productId = (skus.get(skuId) as { productId: string }).productId;
-      if (!moved.has(productId)) moved.set(productId, skuId);
-    }
-    for (const [productId, skuId] of [...moved].sort(([a], [b]) => a.localeCompare(b))) {
-      await this.events.publish(manager, new CatalogueChanged({ kind: 'stock', productId, skuId }));
+    const moved = new Set([...plan.after.keys()].map((skuId) => (skus.get(skuId) as LockedSku).productId));
+    if (moved.size > 0) {
+      await this.events.publish(
+        manager,
+        new CatalogueChanged({ kind: 'stock', productIds: [...moved].sort() }),
+      );
     }
     return plan.outcomes;
   }

@@ -55,7 +55,9 @@ export class ChannelsModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.events.on(CatalogueChanged, 'in-transaction', ({ change }, manager) =>
-      this.versions.bumpProduct(manager, change.productId, change.kind === 'stock' ? 'stock' : 'content'),
+      change.kind === 'stock'
+        ? this.versions.bumpProducts(manager, change.productIds, 'stock')
+        : this.versions.bumpProducts(manager, [change.productId], 'content'),
     );
   }
 }

@@ -17,8 +17,9 @@ export class ListingVersions {
   ) {}
 
   /** `content`: title, price, badge… (a full update); `stock`: only quantities changed. */
-  async bumpProduct(manager: EntityManager, productId: string, what: ListingChange): Promise<void> {
-    await this.announce(manager, await this.listings.bumpProduct(manager, productId, what));
+  async bumpProducts(manager: EntityManager, productIds: string[], what: ListingChange): Promise<void> {
+    if (productIds.length === 0) return;
+    await this.announce(manager, await this.listings.bumpProducts(manager, productIds, what));
   }
 
   async bumpConnection(manager: EntityManager, connectionId: string, what: ListingChange): Promise<void> {

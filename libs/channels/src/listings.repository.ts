@@ -200,14 +200,22 @@ export class ListingStore {
     return live;
   }
 
-  /** Moves the desired version of the product's listings; answers their connections. */
-  async bumpProduct(manager: EntityManager, productId: string, what: ListingChange): Promise<string[]> {
+  /**
+   * Moves the desired version of the products' listings, in one statement (a batch of orders moves
+   * the stock of dozens: one statement each kept the import's transaction, and its locks, open
+   * for as many round trips), locking them in id order like every multi-listing writer here;
+   * answers their connections.
+   */
+  async bumpProducts(manager: EntityManager, productIds: string[], what: ListingChange): Promise<string[]> {
     const [rows]: [{ connection_id: string }[], number] = await manager.query(
-      `UPDATE listings SET desired_version = desired_version + 1,
-              content_version = content_version + $2, updated_at = now()
-       WHERE product_id = $1 AND status <> 'delisted'
-       RETURNING connection_id`,
-      [productId, what === 'content' ? 1 : 0],
+      `WITH target AS (
+         SELECT id FROM listings WHERE product_id = ANY($1::uuid[]) AND status <> 'delisted'
+         ORDER BY id FOR UPDATE)
+       UPDATE listings l SET desired_version = l.desired_version + 1,
+              content_version = l.content_version + $2, updated_at = now()
+       FROM target WHERE l.id = target.id
+       RETURNING l.connection_id`,
+      [productIds, what === 'content' ? 1 : 0],
     );
     return rows.map((r) => r.connection_id);
   }

@@ -372,7 +372,7 @@ async function main() {
     if (enqueued.withoutConnection > 0) {
       log(
         `    why: a stock change enqueues "connection-undefined" instead of its connections ` +
-          `(ListingVersions.bumpProduct takes manager.query's [rows, count] answer for the rows), so the change ` +
+          `(ListingVersions.bumpProducts takes manager.query's [rows, count] answer for the rows), so the change ` +
           `waits for the reconciler sweep (every 3 s) instead of the ${GATHER_MS} ms gather`,
       );
     }

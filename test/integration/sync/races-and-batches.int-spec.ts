@@ -235,7 +235,7 @@ describe('sync decisions: races, guards and batches, on the real database', () =
       await importing.connect();
       await importing.startTransaction();
       try {
-        await sync.versions.bumpProduct(importing.manager, second.product.productId, 'stock');
+        await sync.versions.bumpProducts(importing.manager, [second.product.productId], 'stock');
         const recording = sync.module.get(ListingSyncState).markStockSynced(pushes);
         // the first listing's record does not wait for the second's lock
         const firstRecorded = await eventually(
@@ -245,7 +245,7 @@ describe('sync decisions: races, guards and batches, on the real database', () =
         expect(firstRecorded).toBe(true);
         // the import then bumps the first product too: a record holding that row until the second's
         // lock came free would deadlock here, and PostgreSQL would fail one of the two
-        await sync.versions.bumpProduct(importing.manager, first.product.productId, 'stock');
+        await sync.versions.bumpProducts(importing.manager, [first.product.productId], 'stock');
         await importing.commitTransaction();
         await recording;
       } finally {
