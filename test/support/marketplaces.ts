@@ -131,7 +131,10 @@ export async function connectAll<M extends AnyMarketplace = MarketplaceName>(
   return out;
 }
 
-/** Lists a product on each connected marketplace; answers the listings by marketplace (all `pending`). */
+/**
+ * Lists a product on each connected marketplace; answers the listings by marketplace as created
+ * (`pending`, or already `synced` when a running worker published it before the API read it back).
+ */
 export async function listEverywhere<M extends AnyMarketplace>(
   api: RunningApi,
   cooperative: { key: string },
@@ -144,7 +147,7 @@ export async function listEverywhere<M extends AnyMarketplace>(
       key: cooperative.key,
       body: { productId, connectionId: shops[marketplace].connectionId },
     });
-    if (res.status !== 202 || res.body.status !== 'pending') {
+    if (res.status !== 202 || !['pending', 'synced'].includes(res.body.status)) {
       throw new Error(`listing not accepted: ${res.status} ${res.text}`);
     }
     listings[marketplace] = res.body;
