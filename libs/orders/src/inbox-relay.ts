@@ -149,7 +149,13 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
    * has ended (next method), not after the rows' usual wait.
    */
   private async followRunning(jobs: ImportJobOf[]): Promise<void> {
-    const drains = jobs.filter((job) => 'connectionId' in job.data && !this.following.has(job.jobId));
+    const drains: ImportJobOf[] = [];
+    for (const job of jobs) {
+      if (!('connectionId' in job.data)) continue;
+      const followed = this.following.get(job.jobId);
+      if (followed) followed.ids.push(...job.ids);
+      else drains.push(job);
+    }
     if (drains.length === 0) return;
     const states = await Promise.all(drains.map((job) => this.queue.getJobState(job.jobId)));
     drains.forEach((job, index) => {

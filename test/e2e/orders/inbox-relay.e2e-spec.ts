@@ -152,11 +152,19 @@ describe('inbox relay: jobs are re-added only when the queue lost them', () => {
       // the rows are not written due again each round: their next check is the usual one
       expect(await waitSeconds(ids[0])).toBeGreaterThan(4);
       expect(await relay.relay()).toBe(0);
+      // another row of the connection while the job still runs: followed with the others
+      const [later] = await dataSource.query(
+        `INSERT INTO webhook_inbox (marketplace, event_id, connection_id, external_order_id, change, raw_body)
+         VALUES ('voso', gen_random_uuid()::text, $1, 'VOSO-LATER', '{}', '{}') RETURNING id`,
+        [connectionId],
+      );
+      expect(await relay.relay()).toBe(1);
+      expect(await waitSeconds(later.id)).toBeGreaterThan(4);
       release();
       await worker.close();
       expect(await queue.getJobState(jobId)).toBe('unknown');
       // the job has ended: added again for the rows it may have missed, once
-      expect(await relay.relay()).toBe(2);
+      expect(await relay.relay()).toBe(3);
       expect(await queue.getJobState(jobId)).toBe('waiting');
       expect(await relay.relay()).toBe(0);
     } finally {
