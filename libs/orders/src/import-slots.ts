@@ -13,7 +13,8 @@ const ONE_ROW_CONCURRENCY = 8;
  * smaller batches (9 rows against 22): 2.5 times the transactions, PostgreSQL's share up a fifth,
  * the sandboxes' deliveries down, and order-to-other-marketplaces p95 2.0-5.4 s against 0.9-2.1 s
  * at 16 (runs with no more than a log line a batch). A pushed figure is what stops the other
- * marketplaces overselling.
+ * marketplaces overselling. Reading Sendo's orders ahead, so its batches held no slot while they
+ * read, gave the backlog 1,113 events/s but that p95 2.5-9.8 s (ADR 22, trial/sendo-read-ahead).
  */
 const BATCHED_CONCURRENCY = CONNECTION_JOB_CONCURRENCY;
 
