@@ -254,6 +254,8 @@ export class WebhookDispatcher {
         () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)),
         timeoutMs,
       );
+      // the request holds the process while it waits; its deadline need not (as fetch's timeout did not)
+      timer.unref();
       function fail(error: Error): void {
         clearTimeout(timer);
         reject(error);
