@@ -289,6 +289,37 @@ describe('sandbox control API', () => {
         expect(refused.status).toBe(400);
       }
       expect((await sendo.ctl.order(shopId, a)).connectorStatus).toBe('shipped');
+      // a malformed time refuses the whole call; a move naming both a status and a code is refused alone
+      const badTime = await http('POST', `${sandbox.urls.sendo}/_sandbox/shops/${shopId}/orders/moves`, {
+        body: { moves: [{ orderId: a, status: 'delivered', at: 'yesterday' }] },
+      });
+      expect(badTime.status).toBe(400);
+      const both = await sendo.ctl.moveOrders(shopId, [{ orderId: a, status: 'delivered', code: 7 }]);
+      expect(both.body.moves).toEqual([
+        { orderId: a, error: 'give either status (the connector word) or code (the marketplace code)' },
+      ]);
+      expect((await sendo.ctl.order(shopId, a)).connectorStatus).toBe('shipped');
+      // past the 250 a call applies at a time: every move answered, in the order given
+      const many = await sendo.ctl.moveOrders(shopId, [
+        ...Array.from({ length: 300 }, () => ({ orderId: 'nope', status: 'confirmed' })),
+        { orderId: a, status: 'delivered' },
+      ]);
+      expect(many.body.moves).toHaveLength(301);
+      expect(many.body.moves[0]).toEqual({ orderId: 'nope', error: 'no order nope' });
+      expect(many.body.moves[299]).toEqual({
+        orderId: 'nope',
+        error: 'not tried: an earlier move of order nope was refused',
+      });
+      expect(many.body.moves[300]).toEqual({ orderId: a, status: 7 });
+      // orders too: 260 in one call, the 8 units left go to the first 8
+      const placed = await http('POST', `${sandbox.urls.sendo}/_sandbox/shops/${shopId}/orders`, {
+        body: { orders: Array.from({ length: 260 }, () => ({ lines: [{ sku: 'NEM', quantity: 1 }] })) },
+      });
+      expect(placed.status).toBe(201);
+      expect(placed.body.orders).toHaveLength(260);
+      expect(placed.body.orders.filter((o: { orderId?: string }) => o.orderId)).toEqual(
+        placed.body.orders.slice(0, 8),
+      );
     } finally {
       await receiver.close();
     }
