@@ -205,6 +205,36 @@ describe('sync decisions: races, guards and batches, on the real database', () =
     );
   });
 
+  describe('a batch that moved several products’ stock', () => {
+    it('bumps every listing of each, on every connection, in one call, and leaves other products alone', async () => {
+      const [voso, sendo] = [await sync.connect('voso'), await sync.connect('sendo')];
+      const listed = await Promise.all(
+        ['ba', 'bốn', 'năm'].map(async (name) => {
+          const product = await sync.newProduct([{ onHand: 5 }], `Chè ${name}`);
+          const stock = { [product.skus[0].code]: 5 };
+          const ids = [
+            await sync.listSynced(product.productId, voso, stock),
+            await sync.listSynced(product.productId, sendo, stock),
+          ];
+          return { product, ids };
+        }),
+      );
+      const before = await Promise.all(listed.flatMap(({ ids }) => ids.map((id) => sync.listing(id))));
+      await sync.dataSource.transaction((manager) =>
+        sync.versions.bumpProducts(
+          manager,
+          listed.slice(0, 2).map(({ product }) => product.productId),
+          'stock',
+        ),
+      );
+      const after = await Promise.all(listed.flatMap(({ ids }) => ids.map((id) => sync.listing(id))));
+      expect(after.map((row, index) => row.desired_version - before[index].desired_version)).toEqual([
+        1, 1, 1, 1, 0, 0,
+      ]);
+      expect(after.map((row) => row.lagging)).toEqual([true, true, true, true, false, false]);
+    });
+  });
+
   describe('recording a push while an import bumps the same listings', () => {
     it('each listing is recorded on its own: a row an import holds keeps no other from being recorded, and nothing deadlocks', async () => {
       const connectionId = await sync.connect('voso');
