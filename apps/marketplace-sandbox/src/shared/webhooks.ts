@@ -235,8 +235,10 @@ export class WebhookDispatcher {
     const target = new URL(url);
     const timeoutMs = this.style.answerTimeoutMs ?? TIMEOUT_MS;
     return new Promise((resolve, reject) => {
-      const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-      const agent = target.protocol === 'https:' ? this.agents['https:'] : this.agents['http:'];
+      const [send, agent] =
+        target.protocol === 'https:'
+          ? [httpsRequest, this.agents['https:']]
+          : [httpRequest, this.agents['http:']];
       const request = send(
         target,
         { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
