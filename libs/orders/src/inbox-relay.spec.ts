@@ -1,4 +1,4 @@
-import { connectionImportJobId, importJobs, inboxJobId } from './inbox-relay';
+import { connectionImportJobId, importJobs, inboxJobId, relayRound } from './inbox-relay';
 
 describe('importJobs', () => {
   const row = (id: string, connectionId: string) => ({ id, connectionId });
@@ -16,5 +16,48 @@ describe('importJobs', () => {
       { jobId: inboxJobId('y'), data: { inboxIds: ['y'] }, ids: ['y'] },
     ]);
     expect(importJobs([], 200)).toEqual([]);
+  });
+});
+
+describe('relayRound', () => {
+  const job = (connectionId: string, ...ids: string[]) => ({
+    jobId: connectionImportJobId(connectionId),
+    data: { connectionId },
+    ids,
+  });
+  const view = (pending: string[], active: string[]) => ({
+    pending: new Set(pending.map(connectionImportJobId)),
+    active: new Set(active.map(connectionImportJobId)),
+  });
+
+  it('adds a job the queue does not hold, follows a running one and leaves a waiting one alone', () => {
+    expect(
+      relayRound(view(['W'], ['R']), new Map(), [job('N', 'n1'), job('R', 'r1'), job('W', 'w1')]),
+    ).toEqual({
+      add: [job('N', 'n1')],
+      follow: [job('R', 'r1')],
+      forget: [],
+    });
+  });
+
+  it('adds a followed job again once it has ended, with the rows claimed for it meanwhile', () => {
+    const following = new Map([[connectionImportJobId('E'), job('E', 'e1')]]);
+    expect(relayRound(view([], []), following, [job('E', 'e2')])).toEqual({
+      add: [job('E', 'e1', 'e2')],
+      follow: [],
+      forget: [connectionImportJobId('E')],
+    });
+  });
+
+  it('keeps following a job still running and forgets one back in the queue', () => {
+    const following = new Map([
+      [connectionImportJobId('R'), job('R', 'r1')],
+      [connectionImportJobId('D'), job('D', 'd1')],
+    ]);
+    expect(relayRound(view(['D'], ['R']), following, [])).toEqual({
+      add: [],
+      follow: [],
+      forget: [connectionImportJobId('D')],
+    });
   });
 });

@@ -77,6 +77,15 @@ describe('inbox relay: jobs are re-added only when the queue lost them', () => {
     expect((await queue.getJob(connectionImportJobId(connectionId)))?.data).toEqual({ connectionId });
     // not due again yet
     expect(await relay.relay()).toBe(0);
+    // a new row of the connection while its job waits: the job takes it when it runs, nothing is added
+    const [later] = await dataSource.query(
+      `INSERT INTO webhook_inbox (marketplace, event_id, connection_id, external_order_id, change, raw_body)
+       VALUES ('voso', gen_random_uuid()::text, $1, 'VOSO-NEXT', '{}', '{}') RETURNING id`,
+      [connectionId],
+    );
+    ids.push(later.id);
+    expect(await relay.relay()).toBe(0);
+    expect((await queue.getJobCounts('waiting')).waiting).toBe(1);
     // due, but the job is still in the queue: nothing is added
     await makeDue(ids);
     expect(await relay.relay()).toBe(0);
@@ -86,7 +95,7 @@ describe('inbox relay: jobs are re-added only when the queue lost them', () => {
     // 1: the job is gone (0 would mean BullMQ kept it, and the relay rightly leaves the rows alone)
     expect(await queue.remove(connectionImportJobId(connectionId))).toBe(1);
     await makeDue(ids);
-    expect(await relay.relay()).toBe(3);
+    expect(await relay.relay()).toBe(4);
     expect(await queue.getJobState(connectionImportJobId(connectionId))).toBe('waiting');
     await queue.remove(connectionImportJobId(connectionId));
   });
