@@ -293,8 +293,22 @@ export class ConnectionsService {
    * MarketplaceError (`origin_not_allowed`) thrown instead, so nothing is sent there.
    */
   async access(connectionId: string): Promise<ShopAccess> {
+    return (await this.withShop(connectionId)).shop();
+  }
+
+  /**
+   * The connection and the means to call its shop, from one read: a sync run and an import batch
+   * need both, and reading them apart was two of the worker's round trips each. The origin is
+   * checked (and a connection no longer allowed marked) only when `shop()` is asked: a caller that
+   * finds the connection paused leaves it alone.
+   */
+  async withShop(connectionId: string): Promise<{ connection: Connection; shop: () => Promise<ShopAccess> }> {
     const row = await this.connections.withCredentials(connectionId);
     if (!row) throw new NotFound('No such connection');
+    return { connection: row, shop: () => this.shopOf(row) };
+  }
+
+  private async shopOf(row: Connection): Promise<ShopAccess> {
     if (!this.originAllowed(row)) throw await this.refuseOrigin(row);
     return {
       connectionId: row.id,
@@ -308,10 +322,6 @@ export class ConnectionsService {
       ),
       grant: this.grants.keeperFor(row.id),
     };
-  }
-
-  async statusOf(connectionId: string): Promise<Connection> {
-    return this.find({}, connectionId);
   }
 
   /**

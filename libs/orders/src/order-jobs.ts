@@ -70,8 +70,8 @@ export class OrderIntake {
   ) {}
 
   async source(connectionId: string): Promise<IntakeContext> {
-    const connection = await this.connections.statusOf(connectionId);
-    const shop = await this.connections.access(connectionId);
+    const { connection, shop: shopOf } = await this.connections.withShop(connectionId);
+    const shop = await shopOf();
     return {
       source: { connectionId, cooperativeId: connection.cooperativeId, marketplace: connection.marketplace },
       shop,

@@ -156,11 +156,12 @@ export class ConnectionSyncProcessor extends WorkerHost {
 
   async process(job: Job<{ connectionId: string; stalls?: number }>): Promise<string> {
     const { connectionId } = job.data;
-    const connection = await this.connections.statusOf(connectionId).catch(() => undefined);
-    if (!connection || connection.status !== 'active') return 'connection not active';
+    const found = await this.connections.withShop(connectionId).catch(() => undefined);
+    if (!found || found.connection.status !== 'active') return 'connection not active';
+    const { connection } = found;
     let shop: ShopAccess;
     try {
-      shop = await this.connections.access(connectionId);
+      shop = await found.shop();
     } catch (error) {
       // marked by access(): nothing to retry until an administrator acts
       if (error instanceof MarketplaceError && error.options.code === ORIGIN_NOT_ALLOWED) {
