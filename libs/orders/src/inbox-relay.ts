@@ -69,9 +69,9 @@ export function relayRound(
     if (view.pending.has(job.jobId)) continue;
     if (view.active.has(job.jobId)) follow.push(job);
     else {
-      const ended = add.find((other) => other.jobId === job.jobId);
-      if (ended) add[add.indexOf(ended)] = { ...ended, ids: [...ended.ids, ...job.ids] };
-      else add.push(job);
+      const ended = add.findIndex((other) => other.jobId === job.jobId);
+      if (ended === -1) add.push(job);
+      else add[ended] = { ...add[ended], ids: [...add[ended].ids, ...job.ids] };
     }
   }
   return { add, follow, forget };
@@ -132,7 +132,10 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
     clearTimeout(this.timer);
   }
 
-  /** Enqueues a job for every row that is due and whose job is not in the queue; answers how many rows. */
+  /**
+   * Gives every due row a job: its own job added where the queue does not hold it, a running one
+   * followed. Answers how many rows were handed to a job added or followed.
+   */
   async relay(): Promise<number> {
     let total = 0;
     let settled = false;
