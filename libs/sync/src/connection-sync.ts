@@ -163,7 +163,7 @@ export class ConnectionSyncProcessor extends WorkerHost {
     try {
       shop = await found.shop();
     } catch (error) {
-      // marked by access(): nothing to retry until an administrator acts
+      // marked by shop(): nothing to retry until an administrator acts
       if (error instanceof MarketplaceError && error.options.code === ORIGIN_NOT_ALLOWED) {
         return 'stopped: origin not allowed';
       }

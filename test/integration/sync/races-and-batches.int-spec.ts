@@ -597,6 +597,20 @@ describe('sync decisions: races, guards and batches, on the real database', () =
       // and it stays stopped: not retried until an administrator acts
       expect(await sync.run(connectionId)).toEqual({ ended: 'returned', result: 'connection not active' });
     });
+
+    it('a paused connection is left alone: still paused, nothing called, its listing waiting', async () => {
+      const connectionId = await sync.connect('voso');
+      const product = await sync.newProduct([{ onHand: 2 }]);
+      const listingId = await sync.listNew(product.productId, connectionId);
+      await sync.dataSource.query(
+        `UPDATE connections SET base_url = 'https://gone.example.invalid', status = 'paused' WHERE id = $1`,
+        [connectionId],
+      );
+      expect(await sync.run(connectionId)).toEqual({ ended: 'returned', result: 'connection not active' });
+      expect(sync.fakes.voso.callsOf(connectionId)).toEqual([]);
+      expect((await sync.connection(connectionId)).status).toBe('paused');
+      expect(await sync.listing(listingId)).toMatchObject({ status: 'pending', lagging: true });
+    });
   });
 
   describe('stalls: the runs in a row that made no progress', () => {
