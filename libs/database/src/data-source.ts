@@ -1,6 +1,7 @@
 import { Client, types } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { migrations } from './migrations';
+import { preparingClient, StatementNames } from './prepared-statements';
 import { QueryCounter } from './query-counter';
 
 /** Calendar dates stay 'YYYY-MM-DD' strings: a JS Date would shift them by the server's time zone. */
@@ -8,6 +9,9 @@ types.setTypeParser(types.builtins.DATE, (value) => value);
 
 /** One counter per process: tests read it to prove a list costs a constant number of queries. */
 export const queryCounter = new QueryCounter();
+
+/** One per process: every pool of the process names the same texts alike. */
+const statementNames = new StatementNames();
 
 /** How long a statement may run and a connection may take (unset: no limit, as for migrations). */
 export interface DatabaseLimits {
@@ -31,6 +35,7 @@ export function dataSourceOptions(
     synchronize: false,
     logger: queryCounter,
     extra: {
+      Client: preparingClient(statementNames),
       max: limits.poolSize ?? 10,
       application_name: 'ocop-connector',
       // sent when each connection opens, so it holds for every statement of the pool; 0 is no limit

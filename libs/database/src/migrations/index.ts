@@ -21,6 +21,7 @@ import { InboxImportJobs1764560000000 } from './1764560000000-inbox-import-jobs'
 import { ShopGrants1764600000000 } from './1764600000000-shop-grants';
 import { AppBasedMarketplaces1764610000000 } from './1764610000000-app-based-marketplaces';
 import { InboxWithoutUnprocessedIndex1764620000000 } from './1764620000000-inbox-without-unprocessed-index';
+import { InboxWaitingInImportOrder1764630000000 } from './1764630000000-inbox-waiting-in-import-order';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -47,4 +48,5 @@ export const migrations = [
   ShopGrants1764600000000,
   AppBasedMarketplaces1764610000000,
   InboxWithoutUnprocessedIndex1764620000000,
+  InboxWaitingInImportOrder1764630000000,
 ];
