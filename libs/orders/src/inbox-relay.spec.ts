@@ -1,4 +1,4 @@
-import { connectionImportJobId, importJobs, inboxJobId, relayRound } from './inbox-relay';
+import { connectionImportJobId, importJobs, inboxJobId, lostConnectionJobs, relayRound } from './inbox-relay';
 
 describe('importJobs', () => {
   const row = (id: string, connectionId: string) => ({ id, connectionId });
@@ -59,5 +59,23 @@ describe('relayRound', () => {
       follow: [],
       forget: [connectionImportJobId('D')],
     });
+  });
+});
+
+describe('lostConnectionJobs', () => {
+  const queue = (pending: string[], active: string[]) => ({
+    pending: new Set(pending.map(connectionImportJobId)),
+    active: new Set(active.map(connectionImportJobId)),
+  });
+
+  it('adds the job of a connection whose rows wait while the queue holds none for them', () => {
+    expect(lostConnectionJobs(queue(['W'], ['R']), ['W', 'R', 'L'])).toEqual([
+      { jobId: connectionImportJobId('L'), data: { connectionId: 'L' }, ids: [] },
+    ]);
+  });
+
+  it('adds nothing where every waiting connection has its job waiting or running', () => {
+    expect(lostConnectionJobs(queue(['W'], ['R']), ['W', 'R'])).toEqual([]);
+    expect(lostConnectionJobs(queue([], []), [])).toEqual([]);
   });
 });

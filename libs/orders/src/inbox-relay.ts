@@ -77,27 +77,51 @@ export function relayRound(
   return { add, follow, forget };
 }
 
+/**
+ * With batches: the connection jobs to add for connections whose rows have waited too long, from
+ * a read of the rows (not a claim): those whose job is neither due to run nor running. A running
+ * job takes every waiting row of its connection before it ends, and a row that came as it took
+ * its last batch is followed by the relay's claim of it.
+ */
+export function lostConnectionJobs(view: QueueView, connectionIds: string[]): ImportJobOf[] {
+  return connectionIds
+    .map((connectionId) => ({
+      jobId: connectionImportJobId(connectionId),
+      data: { connectionId },
+      ids: [] as string[],
+    }))
+    .filter((job) => !view.pending.has(job.jobId) && !view.active.has(job.jobId));
+}
+
 /** How often the relay looks for stored webhooks (the latency it adds at most). */
 const RELAY_EVERY_MS = 100;
 /**
- * A row enqueued and still unprocessed is looked at again after its age, at least this long: its
- * job may have been lost with a flushed Redis or have run out of attempts. So checks come at 5, 10,
- * 20, 40 s … after receipt; a row waiting behind a backlog is looked at a handful of times, not
- * every few seconds.
+ * At IMPORT_BATCH_SIZE=1 a row enqueued and still unprocessed is looked at again after its age, at
+ * least this long: its job may have been lost with a flushed Redis or have run out of attempts. So
+ * checks come at 5, 10, 20, 40 s … after receipt. With batches, this is how long a connection's
+ * rows may wait with no job before the sweep adds it.
  */
 const FIRST_CHECK_S = 5;
 /** The longest wait between two checks of a row: how long a flushed Redis may take to heal. */
 const LAST_CHECK_S = 60;
+/**
+ * With batches, how often the relay reads which connections' rows have waited FIRST_CHECK_S (the
+ * sweep). It replaced the rows' own checks at 5, 10 and 20 s: each check was a write of the row,
+ * touching all the inbox's indexes, and under a backlog those re-claims (2.8 claims a row in the
+ * demo's history) were the largest share of PostgreSQL's work. A claimed row is now looked at
+ * again only after LAST_CHECK_S.
+ */
+const SWEEP_EVERY_MS = 1_000;
 const BATCH = 500;
 
 /**
  * Turns stored webhooks into import jobs, from the worker: one job per connection with waiting
  * rows, which imports them IMPORT_BATCH_SIZE at a time (ARCHITECTURE.md §3); at size 1, one job
- * per row. Rows
- * are claimed with SKIP LOCKED, so several workers share the work, and each unprocessed row is
- * looked at again on a backoff: a row whose job vanished (a flushed Redis) is given to a new
- * batch, so nothing is lost. A row whose processing failed is due again after its retry wait (set
- * by DeadWebhooks); a dead row is left alone.
+ * per row. New rows are claimed with SKIP LOCKED, so several workers share the work. Nothing is
+ * lost when a job vanishes (a flushed Redis): with batches, the sweep finds every connection whose
+ * rows have waited 5 s with no job and adds it; at size 1, each unprocessed row is looked at again
+ * on a backoff and gets its job back. A row whose processing failed is due again after its retry
+ * wait (set by DeadWebhooks); a dead row is left alone.
  */
 @Injectable()
 export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -110,9 +134,10 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
    * Held here rather than by writing the rows due again each round: under a sale a connection's
    * job runs nearly all the time, and those writes (3.5 a row in the demo's history, each touching
    * all seven of the inbox's indexes) cost PostgreSQL more than the rows' import. A relay that
-   * dies forgets them; the rows' own next check (5 s) finds their job gone and adds it.
+   * dies forgets them; the sweep (any worker's) finds the rows waiting with no job and adds it.
    */
   private readonly following = new Map<string, ImportJobOf>();
+  private sweptAt = 0;
 
   constructor(
     private readonly inbox: WebhookInboxStore,
@@ -143,7 +168,9 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
       // the rows name their job (importJobs' name) before it exists: a relay that dies in between
       // leaves rows whose job is unknown, which their next check gives to a new one
       const rows = await this.inbox.claimDue(
-        { firstCheckS: FIRST_CHECK_S, lastCheckS: LAST_CHECK_S },
+        this.batchSize === 1
+          ? { firstCheckS: FIRST_CHECK_S, lastCheckS: LAST_CHECK_S }
+          : { firstCheckS: LAST_CHECK_S, lastCheckS: LAST_CHECK_S },
         BATCH,
         this.batchSize === 1
           ? { prefix: ROW_JOB_PREFIX, by: 'row' }
@@ -160,6 +187,19 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
       }
       if (rows.length < BATCH) return total;
     }
+  }
+
+  /**
+   * With batches: adds the job of every connection whose rows have waited FIRST_CHECK_S while the
+   * queue holds no job for them (lostConnectionJobs): a flushed Redis, or a relay that died between
+   * its claim and the add. Answers how many jobs it added.
+   */
+  async sweep(): Promise<number> {
+    const waiting = await this.inbox.connectionsWaitingSince(FIRST_CHECK_S);
+    if (waiting.length === 0) return 0;
+    const lost = lostConnectionJobs(await this.queueView(), waiting);
+    await this.add(lost);
+    return lost.length;
   }
 
   /**
@@ -219,6 +259,11 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.relay()
+        .then(async () => {
+          if (this.batchSize === 1 || Date.now() - this.sweptAt < SWEEP_EVERY_MS) return;
+          this.sweptAt = Date.now();
+          await this.sweep();
+        })
         .catch((error: unknown) => this.logger.warn({ err: String(error) }, 'inbox relay failed; retrying'))
         .finally(() => this.schedule());
     }, RELAY_EVERY_MS);

@@ -114,19 +114,67 @@ describe('inbox relay: jobs are re-added only when the queue lost them', () => {
     expect(await queue.getJobState(inboxJobId(ids[1]))).toBe('waiting');
   });
 
-  it('looks at a waiting row less often the older it is, at least once a minute', async () => {
+  it('at IMPORT_BATCH_SIZE=1, looks at a waiting row less often the older it is, at least once a minute', async () => {
+    const single = relayOf(1);
     const [young, old, ancient] = await storeWebhooks(3);
-    await relay.relay();
+    await single.relay();
     await dataSource.query(
       `UPDATE webhook_inbox SET received_at = now() - make_interval(secs => CASE id
          WHEN $1::uuid THEN 2 WHEN $2::uuid THEN 30 ELSE 3600 END), relay_at = now()
        WHERE id = ANY($3)`,
       [young, old, [young, old, ancient]],
     );
-    expect(await relay.relay()).toBe(0);
+    expect(await single.relay()).toBe(0);
     expect(await waitSeconds(young)).toBeCloseTo(5, 0);
     expect(await waitSeconds(old)).toBeCloseTo(30, 0);
     expect(await waitSeconds(ancient)).toBeCloseTo(60, 0);
+  });
+
+  it('with batches, looks at a claimed row again only after a minute: the sweep watches its connection', async () => {
+    const [row] = await storeWebhooks(1);
+    expect(await relay.relay()).toBe(1);
+    expect(await waitSeconds(row)).toBeCloseTo(60, 0);
+  });
+
+  it('with batches, the sweep gives a job back to a connection whose rows waited 5 s without one, writing no row', async () => {
+    // the earlier cases' rows are left out: only this case's connections may be swept
+    await dataSource.query(`UPDATE webhook_inbox SET processed_at = now() WHERE processed_at IS NULL`);
+    const ids = await storeWebhooks(2);
+    const [failed] = await storeWebhooks(1);
+    const [{ connection_id: connectionId }] = await dataSource.query(
+      `SELECT connection_id FROM webhook_inbox WHERE id = $1`,
+      [ids[0]],
+    );
+    const jobId = connectionImportJobId(connectionId);
+    expect(await relay.relay()).toBe(3);
+    // a failed row waiting out its retry time is no row waiting for a job
+    await dataSource.query(
+      `UPDATE webhook_inbox SET last_error = 'marketplace down', enqueued_at = NULL,
+         relay_at = now() + interval '1 hour' WHERE id = $1`,
+      [failed],
+    );
+    const failedJob = connectionImportJobId(
+      (await dataSource.query(`SELECT connection_id FROM webhook_inbox WHERE id = $1`, [failed]))[0]
+        .connection_id,
+    );
+    await queue.remove(failedJob);
+    // young rows whose job the queue lost: not yet (a job being added is not a lost one)
+    expect(await queue.remove(jobId)).toBe(1);
+    expect(await relay.sweep()).toBe(0);
+    await dataSource.query(
+      `UPDATE webhook_inbox SET received_at = now() - interval '6 seconds' WHERE id = ANY($1)`,
+      [[...ids, failed]],
+    );
+    const versions = () =>
+      dataSource.query(`SELECT id, xmin::text FROM webhook_inbox WHERE id = ANY($1) ORDER BY id`, [ids]);
+    const before = await versions();
+    expect(await relay.sweep()).toBe(1);
+    expect(await queue.getJobState(jobId)).toBe('waiting');
+    expect(await queue.getJobState(failedJob)).toBe('unknown');
+    expect(await versions()).toEqual(before);
+    // its job waits now: the next sweep adds nothing
+    expect(await relay.sweep()).toBe(0);
+    await queue.remove(jobId);
   });
 
   it('follows a connection job that was running when its rows came, and adds it again once it ends', async () => {
