@@ -22,6 +22,7 @@ import { ShopGrants1764600000000 } from './1764600000000-shop-grants';
 import { AppBasedMarketplaces1764610000000 } from './1764610000000-app-based-marketplaces';
 import { InboxWithoutUnprocessedIndex1764620000000 } from './1764620000000-inbox-without-unprocessed-index';
 import { InboxWaitingInImportOrder1764630000000 } from './1764630000000-inbox-waiting-in-import-order';
+import { ListingsUpdatedInPlace1764640000000 } from './1764640000000-listings-updated-in-place';
 
 /** Every migration, in order. A new one is appended here and never edited once released. */
 export const migrations = [
@@ -49,4 +50,5 @@ export const migrations = [
   AppBasedMarketplaces1764610000000,
   InboxWithoutUnprocessedIndex1764620000000,
   InboxWaitingInImportOrder1764630000000,
+  ListingsUpdatedInPlace1764640000000,
 ];
