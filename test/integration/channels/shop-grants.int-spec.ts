@@ -102,6 +102,22 @@ describe('shop grants', () => {
     expect(await keeper.current()).toMatchObject({ accessToken: 'access-1', refreshToken: 'refresh-1' });
   });
 
+  it('a process keeps a grant it read for a while, and takes one renewed elsewhere once its token is refused', async () => {
+    const keeper = grants.keeperFor(connectionId);
+    expect((await keeper.current()).accessToken).toBe('access-1');
+    // another worker renews it: this one goes on with what it read, without asking the database
+    const shopee = marketplace();
+    await otherWorker.keeperFor(connectionId).refresh('access-1', shopee.exchange);
+    expect((await keeper.current()).accessToken).toBe('access-1');
+    // the marketplace refuses access-1: the refresh finds the row renewed and takes it, calling nothing
+    expect((await keeper.refresh('access-1', shopee.exchange)).accessToken).toBe('access-2');
+    expect(shopee.calls).toEqual(['refresh-1']);
+    expect((await keeper.current()).accessToken).toBe('access-2');
+    // new credentials stored through this process replace what it kept
+    await grants.save(connectionId, grant(9));
+    expect((await keeper.current()).accessToken).toBe('access-9');
+  });
+
   it('a connection without a grant: auth, saying so', async () => {
     const coop = await services.newCooperative();
     const bare = (await services.connect(coop, 'sendo')).id;
