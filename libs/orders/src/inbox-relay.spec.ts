@@ -67,15 +67,28 @@ describe('lostConnectionJobs', () => {
     pending: new Set(pending.map(connectionImportJobId)),
     active: new Set(active.map(connectionImportJobId)),
   });
+  const waited = (waitedS: number, ...ids: string[]) =>
+    ids.map((connectionId) => ({ connectionId, waitedS }));
+  const NOW = 1_000_000;
 
   it('adds the job of a connection whose rows wait while the queue holds none for them', () => {
-    expect(lostConnectionJobs(queue(['W'], ['R']), ['W', 'R', 'L'])).toEqual([
-      { jobId: connectionImportJobId('L'), data: { connectionId: 'L' }, ids: [] },
-    ]);
+    expect(lostConnectionJobs(queue(['W'], ['R']), waited(6, 'W', 'R', 'L'), new Map(), NOW)).toEqual(['L']);
   });
 
   it('adds nothing where every waiting connection has its job waiting or running', () => {
-    expect(lostConnectionJobs(queue(['W'], ['R']), ['W', 'R'])).toEqual([]);
-    expect(lostConnectionJobs(queue([], []), [])).toEqual([]);
+    expect(lostConnectionJobs(queue(['W'], ['R']), waited(6, 'W', 'R'), new Map(), NOW)).toEqual([]);
+    expect(lostConnectionJobs(queue([], []), [], new Map(), NOW)).toEqual([]);
+  });
+
+  it("adds a job it added before again only after the rows' age, 5 s at least and a minute at most", () => {
+    const empty = queue([], []);
+    // rows 8 s old, job added 7 s ago: not yet; 8 s ago: again
+    expect(lostConnectionJobs(empty, waited(8, 'A'), new Map([['A', NOW - 7_000]]), NOW)).toEqual([]);
+    expect(lostConnectionJobs(empty, waited(8, 'A'), new Map([['A', NOW - 8_000]]), NOW)).toEqual(['A']);
+    // young rows: 5 s at least
+    expect(lostConnectionJobs(empty, waited(5.5, 'A'), new Map([['A', NOW - 4_000]]), NOW)).toEqual([]);
+    // old rows: a minute at most
+    expect(lostConnectionJobs(empty, waited(3_600, 'A'), new Map([['A', NOW - 60_000]]), NOW)).toEqual(['A']);
+    expect(lostConnectionJobs(empty, waited(3_600, 'A'), new Map([['A', NOW - 59_000]]), NOW)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import type { Queue } from 'bullmq';
 import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { QUEUES } from '@ocop/jobs';
-import { WebhookInboxStore, type ClaimedInboxEntry } from './webhook-inbox.repository';
+import { WebhookInboxStore, type ClaimedInboxEntry, type RelayBackoff } from './webhook-inbox.repository';
 
 /** With IMPORT_BATCH_SIZE=1 each stored webhook has a job of its own, named after the row. */
 const ROW_JOB_PREFIX = 'inbox-';
@@ -21,23 +21,27 @@ export type InboxImportJob = { inboxIds: string[] } | { connectionId: string };
  * row of its connection when it runs, so rows that arrive meanwhile join its batches); at size 1,
  * one per row, as before batching.
  */
-export function importJobs(
-  rows: { id: string; connectionId: string }[],
-  batchSize: number,
-): { jobId: string; data: InboxImportJob; ids: string[] }[] {
+export function importJobs(rows: { id: string; connectionId: string }[], batchSize: number): ImportJobOf[] {
   if (batchSize === 1)
     return rows.map((row) => ({ jobId: inboxJobId(row.id), data: { inboxIds: [row.id] }, ids: [row.id] }));
   const byConnection = new Map<string, string[]>();
   for (const row of rows)
     byConnection.set(row.connectionId, [...(byConnection.get(row.connectionId) ?? []), row.id]);
-  return [...byConnection].map(([connectionId, ids]) => ({
-    jobId: connectionImportJobId(connectionId),
-    data: { connectionId },
-    ids,
-  }));
+  return [...byConnection].map(([connectionId, ids]) => connectionJob(connectionId, ids));
 }
 
-type ImportJobOf = ReturnType<typeof importJobs>[number];
+/** A connection's import job, handed the rows `ids` (none when the sweep adds it). */
+const connectionJob = (connectionId: string, ids: string[] = []): ImportJobOf => ({
+  jobId: connectionImportJobId(connectionId),
+  data: { connectionId },
+  ids,
+});
+
+interface ImportJobOf {
+  jobId: string;
+  data: InboxImportJob;
+  ids: string[];
+}
 
 /** Connection jobs by where they stand in the queue: due to run (waiting, delayed) or running. */
 export interface QueueView {
@@ -78,28 +82,38 @@ export function relayRound(
 }
 
 /**
- * With batches: the connection jobs to add for connections whose rows have waited too long, from
- * a read of the rows (not a claim): those whose job is neither due to run nor running. A running
- * job takes every waiting row of its connection before it ends, and a row that came as it took
- * its last batch is followed by the relay's claim of it.
+ * With batches: the connections whose job the sweep adds. A connection whose oldest waiting row is
+ * `waitedS` old and whose job is neither due to run nor running gets it added, unless the sweep
+ * added it less than that age ago (at least FIRST_CHECK_S, at most LAST_CHECK_S): a row its job
+ * takes but neither imports nor fails is then looked at 5, 10, 20, 40 s … after receipt, as the
+ * rows' own checks did, not every second. A running job takes every waiting row of its connection
+ * before it ends, and a row that came as it took its last batch is followed by the relay's claim.
  */
-export function lostConnectionJobs(view: QueueView, connectionIds: string[]): ImportJobOf[] {
-  return connectionIds
-    .map((connectionId) => ({
-      jobId: connectionImportJobId(connectionId),
-      data: { connectionId },
-      ids: [] as string[],
-    }))
-    .filter((job) => !view.pending.has(job.jobId) && !view.active.has(job.jobId));
+export function lostConnectionJobs(
+  view: QueueView,
+  waiting: { connectionId: string; waitedS: number }[],
+  addedAt: ReadonlyMap<string, number>,
+  now: number,
+): string[] {
+  return waiting
+    .filter(({ connectionId, waitedS }) => {
+      const added = addedAt.get(connectionId);
+      const pause = Math.min(Math.max(waitedS, FIRST_CHECK_S), LAST_CHECK_S) * 1000;
+      return added === undefined || now - added >= pause;
+    })
+    .map(({ connectionId }) => connectionId)
+    .filter(
+      (id) => !view.pending.has(connectionImportJobId(id)) && !view.active.has(connectionImportJobId(id)),
+    );
 }
 
 /** How often the relay looks for stored webhooks (the latency it adds at most). */
 const RELAY_EVERY_MS = 100;
 /**
- * At IMPORT_BATCH_SIZE=1 a row enqueued and still unprocessed is looked at again after its age, at
- * least this long: its job may have been lost with a flushed Redis or have run out of attempts. So
- * checks come at 5, 10, 20, 40 s … after receipt. With batches, this is how long a connection's
- * rows may wait with no job before the sweep adds it.
+ * A row enqueued and still unprocessed is looked at again after its age, at least this long: its
+ * job may have been lost with a flushed Redis or have run out of attempts. So checks come at 5, 10,
+ * 20, 40 s … after receipt: at IMPORT_BATCH_SIZE=1 each row's own (a claim), with batches its
+ * connection's, by the sweep (a read).
  */
 const FIRST_CHECK_S = 5;
 /** The longest wait between two checks of a row: how long a flushed Redis may take to heal. */
@@ -138,6 +152,10 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
    */
   private readonly following = new Map<string, ImportJobOf>();
   private sweptAt = 0;
+  /** When the sweep last added each connection's job, to pace it (lostConnectionJobs). */
+  private readonly sweepAdded = new Map<string, number>();
+  private readonly byRow: boolean;
+  private readonly claim: { backoff: RelayBackoff; job: { prefix: string; by: 'row' | 'connection' } };
 
   constructor(
     private readonly inbox: WebhookInboxStore,
@@ -146,6 +164,17 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
     config: ConnectorConfig,
   ) {
     this.batchSize = config.env.IMPORT_BATCH_SIZE;
+    this.byRow = this.batchSize === 1;
+    // with batches a claimed row is looked at again only after a minute: the sweep watches its connection
+    this.claim = this.byRow
+      ? {
+          backoff: { firstCheckS: FIRST_CHECK_S, lastCheckS: LAST_CHECK_S },
+          job: { prefix: ROW_JOB_PREFIX, by: 'row' },
+        }
+      : {
+          backoff: { firstCheckS: LAST_CHECK_S, lastCheckS: LAST_CHECK_S },
+          job: { prefix: CONNECTION_JOB_PREFIX, by: 'connection' },
+        };
   }
 
   onApplicationBootstrap(): void {
@@ -167,16 +196,8 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
     for (;;) {
       // the rows name their job (importJobs' name) before it exists: a relay that dies in between
       // leaves rows whose job is unknown, which their next check gives to a new one
-      const rows = await this.inbox.claimDue(
-        this.batchSize === 1
-          ? { firstCheckS: FIRST_CHECK_S, lastCheckS: LAST_CHECK_S }
-          : { firstCheckS: LAST_CHECK_S, lastCheckS: LAST_CHECK_S },
-        BATCH,
-        this.batchSize === 1
-          ? { prefix: ROW_JOB_PREFIX, by: 'row' }
-          : { prefix: CONNECTION_JOB_PREFIX, by: 'connection' },
-      );
-      if (this.batchSize === 1) {
+      const rows = await this.inbox.claimDue(this.claim.backoff, BATCH, this.claim.job);
+      if (this.byRow) {
         const lost = await this.withoutJob(rows.filter((row) => !row.fresh));
         const jobs = importJobs([...rows.filter((row) => row.fresh), ...lost], this.batchSize);
         await this.add(jobs);
@@ -196,9 +217,14 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
    */
   async sweep(): Promise<number> {
     const waiting = await this.inbox.connectionsWaitingSince(FIRST_CHECK_S);
+    const still = new Set(waiting.map((w) => w.connectionId));
+    for (const connectionId of this.sweepAdded.keys())
+      if (!still.has(connectionId)) this.sweepAdded.delete(connectionId);
     if (waiting.length === 0) return 0;
-    const lost = lostConnectionJobs(await this.queueView(), waiting);
-    await this.add(lost);
+    const now = Date.now();
+    const lost = lostConnectionJobs(await this.queueView(), waiting, this.sweepAdded, now);
+    await this.add(lost.map((connectionId) => connectionJob(connectionId)));
+    for (const connectionId of lost) this.sweepAdded.set(connectionId, now);
     return lost.length;
   }
 
@@ -260,7 +286,7 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
     this.timer = setTimeout(() => {
       this.relay()
         .then(async () => {
-          if (this.batchSize === 1 || Date.now() - this.sweptAt < SWEEP_EVERY_MS) return;
+          if (this.byRow || Date.now() - this.sweptAt < SWEEP_EVERY_MS) return;
           this.sweptAt = Date.now();
           await this.sweep();
         })

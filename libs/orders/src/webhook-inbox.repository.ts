@@ -145,13 +145,14 @@ export class WebhookInboxStore {
 
   /**
    * The connections with a row that could be imported (not processed, not dead, not waiting out a
-   * failed attempt) received more than `olderThanS` seconds ago. Read, not claimed: one probe of
+   * failed attempt) received more than `olderThanS` seconds ago, with how long their oldest such
+   * row has waited. Read, not claimed: one probe of
    * the waiting index per connection (each finds its connection's oldest row), however many rows
    * wait, and no row is written.
    */
-  async connectionsWaitingSince(olderThanS: number): Promise<string[]> {
+  async connectionsWaitingSince(olderThanS: number): Promise<{ connectionId: string; waitedS: number }[]> {
     const importable = `processed_at IS NULL AND dead_at IS NULL AND (last_error IS NULL OR enqueued_at IS NOT NULL)`;
-    const rows: { connection_id: string }[] = await this.dataSource.query(
+    return this.dataSource.query(
       `WITH RECURSIVE oldest AS (
          (SELECT connection_id, received_at FROM webhook_inbox WHERE ${importable}
           ORDER BY connection_id, received_at, id LIMIT 1)
@@ -160,10 +161,10 @@ export class WebhookInboxStore {
            SELECT connection_id, received_at FROM webhook_inbox
            WHERE ${importable} AND connection_id > oldest.connection_id
            ORDER BY connection_id, received_at, id LIMIT 1) next)
-       SELECT connection_id FROM oldest WHERE received_at < now() - make_interval(secs => $1)`,
+       SELECT connection_id AS "connectionId", extract(epoch FROM now() - received_at)::float8 AS "waitedS"
+       FROM oldest WHERE received_at < now() - make_interval(secs => $1)`,
       [olderThanS],
-    );
-    return rows.map((row) => row.connection_id);
+    ) as Promise<{ connectionId: string; waitedS: number }[]>;
   }
 
   /** Those of these rows still waiting to be imported (not processed, not dead), oldest first. */

@@ -158,12 +158,20 @@ describe('inbox relay: jobs are re-added only when the queue lost them', () => {
         .connection_id,
     );
     await queue.remove(failedJob);
+    // a dead row waits for an administrator, not for a job
+    const [dead] = await storeWebhooks(1);
+    await dataSource.query(`UPDATE webhook_inbox SET dead_at = now() WHERE id = $1`, [dead]);
+    const deadJob = connectionImportJobId(
+      (await dataSource.query(`SELECT connection_id FROM webhook_inbox WHERE id = $1`, [dead]))[0]
+        .connection_id,
+    );
+    await queue.remove(deadJob);
     // young rows whose job the queue lost: not yet (a job being added is not a lost one)
     expect(await queue.remove(jobId)).toBe(1);
     expect(await relay.sweep()).toBe(0);
     await dataSource.query(
       `UPDATE webhook_inbox SET received_at = now() - interval '6 seconds' WHERE id = ANY($1)`,
-      [[...ids, failed]],
+      [[...ids, failed, dead]],
     );
     const versions = () =>
       dataSource.query(`SELECT id, xmin::text FROM webhook_inbox WHERE id = ANY($1) ORDER BY id`, [ids]);
@@ -171,10 +179,14 @@ describe('inbox relay: jobs are re-added only when the queue lost them', () => {
     expect(await relay.sweep()).toBe(1);
     expect(await queue.getJobState(jobId)).toBe('waiting');
     expect(await queue.getJobState(failedJob)).toBe('unknown');
+    expect(await queue.getJobState(deadJob)).toBe('unknown');
     expect(await versions()).toEqual(before);
     // its job waits now: the next sweep adds nothing
     expect(await relay.sweep()).toBe(0);
-    await queue.remove(jobId);
+    // lost again at once (or taken and left unimported): added again only after the rows' age, not each second
+    expect(await queue.remove(jobId)).toBe(1);
+    expect(await relay.sweep()).toBe(0);
+    expect(await queue.getJobState(jobId)).toBe('unknown');
   });
 
   it('follows a connection job that was running when its rows came, and adds it again once it ends', async () => {
