@@ -22,4 +22,12 @@ describe('StatementNames', () => {
     expect(names.nameFor('c')).toBeUndefined();
     expect(names.nameFor('a')).toBeDefined();
   });
+
+  it('remembers a bounded number of texts sent once: a text first sent past that bound stays unnamed', () => {
+    const names = new StatementNames(120, 2);
+    for (const text of ['a', 'b', 'c', 'c', 'c']) names.nameFor(text);
+    expect(names.nameFor('c')).toBeUndefined();
+    expect(names.nameFor('a')).toBeDefined();
+    expect(names.size).toBe(1);
+  });
 });

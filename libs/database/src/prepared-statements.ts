@@ -1,34 +1,35 @@
 import { Client, type ClientConfig } from 'pg';
 
-/** Texts counted at most: statements built with a varying number of placeholders are not kept forever. */
-const TEXTS_COUNTED = 2_000;
-
 /**
  * Which statement texts a process sends as named prepared statements. A text with parameters is
  * named once it has been sent twice, so PostgreSQL parses and analyses it once per connection
  * (and, after five executions, may keep a generic plan) instead of on every call: unnamed, those
  * steps were a fifth of PostgreSQL's time under the demo's order history. The names are bounded:
  * each pooled connection keeps every statement it prepared, in its backend's memory, for its
- * life, so a process names `limit` texts at most (the hot ones come first, being sent most).
+ * life, so a process names `limit` texts at most (the hot ones come first, being sent most). The
+ * texts sent once are remembered up to `remembered` of them: statements built with a varying
+ * number of placeholders are not kept forever.
  */
 export class StatementNames {
-  private readonly seen = new Map<string, number>();
+  private readonly sentOnce = new Set<string>();
   private readonly names = new Map<string, string>();
 
-  constructor(private readonly limit = 120) {}
+  constructor(
+    private readonly limit = 120,
+    private readonly remembered = 2_000,
+  ) {}
 
   /** The name to prepare `text` under, or undefined: send it unnamed. */
   nameFor(text: string): string | undefined {
     const named = this.names.get(text);
-    if (named !== undefined) return named;
-    const times = (this.seen.get(text) ?? 0) + 1;
-    if (times < 2 || this.names.size >= this.limit) {
-      if (this.seen.has(text) || this.seen.size < TEXTS_COUNTED) this.seen.set(text, times);
+    if (named !== undefined || this.names.size >= this.limit) return named;
+    if (!this.sentOnce.delete(text)) {
+      if (this.sentOnce.size < this.remembered) this.sentOnce.add(text);
       return undefined;
     }
-    this.seen.delete(text);
     const name = `ocop_${this.names.size + 1}`;
     this.names.set(text, name);
+    if (this.names.size >= this.limit) this.sentOnce.clear();
     return name;
   }
 
