@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { escapeLike, Page, PageQuery, searchWords } from '@ocop/common';
 import { byCreation, fetchPage } from '@ocop/database';
 import type { Actor } from '@ocop/auth';
@@ -177,15 +177,24 @@ export class ProductStore {
 
   /** The SKUs of these products, each product's in the order they were added. */
   async skusOfProducts(productIds: string[]): Promise<Sku[]> {
-    return this.skus.find({
-      where: { productId: In(productIds) },
-      order: { seq: 'ASC' },
-    });
+    // one statement text whatever the number of products (a sync run's read, prepared)
+    return this.skus
+      .createQueryBuilder('s')
+      .where('s.product_id = ANY(CAST(:productIds AS uuid[]))', { productIds })
+      .orderBy('s.seq', 'ASC')
+      .getMany();
   }
 
   /** The cooperative's SKUs of these codes (codes are unique per cooperative). */
   async skusByCode(cooperativeId: string, codes: string[]): Promise<Sku[]> {
-    return this.skus.find({ where: { cooperativeId, code: In([...new Set(codes)]) } });
+    // one statement text whatever the number of codes (prepared; `In` writes a parameter per code)
+    return this.skus
+      .createQueryBuilder('s')
+      .where('s.cooperative_id = :cooperativeId AND s.code = ANY(CAST(:codes AS text[]))', {
+        cooperativeId,
+        codes: [...new Set(codes)],
+      })
+      .getMany();
   }
 
   /** Each product's name with its producer's name and district (unknown ids are absent). */

@@ -126,8 +126,31 @@ export class OrderStore {
             fulfilledQuantity: 0,
           }));
     });
-    if (lines.length > 0) await manager.insert(OrderLine, lines);
-    const created = await manager.find(Order, { where: { id: In([...idOf.values()]) } });
+    if (lines.length > 0) {
+      // one statement text whatever the batch's size (a prepared statement; `insert` writes VALUES per row)
+      await manager.query(
+        `INSERT INTO order_lines (order_id, line_no, sku_id, product_id, sku_code, variant_id, quantity,
+                                  unit_price_vnd, reserved_quantity, fulfilled_quantity)
+         SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::text[], $6::text[],
+                              $7::int[], $8::bigint[], $9::int[], $10::int[])`,
+        [
+          lines.map((l) => l.orderId),
+          lines.map((l) => l.lineNo),
+          lines.map((l) => l.skuId),
+          lines.map((l) => l.productId),
+          lines.map((l) => l.skuCode),
+          lines.map((l) => l.variantId),
+          lines.map((l) => l.quantity),
+          lines.map((l) => l.unitPriceVnd),
+          lines.map((l) => l.reservedQuantity),
+          lines.map((l) => l.fulfilledQuantity),
+        ],
+      );
+    }
+    const created = await manager
+      .createQueryBuilder(Order, 'o')
+      .where('o.id = ANY(CAST(:ids AS uuid[]))', { ids: [...idOf.values()] })
+      .getMany();
     return new Map(created.map((order) => [order.externalOrderId, order]));
   }
 
@@ -137,10 +160,13 @@ export class OrderStore {
     return manager
       .createQueryBuilder(Order, 'o')
       .setLock('pessimistic_write')
-      .where('o.connection_id = :connectionId AND o.external_order_id IN (:...externalOrderIds)', {
-        connectionId,
-        externalOrderIds,
-      })
+      .where(
+        'o.connection_id = :connectionId AND o.external_order_id = ANY(CAST(:externalOrderIds AS text[]))',
+        {
+          connectionId,
+          externalOrderIds,
+        },
+      )
       .orderBy('o.id')
       .getMany();
   }
@@ -148,10 +174,13 @@ export class OrderStore {
   /** The lines of these orders, each order's in SKU order (the order in which the ledger locks SKUs). */
   async linesOfOrders(manager: EntityManager, orderIds: string[]): Promise<OrderLine[]> {
     if (orderIds.length === 0) return [];
-    return manager.find(OrderLine, {
-      where: { orderId: In(orderIds) },
-      order: { orderId: 'ASC', skuId: 'ASC', lineNo: 'ASC' },
-    });
+    return manager
+      .createQueryBuilder(OrderLine, 'l')
+      .where('l.order_id = ANY(CAST(:orderIds AS uuid[]))', { orderIds })
+      .orderBy('l.order_id', 'ASC')
+      .addOrderBy('l.sku_id', 'ASC')
+      .addOrderBy('l.line_no', 'ASC')
+      .getMany();
   }
 
   /** Records the stock each line now holds (reserved, fulfilled), in one statement. */

@@ -171,7 +171,7 @@ export class WebhookInboxStore {
   async waiting(ids: string[]): Promise<WebhookInboxEntry[]> {
     return this.dataSource.manager
       .createQueryBuilder(WebhookInboxEntry, 'w')
-      .where('w.id IN (:...ids) AND w.processed_at IS NULL AND w.dead_at IS NULL', { ids })
+      .where('w.id = ANY(CAST(:ids AS uuid[])) AND w.processed_at IS NULL AND w.dead_at IS NULL', { ids })
       .orderBy('w.received_at', 'ASC')
       .addOrderBy('w.id', 'ASC')
       .getMany();
