@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { mapWithConcurrency } from '@ocop/marketplaces';
 import { Listing } from './entities';
-import { stockRecord } from './stock-record';
+import { stockRecord, stockRecordParameters } from './stock-record';
 
 /** What a publish or a full update left on the marketplace, to record on the listing. */
 export interface PushedListing {
@@ -20,9 +19,6 @@ export interface StockPushRecord {
   pushedSkus: string[];
 }
 
-/** Stock records written at once by one run: a few of the pool's connections, not all of them. */
-const RECORDS_AT_ONCE = 4;
-
 /**
  * The sync state of listings: which lag, who may publish, and what the marketplace confirmed.
  * The sync engine (libs/sync) decides what to push; this is the only place that reads and writes
@@ -39,16 +35,19 @@ export class ListingSyncState {
    * that version, oldest first, leaving out `skip` (those a run already handled).
    */
   async lagging(connectionId: string, skip: string[], limit: number): Promise<Listing[]> {
-    return this.dataSource
-      .getRepository(Listing)
-      .createQueryBuilder('l')
-      .where('l.connection_id = :connectionId', { connectionId })
-      .andWhere('l.desired_version > l.synced_version')
-      .andWhere('(l.failed_version IS NULL OR l.desired_version > l.failed_version)')
-      .andWhere(skip.length ? 'l.id NOT IN (:...skip)' : '1=1', { skip })
-      .orderBy('l.created_at', 'ASC')
-      .limit(limit)
-      .getMany();
+    return (
+      this.dataSource
+        .getRepository(Listing)
+        .createQueryBuilder('l')
+        .where('l.connection_id = :connectionId', { connectionId })
+        .andWhere('l.desired_version > l.synced_version')
+        .andWhere('(l.failed_version IS NULL OR l.desired_version > l.failed_version)')
+        // one statement text whatever the number skipped (prepared; `IN (:...skip)` wrote one per id)
+        .andWhere('l.id <> ALL(CAST(:skip AS uuid[]))', { skip })
+        .orderBy('l.created_at', 'ASC')
+        .limit(limit)
+        .getMany()
+    );
   }
 
   /** The active connections that have a lagging listing, for the reconciler to enqueue. */
@@ -116,7 +115,10 @@ export class ListingSyncState {
       listing.desiredVersion,
       listing.contentVersion,
     ];
-    const record = stockRecord(listing, 'replace', pushed.stock, Object.keys(pushed.stock), parameters);
+    const record = stockRecord(
+      'replace',
+      stockRecordParameters(listing, pushed.stock, Object.keys(pushed.stock), parameters),
+    );
     await this.dataSource.query(
       `UPDATE listings SET external_id = $2, variant_ids = $3, synced_badge_stars = $4, ${record},
               status = 'synced', synced_version = GREATEST(synced_version, $5),
@@ -130,23 +132,52 @@ export class ListingSyncState {
   /**
    * Records a stock push of many listings: each one's `stock` holds its figures, `pushedSkus` the
    * SKUs the run sent; each recorded over the record the run read only (see stockRecord), and only
-   * onto the marketplace listing it was pushed to (sameMarketplaceListing). One statement per
-   * listing, a few at once: a statement over all of them held each row's lock until the last,
-   * and deadlocked with imports bumping the same listings in their products' order (bench:import,
-   * 1 Dec 2026).
+   * onto the marketplace listing it was pushed to (sameMarketplaceListing). One statement records
+   * every listing no transaction holds (it had been one statement per listing, a sync run's largest
+   * share of statements); a listing an import holds is then recorded on its own, waiting for that
+   * one row alone. A statement that waited for such a row while holding the others could deadlock
+   * with a transaction that locks the same listings in another order (a catalogue spreadsheet
+   * bumps its products one by one; bench:import saw it on 1 Dec 2026 with imports of then).
    */
   async markStockSynced(pushes: StockPushRecord[]): Promise<void> {
-    await mapWithConcurrency(pushes, RECORDS_AT_ONCE, ({ listing, stock, pushedSkus }) => {
-      const parameters: unknown[] = [listing.id, listing.desiredVersion];
-      const record = stockRecord(listing, 'merge', stock, pushedSkus, parameters);
-      return this.dataSource.query(
-        `UPDATE listings SET ${record}, status = 'synced',
-                synced_version = GREATEST(synced_version, $2), last_error = NULL, last_synced_at = now(),
-                updated_at = now()
-         WHERE id = $1 AND ${sameMarketplaceListing(listing, parameters)}`,
-        parameters,
-      );
-    });
+    if (pushes.length === 0) return;
+    const rows = pushes.map(({ listing, stock, pushedSkus }) => ({
+      id: listing.id,
+      desired: listing.desiredVersion,
+      read_version: listing.syncedStockVersion,
+      figures: stock,
+      skus: pushedSkus,
+      pushed_to: listing.externalId ?? null,
+    }));
+    const record = stockRecord('merge', { version: 'v.read_version', figures: 'v.figures', skus: 'v.skus' });
+    const taken: { id: string }[] = await this.dataSource.query(
+      `WITH v AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS v(id uuid, desired bigint, read_version bigint, figures jsonb, skus text[], pushed_to text)),
+       target AS (SELECT id FROM listings WHERE id IN (SELECT id FROM v) ORDER BY id FOR UPDATE SKIP LOCKED),
+       recorded AS (
+         UPDATE listings SET ${record}, status = 'synced',
+                synced_version = GREATEST(synced_version, v.desired), last_error = NULL,
+                last_synced_at = now(), updated_at = now()
+         FROM target JOIN v ON v.id = target.id
+         WHERE listings.id = target.id AND listings.external_id IS NOT DISTINCT FROM v.pushed_to)
+       SELECT id FROM target`,
+      [JSON.stringify(rows)],
+    );
+    const done = new Set(taken.map((row) => row.id));
+    for (const push of pushes) if (!done.has(push.listing.id)) await this.markOneStockSynced(push);
+  }
+
+  private async markOneStockSynced({ listing, stock, pushedSkus }: StockPushRecord): Promise<void> {
+    const parameters: unknown[] = [listing.id, listing.desiredVersion];
+    const record = stockRecord('merge', stockRecordParameters(listing, stock, pushedSkus, parameters));
+    await this.dataSource.query(
+      `UPDATE listings SET ${record}, status = 'synced',
+              synced_version = GREATEST(synced_version, $2), last_error = NULL, last_synced_at = now(),
+              updated_at = now()
+       WHERE id = $1 AND ${sameMarketplaceListing(listing, parameters)}`,
+      parameters,
+    );
   }
 
   /** A failure worth retrying: noted on the listings, their publish claims released. */

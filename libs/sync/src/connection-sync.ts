@@ -176,10 +176,17 @@ export class ConnectionSyncProcessor extends WorkerHost {
     // and never held longer than maxHoldMs
     const firstSeen = new Map<string, number>();
     let synced = 0;
+    // whether a listing this run handled lags again, once the run has nothing else: known from
+    // the read that found nothing new, so ending a run costs no read of its own
+    let lagsAgain: boolean | undefined;
     while (Date.now() - started < RUN_BUDGET_MS) {
+      const page = await this.state.lagging(connectionId, [...retrying.keys()], PAGE);
       // each listing once a run: changes arriving meanwhile gather for the next run
-      const lagging = await this.state.lagging(connectionId, [...retrying.keys(), ...handled], PAGE);
-      if (lagging.length === 0) break;
+      const lagging = page.filter((l) => !handled.has(l.id));
+      if (lagging.length === 0) {
+        lagsAgain = page.length > 0;
+        break;
+      }
       for (const l of lagging) if (!firstSeen.has(l.id)) firstSeen.set(l.id, Date.now());
       const stockOnly = lagging
         .filter(
@@ -224,8 +231,8 @@ export class ConnectionSyncProcessor extends WorkerHost {
       await job.updateData({ ...job.data, stalls });
       throw new RetryLater(`${retrying.size} listing(s) to retry`, Math.max(0, ...retrying.values()), stalls);
     }
-    const more = await this.state.lagging(connectionId, [], 1);
-    if (more.length > 0) throw new RetryLater('more to do', GATHER_MS, 0);
+    lagsAgain ??= (await this.state.lagging(connectionId, [], 1)).length > 0;
+    if (lagsAgain) throw new RetryLater('more to do', GATHER_MS, 0);
     return `synced ${synced}`;
   }
 
