@@ -236,7 +236,7 @@ describe('sync decisions: races, guards and batches, on the real database', () =
   });
 
   describe('recording a push while an import bumps the same listings', () => {
-    it('each listing is recorded on its own: a row an import holds keeps no other from being recorded, and nothing deadlocks', async () => {
+    it('a row an import holds keeps no other from being recorded (those are recorded at once, it after the import), and nothing deadlocks', async () => {
       const connectionId = await sync.connect('voso');
       const [first, second] = await Promise.all(
         ['một', 'hai'].map(async (name) => {
