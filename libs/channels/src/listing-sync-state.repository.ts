@@ -32,22 +32,20 @@ export class ListingSyncState {
 
   /**
    * Listings of a connection whose desired version is ahead of the synced one and did not fail at
-   * that version, oldest first, leaving out `skip` (those a run already handled).
+   * that version, oldest first, leaving out `skip` (those to retry later). `skip` goes as one array,
+   * so the statement has one text whatever its length and is prepared.
    */
   async lagging(connectionId: string, skip: string[], limit: number): Promise<Listing[]> {
-    return (
-      this.dataSource
-        .getRepository(Listing)
-        .createQueryBuilder('l')
-        .where('l.connection_id = :connectionId', { connectionId })
-        .andWhere('l.desired_version > l.synced_version')
-        .andWhere('(l.failed_version IS NULL OR l.desired_version > l.failed_version)')
-        // one statement text whatever the number skipped (prepared; `IN (:...skip)` wrote one per id)
-        .andWhere('l.id <> ALL(CAST(:skip AS uuid[]))', { skip })
-        .orderBy('l.created_at', 'ASC')
-        .limit(limit)
-        .getMany()
-    );
+    return this.dataSource
+      .getRepository(Listing)
+      .createQueryBuilder('l')
+      .where('l.connection_id = :connectionId', { connectionId })
+      .andWhere('l.desired_version > l.synced_version')
+      .andWhere('(l.failed_version IS NULL OR l.desired_version > l.failed_version)')
+      .andWhere('l.id <> ALL(CAST(:skip AS uuid[]))', { skip })
+      .orderBy('l.created_at', 'ASC')
+      .limit(limit)
+      .getMany();
   }
 
   /** The active connections that have a lagging listing, for the reconciler to enqueue. */
@@ -141,6 +139,19 @@ export class ListingSyncState {
    */
   async markStockSynced(pushes: StockPushRecord[]): Promise<void> {
     if (pushes.length === 0) return;
+    const taken = await this.recordStockPushes(pushes, 'skip held');
+    for (const push of pushes) if (!taken.has(push.listing.id)) await this.recordStockPushes([push], 'wait');
+  }
+
+  /**
+   * Records stock pushes in one statement, locking the listings in id order: all those no
+   * transaction holds (`skip held`), or, one listing at a time, waiting for it (`wait`). Answers
+   * the listings it locked (recorded, or left alone as pushed to another marketplace listing).
+   */
+  private async recordStockPushes(
+    pushes: StockPushRecord[],
+    held: 'skip held' | 'wait',
+  ): Promise<Set<string>> {
     const rows = pushes.map(({ listing, stock, pushedSkus }) => ({
       id: listing.id,
       desired: listing.desiredVersion,
@@ -154,7 +165,8 @@ export class ListingSyncState {
       `WITH v AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
            AS v(id uuid, desired bigint, read_version bigint, figures jsonb, skus text[], pushed_to text)),
-       target AS (SELECT id FROM listings WHERE id IN (SELECT id FROM v) ORDER BY id FOR UPDATE SKIP LOCKED),
+       target AS (SELECT id FROM listings WHERE id IN (SELECT id FROM v) ORDER BY id
+                  FOR UPDATE${held === 'skip held' ? ' SKIP LOCKED' : ''}),
        recorded AS (
          UPDATE listings SET ${record}, status = 'synced',
                 synced_version = GREATEST(synced_version, v.desired), last_error = NULL,
@@ -164,20 +176,7 @@ export class ListingSyncState {
        SELECT id FROM target`,
       [JSON.stringify(rows)],
     );
-    const done = new Set(taken.map((row) => row.id));
-    for (const push of pushes) if (!done.has(push.listing.id)) await this.markOneStockSynced(push);
-  }
-
-  private async markOneStockSynced({ listing, stock, pushedSkus }: StockPushRecord): Promise<void> {
-    const parameters: unknown[] = [listing.id, listing.desiredVersion];
-    const record = stockRecord('merge', stockRecordParameters(listing, stock, pushedSkus, parameters));
-    await this.dataSource.query(
-      `UPDATE listings SET ${record}, status = 'synced',
-              synced_version = GREATEST(synced_version, $2), last_error = NULL, last_synced_at = now(),
-              updated_at = now()
-       WHERE id = $1 AND ${sameMarketplaceListing(listing, parameters)}`,
-      parameters,
-    );
+    return new Set(taken.map((row) => row.id));
   }
 
   /** A failure worth retrying: noted on the listings, their publish claims released. */
