@@ -205,6 +205,70 @@ describe('sync decisions: races, guards and batches, on the real database', () =
     );
   });
 
+  describe('stock records of SKU codes with commas, braces, quotes and spaces', () => {
+    it('records the figures of a push, forgets them where the record moved, and waits for a held listing', async () => {
+      const connectionId = await sync.connect('voso');
+      const hostile = ['Hộp 100g, "đặc biệt"', '{A,B}', 'NULL', ' x\\y '];
+      const state = sync.module.get(ListingSyncState);
+      const listed = await Promise.all(
+        ['ghi', 'quên', 'chờ'].map(async (name) => {
+          const product = await sync.newProduct([{ onHand: 5 }], `Chè ${name}`);
+          const id = await sync.listSynced(
+            product.productId,
+            connectionId,
+            Object.fromEntries(hostile.map((code) => [code, 1])),
+          );
+          return { id, product };
+        }),
+      );
+      const pushOf = async (id: string) => {
+        const row = await sync.listing(id);
+        return {
+          listing: {
+            id,
+            externalId: row.external_id,
+            desiredVersion: row.desired_version,
+            syncedStockVersion: row.synced_stock_version,
+          },
+          stock: Object.fromEntries(hostile.map((code, i) => [code, 10 + i])),
+          pushedSkus: hostile.slice(0, 2),
+        };
+      };
+      const [recorded, forgotten, waited] = await Promise.all(listed.map(({ id }) => pushOf(id)));
+      // the second listing's record moves after the run read it
+      await sync.dataSource.query(
+        `UPDATE listings SET synced_stock_version = synced_stock_version + 1 WHERE id = $1`,
+        [forgotten.listing.id],
+      );
+      // an import holds the third listing while the run records
+      const importing = sync.dataSource.createQueryRunner();
+      await importing.connect();
+      await importing.startTransaction();
+      try {
+        await sync.versions.bumpProducts(importing.manager, [listed[2].product.productId], 'stock');
+        const recording = state.markStockSynced([recorded, forgotten, waited]);
+        await eventually(
+          async () => (await sync.listing(recorded.listing.id)).synced_stock['{A,B}'] === 11,
+          1000,
+        );
+        await importing.commitTransaction();
+        await recording;
+      } finally {
+        if (importing.isTransactionActive) await importing.rollbackTransaction();
+        await importing.release();
+      }
+
+      expect((await sync.listing(recorded.listing.id)).synced_stock).toEqual(
+        Object.fromEntries(hostile.map((code, i) => [code, 10 + i])),
+      );
+      // only the SKUs pushed are forgotten, by their exact codes
+      expect((await sync.listing(forgotten.listing.id)).synced_stock).toEqual({ NULL: 1, ' x\\y ': 1 });
+      expect((await sync.listing(waited.listing.id)).synced_stock).toEqual(
+        Object.fromEntries(hostile.map((code, i) => [code, 10 + i])),
+      );
+    });
+  });
+
   describe('a batch that moved several products’ stock', () => {
     it('bumps every listing of each, on every connection, in one call, and leaves other products alone', async () => {
       const [voso, sendo] = [await sync.connect('voso'), await sync.connect('sendo')];
