@@ -23,7 +23,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
+import { dropDatabase } from '../../support/database';
 import { cpuSecondsOf } from '../support/cpu-share';
+import { sleep } from '../support/figures';
 
 const DATABASE_URL =
   process.env.BENCH_DEMO_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ocop_bench_demo';
@@ -98,7 +100,7 @@ async function everyRowImported(timeoutMs: number): Promise<void> {
       ).rows as { waiting: number }[];
       if (waiting === 0) return;
       if (Date.now() > until) throw new Error(`${waiting} webhooks still unimported`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(200);
     }
   } finally {
     await db.end();
@@ -107,11 +109,8 @@ async function everyRowImported(timeoutMs: number): Promise<void> {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const name = new URL(DATABASE_URL).pathname.slice(1);
-  const admin = new Client({ connectionString: DATABASE_URL.replace(/\/[^/]+$/, '/postgres') });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin.end();
+  // the demo creates and migrates it, as on a newcomer's machine
+  await dropDatabase(DATABASE_URL);
   const redis = new Redis(REDIS_URL);
   await redis.flushdb();
   redis.disconnect();
@@ -158,7 +157,7 @@ async function main(): Promise<void> {
   } finally {
     clearInterval(sampler);
     cli.kill('SIGINT');
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await sleep(3000);
     if (cli.exitCode === null) cli.kill('SIGKILL');
   }
 
