@@ -221,20 +221,10 @@ describe('sync decisions: races, guards and batches, on the real database', () =
           return { id, product };
         }),
       );
-      const pushOf = async (id: string) => {
-        const row = await sync.listing(id);
-        return {
-          listing: {
-            id,
-            externalId: row.external_id,
-            desiredVersion: row.desired_version,
-            syncedStockVersion: row.synced_stock_version,
-          },
-          stock: Object.fromEntries(hostile.map((code, i) => [code, 10 + i])),
-          pushedSkus: hostile.slice(0, 2),
-        };
-      };
-      const [recorded, forgotten, waited] = await Promise.all(listed.map(({ id }) => pushOf(id)));
+      const pushed = Object.fromEntries(hostile.map((code, i) => [code, 10 + i]));
+      const [recorded, forgotten, waited] = await Promise.all(
+        listed.map(({ id }) => sync.stockPush(id, pushed, hostile.slice(0, 2))),
+      );
       // the second listing's record moves after the run read it
       await sync.dataSource.query(
         `UPDATE listings SET synced_stock_version = synced_stock_version + 1 WHERE id = $1`,
@@ -310,19 +300,7 @@ describe('sync decisions: races, guards and batches, on the real database', () =
         }),
       );
       const pushes = await Promise.all(
-        [first, second].map(async ({ id, code }) => {
-          const row = await sync.listing(id);
-          return {
-            listing: {
-              id,
-              externalId: row.external_id,
-              desiredVersion: row.desired_version,
-              syncedStockVersion: row.synced_stock_version,
-            },
-            stock: { [code]: 4 },
-            pushedSkus: [code],
-          };
-        }),
+        [first, second].map(({ id, code }) => sync.stockPush(id, { [code]: 4 }, [code])),
       );
       // an import's transaction: it has bumped the second product's listings and goes on
       const importing = sync.dataSource.createQueryRunner();

@@ -12,6 +12,7 @@ import {
   ListingVersions,
   MARKETPLACE_ADAPTERS,
   type MarketplaceAdapters,
+  type StockPushRecord,
 } from '@ocop/channels';
 import { CommonModule, ConnectorConfig, EVERYTHING, LOGGER, type Logger } from '@ocop/common';
 import { DatabaseModule } from '@ocop/database';
@@ -331,6 +332,28 @@ export async function startSync() {
         [id],
       );
       return { ...row, lagging: row.desired_version > row.synced_version };
+    },
+    /** The record of a push of `stock` (`pushedSkus` sent) by a run that reads the listing now. */
+    async stockPush(
+      id: string,
+      stock: Record<string, number>,
+      pushedSkus: string[],
+    ): Promise<StockPushRecord> {
+      const [row]: { external_id: string | null; desired_version: number; synced_stock_version: number }[] =
+        await dataSource.query(
+          `SELECT external_id, desired_version::int, synced_stock_version::int FROM listings WHERE id = $1`,
+          [id],
+        );
+      return {
+        listing: {
+          id,
+          externalId: row.external_id,
+          desiredVersion: row.desired_version,
+          syncedStockVersion: row.synced_stock_version,
+        },
+        stock,
+        pushedSkus,
+      };
     },
     async connection(id: string): Promise<{ status: string; status_reason: string | null }> {
       const [row] = (await dataSource.query(`SELECT status, status_reason FROM connections WHERE id = $1`, [
