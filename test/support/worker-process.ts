@@ -11,17 +11,35 @@ export interface WorkerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+/**
+ * Workers this test process started and that still run. A suite whose set-up timed out while a
+ * worker was starting never gets its handle, so its afterAll cannot end it; they are ended with the
+ * test process instead of consuming queues after the run (seen once with 08-redis-outage).
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export async function spawnWorker(env: Record<string, string> = {}): Promise<WorkerProcess> {
   const main = join(__dirname, '..', '..', 'dist', 'apps', 'worker', 'src', 'main.js');
   const child = spawn(process.execPath, [main], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 30_000);
+    // a worker that never says it started is ended here: the suite that failed cannot (it never got
+    // the handle), and it would go on consuming its queues after the run
+    const timer = setTimeout(() => {
+      clearInterval(check);
+      child.kill('SIGKILL');
+      reject(new Error(`worker did not start:\n${output}`));
+    }, 30_000);
     const check = setInterval(() => {
       if (output.includes('consuming queues')) {
         clearInterval(check);

@@ -16,6 +16,12 @@ export async function freePort(): Promise<number> {
  * no other suite sees, and starting it again gives an empty Redis, as a restarted production
  * Redis without persistence would.
  */
+/** redis-servers this test process started and that still run, ended with it (as workers are). */
+const runningServers = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of runningServers) child.kill('SIGKILL');
+});
+
 export class PrivateRedis {
   private child: ChildProcess | undefined;
 
@@ -32,6 +38,8 @@ export class PrivateRedis {
       { stdio: 'ignore' },
     );
     this.child = child;
+    runningServers.add(child);
+    child.once('exit', () => runningServers.delete(child));
     const probe = new Redis(this.url, {
       lazyConnect: true,
       retryStrategy: () => 100,
