@@ -16,7 +16,9 @@ const ONE_ROW_CONCURRENCY = 8;
  * marketplaces overselling. Reading Sendo's orders ahead, so its batches held no slot while they
  * read, gave the backlog 1,113 events/s but that p95 2.5-9.8 s (ADR 22, trial/sendo-read-ahead).
  * Again on 2 Dec 2026, alternating in one hour: 32 slots gave the backlog 1,048-1,365 events/s and
- * that p95 1.6-2.6 s; 16 gave 831-885 and 0.39-0.40 s.
+ * that p95 1.6-2.6 s; 16 gave 831-885 and 0.39-0.40 s. Sendo's jobs in a queue of their own with
+ * 32 slots (the same day, ADR 22) gave the backlog 825-959 against 709-754, and the live sale's
+ * p95 worse again, with fewer webhooks delivered and imported on the same two cores.
  */
 const BATCHED_CONCURRENCY = CONNECTION_JOB_CONCURRENCY;
 
