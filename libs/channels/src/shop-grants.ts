@@ -29,6 +29,8 @@ const GRANT_KEPT_MS = 60_000;
 export class ShopGrants {
   private readonly key: Buffer;
   private readonly kept = new Map<string, { grant: AccessGrant; until: number }>();
+  /** When grants past their time were last dropped from `kept`. */
+  private sweptAt = 0;
 
   constructor(
     private readonly grants: ShopGrantStore,
@@ -82,8 +84,20 @@ export class ShopGrants {
   }
 
   private keep(connectionId: string, grant: AccessGrant): AccessGrant {
-    this.kept.set(connectionId, { grant, until: Date.now() + GRANT_KEPT_MS });
+    const now = Date.now();
+    // grants past their time are dropped once a while: the map holds the shops called lately, not
+    // every shop ever called, and no opened token stays in memory for a shop long disconnected
+    if (now - this.sweptAt >= GRANT_KEPT_MS) {
+      for (const [id, kept] of this.kept) if (kept.until <= now) this.kept.delete(id);
+      this.sweptAt = now;
+    }
+    this.kept.set(connectionId, { grant, until: now + GRANT_KEPT_MS });
     return grant;
+  }
+
+  /** How many grants this process holds opened now (for tests: the cache stays bounded). */
+  get keptCount(): number {
+    return this.kept.size;
   }
 
   private seal(connectionId: string, grant: AccessGrant): StoredGrant {

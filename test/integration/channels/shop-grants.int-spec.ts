@@ -118,6 +118,34 @@ describe('shop grants', () => {
     expect((await keeper.current()).accessToken).toBe('access-9');
   });
 
+  it('a process holds the grants of the shops it called in the last minute, not of every shop it ever called', async () => {
+    const worker = new ShopGrants(
+      services.module.get(ShopGrantStore),
+      services.module.get(Transactions),
+      services.module.get(ConnectorConfig),
+    );
+    const connections = [connectionId];
+    for (let n = 0; n < 3; n += 1) {
+      const id = (await services.connect(await services.newCooperative(), 'sendo')).id;
+      await grants.save(id, grant(1));
+      connections.push(id);
+    }
+    for (const id of connections.slice(0, 3)) await worker.keeperFor(id).current();
+    expect(worker.keptCount).toBe(3);
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 61_000);
+    try {
+      // a minute on, reading the fourth drops the three past their time
+      expect((await worker.keeperFor(connections[3]).current()).accessToken).toBe('access-1');
+      expect(worker.keptCount).toBe(1);
+      // one of them read again is read from the database, as before
+      expect((await worker.keeperFor(connections[0]).current()).accessToken).toBe('access-1');
+      expect(worker.keptCount).toBe(2);
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it('a connection without a grant: auth, saying so', async () => {
     const coop = await services.newCooperative();
     const bare = (await services.connect(coop, 'sendo')).id;
