@@ -42,7 +42,7 @@ const RUN_BUDGET_MS = 20_000;
  * a burst's changes gather anyway (the job id is taken until the job runs, and partialBatchToHold
  * keeps a stock batch's tail for its settle window).
  */
-const GATHER_MS = 100;
+export const GATHER_MS = 100;
 const PAGE = 200;
 const PUBLISH_CONCURRENCY = 4;
 
