@@ -8,6 +8,7 @@ import {
   SalesRollupStore,
   type ProducerPeriodRow,
   type ProductDayRow,
+  type RollupAdditions,
   type RollupSnapshot,
 } from './sales-rollups.repository';
 
@@ -36,13 +37,6 @@ export function salesByProduct(order: OrderSnapshot): ProductSale[] {
   }
   // one lock order for every transaction touching these rows
   return [...byProduct.values()].sort((a, b) => a.productKey.localeCompare(b.productKey));
-}
-
-/** What a batch of order changes adds to each roll-up table, one row per key, zero rows left out. */
-export interface RollupAdditions {
-  productDays: ProductDayRow[];
-  producerDays: ProducerPeriodRow[];
-  producerMonths: ProducerPeriodRow[];
 }
 
 /**
@@ -130,13 +124,9 @@ export class SalesRollups implements OnModuleInit {
     this.events.on(OrdersChanged, 'in-transaction', ({ changes }, manager) => this.apply(manager, changes));
   }
 
-  /** A batch of order changes, in three statements whatever its size (one per roll-up table). */
+  /** A batch of order changes, in one statement whatever its size (SalesRollupStore.add). */
   async apply(manager: EntityManager, changes: OrderChange[]): Promise<void> {
-    const additions = rollupAdditions(changes);
-    // product days, then producer days, then months, in every transaction: one lock order
-    await this.store.addToProductDays(manager, additions.productDays);
-    await this.store.addToProducerPeriods(manager, 'sales_producer_days', additions.producerDays);
-    await this.store.addToProducerPeriods(manager, 'sales_producer_months', additions.producerMonths);
+    await this.store.add(manager, rollupAdditions(changes));
   }
 
   /**
