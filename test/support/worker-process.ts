@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { endedWithTests } from './child-processes';
 
 /**
  * The real worker as its own operating-system process (the compiled dist/, which `npm test` builds
@@ -11,24 +12,13 @@ export interface WorkerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/**
- * Workers this test process started and that still run. A suite whose set-up timed out while a
- * worker was starting never gets its handle, so its afterAll cannot end it; they are ended with the
- * test process instead of consuming queues after the run (seen once with 08-redis-outage).
- */
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
 export async function spawnWorker(env: Record<string, string> = {}): Promise<WorkerProcess> {
   const main = join(__dirname, '..', '..', 'dist', 'apps', 'worker', 'src', 'main.js');
   const child = spawn(process.execPath, [main], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+  endedWithTests(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));

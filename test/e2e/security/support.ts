@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import Redis from 'ioredis';
+import { endedWithTests } from '../../support/child-processes';
 
 /** A port nobody listens on right now (the OS hands out a free one, which is closed again). */
 export async function freePort(): Promise<number> {
@@ -16,12 +17,6 @@ export async function freePort(): Promise<number> {
  * no other suite sees, and starting it again gives an empty Redis, as a restarted production
  * Redis without persistence would.
  */
-/** redis-servers this test process started and that still run, ended with it (as workers are). */
-const runningServers = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of runningServers) child.kill('SIGKILL');
-});
-
 export class PrivateRedis {
   private child: ChildProcess | undefined;
 
@@ -38,8 +33,7 @@ export class PrivateRedis {
       { stdio: 'ignore' },
     );
     this.child = child;
-    runningServers.add(child);
-    child.once('exit', () => runningServers.delete(child));
+    endedWithTests(child);
     const probe = new Redis(this.url, {
       lazyConnect: true,
       retryStrategy: () => 100,
