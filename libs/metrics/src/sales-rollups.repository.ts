@@ -73,13 +73,13 @@ export class SalesRollupStore {
        ON CONFLICT (cooperative_id, ${period}, marketplace) DO UPDATE
          SET revenue_vnd = s.revenue_vnd + EXCLUDED.revenue_vnd, units = s.units + EXCLUDED.units,
              orders = s.orders + EXCLUDED.orders`;
-    const producerColumns = (period: ProducerPeriodRow[]) => [
-      period.map((r) => r.cooperativeId),
-      period.map((r) => r.marketplace),
-      period.map((r) => r.period),
-      period.map((r) => r.revenueVnd),
-      period.map((r) => r.units),
-      period.map((r) => r.orders),
+    const producerColumns = (periods: ProducerPeriodRow[]) => [
+      periods.map((r) => r.cooperativeId),
+      periods.map((r) => r.marketplace),
+      periods.map((r) => r.period),
+      periods.map((r) => r.revenueVnd),
+      periods.map((r) => r.units),
+      periods.map((r) => r.orders),
     ];
     await manager.query(
       `WITH product_days AS (
