@@ -131,4 +131,27 @@ describe('RedisCallGate (real Redis)', () => {
       away.disconnect();
     }
   });
+
+  it('keeps its pace while Redis is away even when the wall clock steps', async () => {
+    const away = new Redis({
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+    });
+    away.on('error', () => undefined);
+    // a VM's time sync stepping the clock 40 ms forward at every reading
+    const realNow = Date.now.bind(Date);
+    let steps = 0;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 40 * ++steps);
+    try {
+      const gate = new RedisCallGate(away);
+      const times = await admissions([gate], shop(), 5);
+      const interval = paceIntervalMs(40);
+      for (const gap of gaps(times)) expect(gap).toBeGreaterThan(interval * (1 - PACE_TOLERANCE) - 5);
+    } finally {
+      clock.mockRestore();
+      away.disconnect();
+    }
+  });
 });
