@@ -25,6 +25,13 @@ async function admissions(gates: RedisCallGate[], access: ShopAccess, callers: n
 
 const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]);
 
+/** A client of a Redis that is not there, failing fast as the API's does. */
+function unreachableRedis(): Redis {
+  const away = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+  away.on('error', () => undefined);
+  return away;
+}
+
 describe('RedisCallGate (real Redis)', () => {
   let redis: Redis;
   let other: Redis;
@@ -111,13 +118,7 @@ describe('RedisCallGate (real Redis)', () => {
   });
 
   it('paces each process alone while Redis is away', async () => {
-    const away = new Redis({
-      port: 1,
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-    });
-    away.on('error', () => undefined);
+    const away = unreachableRedis();
     try {
       const gate = new RedisCallGate(away);
       const access = shop();
@@ -133,13 +134,7 @@ describe('RedisCallGate (real Redis)', () => {
   });
 
   it('keeps its pace while Redis is away even when the wall clock steps', async () => {
-    const away = new Redis({
-      port: 1,
-      lazyConnect: true,
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-    });
-    away.on('error', () => undefined);
+    const away = unreachableRedis();
     // a VM's time sync stepping the clock 40 ms forward at every reading
     const realNow = Date.now.bind(Date);
     let steps = 0;
