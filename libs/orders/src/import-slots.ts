@@ -1,28 +1,60 @@
+import { cpus, type CpuInfo } from 'node:os';
 import { CONNECTION_JOB_CONCURRENCY } from '@ocop/jobs';
 
 /** Import jobs one worker runs at once at IMPORT_BATCH_SIZE=1 (one row each), as before batching. */
 const ONE_ROW_CONCURRENCY = 8;
 
 /**
- * Batched import jobs one worker runs at once: one connection's each, like the other
- * per-connection queues. A Sendo batch holds its slot while it waits out its shop's paced reads, so
- * a stored backlog imports at ~850 events/s here; wider was measured (ADR 22, 1 Dec 2026) and
- * costs more than it gives on a loaded machine. At 64 slots, with at most 8-16 jobs in the
- * database at once or Sendo's jobs lending their slots while they read, the backlog imported
- * 900-1,250 events/s, but at a steady load Voso's and Postmart's jobs came round more often with
- * smaller batches (9 rows against 22): 2.5 times the transactions, PostgreSQL's share up a fifth,
- * the sandboxes' deliveries down, and order-to-other-marketplaces p95 2.0-5.4 s against 0.9-2.1 s
- * at 16 (runs with no more than a log line a batch). A pushed figure is what stops the other
- * marketplaces overselling. Reading Sendo's orders ahead, so its batches held no slot while they
- * read, gave the backlog 1,113 events/s but that p95 2.5-9.8 s (ADR 22, trial/sendo-read-ahead).
- * Again on 2 Dec 2026, alternating in one hour: 32 slots gave the backlog 1,048-1,365 events/s and
- * that p95 1.6-2.6 s; 16 gave 831-885 and 0.39-0.40 s. Sendo's jobs in a queue of their own with
- * 32 slots (the same day, ADR 22) gave the backlog 825-959 against 709-754, and the live sale's
- * p95 worse again, with fewer webhooks delivered and imported on the same two cores.
+ * Batched import jobs one worker runs at once during a sale: one connection's each, like the other
+ * per-connection queues. Wider was measured (ADR 22) and costs more than it gives while webhooks
+ * arrive on a busy machine: Voso's and Postmart's jobs came round more often with smaller batches
+ * (9 rows against 22), 2.5 times the transactions, and order-to-other-marketplaces p95 rose from
+ * 0.4 s to 1.6-2.6 s at 32 slots; a sale's stock reaching the other marketplaces is what stops them
+ * overselling.
  */
 const BATCHED_CONCURRENCY = CONNECTION_JOB_CONCURRENCY;
 
-/** How many import jobs one worker runs at once. */
+/**
+ * Batched import slots for a stored backlog (after a worker's outage, or once a sale's webhooks have
+ * all arrived) or while the machine has cores to spare. A Sendo batch holds its slot while it waits
+ * out its shop's paced reads (a call per new order, 19 a second), so at 16 slots a backlog of 75
+ * shops imported 740-770 events/s: timed per batch on 2 Dec 2026, each Sendo shop's reads took
+ * 10-12 s and the last of them started 16 s in, waiting for a slot, while Voso's and Postmart's
+ * jobs kept the two cores 93 % busy. Alternating in one hour, the backlog imported 1,111 events/s at
+ * 48 slots and 1,010 at 64 (the shops' reads slower, the worker's one thread answering them).
+ */
+export const WIDE_IMPORT_SLOTS = 48;
+
+/**
+ * Webhooks a second claimed as they arrive (`InboxRelay.arrived`) below which no sale is in progress:
+ * what waits then is a backlog. Far below what the narrow width imports on a 2-core machine (700+ a
+ * second), so a trickle never holds the slots narrow.
+ */
+export const LIVE_ARRIVALS_PER_S = 100;
+
+/**
+ * Seconds in a row below LIVE_ARRIVALS_PER_S after which what waits is a backlog, and the slots
+ * widen whatever the machine's load. A sale's own tail stays out of it: the webhooks that came last
+ * are imported within seconds to tens of seconds of the sale's end, while the stock of its last
+ * orders is pushed. Widened at once, or 3 s after the last webhook, bench:import's steady phase saw
+ * order-to-other-marketplaces p95 1.1-3.9 s (median 2.2 s, ten runs) against 0.8-3.7 s (median
+ * 1.4 s, nine runs) at 16, alternating on 2 Dec 2026, and a buyer's placement to the other
+ * marketplaces no sooner. A worker that starts counts as quiet this long less a second: a stored
+ * backlog it finds (after an outage) widens after its first second without a sale.
+ */
+export const QUIET_BEFORE_WIDE_S = 60;
+
+/** Until then: share of the machine's CPU time idle over the last second at or above which the slots widen… */
+export const WIDEN_AT_IDLE = 0.4;
+/**
+ * …and below which they narrow again: a live sale's webhooks, the API storing them and the pushes
+ * they cause keep a 2-core machine 85-90 % busy, and there every slot beyond 16 slowed the pushes.
+ * Between the two a sale in progress narrows them, and its tail leaves them as they are, so the
+ * width does not flap with each second's load.
+ */
+export const NARROW_AT_IDLE = 0.2;
+
+/** How many import jobs one worker runs at once when it starts (batched, `importSlots` moves it after). */
 export function importJobConcurrency(batchSize: number): number {
   return batchSize === 1 ? ONE_ROW_CONCURRENCY : BATCHED_CONCURRENCY;
 }
@@ -39,4 +71,53 @@ export function yieldsSlotIfOthersWait(state: {
   slots: number;
 }): boolean {
   return state.batchesDone > 0 && state.running >= state.slots;
+}
+
+/** What the batched import's width is set from, each second. */
+export interface ImportLoad {
+  /** webhooks claimed as they arrived (InboxRelay.arrived), a second, over the last second */
+  arrivalsPerSecond: number;
+  /** seconds in a row, up to now, with arrivals below LIVE_ARRIVALS_PER_S (a worker starts at QUIET_BEFORE_WIDE_S - 1) */
+  quietSeconds: number;
+  /** share of the machine's CPU time idle over the last second; null when unknown */
+  idle: number | null;
+}
+
+/**
+ * The batched import's slots for the next second, from the current ones and the load: wide once no
+ * sale has been in progress for QUIET_BEFORE_WIDE_S (what waits is a backlog); otherwise wide while
+ * the machine idles (jobs waiting on their marketplace's paced reads hold slots without using a
+ * core), narrow while webhooks arrive or as soon as the machine is busy, and in a sale's tail, as
+ * they are until it is one or the other.
+ */
+export function importSlots(current: number, load: ImportLoad): number {
+  if (load.quietSeconds >= QUIET_BEFORE_WIDE_S) return WIDE_IMPORT_SLOTS;
+  const selling = load.arrivalsPerSecond >= LIVE_ARRIVALS_PER_S;
+  if (load.idle === null) return selling ? BATCHED_CONCURRENCY : current;
+  if (load.idle >= WIDEN_AT_IDLE) return WIDE_IMPORT_SLOTS;
+  if (load.idle < NARROW_AT_IDLE || selling) return BATCHED_CONCURRENCY;
+  return current;
+}
+
+/** CPU time of every core of the machine, in ms: idle, and in all. */
+export interface CpuTimes {
+  idle: number;
+  total: number;
+}
+
+/** The machine's CPU times now, summed over its cores (`os.cpus()` gives each core's since boot). */
+export function cpuTimes(cores: Pick<CpuInfo, 'times'>[] = cpus()): CpuTimes {
+  let idle = 0;
+  let total = 0;
+  for (const { times } of cores) {
+    idle += times.idle;
+    total += times.user + times.nice + times.sys + times.idle + times.irq;
+  }
+  return { idle, total };
+}
+
+/** Share of the CPU time between two readings that was idle; null when none passed (nothing to go by). */
+export function idleShare(before: CpuTimes, after: CpuTimes): number | null {
+  const total = after.total - before.total;
+  return total > 0 ? Math.min(1, Math.max(0, (after.idle - before.idle) / total)) : null;
 }

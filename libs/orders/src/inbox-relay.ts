@@ -127,6 +127,12 @@ const LAST_CHECK_S = 60;
  */
 const SWEEP_EVERY_MS = 1_000;
 const BATCH = 500;
+/**
+ * A row claimed within this many seconds of its receipt counts as arriving (`InboxRelay.arrived`):
+ * the relay claims every 100 ms, so a live sale's rows are claimed well inside it even when the
+ * worker runs a little late, while a stored backlog's are older by the time a worker starts.
+ */
+const ARRIVAL_WINDOW_S = 2;
 
 /**
  * Turns stored webhooks into import jobs, from the worker: one job per connection with waiting
@@ -155,6 +161,7 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
   /** When the sweep last added each connection's job, to pace it (lostConnectionJobs). */
   private readonly sweepAdded = new Map<string, number>();
   private readonly byRow: boolean;
+  private arrivedCount = 0;
   private readonly claim: { backoff: RelayBackoff; job: { prefix: string; by: 'row' | 'connection' } };
 
   constructor(
@@ -181,6 +188,14 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
     this.schedule();
   }
 
+  /**
+   * Webhooks this relay has claimed within ARRIVAL_WINDOW_S of their receipt since it started: the
+   * webhooks arriving now, as opposed to a stored backlog's (which the import may then take wider).
+   */
+  get arrived(): number {
+    return this.arrivedCount;
+  }
+
   onApplicationShutdown(): void {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -196,7 +211,8 @@ export class InboxRelay implements OnApplicationBootstrap, OnApplicationShutdown
     for (;;) {
       // the rows name their job (importJobs' name) before it exists: a relay that dies in between
       // leaves rows whose job is unknown, which their next check gives to a new one
-      const rows = await this.inbox.claimDue(this.claim.backoff, BATCH, this.claim.job);
+      const rows = await this.inbox.claimDue(this.claim.backoff, BATCH, this.claim.job, ARRIVAL_WINDOW_S);
+      for (const row of rows) if (row.fresh && row.arriving) this.arrivedCount += 1;
       if (this.byRow) {
         const lost = await this.withoutJob(rows.filter((row) => !row.fresh));
         const jobs = importJobs([...rows.filter((row) => row.fresh), ...lost], this.batchSize);

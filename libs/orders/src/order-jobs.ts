@@ -1,19 +1,33 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+} from '@nestjs/common';
 import { DelayedError, Job, Queue } from 'bullmq';
 import type { EntityManager } from 'typeorm';
 import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } from '@ocop/channels';
 import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { MarketplaceError, type MarketplaceOrder, type OrderHint, type ShopAccess } from '@ocop/marketplaces';
 import { CONNECTION_JOB_CONCURRENCY, QUEUES, RecurringJobs } from '@ocop/jobs';
-import { importJobConcurrency, yieldsSlotIfOthersWait } from './import-slots';
+import {
+  cpuTimes,
+  idleShare,
+  importJobConcurrency,
+  importSlots,
+  LIVE_ARRIVALS_PER_S,
+  QUIET_BEFORE_WIDE_S,
+  yieldsSlotIfOthersWait,
+} from './import-slots';
 import { DeadWebhooks } from './dead-webhooks';
 import { OrderActions } from './order-actions';
 import { OrderImport, type ImportResult, type ImportSource, type OrderSource } from './order-import';
 import type { WebhookInboxEntry } from './entities';
-import type { InboxImportJob } from './inbox-relay';
+import { InboxRelay, type InboxImportJob } from './inbox-relay';
 import { isNewer } from './order-lifecycle';
-import { orderPushesUnconfirmed, webhooksImported } from './order-metrics';
+import { importSlotsInUse, orderPushesUnconfirmed, webhooksImported } from './order-metrics';
 import { OrderPollStore } from './order-polls.repository';
 import { OrderReads } from './order-reads';
 import { OrderStore } from './orders.repository';
@@ -179,24 +193,30 @@ export class OrderIntake {
   }
 }
 
+/** How often the batched import's width is set again (importSlots). */
+const IMPORT_WIDTH_EVERY_MS = 1_000;
+
 /**
  * Imports stored webhooks: a connection's waiting rows IMPORT_BATCH_SIZE at a time, or (at size 1)
  * the one row a job names; a row is marked processed in its import's transaction, never before. A failed
  * row is retried by the inbox relay on the row's own growing wait, and after INBOX_MAX_ATTEMPTS it
  * is dead (DeadWebhooks), so the job itself is tried once.
- * Its slots are set at start-up from IMPORT_BATCH_SIZE (importJobConcurrency).
+ * Its slots are set at start-up from IMPORT_BATCH_SIZE (importJobConcurrency); batched, they are set
+ * again every second from the webhooks arriving and the machine's idle CPU (importSlots).
  */
 @Processor(QUEUES.orderInbox)
-export class InboxProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class InboxProcessor extends WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly batchSize: number;
   /** Jobs this worker is running now, to tell whether a waiting job has a free slot here. */
   private running = 0;
+  private widthTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly inbox: WebhookInboxStore,
     private readonly intake: OrderIntake,
     private readonly connections: ConnectionsService,
     private readonly deadWebhooks: DeadWebhooks,
+    private readonly relay: InboxRelay,
     @InjectQueue(QUEUES.orderInbox) private readonly queue: Queue,
     @Inject(LOGGER) private readonly logger: Logger,
     config: ConnectorConfig,
@@ -207,6 +227,36 @@ export class InboxProcessor extends WorkerHost implements OnApplicationBootstrap
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = importJobConcurrency(this.batchSize);
+    importSlotsInUse.set(this.worker.concurrency);
+    if (this.batchSize === 1) return;
+    let last = { cpu: cpuTimes(), arrived: this.relay.arrived, at: performance.now() };
+    // a worker that starts has no sale's tail of its own to protect: its first quiet second widens
+    let quietSeconds = QUIET_BEFORE_WIDE_S - 1;
+    this.widthTimer = setInterval(() => {
+      const now = { cpu: cpuTimes(), arrived: this.relay.arrived, at: performance.now() };
+      const arrivalsPerSecond = ((now.arrived - last.arrived) * 1000) / Math.max(1, now.at - last.at);
+      quietSeconds = arrivalsPerSecond < LIVE_ARRIVALS_PER_S ? quietSeconds + 1 : 0;
+      const load = { arrivalsPerSecond, quietSeconds, idle: idleShare(last.cpu, now.cpu) };
+      last = now;
+      const slots = importSlots(this.worker.concurrency, load);
+      if (slots === this.worker.concurrency) return;
+      // fewer slots end no job: the ones over the width finish their batch and give theirs up
+      this.worker.concurrency = slots;
+      importSlotsInUse.set(slots);
+      this.logger.info(
+        {
+          slots,
+          arrivalsPerSecond: Math.round(arrivalsPerSecond),
+          quietSeconds,
+          idle: load.idle?.toFixed(2),
+        },
+        'order import slots changed',
+      );
+    }, IMPORT_WIDTH_EVERY_MS).unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.widthTimer);
   }
 
   async process(job: Job<InboxImportJob | { inboxId: string }>, token?: string): Promise<string> {

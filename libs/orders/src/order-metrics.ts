@@ -1,4 +1,4 @@
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { singletonMetric } from '@ocop/jobs';
 
 export const webhooksReceived = singletonMetric(
@@ -58,5 +58,14 @@ export const orderPushesUnconfirmed = singletonMetric(
       name: 'order_pushes_unconfirmed_total',
       help: 'Order pushes whose order the marketplace does not know (forged, or beyond what its API reads), by marketplace; each try counts',
       labelNames: ['marketplace'],
+    }),
+);
+
+export const importSlotsInUse = singletonMetric(
+  'order_import_slots',
+  () =>
+    new Gauge({
+      name: 'order_import_slots',
+      help: 'Import jobs this worker may run at once (more while its machine has idle cores, as for a stored backlog)',
     }),
 );

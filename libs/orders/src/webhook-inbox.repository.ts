@@ -22,12 +22,17 @@ export interface StoredInboxKey {
   eventId: string;
 }
 
-/** A row the relay claimed; `fresh` when it had never been enqueued, else the job it was given to. */
+/**
+ * A row the relay claimed; `fresh` when it had never been enqueued, else the job it was given to;
+ * `arriving` when it was received within the claim's arrival window (a webhook of a sale in
+ * progress, not one of a stored backlog).
+ */
 export interface ClaimedInboxEntry {
   id: string;
   connectionId: string;
   fresh: boolean;
   importJob: string | null;
+  arriving: boolean;
 }
 
 /** How the relay spaces its checks of an unprocessed row (see InboxRelay). */
@@ -118,12 +123,14 @@ export class WebhookInboxStore {
    * Claims up to `limit` rows that are due (unprocessed, not dead, their check time passed),
    * skipping rows another relay holds, sets each one's next check (as long as the row is old,
    * within the backoff's bounds) and names the job it is given to (`job`: a prefix and the row's
-   * or its connection's id) in the same write. Answers the job each row had before.
+   * or its connection's id) in the same write. Answers the job each row had before, and whether it
+   * was received within `arrivalWindowS` (on the database's clock, as the receipt time is).
    */
   async claimDue(
     backoff: RelayBackoff,
     limit: number,
     job: { prefix: string; by: 'row' | 'connection' },
+    arrivalWindowS: number,
   ): Promise<ClaimedInboxEntry[]> {
     // a row never enqueued has enqueued_at NULL; the next check waits as long as the row is old
     const [rows]: [ClaimedInboxEntry[], number] = await this.dataSource.query(
@@ -137,8 +144,9 @@ export class WebhookInboxStore {
                                   make_interval(secs => $2)),
          import_job = $4 || CASE WHEN $5 THEN w.id::text ELSE w.connection_id::text END
        FROM due WHERE w.id = due.id
-       RETURNING w.id, w.connection_id AS "connectionId", due.fresh, due.import_job AS "importJob"`,
-      [backoff.firstCheckS, backoff.lastCheckS, limit, job.prefix, job.by === 'row'],
+       RETURNING w.id, w.connection_id AS "connectionId", due.fresh, due.import_job AS "importJob",
+                 w.received_at > now() - make_interval(secs => $6) AS arriving`,
+      [backoff.firstCheckS, backoff.lastCheckS, limit, job.prefix, job.by === 'row', arrivalWindowS],
     );
     return rows;
   }

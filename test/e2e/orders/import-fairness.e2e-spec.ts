@@ -5,8 +5,9 @@ import { dataSourceOptions } from '../../../libs/database/src/data-source';
 import { createLogger } from '../../../libs/common/src/logger';
 import type { ConnectorConfig } from '@ocop/common';
 import type { ConnectionsService } from '@ocop/channels';
-import { QUEUES } from '@ocop/jobs';
-import { connectionImportJobId } from '../../../libs/orders/src/inbox-relay';
+import { CONNECTION_JOB_CONCURRENCY, QUEUES } from '@ocop/jobs';
+import { WIDE_IMPORT_SLOTS } from '../../../libs/orders/src/import-slots';
+import { connectionImportJobId, type InboxRelay } from '../../../libs/orders/src/inbox-relay';
 import { InboxProcessor, type OrderIntake } from '../../../libs/orders/src/order-jobs';
 import type { DeadWebhooks } from '../../../libs/orders/src/dead-webhooks';
 import { webhooksImported } from '../../../libs/orders/src/order-metrics';
@@ -61,7 +62,11 @@ describe('batched import: a backlog does not hold a slot while others wait', () 
    * Runs the processor in a worker of `slots` slots; `taken` records each batch as the intake gets
    * it, `runs` each time a job was started (a job that gave its slot up is started again).
    */
-  function startWorker(taken: { connectionId: string; rows: number }[], runs: string[], slots = 1): void {
+  function startWorker(
+    taken: { connectionId: string; rows: number }[],
+    runs: string[],
+    slots = 1,
+  ): InboxProcessor {
     const inbox = new WebhookInboxStore(dataSource);
     const intake = {
       source: async (connectionId: string) => ({ shop: { connectionId } }),
@@ -79,6 +84,7 @@ describe('batched import: a backlog does not hold a slot while others wait', () 
       intake,
       {} as ConnectionsService,
       {} as DeadWebhooks,
+      { arrived: 0 } as InboxRelay,
       queue,
       createLogger('silent', 'fairness-spec'),
       { env: { IMPORT_BATCH_SIZE: BATCH } } as ConnectorConfig,
@@ -91,6 +97,7 @@ describe('batched import: a backlog does not hold a slot while others wait', () 
     // what @nestjs/bullmq's explorer does for a processor it registers
     Object.assign(processor, { _worker: worker });
     worker.on('active', (job) => runs.push(job.data.connectionId));
+    return processor;
   }
 
   const importedCount = async () =>
@@ -118,6 +125,21 @@ describe('batched import: a backlog does not hold a slot while others wait', () 
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+
+  it('widens a starting worker’s slots for the backlog it finds after its first second without a sale', async () => {
+    const processor = startWorker([], []);
+    processor.onApplicationBootstrap();
+    try {
+      expect(worker?.concurrency).toBe(CONNECTION_JOB_CONCURRENCY);
+      const deadline = Date.now() + 5_000;
+      while (worker?.concurrency !== WIDE_IMPORT_SLOTS && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(worker?.concurrency).toBe(WIDE_IMPORT_SLOTS);
+    } finally {
+      processor.onApplicationShutdown();
+    }
+  });
 
   it("takes a waiting connection's rows after one batch of a backlog, then finishes the backlog", async () => {
     const backlog = randomUUID();

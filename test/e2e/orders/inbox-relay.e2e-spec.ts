@@ -100,6 +100,31 @@ describe('inbox relay: jobs are re-added only when the queue lost them', () => {
     await queue.remove(connectionImportJobId(connectionId));
   });
 
+  it('counts as arriving the rows claimed just after their receipt, not a stored backlog’s nor a second claim', async () => {
+    const counting = relayOf(200);
+    const arriving = await storeWebhooks(3);
+    const stored = await storeWebhooks(4);
+    // stored a minute ago, while no worker ran: a backlog, not a sale in progress
+    await dataSource.query(
+      `UPDATE webhook_inbox SET received_at = now() - interval '1 minute', relay_at = now() - interval '1 second'
+       WHERE id = ANY($1)`,
+      [stored],
+    );
+    expect(counting.arrived).toBe(0);
+    expect(await counting.relay()).toBe(7);
+    expect(counting.arrived).toBe(3);
+    // claimed again (their job lost), they were received long enough ago and are not fresh
+    await dataSource.query(
+      `UPDATE webhook_inbox SET received_at = now() - interval '1 minute' WHERE id = ANY($1)`,
+      [arriving],
+    );
+    await queue.drain();
+    await makeDue([...arriving, ...stored]);
+    expect(await counting.relay()).toBe(7);
+    expect(counting.arrived).toBe(3);
+    await queue.drain();
+  });
+
   it('at IMPORT_BATCH_SIZE=1, gives each row a job of its own and re-adds only the lost one', async () => {
     const single = relayOf(1);
     const ids = await storeWebhooks(3);
