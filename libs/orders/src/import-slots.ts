@@ -15,8 +15,8 @@ const ONE_ROW_CONCURRENCY = 8;
 const BATCHED_CONCURRENCY = CONNECTION_JOB_CONCURRENCY;
 
 /**
- * Batched import slots for a stored backlog (after a worker's outage, or once a sale's webhooks have
- * all arrived) or while the machine has cores to spare. A Sendo batch holds its slot while it waits
+ * Batched import slots for a stored backlog (found by a worker back from an outage, or still waiting
+ * a minute after a sale's last webhooks) or while the machine has cores to spare. A Sendo batch holds its slot while it waits
  * out its shop's paced reads (a call per new order, 19 a second), so at 16 slots a backlog of 75
  * shops imported 740-770 events/s: timed per batch on 2 Dec 2026, each Sendo shop's reads took
  * 10-12 s and the last of them started 16 s in, waiting for a slot, while Voso's and Postmart's
