@@ -4,6 +4,7 @@ import {
   idleShare,
   importJobConcurrency,
   importSlots,
+  ImportWidth,
   LIVE_ARRIVALS_PER_S,
   NARROW_AT_IDLE,
   QUIET_BEFORE_WIDE_S,
@@ -99,5 +100,40 @@ describe('idleShare', () => {
     const now = cpuTimes();
     expect(now.total).toBeGreaterThan(now.idle);
     expect(now.idle).toBeGreaterThan(0);
+  });
+});
+
+describe('ImportWidth', () => {
+  const narrow = CONNECTION_JOB_CONCURRENCY;
+  // a machine 10 % idle: busy enough that only the arrivals decide
+  const reading = (second: number, arrived: number) => ({
+    cpu: { idle: 100 * second, total: 1_000 * second },
+    arrived,
+    atMs: 1_000 * second,
+  });
+
+  it('widens a starting worker after its first second without a sale', () => {
+    const width = new ImportWidth(reading(0, 0));
+    const { slots, load } = width.next(narrow, reading(1, 0));
+    expect(load).toEqual({ arrivalsPerSecond: 0, quietSeconds: QUIET_BEFORE_WIDE_S, idle: 0.1 });
+    expect(slots).toBe(WIDE_IMPORT_SLOTS);
+  });
+
+  it('counts arrivals a second over the time between readings, and a sale starts the quiet over', () => {
+    const width = new ImportWidth(reading(0, 0));
+    // 60 webhooks in half a second is a sale (120 a second), though fewer than 100 came
+    const sale = width.next(WIDE_IMPORT_SLOTS, reading(0.5, 60));
+    expect(sale.load.arrivalsPerSecond).toBe(120);
+    expect(sale.load.quietSeconds).toBe(0);
+    expect(sale.slots).toBe(narrow);
+    // its tail: quiet, but narrow until a whole QUIET_BEFORE_WIDE_S has passed without a sale
+    let slots = sale.slots;
+    for (let second = 1; second < QUIET_BEFORE_WIDE_S; second += 1) {
+      slots = width.next(slots, reading(0.5 + second, 60 + second)).slots;
+      expect(slots).toBe(narrow);
+    }
+    expect(width.next(slots, reading(0.5 + QUIET_BEFORE_WIDE_S, 60 + QUIET_BEFORE_WIDE_S)).slots).toBe(
+      WIDE_IMPORT_SLOTS,
+    );
   });
 });

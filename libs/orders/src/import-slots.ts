@@ -121,3 +121,37 @@ export function idleShare(before: CpuTimes, after: CpuTimes): number | null {
   const total = after.total - before.total;
   return total > 0 ? Math.min(1, Math.max(0, (after.idle - before.idle) / total)) : null;
 }
+
+/** One reading of what the batched import's width follows. */
+export interface WidthReading {
+  /** the machine's CPU times (cpuTimes) */
+  cpu: CpuTimes;
+  /** webhooks the relay has claimed as they arrived, so far (InboxRelay.arrived) */
+  arrived: number;
+  /** when it was read, on a monotonic clock, in ms */
+  atMs: number;
+}
+
+/**
+ * The batched import's width from one reading to the next: the arrivals a second since the last,
+ * the quiet seconds in a row, the machine's idle share, and the slots `importSlots` gives for them.
+ * A worker that starts counts as quiet already, less a second (QUIET_BEFORE_WIDE_S).
+ */
+export class ImportWidth {
+  private quietSeconds = QUIET_BEFORE_WIDE_S - 1;
+
+  constructor(private last: WidthReading) {}
+
+  next(current: number, now: WidthReading): { slots: number; load: ImportLoad } {
+    const arrivalsPerSecond =
+      ((now.arrived - this.last.arrived) * 1000) / Math.max(1, now.atMs - this.last.atMs);
+    this.quietSeconds = arrivalsPerSecond < LIVE_ARRIVALS_PER_S ? this.quietSeconds + 1 : 0;
+    const load = {
+      arrivalsPerSecond,
+      quietSeconds: this.quietSeconds,
+      idle: idleShare(this.last.cpu, now.cpu),
+    };
+    this.last = now;
+    return { slots: importSlots(current, load), load };
+  }
+}

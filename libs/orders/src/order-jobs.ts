@@ -12,15 +12,7 @@ import { ConnectionsService, MARKETPLACE_ADAPTERS, type MarketplaceAdapters } fr
 import { ConnectorConfig, LOGGER, type Logger } from '@ocop/common';
 import { MarketplaceError, type MarketplaceOrder, type OrderHint, type ShopAccess } from '@ocop/marketplaces';
 import { CONNECTION_JOB_CONCURRENCY, QUEUES, RecurringJobs } from '@ocop/jobs';
-import {
-  cpuTimes,
-  idleShare,
-  importJobConcurrency,
-  importSlots,
-  LIVE_ARRIVALS_PER_S,
-  QUIET_BEFORE_WIDE_S,
-  yieldsSlotIfOthersWait,
-} from './import-slots';
+import { cpuTimes, importJobConcurrency, ImportWidth, yieldsSlotIfOthersWait } from './import-slots';
 import { DeadWebhooks } from './dead-webhooks';
 import { OrderActions } from './order-actions';
 import { OrderImport, type ImportResult, type ImportSource, type OrderSource } from './order-import';
@@ -229,16 +221,10 @@ export class InboxProcessor extends WorkerHost implements OnApplicationBootstrap
     this.worker.concurrency = importJobConcurrency(this.batchSize);
     importSlotsInUse.set(this.worker.concurrency);
     if (this.batchSize === 1) return;
-    let last = { cpu: cpuTimes(), arrived: this.relay.arrived, at: performance.now() };
-    // a worker that starts has no sale's tail of its own to protect: its first quiet second widens
-    let quietSeconds = QUIET_BEFORE_WIDE_S - 1;
+    const reading = () => ({ cpu: cpuTimes(), arrived: this.relay.arrived, atMs: performance.now() });
+    const width = new ImportWidth(reading());
     this.widthTimer = setInterval(() => {
-      const now = { cpu: cpuTimes(), arrived: this.relay.arrived, at: performance.now() };
-      const arrivalsPerSecond = ((now.arrived - last.arrived) * 1000) / Math.max(1, now.at - last.at);
-      quietSeconds = arrivalsPerSecond < LIVE_ARRIVALS_PER_S ? quietSeconds + 1 : 0;
-      const load = { arrivalsPerSecond, quietSeconds, idle: idleShare(last.cpu, now.cpu) };
-      last = now;
-      const slots = importSlots(this.worker.concurrency, load);
+      const { slots, load } = width.next(this.worker.concurrency, reading());
       if (slots === this.worker.concurrency) return;
       // fewer slots end no job: the ones over the width finish their batch and give theirs up
       this.worker.concurrency = slots;
@@ -246,8 +232,8 @@ export class InboxProcessor extends WorkerHost implements OnApplicationBootstrap
       this.logger.info(
         {
           slots,
-          arrivalsPerSecond: Math.round(arrivalsPerSecond),
-          quietSeconds,
+          arrivalsPerSecond: Math.round(load.arrivalsPerSecond),
+          quietSeconds: load.quietSeconds,
           idle: load.idle?.toFixed(2),
         },
         'order import slots changed',
