@@ -86,10 +86,10 @@ function cpuBetween(samples: Sample[], from: number, to: number): Record<string,
   return parts;
 }
 
-/** Waits until no inbox row is left unprocessed (dead rows aside), or throws after `timeoutMs`. */
 /**
- * Waits until every stored webhook is imported; answers how many were still waiting when it was
- * called (the CLI has just said the history is imported: it should be none).
+ * Waits until no inbox row is left unprocessed (dead rows aside), or throws after `timeoutMs`;
+ * answers how many were still waiting when it was called (the CLI has just said the history is
+ * imported: it should be none).
  */
 async function everyRowImported(timeoutMs: number): Promise<number> {
   const db = new Client({ connectionString: DATABASE_URL });

@@ -190,7 +190,7 @@ export async function placeHistory(
   // again after a wait that grows to an hour: once only they are left, the demo says so and goes on.
   const settling = Date.now();
   let quiet = 0;
-  while (report.imported && quiet < 2) {
+  while (report.imported) {
     const { waiting, failed } = await webhooksUnimported(endpoints);
     quiet = waiting + failed === 0 ? quiet + 1 : 0;
     if (quiet === 2) break;
