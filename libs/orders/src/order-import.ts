@@ -174,12 +174,8 @@ export class OrderImport {
       }
       await this.store.saveStates(
         manager,
-        moving.map((p) => p.order),
-      );
-      // a newer event in the same status (a changed total) is no step of the history
-      await this.store.recordStatuses(
-        manager,
-        moving.filter((p) => p.before?.status !== p.order.status).map((p) => p.order),
+        // a newer event in the same status (a changed total) is no step of the history
+        moving.map((p) => ({ ...p.order, moved: p.before?.status !== p.order.status })),
       );
       for (const { order, wasOversold } of moving) {
         if (!order.oversold || wasOversold) continue;

@@ -66,6 +66,55 @@ export interface OrderPage {
 /** What a seller asked the marketplace to do with an order. */
 export type RequestedAction = NonNullable<Order['requestedAction']>;
 
+/** Every column of `Order`, as a raw statement returns them (read by orderFromRow). */
+const ORDER_COLUMNS = `id, cooperative_id, connection_id, marketplace, external_order_id, status, marketplace_status,
+  marketplace_updated_at, placed_at, total_vnd, stock_phase, oversold, unknown_lines, requested_action,
+  requested_reason, action_error, created_at, updated_at`;
+
+interface OrderRow {
+  id: string;
+  cooperative_id: string;
+  connection_id: string;
+  marketplace: Order['marketplace'];
+  external_order_id: string;
+  status: Order['status'];
+  marketplace_status: string;
+  marketplace_updated_at: Date;
+  placed_at: Date;
+  total_vnd: string;
+  stock_phase: Order['stockPhase'];
+  oversold: boolean;
+  unknown_lines: number;
+  requested_action: Order['requestedAction'];
+  requested_reason: string | null;
+  action_error: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+function orderFromRow(row: OrderRow): Order {
+  return Object.assign(new Order(), {
+    id: row.id,
+    cooperativeId: row.cooperative_id,
+    connectionId: row.connection_id,
+    marketplace: row.marketplace,
+    externalOrderId: row.external_order_id,
+    status: row.status,
+    marketplaceStatus: row.marketplace_status,
+    marketplaceUpdatedAt: row.marketplace_updated_at,
+    placedAt: row.placed_at,
+    totalVnd: Number(row.total_vnd),
+    stockPhase: row.stock_phase,
+    oversold: row.oversold,
+    unknownLines: row.unknown_lines,
+    requestedAction: row.requested_action,
+    requestedReason: row.requested_reason,
+    actionError: row.action_error,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
 /**
  * The orders and their lines. The order import reads and writes them within the caller's
  * transaction (`manager`); the Orders API reads them and records the seller's actions, which the
@@ -76,24 +125,42 @@ export class OrderStore {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Inserts the orders and their lines that the connection does not have yet, in a constant number
-   * of statements, and answers the new orders by external id (those it had already are left out).
-   * A concurrent insert of the same order waits on the unique index until the first commits, so
-   * exactly one transaction creates it.
+   * Inserts the orders and their lines that the connection does not have yet, in one statement
+   * (each round trip costs a busy 2-core machine more than the writes: bench:import, 2 Dec 2026),
+   * and answers the new orders by external id (those it had already are left out, and so are their
+   * lines). A concurrent insert of the same order waits on the unique index until the first commits,
+   * so exactly one transaction creates it.
    */
   async insertNew(
     manager: EntityManager,
     orders: { order: NewOrder; lines: NewOrderLine[] }[],
   ): Promise<Map<string, Order>> {
     if (orders.length === 0) return new Map();
-    // an INSERT answers its RETURNING rows through TypeORM's PostgreSQL driver (unlike UPDATE)
-    const rows: { id: string; external_order_id: string }[] = await manager.query(
-      `INSERT INTO orders (cooperative_id, connection_id, marketplace, external_order_id, status,
-                           marketplace_status, marketplace_updated_at, placed_at, total_vnd, unknown_lines)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
-                            $7::timestamptz[], $8::timestamptz[], $9::bigint[], $10::int[])
-       ON CONFLICT (connection_id, external_order_id) DO NOTHING
-       RETURNING id, external_order_id`,
+    const lines = orders.flatMap(({ order, lines: orderLines }) =>
+      orderLines.map((line, index) => ({
+        externalOrderId: order.externalOrderId,
+        lineNo: index + 1,
+        ...line,
+      })),
+    );
+    // arrays, not VALUES per row: one prepared statement text whatever the batch's size
+    const rows: OrderRow[] = await manager.query(
+      `WITH created AS (
+         INSERT INTO orders (cooperative_id, connection_id, marketplace, external_order_id, status,
+                             marketplace_status, marketplace_updated_at, placed_at, total_vnd, unknown_lines)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[],
+                              $7::timestamptz[], $8::timestamptz[], $9::bigint[], $10::int[])
+         ON CONFLICT (connection_id, external_order_id) DO NOTHING
+         RETURNING ${ORDER_COLUMNS}),
+       created_lines AS (
+         INSERT INTO order_lines (order_id, line_no, sku_id, product_id, sku_code, variant_id, quantity,
+                                  unit_price_vnd, reserved_quantity, fulfilled_quantity)
+         SELECT c.id, v.line_no, v.sku_id, v.product_id, v.sku_code, v.variant_id, v.quantity, v.unit_price_vnd, 0, 0
+         FROM unnest($11::text[], $12::int[], $13::uuid[], $14::uuid[], $15::text[], $16::text[], $17::int[],
+                     $18::bigint[])
+           AS v(external_order_id, line_no, sku_id, product_id, sku_code, variant_id, quantity, unit_price_vnd)
+         JOIN created c ON c.external_order_id = v.external_order_id)
+       SELECT * FROM created`,
       [
         orders.map(({ order }) => order.cooperativeId),
         orders.map(({ order }) => order.connectionId),
@@ -105,53 +172,17 @@ export class OrderStore {
         orders.map(({ order }) => order.placedAt),
         orders.map(({ order }) => order.totalVnd),
         orders.map(({ order }) => order.unknownLines),
+        lines.map((l) => l.externalOrderId),
+        lines.map((l) => l.lineNo),
+        lines.map((l) => l.skuId),
+        lines.map((l) => l.productId),
+        lines.map((l) => l.skuCode),
+        lines.map((l) => l.variantId),
+        lines.map((l) => l.quantity),
+        lines.map((l) => l.unitPriceVnd),
       ],
     );
-    if (rows.length === 0) return new Map();
-    const idOf = new Map(rows.map((row) => [row.external_order_id, row.id]));
-    const lines = orders.flatMap(({ order, lines: orderLines }) => {
-      const orderId = idOf.get(order.externalOrderId);
-      return orderId === undefined
-        ? []
-        : orderLines.map((line, index) => ({
-            orderId,
-            lineNo: index + 1,
-            skuId: line.skuId,
-            productId: line.productId,
-            skuCode: line.skuCode,
-            variantId: line.variantId,
-            quantity: line.quantity,
-            unitPriceVnd: line.unitPriceVnd,
-            reservedQuantity: 0,
-            fulfilledQuantity: 0,
-          }));
-    });
-    if (lines.length > 0) {
-      // one statement text whatever the batch's size (a prepared statement; `insert` writes VALUES per row)
-      await manager.query(
-        `INSERT INTO order_lines (order_id, line_no, sku_id, product_id, sku_code, variant_id, quantity,
-                                  unit_price_vnd, reserved_quantity, fulfilled_quantity)
-         SELECT * FROM unnest($1::uuid[], $2::int[], $3::uuid[], $4::uuid[], $5::text[], $6::text[],
-                              $7::int[], $8::bigint[], $9::int[], $10::int[])`,
-        [
-          lines.map((l) => l.orderId),
-          lines.map((l) => l.lineNo),
-          lines.map((l) => l.skuId),
-          lines.map((l) => l.productId),
-          lines.map((l) => l.skuCode),
-          lines.map((l) => l.variantId),
-          lines.map((l) => l.quantity),
-          lines.map((l) => l.unitPriceVnd),
-          lines.map((l) => l.reservedQuantity),
-          lines.map((l) => l.fulfilledQuantity),
-        ],
-      );
-    }
-    const created = await manager
-      .createQueryBuilder(Order, 'o')
-      .where('o.id = ANY(CAST(:ids AS uuid[]))', { ids: [...idOf.values()] })
-      .getMany();
-    return new Map(created.map((order) => [order.externalOrderId, order]));
+    return new Map(rows.map((row) => [row.external_order_id, orderFromRow(row)]));
   }
 
   /** The connection's orders of these external ids, locked until the transaction ends (in id order). */
@@ -196,16 +227,39 @@ export class OrderStore {
     );
   }
 
-  /** Records the orders' new status, the marketplace's version of it and their stock phase. */
-  async saveStates(manager: EntityManager, orders: OrderState[]): Promise<void> {
+  /**
+   * Records the orders' new status, the marketplace's version of it and their stock phase, in one
+   * statement. An order whose status `moved` also gets the status appended to its history; when it
+   * is the status a person's confirm or cancel asked for, the change is theirs: it names them. Either
+   * way a moved order's request is spent (a later change of the marketplace's is its own). The history
+   * reads the requests as they stood before this statement (all its parts see one snapshot).
+   */
+  async saveStates(manager: EntityManager, orders: (OrderState & { moved: boolean })[]): Promise<void> {
     if (orders.length === 0) return;
     await manager.query(
-      `UPDATE orders o SET status = v.status, marketplace_status = v.marketplace_status,
+      `WITH v AS (
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::bigint[], $6::text[],
+                              $7::bool[], $8::bool[]) WITH ORDINALITY
+           AS v(id, status, marketplace_status, marketplace_updated_at, total_vnd, stock_phase, oversold, moved,
+                position)),
+       history AS (
+         INSERT INTO order_status_changes
+           (order_id, status, marketplace_status, marketplace_at, actor_kind, actor_id, actor_name)
+         SELECT o.id, v.status, v.marketplace_status, v.marketplace_updated_at,
+                CASE WHEN o.requested_status = v.status THEN o.requested_by_kind END,
+                CASE WHEN o.requested_status = v.status THEN o.requested_by_id END,
+                CASE WHEN o.requested_status = v.status THEN o.requested_by_name END
+         FROM v JOIN orders o ON o.id = v.id
+         WHERE v.moved
+         ORDER BY v.position)
+       UPDATE orders o SET status = v.status, marketplace_status = v.marketplace_status,
               marketplace_updated_at = v.marketplace_updated_at, total_vnd = v.total_vnd,
-              stock_phase = v.stock_phase, oversold = v.oversold, updated_at = now()
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[], $5::bigint[], $6::text[], $7::bool[])
-         AS v(id, status, marketplace_status, marketplace_updated_at, total_vnd, stock_phase, oversold)
-       WHERE o.id = v.id`,
+              stock_phase = v.stock_phase, oversold = v.oversold, updated_at = now(),
+              requested_status = CASE WHEN v.moved THEN NULL ELSE o.requested_status END,
+              requested_by_kind = CASE WHEN v.moved THEN NULL ELSE o.requested_by_kind END,
+              requested_by_id = CASE WHEN v.moved THEN NULL ELSE o.requested_by_id END,
+              requested_by_name = CASE WHEN v.moved THEN NULL ELSE o.requested_by_name END
+       FROM v WHERE o.id = v.id`,
       [
         orders.map((o) => o.id),
         orders.map((o) => o.status),
@@ -214,6 +268,7 @@ export class OrderStore {
         orders.map((o) => o.totalVnd),
         orders.map((o) => o.stockPhase),
         orders.map((o) => o.oversold),
+        orders.map((o) => o.moved),
       ],
     );
   }
@@ -288,43 +343,6 @@ export class OrderStore {
       where: { orderId: In(orderIds) },
       order: { lineNo: 'ASC' },
     });
-  }
-
-  /**
-   * Appends the status each order has just reached to its history (in the import's transaction).
-   * When it is the status a person's confirm or cancel asked for, the change is theirs: it names
-   * them, and the request's author is spent (a later change of the marketplace's is its own).
-   */
-  async recordStatuses(
-    manager: EntityManager,
-    orders: Pick<Order, 'id' | 'status' | 'marketplaceStatus' | 'marketplaceUpdatedAt'>[],
-  ): Promise<void> {
-    if (orders.length === 0) return;
-    const ids = orders.map((o) => o.id);
-    await manager.query(
-      `INSERT INTO order_status_changes
-         (order_id, status, marketplace_status, marketplace_at, actor_kind, actor_id, actor_name)
-       SELECT o.id, v.status, v.marketplace_status, v.marketplace_at,
-              CASE WHEN o.requested_status = v.status THEN o.requested_by_kind END,
-              CASE WHEN o.requested_status = v.status THEN o.requested_by_id END,
-              CASE WHEN o.requested_status = v.status THEN o.requested_by_name END
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) WITH ORDINALITY
-         AS v(id, status, marketplace_status, marketplace_at, position)
-       JOIN orders o ON o.id = v.id
-       ORDER BY v.position`,
-      [
-        ids,
-        orders.map((o) => o.status),
-        orders.map((o) => o.marketplaceStatus),
-        orders.map((o) => o.marketplaceUpdatedAt),
-      ],
-    );
-    await manager.query(
-      `UPDATE orders SET requested_status = NULL, requested_by_kind = NULL, requested_by_id = NULL,
-              requested_by_name = NULL
-       WHERE id = ANY($1::uuid[]) AND requested_status IS NOT NULL`,
-      [ids],
-    );
   }
 
   /** Each status the order reached, oldest first by the marketplace's time. */

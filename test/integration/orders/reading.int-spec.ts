@@ -144,4 +144,53 @@ describe('orders: summary, status history and line names', () => {
     ]);
     expect(detail.history.map((change) => change.status)).toEqual(['pending']);
   });
+  it('names who asked on the status their request brought: a change in the same status keeps the request, a move spends it', async () => {
+    const asker = { kind: 'key', id: '00000000-0000-4000-8000-0000000000a1', name: 'Chị Hoa (kho HTX)' };
+    const [first, second] = [await place('voso', 1), await place('voso', 1)];
+    for (const { order } of [first, second]) {
+      // as OrderStore.requestAction records a person's confirm
+      await services.dataSource.query(
+        `UPDATE orders SET requested_action = 'confirm', requested_status = 'confirmed',
+                requested_by_kind = $2, requested_by_id = $3, requested_by_name = $4 WHERE id = $1`,
+        [order.id, asker.kind, asker.id, asker.name],
+      );
+    }
+    const state = (externalOrderId: string, status: 'pending' | 'confirmed' | 'shipped', at: Date) =>
+      marketplaceOrder('voso', externalOrderId, status, at, [{ code, quantity: 1, unitPriceVnd: 100_000 }], {
+        totalVnd: 95_000,
+      });
+    // one batch: the first moves to the status asked for, the second only changes its total
+    const results = await services.imports.importMany(
+      sources.voso,
+      [
+        state(first.externalOrderId, 'confirmed', minute(3)),
+        state(second.externalOrderId, 'pending', minute(3)),
+      ],
+      'poll',
+    );
+    expect(results.map((result) => result.outcome)).toEqual(['updated', 'updated']);
+    await services.imports.import(sources.voso, state(first.externalOrderId, 'shipped', minute(6)), 'poll');
+    const requests = async (orderId: string) =>
+      (
+        await services.dataSource.query(
+          `SELECT requested_status, requested_by_name FROM orders WHERE id = $1`,
+          [orderId],
+        )
+      )[0];
+    expect(await requests(first.order.id)).toEqual({ requested_status: null, requested_by_name: null });
+    expect(await requests(second.order.id)).toEqual({
+      requested_status: 'confirmed',
+      requested_by_name: asker.name,
+    });
+    const firstDetail = await services.orders.get(EVERYTHING, first.order.id);
+    expect(firstDetail.history.map((change) => [change.status, change.actor])).toEqual([
+      ['pending', null],
+      ['confirmed', asker],
+      ['shipped', null],
+    ]);
+    expect(firstDetail.totalVnd).toBe(95_000);
+    const secondDetail = await services.orders.get(EVERYTHING, second.order.id);
+    expect(secondDetail.history.map((change) => [change.status, change.actor])).toEqual([['pending', null]]);
+    expect(secondDetail.totalVnd).toBe(95_000);
+  });
 });
