@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { Histogram } from 'prom-client';
 import type { CallGate, Marketplace, ShopAccess } from '@ocop/marketplaces';
-import { REDIS } from '@ocop/jobs';
+import { REDIS, singletonMetric } from '@ocop/jobs';
 import {
   effectiveLimit,
   pace,
@@ -27,6 +28,30 @@ export const CALLS_PER_SECOND: Record<Marketplace, number> = {
   tiktok: 50,
   lazada: 20,
 };
+
+/** How long marketplaces take to answer, apart from our own pacing: slow answers hold sync and import slots. */
+const marketplaceAnswerSeconds = singletonMetric(
+  'marketplace_answer_seconds',
+  () =>
+    new Histogram({
+      name: 'marketplace_answer_seconds',
+      help: 'Marketplace calls from sent to answered (any status), by marketplace',
+      labelNames: ['marketplace'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    }),
+);
+
+/** How long calls wait for their shop's next slot in this process: a shop called at its limit. */
+const marketplaceCallWaitSeconds = singletonMetric(
+  'marketplace_call_wait_seconds',
+  () =>
+    new Histogram({
+      name: 'marketplace_call_wait_seconds',
+      help: "Marketplace calls' wait for their shop's paced slot before being sent, by marketplace",
+      labelNames: ['marketplace'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    }),
+);
 
 /** A throttle lesson lasts this long: the refusals of about one second of calls are counted together… */
 const LESSON_MS = 1000;
@@ -113,6 +138,7 @@ export class RedisCallGate implements CallGate {
   }
 
   async beforeCall(shop: ShopAccess): Promise<void> {
+    const started = performance.now();
     const key = shop.connectionId;
     const waiting = this.queues.get(key);
     // kept in the map while any caller of it waits, so the turn is handed on in this same queue
@@ -125,7 +151,13 @@ export class RedisCallGate implements CallGate {
     try {
       for (;;) {
         const waitMs = await this.waitBeforeCall(shop);
-        if (waitMs === 0) return;
+        if (waitMs === 0) {
+          marketplaceCallWaitSeconds.observe(
+            { marketplace: shop.marketplace },
+            (performance.now() - started) / 1000,
+          );
+          return;
+        }
         await new Promise((resolve) => setTimeout(resolve, waitMs));
       }
     } finally {
@@ -187,6 +219,10 @@ export class RedisCallGate implements CallGate {
         LEARNED_LIMIT_TTL_S,
       )
       .catch(() => undefined);
+  }
+
+  answered(shop: ShopAccess, seconds: number): void {
+    marketplaceAnswerSeconds.observe({ marketplace: shop.marketplace }, seconds);
   }
 
   /** The limit this shop is paced at now (the default, or what its throttle answers taught). */

@@ -149,6 +149,7 @@ export class MarketplaceHttp {
     this.checkOrigin(shop);
     await this.gate.beforeCall(shop);
     const request = typeof build === 'function' ? build() : build;
+    const sentAt = performance.now();
     let response;
     try {
       response = await this.client.request<string>({
@@ -169,6 +170,7 @@ export class MarketplaceHttp {
     } catch (error) {
       throw this.transportError(error);
     }
+    this.gate.answered?.(shop, (performance.now() - sentAt) / 1000);
     const text = typeof response.data === 'string' ? response.data : '';
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(response.headers ?? {})) {

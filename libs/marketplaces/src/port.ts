@@ -302,6 +302,11 @@ export interface CallGate {
   beforeCall(shop: ShopAccess): Promise<void>;
   /** The marketplace answered "too many calls": the gate should slow this shop down. */
   throttled?(shop: ShopAccess): Promise<void>;
+  /**
+   * The marketplace answered a call `seconds` after it was sent (the gate's own wait not counted;
+   * any status, as its answer came): how slow the marketplace is, apart from how fast we may call it.
+   */
+  answered?(shop: ShopAccess, seconds: number): void;
 }
 
 export const OPEN_GATE: CallGate = { beforeCall: async () => undefined };

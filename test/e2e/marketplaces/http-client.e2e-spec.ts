@@ -130,4 +130,26 @@ describe('MarketplaceHttp', () => {
     ).rejects.toThrow('over the limit');
     expect(seen).toHaveLength(1);
   });
+  it('tells the gate how long each answer took to come, whatever its status, and nothing when none came', async () => {
+    answer = (_path, res) => setTimeout(() => res.writeHead(503).end('busy'), 120);
+    const answers: { connectionId: string; seconds: number }[] = [];
+    const client = new MarketplaceHttp('voso', {
+      beforeCall: () => new Promise((resolve) => setTimeout(resolve, 1000)),
+      answered: (access, seconds) => answers.push({ connectionId: access.connectionId, seconds }),
+    });
+    await expect(client.send(shop(), { method: 'GET', path: '/' })).rejects.toMatchObject({
+      kind: 'retryable',
+    });
+    expect(answers).toHaveLength(1);
+    // the server's 120 ms count, the gate's second does not
+    expect(answers[0].connectionId).toBe('c1');
+    expect(answers[0].seconds).toBeGreaterThanOrEqual(0.12);
+    expect(answers[0].seconds).toBeLessThan(1);
+    await expect(client.send(shop('http://127.0.0.1:1'), { method: 'GET', path: '/' })).rejects.toMatchObject(
+      {
+        kind: 'retryable',
+      },
+    );
+    expect(answers).toHaveLength(1);
+  });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import { register } from 'prom-client';
 import type { ShopAccess } from '@ocop/marketplaces';
 import { RedisCallGate } from '@ocop/channels';
 import { PACE_TOLERANCE, paceIntervalMs } from '../../../libs/channels/src/call-pacing';
@@ -148,5 +149,47 @@ describe('RedisCallGate (real Redis)', () => {
       clock.mockRestore();
       away.disconnect();
     }
+  });
+
+  it("counts, per marketplace, each call's wait for its shop's slot and how long each answer took", async () => {
+    const figure = async (metric: string, suffix: string, labels: Record<string, string>) => {
+      // a histogram's values name their series (_bucket, _sum, _count), which the type leaves out
+      const values = (await register.getSingleMetric(metric)?.get())?.values as
+        { metricName?: string; labels: Record<string, unknown>; value: number }[] | undefined;
+      const found = values?.find(
+        (v) =>
+          v.metricName === `${metric}${suffix}` &&
+          Object.entries(labels).every(([key, value]) => String(v.labels[key]) === value),
+      );
+      return found?.value ?? 0;
+    };
+    const gate = new RedisCallGate(redis);
+    const access = shop();
+    const waitsBefore = await figure('marketplace_call_wait_seconds', '_count', { marketplace: 'postmart' });
+    const waitedBefore = await figure('marketplace_call_wait_seconds', '_sum', { marketplace: 'postmart' });
+    const admitted = await admissions([gate], access, 4);
+    expect(await figure('marketplace_call_wait_seconds', '_count', { marketplace: 'postmart' })).toBe(
+      waitsBefore + 4,
+    );
+    // the last of four waited for the slots of the three before it, at least
+    const lastWaitS = (admitted[3] - admitted[0]) / 1000;
+    expect(
+      (await figure('marketplace_call_wait_seconds', '_sum', { marketplace: 'postmart' })) - waitedBefore,
+    ).toBeGreaterThanOrEqual(lastWaitS * 0.99);
+
+    const slowBefore = await figure('marketplace_answer_seconds', '_bucket', {
+      marketplace: 'postmart',
+      le: '1',
+    });
+    const allBefore = await figure('marketplace_answer_seconds', '_count', { marketplace: 'postmart' });
+    gate.answered(access, 1.5);
+    gate.answered(access, 0.2);
+    expect(await figure('marketplace_answer_seconds', '_count', { marketplace: 'postmart' })).toBe(
+      allBefore + 2,
+    );
+    // within a second: only the 0.2 s answer
+    expect(await figure('marketplace_answer_seconds', '_bucket', { marketplace: 'postmart', le: '1' })).toBe(
+      slowBefore + 1,
+    );
   });
 });
