@@ -43,6 +43,11 @@
  *    connector's calls on this process's one thread, beside the driver placing the events and the
  *    probes' watch, so a call the worker made promptly may wait this long before they read it: a
  *    delay here is the load generator's, not the connector's.
+ *  - the marketplaces' answers as the worker saw them: its `marketplace_answer_seconds` histogram
+ *    over the phase (sent to answered, the call gate's wait left out). The loop delay above
+ *    understates them: on 2 Dec 2026 the sandboxes' handlers took under 0.3 s while calls sent in
+ *    the ~3 s after a 0.5-0.7 s stall of their loop were answered 2-5 s later, and those calls
+ *    (a push, or the run it held) were the steady phase's slowest order-to-stock figures.
  *  - deadlocks: PostgreSQL's count for the phase's (new) database. A deadlock fails a statement
  *    after a second and the work is retried, so a change that brings them back shows only as a
  *    little slower; the first version of a batched stock record did (1 Dec 2026).
@@ -78,6 +83,13 @@ import { apiClient } from '../support/api-client';
 import { percentiles, sleep } from '../support/figures';
 import { cpuSecondsOf, cpuSecondsOfCommand, cpuShare, describeCpuShare } from '../support/cpu-share';
 import { describePeakRss, memoryProbeEnv, samplePeakRss } from '../support/peak-rss';
+import {
+  answerCounts,
+  answerFigures,
+  describeAnswers,
+  type AnswerCounts,
+  type AnswerFigures,
+} from '../support/marketplace-answers';
 import { spawnBenchApi, spawnBenchWorker, type BenchProcess } from '../support/processes';
 
 const EVENTS = Number(process.env.BENCH_IMPORT_EVENTS ?? 20_000);
@@ -101,6 +113,8 @@ const ON_HAND = 1_000_000;
 const CREATION_SHARE = 0.7;
 const SINGLE_SHARE = 0.2;
 const API_PORT = 3931;
+const WORKER_METRICS_PORT = 3932;
+const WORKER_METRICS_URL = `http://127.0.0.1:${WORKER_METRICS_PORT}/metrics`;
 const TARGET_EVENTS_PER_S = 1_000;
 const TARGET_RATIO = 7;
 const TARGET_STEADY_STOCK_P95_MS = 1_000;
@@ -345,6 +359,8 @@ interface PhaseResult {
   cpuCores: Record<string, number>;
   /** over the same span, how late this process's event loop (the sandboxes' and the driver's) ran */
   sandboxLoopDelayMs: { p99: number; max: number };
+  /** how long the marketplaces (the sandboxes) took to answer the worker's calls, as it saw them */
+  marketplaceAnswers: Record<string, AnswerFigures>;
 }
 
 /** The API and worker of the phase running, stopped if this driver is interrupted. */
@@ -380,6 +396,7 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       ...memoryProbe.env,
       // orders come by webhook here: a poll would import them first and leave the pushes nothing to do
       ORDER_POLL_INTERVAL_MS: '3600000',
+      WORKER_METRICS_PORT: String(WORKER_METRICS_PORT),
       ...(batchSize === undefined ? {} : { IMPORT_BATCH_SIZE: batchSize }),
     };
     let worker = await spawnBenchWorker(workerEnv);
@@ -451,6 +468,7 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
     const placed: Placed = { creations: 0, singles: 0, moves: 0, refused: 0 };
     const seq = { n: 0 };
     let sampler = samplePeakRss(worker, { probeFile: memoryProbe.file });
+    let answersBefore: AnswerCounts = await answerCounts(WORKER_METRICS_URL);
     if (phase === 'backlog') {
       await worker.stop();
       running.delete(worker);
@@ -536,6 +554,7 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       running.add(worker);
       processes.push(worker);
       sampler = samplePeakRss(worker, { probeFile: memoryProbe.file });
+      answersBefore = new Map();
       cpu = cpuParts();
       loopDelay.reset();
       // the database's clock, as processed_at is
@@ -577,6 +596,7 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
       await sleep(200);
     }
     const cpuUsed = cpu.stop();
+    const answers = answerFigures(answersBefore, await answerCounts(WORKER_METRICS_URL));
     loopDelay.disable();
     await probing.stop();
     // the probes still in flight when the events were done: let their rows be processed
@@ -674,6 +694,7 @@ async function runPhase(mode: Mode, phase: Phase): Promise<PhaseResult> {
         p99: Math.round(loopDelay.percentile(99) / 1e6),
         max: Math.round(loopDelay.max / 1e6),
       },
+      marketplaceAnswers: answers,
     };
   } finally {
     for (const child of processes.reverse()) {
@@ -732,6 +753,9 @@ function printPhase(result: PhaseResult): void {
   log(
     `    the sandboxes' event loop (this process, beside the driver) ran late by p99 ` +
       `${result.sandboxLoopDelayMs.p99} ms, max ${result.sandboxLoopDelayMs.max} ms: a marketplace answer waits that long`,
+  );
+  log(
+    `    the marketplaces answered the worker (sent to answered): ${describeAnswers(result.marketplaceAnswers)}`,
   );
 }
 
