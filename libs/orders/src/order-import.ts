@@ -132,7 +132,7 @@ export class OrderImport {
       const outcome = new Map<string, ImportResult>();
       const moving: Pending[] = [];
       for (const order of incoming) {
-        const fresh = created.get(order.externalOrderId);
+        const fresh = created.get(order.externalOrderId)?.order;
         const stored = fresh ?? existing.get(order.externalOrderId);
         if (!stored) throw new Error(`order ${order.externalOrderId} was neither created nor found`);
         if (!fresh && !isNewer({ status: stored.status, updatedAt: stored.marketplaceUpdatedAt }, order)) {
@@ -149,11 +149,16 @@ export class OrderImport {
           wasOversold: stored.oversold,
         });
       }
+      // a new order's lines came back from their insert: only known orders' are read
       const lines = await this.store.linesOfOrders(
         manager,
-        moving.map((p) => p.order.id),
+        moving.filter((p) => !p.created).map((p) => p.order.id),
       );
-      for (const pending of moving) pending.lines = lines.filter((line) => line.orderId === pending.order.id);
+      for (const pending of moving) {
+        pending.lines = pending.created
+          ? (created.get(pending.incoming.externalOrderId)?.lines ?? [])
+          : lines.filter((line) => line.orderId === pending.order.id);
+      }
       const changedLines = await this.applySteps(manager, moving);
       await this.store.saveLineHoldings(manager, changedLines);
       await this.forgetHeldStock(manager, source, moving);

@@ -92,6 +92,24 @@ interface OrderRow {
   updated_at: Date;
 }
 
+/** A line of a new order as insertNew answers it (json_build_object: bigint comes as a number). */
+interface NewLineJson {
+  id: string;
+  line_no: number;
+  sku_id: string | null;
+  product_id: string | null;
+  sku_code: string | null;
+  variant_id: string | null;
+  quantity: number;
+  unit_price_vnd: number;
+}
+
+/** An order insertNew created, with its lines (each order's in SKU order, as linesOfOrders reads them). */
+export interface CreatedOrder {
+  order: Order;
+  lines: OrderLine[];
+}
+
 function orderFromRow(row: OrderRow): Order {
   return Object.assign(new Order(), {
     id: row.id,
@@ -127,14 +145,14 @@ export class OrderStore {
   /**
    * Inserts the orders and their lines that the connection does not have yet, in one statement
    * (each round trip costs a busy 2-core machine more than the writes: bench:import, 2 Dec 2026),
-   * and answers the new orders by external id (those it had already are left out, and so are their
-   * lines). A concurrent insert of the same order waits on the unique index until the first commits,
+   * and answers the new orders with their lines by external id (those it had already are left out,
+   * and so are their lines). A concurrent insert of the same order waits on the unique index until the first commits,
    * so exactly one transaction creates it.
    */
   async insertNew(
     manager: EntityManager,
     orders: { order: NewOrder; lines: NewOrderLine[] }[],
-  ): Promise<Map<string, Order>> {
+  ): Promise<Map<string, CreatedOrder>> {
     if (orders.length === 0) return new Map();
     const lines = orders.flatMap(({ order, lines: orderLines }) =>
       orderLines.map((line, index) => ({
@@ -144,7 +162,7 @@ export class OrderStore {
       })),
     );
     // arrays, not VALUES per row: one prepared statement text whatever the batch's size
-    const rows: OrderRow[] = await manager.query(
+    const rows: (OrderRow & { lines: NewLineJson[] | null })[] = await manager.query(
       `WITH created AS (
          INSERT INTO orders (cooperative_id, connection_id, marketplace, external_order_id, status,
                              marketplace_status, marketplace_updated_at, placed_at, total_vnd, unknown_lines)
@@ -159,8 +177,16 @@ export class OrderStore {
          FROM unnest($11::text[], $12::int[], $13::uuid[], $14::uuid[], $15::text[], $16::text[], $17::int[],
                      $18::bigint[])
            AS v(external_order_id, line_no, sku_id, product_id, sku_code, variant_id, quantity, unit_price_vnd)
-         JOIN created c ON c.external_order_id = v.external_order_id)
-       SELECT * FROM created`,
+         JOIN created c ON c.external_order_id = v.external_order_id
+         RETURNING id, order_id, line_no, sku_id, product_id, sku_code, variant_id, quantity, unit_price_vnd)
+       SELECT c.*, l.lines FROM created c
+       LEFT JOIN (SELECT order_id,
+                         json_agg(json_build_object('id', id, 'line_no', line_no, 'sku_id', sku_id,
+                                                    'product_id', product_id, 'sku_code', sku_code,
+                                                    'variant_id', variant_id, 'quantity', quantity,
+                                                    'unit_price_vnd', unit_price_vnd)
+                                  ORDER BY sku_id, line_no) AS lines
+                  FROM created_lines GROUP BY order_id) l ON l.order_id = c.id`,
       [
         orders.map(({ order }) => order.cooperativeId),
         orders.map(({ order }) => order.connectionId),
@@ -182,7 +208,29 @@ export class OrderStore {
         lines.map((l) => l.unitPriceVnd),
       ],
     );
-    return new Map(rows.map((row) => [row.external_order_id, orderFromRow(row)]));
+    return new Map(
+      rows.map((row) => [
+        row.external_order_id,
+        {
+          order: orderFromRow(row),
+          lines: (row.lines ?? []).map((line) =>
+            Object.assign(new OrderLine(), {
+              id: line.id,
+              orderId: row.id,
+              lineNo: line.line_no,
+              skuId: line.sku_id,
+              productId: line.product_id,
+              skuCode: line.sku_code,
+              variantId: line.variant_id,
+              quantity: line.quantity,
+              unitPriceVnd: Number(line.unit_price_vnd),
+              reservedQuantity: 0,
+              fulfilledQuantity: 0,
+            }),
+          ),
+        },
+      ]),
+    );
   }
 
   /** The connection's orders of these external ids, locked until the transaction ends (in id order). */
