@@ -218,11 +218,6 @@ export class StockLedgerStore {
     );
   }
 
-  /** Locks the SKU rows for the rest of the transaction, in id order. */
-  async lock(manager: EntityManager, skuIds: string[]): Promise<void> {
-    await manager.query(`SELECT id FROM skus WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [skuIds]);
-  }
-
   /** The SKU's reserved figure, under its row lock; 0 when there is no such SKU. */
   async reservedOf(manager: EntityManager, skuId: string): Promise<number> {
     const rows: { reserved: number }[] = await manager.query(

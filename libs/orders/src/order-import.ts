@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ProductsService, StockLedger, type CausedStockMove } from '@ocop/catalogue';
+import { ProductsService, StockLedger, type CausedStockMove, type LockedStock } from '@ocop/catalogue';
 import { ListingsService, ListingVersions } from '@ocop/channels';
 import { EventBus, Transactions } from '@ocop/database';
 import type { Marketplace, MarketplaceOrder, MarketplaceOrderLine } from '@ocop/marketplaces';
@@ -95,7 +95,7 @@ export class OrderImport {
       incoming.map((order) => order.lines),
     );
     const results = await this.transactions.run(async (manager) => {
-      await this.ledger.lock(
+      const locked = await this.ledger.lock(
         manager,
         mapped
           .flat()
@@ -159,7 +159,7 @@ export class OrderImport {
           ? (created.get(pending.incoming.externalOrderId)?.lines ?? [])
           : lines.filter((line) => line.orderId === pending.order.id);
       }
-      const changedLines = await this.applySteps(manager, moving);
+      const changedLines = await this.applySteps(manager, moving, locked);
       await this.store.saveLineHoldings(manager, changedLines);
       await this.forgetHeldStock(manager, source, moving);
       for (const pending of moving) {
@@ -238,7 +238,11 @@ export class OrderImport {
    * a reserve. A fulfilment moves on-hand and reserved alike, so the last units are decided as if
    * the orders had come one by one. Answers the lines whose holdings changed.
    */
-  private async applySteps(manager: EntityManager, moving: Pending[]): Promise<OrderLine[]> {
+  private async applySteps(
+    manager: EntityManager,
+    moving: Pending[],
+    locked: LockedStock,
+  ): Promise<OrderLine[]> {
     const changed = new Set<OrderLine>();
     const rounds = Math.max(0, ...moving.map((p) => p.plan.steps.length));
     for (let round = 0; round < rounds; round++) {
@@ -269,7 +273,7 @@ export class OrderImport {
           }
         }
       }
-      const outcomes = await this.ledger.moveInOrder(manager, moves);
+      const outcomes = await this.ledger.moveInOrder(manager, moves, locked);
       moves.forEach(({ line, step, units, skuId, cause }, index) => {
         const outcome = outcomes[index];
         // a step that only moves units this order holds cannot break on-hand ≥ reserved ≥ 0
