@@ -22,6 +22,38 @@ describe('catalogue: cooperatives, products, SKUs and the stock ledger', () => {
     );
   };
 
+  it('moves a batch over the SKUs a transaction locked: their figures read once, kept current, and an unlocked SKU joins them', async () => {
+    const product = await newProduct(api, coop, {
+      skus: [
+        { code: uniqueCode('LK'), name: 'Hộp 100g', priceVnd: 120000, weightGrams: 100, onHand: 3 },
+        { code: uniqueCode('LK'), name: 'Hộp 200g', priceVnd: 220000, weightGrams: 200, onHand: 2 },
+      ],
+    });
+    const [a, b] = product.skus.map((sku: { id: string }) => sku.id);
+    const ledger = api.app.get(StockLedger);
+    const cause = { kind: 'order' as const, reason: 'test batch' };
+    const reserve = (skuId: string, units: number) => ({ skuId, change: { reserveUpTo: units }, cause });
+    const { first, second, reads } = await api.app.get(DataSource).transaction(async (manager) => {
+      // the lock takes only a; b is asked for by the first batch
+      const locked = await ledger.lock(manager, [a]);
+      const firstBatch = await ledger.moveInOrder(manager, [reserve(a, 2), reserve(b, 1)], locked);
+      const before = queryCounter.queries;
+      // b is locked now, and both figures are the ones the first batch left: no read
+      const secondBatch = await ledger.moveInOrder(manager, [reserve(a, 5), reserve(b, 5)], locked);
+      return { first: firstBatch, second: secondBatch, reads: queryCounter.queries - before };
+    });
+    expect(first).toEqual([2, 1]);
+    // 1 of a's 3 and 1 of b's 2 were left
+    expect(second).toEqual([1, 1]);
+    // two statements: the figures with the ledger rows, and the product's listings bumped; no read
+    expect(reads).toBe(2);
+    const skus = (await api.call('GET', `/v1/products/${product.id}`, { key: coop.key })).body.skus;
+    expect(skus.map((sku: { onHand: number; reserved: number }) => [sku.onHand, sku.reserved])).toEqual([
+      [3, 3],
+      [2, 2],
+    ]);
+  });
+
   it('creates and edits a product with its SKUs, with the ledger telling the opening stock', async () => {
     const code = uniqueCode('HD');
     const created = await api.call('POST', '/v1/products', {

@@ -87,29 +87,23 @@ export class StockLedger {
    * SKU's new figures and every ledger row are written at once. Answers per move what `apply` and
    * `reserveUpTo` would: the units reserved, 0 for an applied fixed move, null for a refused one
    * (which changes nothing). The products whose stock moved are announced together, once each.
-   * Given the SKUs this transaction `lock`ed, their figures are not read again (a statement fewer
-   * in every order import: bench:import, 2 Dec 2026); a move's SKU not among them is read and joins.
+   * The SKUs come `lock`ed by the caller, with their figures: they are not read again (a statement
+   * fewer in every order import: bench:import, 2 Dec 2026); a move's SKU the lock did not take (a
+   * stored line's SKU the batch's lines do not name) is locked and read here, and joins them.
    */
   async moveInOrder(
     manager: EntityManager,
     moves: CausedStockMove[],
-    locked?: LockedStock,
+    locked: LockedStock,
   ): Promise<(number | null)[]> {
     if (moves.length === 0) return [];
-    const ids = [...new Set(moves.map((m) => m.skuId))].sort();
-    let skus: Map<string, LockedSku>;
-    if (locked) {
-      // SKUs the transaction had not locked (a stored line's SKU the batch's lines do not name) join them
-      const more = ids.filter((id) => !locked.asked.has(id));
-      if (more.length > 0) {
-        const read = await this.store.lockFigures(manager, more);
-        for (const [id, figures] of read) locked.figures.set(id, figures);
-        for (const id of more) locked.asked.add(id);
-      }
-      skus = locked.figures;
-    } else {
-      skus = await this.store.lockFigures(manager, ids);
+    const more = [...new Set(moves.map((m) => m.skuId))].filter((id) => !locked.asked.has(id)).sort();
+    if (more.length > 0) {
+      for (const [id, figures] of await this.store.lockFigures(manager, more))
+        locked.figures.set(id, figures);
+      for (const id of more) locked.asked.add(id);
     }
+    const skus = locked.figures;
     const plan = planStockMoves(skus, moves);
     await this.store.writeMoves(
       manager,
