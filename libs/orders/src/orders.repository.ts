@@ -110,6 +110,23 @@ export interface CreatedOrder {
   lines: OrderLine[];
 }
 
+/** A new order's line as insertNew answers it: it holds no stock yet. */
+function newLineFromJson(orderId: string, line: NewLineJson): OrderLine {
+  return Object.assign(new OrderLine(), {
+    id: line.id,
+    orderId,
+    lineNo: line.line_no,
+    skuId: line.sku_id,
+    productId: line.product_id,
+    skuCode: line.sku_code,
+    variantId: line.variant_id,
+    quantity: line.quantity,
+    unitPriceVnd: Number(line.unit_price_vnd),
+    reservedQuantity: 0,
+    fulfilledQuantity: 0,
+  });
+}
+
 function orderFromRow(row: OrderRow): Order {
   return Object.assign(new Order(), {
     id: row.id,
@@ -211,24 +228,7 @@ export class OrderStore {
     return new Map(
       rows.map((row) => [
         row.external_order_id,
-        {
-          order: orderFromRow(row),
-          lines: (row.lines ?? []).map((line) =>
-            Object.assign(new OrderLine(), {
-              id: line.id,
-              orderId: row.id,
-              lineNo: line.line_no,
-              skuId: line.sku_id,
-              productId: line.product_id,
-              skuCode: line.sku_code,
-              variantId: line.variant_id,
-              quantity: line.quantity,
-              unitPriceVnd: Number(line.unit_price_vnd),
-              reservedQuantity: 0,
-              fulfilledQuantity: 0,
-            }),
-          ),
-        },
+        { order: orderFromRow(row), lines: (row.lines ?? []).map((line) => newLineFromJson(row.id, line)) },
       ]),
     );
   }
